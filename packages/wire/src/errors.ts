@@ -1,0 +1,69 @@
+/**
+ * Every codec error in Portico is a CodecError: a stable `code`, the byte `offset` where decoding stopped, and a
+ * message that says what was expected and what came. Subclasses tell the three kinds apart, so callers can react
+ * (wait for more bytes, drop the peer, raise a limit) without parsing messages.
+ */
+export interface CodecErrorDetails {
+  /** Stable machine-readable code, e.g. `PQ_BAD_MAGIC`. Subclasses provide a generic default. */
+  code?: string;
+  /** Byte offset (or character offset, for text protocols) where the problem was found. */
+  offset: number;
+  /** What the decoder expected, in words or as a value. */
+  expected?: string;
+  /** What it got instead. */
+  got?: string;
+  /** A short description of the thing being decoded, e.g. `'D' request header`. */
+  what?: string;
+  cause?: unknown;
+}
+
+export class CodecError extends Error {
+  override name = 'CodecError';
+  readonly code: string;
+  readonly offset: number;
+  readonly expected: string | undefined;
+  readonly got: string | undefined;
+
+  constructor(defaultCode: string, details: CodecErrorDetails) {
+    super(CodecError.describe(details), details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = details.code ?? defaultCode;
+    this.offset = details.offset;
+    this.expected = details.expected;
+    this.got = details.got;
+  }
+
+  private static describe(d: CodecErrorDetails): string {
+    const parts: string[] = [d.what ?? 'invalid input'];
+    if (d.expected !== undefined) parts.push(`expected ${d.expected}`);
+    if (d.got !== undefined) parts.push(`got ${d.got}`);
+    return `${parts.join(': ')} (at offset ${d.offset})`;
+  }
+}
+
+/** The input ended before a complete value: more bytes may fix it (in a stream) or not (for a whole message). */
+export class TruncatedInputError extends CodecError {
+  override name = 'TruncatedInputError';
+  constructor(details: CodecErrorDetails) {
+    super('ERR_TRUNCATED', details);
+  }
+}
+
+/** The bytes are present but do not form a valid value: no amount of further input fixes it. */
+export class MalformedInputError extends CodecError {
+  override name = 'MalformedInputError';
+  constructor(details: CodecErrorDetails) {
+    super('ERR_MALFORMED', details);
+  }
+}
+
+/** A size, count or depth exceeds a protocol or configured limit; checked before anything is buffered. */
+export class LimitExceededError extends CodecError {
+  override name = 'LimitExceededError';
+  constructor(details: CodecErrorDetails) {
+    super('ERR_LIMIT', details);
+  }
+}
+
+export function isCodecError(e: unknown): e is CodecError {
+  return e instanceof CodecError;
+}

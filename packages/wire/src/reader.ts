@@ -1,0 +1,149 @@
+import { TruncatedInputError } from './errors.js';
+
+export interface ByteReaderOptions {
+  /** Default byte order of multi-byte reads (default: little-endian). Each call may override it. */
+  littleEndian?: boolean;
+  /** Absolute offset of `bytes[0]` in the enclosing message or stream, so errors report real offsets. */
+  baseOffset?: number;
+}
+
+/**
+ * Sequential reader over a Uint8Array. Multi-byte reads go through one DataView; `bytes()` hands out views, never
+ * copies. Every read checks bounds first and throws TruncatedInputError naming the offset and the shortfall.
+ */
+export class ByteReader {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly littleEndian: boolean;
+  readonly baseOffset: number;
+  /** Position of the next read, relative to `bytes`. */
+  pos = 0;
+
+  constructor(bytes: Uint8Array, options: ByteReaderOptions = {}) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.littleEndian = options.littleEndian ?? true;
+    this.baseOffset = options.baseOffset ?? 0;
+  }
+
+  get length(): number {
+    return this.bytes.byteLength;
+  }
+  get remaining(): number {
+    return this.bytes.byteLength - this.pos;
+  }
+  /** Absolute offset of the next read (base offset + position). */
+  get offset(): number {
+    return this.baseOffset + this.pos;
+  }
+
+  /** Throws TruncatedInputError unless `n` more bytes are available. */
+  need(n: number, what = 'value'): void {
+    if (n > this.bytes.byteLength - this.pos) {
+      throw new TruncatedInputError({
+        offset: this.baseOffset + this.pos,
+        what: `truncated ${what}`,
+        expected: `${n} byte${n === 1 ? '' : 's'}`,
+        got: `${this.bytes.byteLength - this.pos}`,
+      });
+    }
+  }
+
+  skip(n: number, what?: string): this {
+    this.need(n, what);
+    this.pos += n;
+    return this;
+  }
+
+  u8(what?: string): number {
+    this.need(1, what);
+    return this.bytes[this.pos++]!;
+  }
+  i8(what?: string): number {
+    this.need(1, what);
+    return this.view.getInt8(this.pos++);
+  }
+  u16(le = this.littleEndian, what?: string): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.pos, le);
+    this.pos += 2;
+    return v;
+  }
+  i16(le = this.littleEndian, what?: string): number {
+    this.need(2, what);
+    const v = this.view.getInt16(this.pos, le);
+    this.pos += 2;
+    return v;
+  }
+  u32(le = this.littleEndian, what?: string): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.pos, le);
+    this.pos += 4;
+    return v;
+  }
+  i32(le = this.littleEndian, what?: string): number {
+    this.need(4, what);
+    const v = this.view.getInt32(this.pos, le);
+    this.pos += 4;
+    return v;
+  }
+  u64(le = this.littleEndian, what?: string): bigint {
+    this.need(8, what);
+    const v = this.view.getBigUint64(this.pos, le);
+    this.pos += 8;
+    return v;
+  }
+  i64(le = this.littleEndian, what?: string): bigint {
+    this.need(8, what);
+    const v = this.view.getBigInt64(this.pos, le);
+    this.pos += 8;
+    return v;
+  }
+  f32(le = this.littleEndian, what?: string): number {
+    this.need(4, what);
+    const v = this.view.getFloat32(this.pos, le);
+    this.pos += 4;
+    return v;
+  }
+  f64(le = this.littleEndian, what?: string): number {
+    this.need(8, what);
+    const v = this.view.getFloat64(this.pos, le);
+    this.pos += 8;
+    return v;
+  }
+
+  /** The next `n` bytes as a view into the same buffer (no copy). */
+  bytesView(n: number, what?: string): Uint8Array {
+    this.need(n, what);
+    const v = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /**
+   * A fixed-length field of `n` bytes holding a NUL-terminated, NUL-padded string: returns a view of the bytes before
+   * the first NUL (the whole field if there is none). The reader always advances by `n`.
+   */
+  fixedBytes(n: number, what?: string): Uint8Array {
+    const field = this.bytesView(n, what);
+    const nul = field.indexOf(0);
+    return nul < 0 ? field : field.subarray(0, nul);
+  }
+
+  /** `fixedBytes` decoded to text by `decode` (default: UTF-8, fatal on invalid sequences). */
+  fixedString(n: number, decode: (bytes: Uint8Array) => string = decodeUtf8, what?: string): string {
+    return decode(this.fixedBytes(n, what));
+  }
+
+  /** The unread rest as a view. */
+  rest(): Uint8Array {
+    const v = this.bytes.subarray(this.pos);
+    this.pos = this.bytes.byteLength;
+    return v;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+export function decodeUtf8(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}

@@ -1,0 +1,85 @@
+/**
+ * The contract every stream decoder in Portico follows (PQ frames, LRSN lines, …), so transport can carry any of
+ * them without knowing the protocol.
+ *
+ * - `push(chunk)` takes the next chunk of the byte stream, in any split, and returns the messages it completed (often
+ *   none). It may keep a reference to `chunk` until the next push: callers must not reuse the chunk's memory.
+ * - A malformed stream is terminal: `push` throws a CodecError, and every later `push`/`end` throws the same error.
+ * - `end()` says the stream is over; it throws TruncatedInputError if a partial message is pending.
+ * - Limits (maximum message size or line length) are checked before bytes are buffered.
+ */
+export interface StreamDecoder<M> {
+  push(chunk: Uint8Array): M[];
+  end(): void;
+  /** Bytes held back, waiting for the rest of a message. */
+  readonly pending: number;
+}
+
+/** An encoder for a stream protocol: one message to the bytes to write. */
+export type StreamEncoder<M> = (message: M) => Uint8Array;
+
+/**
+ * The buffering half of a push parser (after pg-protocol): when nothing is pending, a chunk is adopted by reference;
+ * only a partial remainder is copied, into a buffer that grows as needed and is reused. `data` is always the unread
+ * bytes, as a view.
+ */
+export class ChunkBuffer {
+  private own: Uint8Array = new Uint8Array(0);
+  /** The unread bytes: either a view of the last adopted chunk or of the internal buffer. */
+  data: Uint8Array = new Uint8Array(0);
+  /** Total bytes consumed since creation, i.e. the stream offset of `data[0]`. */
+  consumed = 0;
+
+  get length(): number {
+    return this.data.byteLength;
+  }
+
+  /** Appends a chunk. Adopts it by reference when nothing is pending. */
+  append(chunk: Uint8Array): void {
+    if (this.data.byteLength === 0) {
+      this.data = chunk;
+      return;
+    }
+    const total = this.data.byteLength + chunk.byteLength;
+    if (this.data.buffer === this.own.buffer && this.data.byteOffset + total <= this.own.byteLength) {
+      // The pending bytes already sit in our own buffer with room behind them.
+      this.own.set(chunk, this.data.byteOffset + this.data.byteLength);
+      this.data = this.own.subarray(this.data.byteOffset, this.data.byteOffset + total);
+      return;
+    }
+    let cap = Math.max(this.own.byteLength, 256);
+    while (cap < total) cap *= 2;
+    const next = cap > this.own.byteLength ? new Uint8Array(cap) : this.own;
+    // copyWithin semantics when reusing our own buffer: move the remainder to the front first.
+    if (next === this.own && this.data.buffer === this.own.buffer) {
+      next.copyWithin(0, this.data.byteOffset, this.data.byteOffset + this.data.byteLength);
+    } else {
+      next.set(this.data, 0);
+    }
+    next.set(chunk, this.data.byteLength);
+    this.own = next;
+    this.data = next.subarray(0, total);
+  }
+
+  /** Drops the first `n` unread bytes. */
+  consume(n: number): void {
+    this.data = this.data.subarray(n);
+    this.consumed += n;
+    if (this.data.byteLength === 0) this.data = new Uint8Array(0);
+  }
+
+  /**
+   * Bytes this buffer keeps alive: the internal buffer's capacity plus, when it holds a view of an adopted chunk, that
+   * chunk's unread part. Lets tests check that memory stays bounded.
+   */
+  get retainedBytes(): number {
+    const adopted = this.data.byteLength > 0 && this.data.buffer !== this.own.buffer ? this.data.byteLength : 0;
+    return this.own.byteLength + adopted;
+  }
+
+  /** Releases the internal buffer. */
+  clear(): void {
+    this.own = new Uint8Array(0);
+    this.data = new Uint8Array(0);
+  }
+}

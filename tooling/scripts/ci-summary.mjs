@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Prints `ci: N passed, N failed` from the test runner's own counts: the JSON reports vitest writes in every package
+// (test-results.json, see tooling/vitest-config). A package whose tests did not run (no report) counts as one failure.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+let passed = 0;
+let failed = 0;
+for (const group of ['packages', 'apps', 'tooling']) {
+  let entries = [];
+  try {
+    entries = readdirSync(join(root, group), { withFileTypes: true });
+  } catch {
+    continue;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const dir = join(root, group, e.name);
+    const pkgFile = join(dir, 'package.json');
+    if (!existsSync(pkgFile)) continue;
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+    if (!pkg.scripts?.test) continue;
+    const report = join(dir, 'test-results.json');
+    if (!existsSync(report)) {
+      console.log(`ci-summary: ${pkg.name} wrote no test report`);
+      failed += 1;
+      continue;
+    }
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    passed += r.numPassedTests ?? 0;
+    failed += (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    // A test file that failed to load has no test results of its own: count it as a failure too.
+    for (const file of r.testResults ?? []) {
+      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+    }
+    console.log(`ci-summary: ${pkg.name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  }
+}
+console.log(`ci: ${passed} passed, ${failed} failed`);
