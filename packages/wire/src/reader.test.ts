@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodecError, LimitExceededError, TruncatedInputError } from './errors.js';
+import { CodecError, LimitExceededError, MalformedInputError, TruncatedInputError } from './errors.js';
 import { ByteReader } from './reader.js';
 import { ByteWriter } from './writer.js';
 
@@ -49,6 +49,26 @@ describe('ByteReader', () => {
     expect(r.fixedString(5)).toBe('ab');
     expect(r.pos).toBe(5);
     expect(new ByteReader(new Uint8Array([0x61, 0x62])).fixedString(2)).toBe('ab');
+  });
+
+  it('reports invalid UTF-8 as a MalformedInputError at the field offset', () => {
+    const r = new ByteReader(new Uint8Array([0x41, 0xff, 0xfe, 0]), { baseOffset: 10 });
+    r.u8();
+    expect(() => r.fixedString(3)).toThrow(MalformedInputError);
+    const r2 = new ByteReader(new Uint8Array([0x41, 0xff, 0xfe, 0]), { baseOffset: 10 });
+    r2.u8();
+    try {
+      r2.fixedString(3);
+    } catch (e) {
+      expect((e as MalformedInputError).code).toBe('ERR_INVALID_UTF8');
+      expect((e as MalformedInputError).offset).toBe(11);
+    }
+  });
+
+  it('uses the truncation code the codec gives it', () => {
+    expect(() => new ByteReader(new Uint8Array(1), { truncatedCode: 'PQ_TRUNCATED' }).u16()).toThrow(
+      expect.objectContaining({ code: 'PQ_TRUNCATED' }),
+    );
   });
 
   it('throws TruncatedInputError with the absolute offset and the shortfall', () => {

@@ -1,10 +1,12 @@
-import { TruncatedInputError } from './errors.js';
+import { MalformedInputError, TruncatedInputError } from './errors.js';
 
 export interface ByteReaderOptions {
   /** Default byte order of multi-byte reads (default: little-endian). Each call may override it. */
   littleEndian?: boolean;
   /** Absolute offset of `bytes[0]` in the enclosing message or stream, so errors report real offsets. */
   baseOffset?: number;
+  /** Code of the TruncatedInputError a short read throws (default `ERR_TRUNCATED`), e.g. `PQ_TRUNCATED`. */
+  truncatedCode?: string;
 }
 
 /**
@@ -16,6 +18,7 @@ export class ByteReader {
   readonly view: DataView;
   readonly littleEndian: boolean;
   readonly baseOffset: number;
+  readonly truncatedCode: string | undefined;
   /** Position of the next read, relative to `bytes`. */
   pos = 0;
 
@@ -24,6 +27,7 @@ export class ByteReader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.littleEndian = options.littleEndian ?? true;
     this.baseOffset = options.baseOffset ?? 0;
+    this.truncatedCode = options.truncatedCode;
   }
 
   get length(): number {
@@ -41,6 +45,7 @@ export class ByteReader {
   need(n: number, what = 'value'): void {
     if (n > this.bytes.byteLength - this.pos) {
       throw new TruncatedInputError({
+        ...(this.truncatedCode === undefined ? {} : { code: this.truncatedCode }),
         offset: this.baseOffset + this.pos,
         what: `truncated ${what}`,
         expected: `${n} byte${n === 1 ? '' : 's'}`,
@@ -130,9 +135,14 @@ export class ByteReader {
     return nul < 0 ? field : field.subarray(0, nul);
   }
 
-  /** `fixedBytes` decoded to text by `decode` (default: UTF-8, fatal on invalid sequences). */
-  fixedString(n: number, decode: (bytes: Uint8Array) => string = decodeUtf8, what?: string): string {
-    return decode(this.fixedBytes(n, what));
+  /**
+   * `fixedBytes` decoded to text by `decode` (default: UTF-8, where an invalid sequence is a MalformedInputError with
+   * code `ERR_INVALID_UTF8` at the field's offset).
+   */
+  fixedString(n: number, decode?: (bytes: Uint8Array) => string, what?: string): string {
+    const at = this.offset;
+    const field = this.fixedBytes(n, what);
+    return decode ? decode(field) : decodeUtf8(field, at);
   }
 
   /** The unread rest as a view. */
@@ -144,6 +154,19 @@ export class ByteReader {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-export function decodeUtf8(bytes: Uint8Array): string {
-  return utf8.decode(bytes);
+
+/** Strict UTF-8 decoding: an invalid sequence throws MalformedInputError (`ERR_INVALID_UTF8`) at `offset`. */
+export function decodeUtf8(bytes: Uint8Array, offset = 0): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (cause) {
+    throw new MalformedInputError({
+      code: 'ERR_INVALID_UTF8',
+      offset,
+      what: 'invalid text',
+      expected: 'well-formed UTF-8',
+      got: `${bytes.byteLength} bytes that are not`,
+      cause,
+    });
+  }
 }
