@@ -1,0 +1,106 @@
+// smartte.md B.3 DEVICE_CONFIG: the device information string (seed step 6).
+import { CodecError, fromHex } from '@portico/wire';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decode, encode } from './codec.js';
+import { formatDeviceInfo, parseDeviceInfo } from './device-info.js';
+import type { DeviceConfig, DeviceInfo } from './packets.js';
+
+function err(f: () => unknown): CodecError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CodecError);
+    return e as CodecError;
+  }
+  throw new Error('expected a CodecError');
+}
+
+describe('device information string (B.3)', () => {
+  it('ST-13 "The client will respond with the device information string." — DEVICE_CONFIG carries it, screen size, device type and version included', () => {
+    const info: DeviceInfo = {
+      uid: '00:11:22:33:44:55',
+      type: 'MC9300',
+      ver: '15.0.22',
+      cols: 20,
+      rows: 16,
+      os: 'Android 11',
+      kbd: true,
+      backlight: true,
+      enc: [0, 1, 2],
+      multi: 2,
+      voice: false,
+    };
+    const packet: DeviceConfig = { type: 'DEVICE_CONFIG', seq: 1, ack: 1, token: 7, info };
+    const bytes = encode(packet);
+    expect(new TextDecoder().decode(bytes.subarray(16))).toBe(
+      'uid=00:11:22:33:44:55;type=MC9300;ver=15.0.22;cols=20;rows=16;os=Android 11;kbd=1;backlight=1;enc=0,1,2;multi=2;voice=0',
+    );
+    expect(decode(bytes)).toEqual(packet);
+  });
+
+  it('percent-encodes %, ; and = in values and decodes any %XX (either case, UTF-8 sequences too)', () => {
+    expect(formatDeviceInfo({ os: 'a=b;c%d' })).toBe('os=a%3Db%3Bc%25d');
+    expect(parseDeviceInfo('os=a%3db%3Bc%25d%C3%A9')).toEqual({ os: 'a=b;c%dé' });
+  });
+
+  it('keeps unknown keys in order (not rejected); the last duplicate wins; empty segments are skipped', () => {
+    expect(parseDeviceInfo('zz=1;;cols=80;scan=2d;cols=40;zz=3;')).toEqual({ cols: 40, unknown: [['scan', '2d'], ['zz', '3']] });
+    expect(formatDeviceInfo({ rows: 8, unknown: [['b', '2'], ['a', '1']] })).toBe('rows=8;b=2;a=1');
+    expect(parseDeviceInfo('')).toEqual({});
+    expect(parseDeviceInfo('enc=')).toEqual({ enc: [] });
+  });
+
+  it('known keys with a value of the wrong form, a segment without "=", bad escapes and bad UTF-8 are typed errors', () => {
+    expect(err(() => parseDeviceInfo('cols=80x', 16)).offset).toBe(21);
+    expect(err(() => parseDeviceInfo('kbd=2')).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => parseDeviceInfo('enc=1,,2')).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => parseDeviceInfo('uid')).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => parseDeviceInfo('=1')).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => parseDeviceInfo('os=%4')).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => parseDeviceInfo('os=%zz')).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => parseDeviceInfo('os=%C3')).code).toBe('ST_BAD_UTF8');
+    expect(err(() => decode(fromHex('53 54 01 06 00 00 00 01 00 00 00 04 00 00 00 01 6f 73 3d ff'))).code).toBe(
+      'ST_BAD_UTF8',
+    );
+  });
+
+  it('format refuses values it cannot write', () => {
+    expect(err(() => formatDeviceInfo({ cols: -1 })).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => formatDeviceInfo({ enc: [256] })).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => formatDeviceInfo({ unknown: [['uid', 'x']] })).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(err(() => formatDeviceInfo({ unknown: [['a', '1'], ['a', '2']] })).code).toBe('ST_BAD_DEVICE_INFO');
+  });
+
+  it('round-trips any device information (fast-check)', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+    const arb: fc.Arbitrary<DeviceInfo> = fc.record(
+      {
+        uid: text,
+        type: text,
+        ver: text,
+        cols: fc.nat(999),
+        rows: fc.nat(999),
+        os: text,
+        kbd: fc.boolean(),
+        backlight: fc.boolean(),
+        enc: fc.array(fc.nat(255), { maxLength: 4 }),
+        multi: fc.nat(10),
+        voice: fc.boolean(),
+        unknown: fc.uniqueArray(
+          fc.tuple(
+            text.filter((k) => k !== '' && !['uid', 'type', 'ver', 'cols', 'rows', 'os', 'kbd', 'backlight', 'enc', 'multi', 'voice'].includes(k)),
+            text,
+          ),
+          { selector: (t) => t[0], minLength: 1, maxLength: 3 },
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(arb, (info) => {
+        expect(parseDeviceInfo(formatDeviceInfo(info))).toEqual(info);
+      }),
+    );
+  });
+});

@@ -1,0 +1,170 @@
+// B.3 DEVICE_CONFIG: the device information string (seed step 6, ST-13) — UTF-8 `key=value` pairs joined by `;`,
+// with `%`, `;` and `=` percent-encoded. Parsed on bytes: those three are ASCII and never occur inside a multi-byte
+// UTF-8 sequence, so splitting before decoding is safe and gives exact byte offsets.
+import { MalformedInputError } from '@portico/wire';
+import { SmartTeErrorCode } from './errors.js';
+import type { DeviceInfo } from './packets.js';
+import { decodeText, encodeText } from './text.js';
+
+type StringKey = 'uid' | 'type' | 'ver' | 'os';
+type NumberKey = 'cols' | 'rows' | 'multi';
+type FlagKey = 'kbd' | 'backlight' | 'voice';
+
+/** The order in which `formatDeviceInfo` writes known keys; unknown keys follow in their own order. */
+export const DEVICE_INFO_KEYS = Object.freeze([
+  'uid',
+  'type',
+  'ver',
+  'cols',
+  'rows',
+  'os',
+  'kbd',
+  'backlight',
+  'enc',
+  'multi',
+  'voice',
+] as const);
+export type DeviceInfoKey = (typeof DEVICE_INFO_KEYS)[number];
+
+const KIND: Record<DeviceInfoKey, 'string' | 'number' | 'flag' | 'levels'> = {
+  uid: 'string',
+  type: 'string',
+  ver: 'string',
+  os: 'string',
+  cols: 'number',
+  rows: 'number',
+  multi: 'number',
+  kbd: 'flag',
+  backlight: 'flag',
+  voice: 'flag',
+  enc: 'levels',
+};
+const isKnownKey = (k: string): k is DeviceInfoKey => Object.hasOwn(KIND, k);
+
+const NUMBER = /^\d{1,9}$/;
+const LEVELS = /^(\d{1,3}(,\d{1,3})*)?$/;
+
+function bad(offset: number, expected: string, got: string): MalformedInputError {
+  return new MalformedInputError({
+    code: SmartTeErrorCode.BAD_DEVICE_INFO,
+    offset,
+    what: 'device information string',
+    expected,
+    got,
+  });
+}
+
+const hexVal = (c: number): number =>
+  c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+
+/** Percent-decodes `bytes` (absolute offset `base`) and decodes the result as UTF-8. */
+function percentDecode(bytes: Uint8Array, base: number): string {
+  if (bytes.indexOf(0x25) < 0) return decodeText(bytes, base, 'device information string');
+  const out = new Uint8Array(bytes.byteLength);
+  let n = 0;
+  for (let i = 0; i < bytes.byteLength; i++) {
+    const c = bytes[i]!;
+    if (c !== 0x25) {
+      out[n++] = c;
+      continue;
+    }
+    const hi = i + 1 < bytes.byteLength ? hexVal(bytes[i + 1]!) : -1;
+    const lo = i + 2 < bytes.byteLength ? hexVal(bytes[i + 2]!) : -1;
+    if (hi < 0 || lo < 0) throw bad(base + i, '"%" followed by two hex digits', 'an invalid escape');
+    out[n++] = (hi << 4) | lo;
+    i += 2;
+  }
+  return decodeText(out.subarray(0, n), base, 'device information string');
+}
+
+/**
+ * Parses a device information string (B.3). Empty segments are skipped, a duplicated key's last value wins, unknown
+ * keys are kept in `unknown`; a known key with a value of the wrong form is an error. `base` is the absolute offset of
+ * `bytes[0]` for error reports.
+ */
+export function parseDeviceInfo(input: Uint8Array | string, base = 0): DeviceInfo {
+  const bytes = typeof input === 'string' ? encodeText(input) : input;
+  const info: DeviceInfo = {};
+  const unknown = new Map<string, string>();
+  let start = 0;
+  while (start <= bytes.byteLength) {
+    let end = bytes.indexOf(0x3b, start);
+    if (end < 0) end = bytes.byteLength;
+    if (end > start) {
+      const seg = bytes.subarray(start, end);
+      const eq = seg.indexOf(0x3d);
+      if (eq <= 0) throw bad(base + start, 'key=value with a non-empty key', eq < 0 ? 'no "="' : 'an empty key');
+      const key = percentDecode(seg.subarray(0, eq), base + start);
+      const value = percentDecode(seg.subarray(eq + 1), base + start + eq + 1);
+      if (isKnownKey(key)) setKnown(info, key, value, base + start + eq + 1);
+      else {
+        unknown.delete(key);
+        unknown.set(key, value);
+      }
+    }
+    start = end + 1;
+  }
+  if (unknown.size > 0) info.unknown = [...unknown];
+  return info;
+}
+
+function setKnown(info: DeviceInfo, key: DeviceInfoKey, value: string, offset: number): void {
+  switch (KIND[key]) {
+    case 'string':
+      info[key as StringKey] = value;
+      return;
+    case 'number':
+      if (!NUMBER.test(value)) throw bad(offset, `a decimal number for "${key}"`, JSON.stringify(value));
+      info[key as NumberKey] = Number(value);
+      return;
+    case 'flag':
+      if (value !== '0' && value !== '1') throw bad(offset, `0 or 1 for "${key}"`, JSON.stringify(value));
+      info[key as FlagKey] = value === '1';
+      return;
+    case 'levels':
+      if (!LEVELS.test(value)) throw bad(offset, 'a comma list of decimal levels for "enc"', JSON.stringify(value));
+      info.enc = value === '' ? [] : value.split(',').map(Number);
+      return;
+  }
+}
+
+const percentEncode = (s: string): string =>
+  s.replace(/[%;=]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function checkInt(key: string, v: number, max: number): string {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw bad(0, `an integer 0…${max} for "${key}"`, String(v));
+  return String(v);
+}
+
+/** Formats a device information string: known keys in DEVICE_INFO_KEYS order, then unknown keys in their order. */
+export function formatDeviceInfo(info: DeviceInfo): string {
+  const parts: string[] = [];
+  for (const key of DEVICE_INFO_KEYS) {
+    const v = info[key];
+    if (v === undefined) continue;
+    let text: string;
+    switch (KIND[key]) {
+      case 'string':
+        text = percentEncode(v as string);
+        break;
+      case 'number':
+        text = checkInt(key, v as number, 999_999_999);
+        break;
+      case 'flag':
+        text = v ? '1' : '0';
+        break;
+      default:
+        text = (v as number[]).map((l) => checkInt(key, l, 255)).join(',');
+    }
+    parts.push(`${key}=${text}`);
+  }
+  const seen = new Set<string>();
+  for (const [key, value] of info.unknown ?? []) {
+    if (key === '' || isKnownKey(key) || seen.has(key)) {
+      throw bad(0, 'unknown keys that are non-empty, distinct and not known keys', JSON.stringify(key));
+    }
+    seen.add(key);
+    parts.push(`${percentEncode(key)}=${percentEncode(value)}`);
+  }
+  return parts.join(';');
+}
