@@ -34,6 +34,17 @@ describe('ByteReader', () => {
     expect(r2.f64(false)).toBe(-0.5);
   });
 
+  it('can be reset onto other bytes, including a subarray of another buffer', () => {
+    const big = new Uint8Array([9, 9, 0x34, 0x12, 0x78, 0x56]);
+    const r = new ByteReader(new Uint8Array([1, 0]));
+    expect(r.u16()).toBe(1);
+    r.reset(big.subarray(2), 2);
+    expect(r.u16()).toBe(0x1234);
+    expect(r.offset).toBe(4);
+    expect(r.u16()).toBe(0x5678);
+    expect(() => r.u8()).toThrow(expect.objectContaining({ offset: 6 }));
+  });
+
   it('hands out views, not copies', () => {
     const b = new Uint8Array([1, 2, 3, 4]);
     const v = new ByteReader(b).skip(1).bytesView(2);

@@ -14,20 +14,38 @@ export interface ByteReaderOptions {
  * copies. Every read checks bounds first and throws TruncatedInputError naming the offset and the shortfall.
  */
 export class ByteReader {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
+  bytes: Uint8Array;
+  /** A DataView over the whole underlying buffer; reads add `bytes.byteOffset` (kept in `start`). */
+  private view: DataView;
+  private start: number;
   readonly littleEndian: boolean;
-  readonly baseOffset: number;
+  baseOffset: number;
   readonly truncatedCode: string | undefined;
   /** Position of the next read, relative to `bytes`. */
   pos = 0;
 
   constructor(bytes: Uint8Array, options: ByteReaderOptions = {}) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer);
+    this.start = bytes.byteOffset;
     this.littleEndian = options.littleEndian ?? true;
     this.baseOffset = options.baseOffset ?? 0;
     this.truncatedCode = options.truncatedCode;
+  }
+
+  /**
+   * Points the reader at new bytes (position 0), so a hot decoder can keep one reader instead of allocating one per
+   * message. The DataView is rebuilt only when the underlying buffer changes.
+   */
+  reset(bytes: Uint8Array, baseOffset = 0): this {
+    if (bytes.buffer !== this.bytes.buffer) {
+      this.view = new DataView(bytes.buffer);
+    }
+    this.bytes = bytes;
+    this.start = bytes.byteOffset;
+    this.baseOffset = baseOffset;
+    this.pos = 0;
+    return this;
   }
 
   get length(): number {
@@ -66,53 +84,53 @@ export class ByteReader {
   }
   i8(what?: string): number {
     this.need(1, what);
-    return this.view.getInt8(this.pos++);
+    return this.view.getInt8(this.start + this.pos++);
   }
   u16(le = this.littleEndian, what?: string): number {
     this.need(2, what);
-    const v = this.view.getUint16(this.pos, le);
+    const v = this.view.getUint16(this.start + this.pos, le);
     this.pos += 2;
     return v;
   }
   i16(le = this.littleEndian, what?: string): number {
     this.need(2, what);
-    const v = this.view.getInt16(this.pos, le);
+    const v = this.view.getInt16(this.start + this.pos, le);
     this.pos += 2;
     return v;
   }
   u32(le = this.littleEndian, what?: string): number {
     this.need(4, what);
-    const v = this.view.getUint32(this.pos, le);
+    const v = this.view.getUint32(this.start + this.pos, le);
     this.pos += 4;
     return v;
   }
   i32(le = this.littleEndian, what?: string): number {
     this.need(4, what);
-    const v = this.view.getInt32(this.pos, le);
+    const v = this.view.getInt32(this.start + this.pos, le);
     this.pos += 4;
     return v;
   }
   u64(le = this.littleEndian, what?: string): bigint {
     this.need(8, what);
-    const v = this.view.getBigUint64(this.pos, le);
+    const v = this.view.getBigUint64(this.start + this.pos, le);
     this.pos += 8;
     return v;
   }
   i64(le = this.littleEndian, what?: string): bigint {
     this.need(8, what);
-    const v = this.view.getBigInt64(this.pos, le);
+    const v = this.view.getBigInt64(this.start + this.pos, le);
     this.pos += 8;
     return v;
   }
   f32(le = this.littleEndian, what?: string): number {
     this.need(4, what);
-    const v = this.view.getFloat32(this.pos, le);
+    const v = this.view.getFloat32(this.start + this.pos, le);
     this.pos += 4;
     return v;
   }
   f64(le = this.littleEndian, what?: string): number {
     this.need(8, what);
-    const v = this.view.getFloat64(this.pos, le);
+    const v = this.view.getFloat64(this.start + this.pos, le);
     this.pos += 8;
     return v;
   }
