@@ -1,0 +1,62 @@
+// Presentation only: one PQ message as one line of text. Names and texts come from the codec (the one source of
+// truth for every wire constant); this file decides nothing about the protocol.
+import {
+  type OptionalRecord,
+  type PqMessage,
+  type StatusDirection,
+  statusName,
+} from '@portico/pq-codec';
+
+const TYPE_SYMBOL: Record<PqMessage['type'], string> = {
+  D: 'DATAFRAME_SRVREQUEST',
+  d: 'DATAFRAME_SRVREPLY',
+  x: 'DATAFRAME_SRVNACK',
+  C: 'ENCODED_STATUSMSG',
+  c: 'ENCODED_STATUSREPLY',
+  S: 'EXPLAINED_STATUSMSG',
+  s: 'EXPLAINED_STATUSREPLY',
+};
+
+/** float32 values printed with the 7 significant digits a float32 holds, not the float64 expansion. */
+const f32 = (x: number): string => String(Number(x.toPrecision(7)));
+
+function recordValue(r: OptionalRecord): string {
+  switch (r.kind) {
+    case 'float':
+      return f32(r.value);
+    case 'float[]':
+      return `[${Array.from(r.values, f32).join(', ')}]`;
+    case 'string':
+      return JSON.stringify(r.value);
+    case 'int32[]':
+    case 'uint32[]':
+      return `[${Array.from(r.values).join(', ')}]`;
+    case 'uint32':
+      return r.name === 'ServerVersion' ? `0x${r.value.toString(16).padStart(8, '0')}` : String(r.value);
+    default:
+      return String(r.value);
+  }
+}
+
+export function formatRecords(records: readonly OptionalRecord[]): string {
+  return records.map((r) => `${r.name}=${recordValue(r)}`).join(' ');
+}
+
+/**
+ * The sender decides how a status value is named (pq.md §3.4): a server sends E_ERROR_CODES, a client
+ * E_STOPREASON_CODES, and the answer to a status carries the answering side's codes.
+ */
+export function formatPqMessage(m: PqMessage, from: StatusDirection): string {
+  const head = `'${m.type}' ${TYPE_SYMBOL[m.type]}`;
+  switch (m.type) {
+    case 'D':
+      return `${head} type=${m.measurementType} pixels=${m.pixelsX}x${m.pixelsY} pattern=${m.scanningPattern} resolution=${f32(m.spatialResolution)} m ${formatRecords(m.records)}`;
+    case 'x':
+      return `${head} #${m.recordNumber} type=${m.measurementType} ${formatRecords(m.records)}`;
+    case 'S':
+    case 's':
+      return `${head} ${m.status} ${statusName(m.status, from)} ${JSON.stringify(m.text)}`;
+    default:
+      return `${head} ${m.status} ${statusName(m.status, from)}`;
+  }
+}

@@ -1,0 +1,118 @@
+import { CodecError, concatBytes, toHex } from '@portico/wire';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decode } from './decode.js';
+import { encode } from './encode.js';
+import { PqStreamDecoder } from './stream.js';
+import { message } from './test-support/arbitraries.js';
+import { GOLDEN, readVector } from './test-support/vectors.js';
+import { vendorMessages } from './test-support/vendor.js';
+import type { PqMessage } from './types.js';
+
+/** Runs `fn`; anything thrown must be a CodecError. */
+function onlyCodecErrors(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof CodecError)) throw e;
+    expect(typeof e.code).toBe('string');
+    expect(Number.isInteger(e.offset)).toBe(true);
+  }
+}
+
+/** Cuts `bytes` at the given points (taken modulo its length, sorted). */
+function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
+  const at = [...new Set(points.map((p) => p % (bytes.byteLength + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of at) {
+    out.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  out.push(bytes.subarray(prev));
+  return out;
+}
+
+const seeds = [...GOLDEN.map((v) => readVector(v.file)), ...vendorMessages().map((m) => m.bytes)];
+
+describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
+  it('round trip: decode(encode(m)) = m for arbitrary messages, in windows-1252 and UTF-8', () => {
+    fc.assert(
+      fc.property(message, (m) => {
+        expect(decode(encode(m))).toEqual(m);
+        expect(decode(encode(m, { encoding: 'utf-8' }), { encoding: 'utf-8' })).toEqual(m);
+      }),
+    );
+  });
+
+  it('every float32 bit pattern, NaN payloads included, re-encodes to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (bits) => {
+        const bytes = encode({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 0, records: [{ kind: 'uint32', name: 'f', value: bits }] });
+        bytes[24 + 31] = 0x00; // bType FLOAT
+        expect(toHex(encode(decode(bytes)))).toBe(toHex(bytes));
+      }),
+    );
+  });
+
+  it('arbitrary chunking: the stream decoder yields the same messages for any split', () => {
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (ms, points) => {
+        const stream = concatBytes(ms.map((m) => encode(m)));
+        const d = new PqStreamDecoder();
+        const out: PqMessage[] = [];
+        for (const c of cut(stream, points)) out.push(...d.push(c));
+        d.end();
+        expect(out).toEqual(ms);
+      }),
+    );
+  });
+
+  it('random bytes raise only CodecError, in decode and in the stream decoder', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 4 }), (bytes, points) => {
+        onlyCodecErrors(() => decode(bytes));
+        onlyCodecErrors(() => decode(bytes, { encoding: 'utf-8' }));
+        const d = new PqStreamDecoder();
+        onlyCodecErrors(() => {
+          for (const c of cut(bytes, points)) d.push(c);
+          d.end();
+        });
+      }),
+    );
+  });
+
+  it('random bytes behind a valid header raise only CodecError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0x44, 0x64, 0x78, 0x43, 0x63, 0x53, 0x73), fc.uint8Array({ maxLength: 200 }), (type, body) => {
+        const bytes = concatBytes([Uint8Array.of((body.byteLength + 8) & 0xff, (body.byteLength + 8) >> 8, type, 0x50, 0x51, 0x53, 0x50, 0x54), body]);
+        onlyCodecErrors(() => decode(bytes));
+      }),
+    );
+  });
+
+  it('mutated valid messages (changed, dropped or added bytes) raise only CodecError', () => {
+    const mutation = fc.oneof(
+      fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
+      fc.record({ op: fc.constant('append' as const), extra: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, mutations) => {
+        let bytes: Uint8Array = seed.slice();
+        for (const m of mutations) {
+          if (m.op === 'set' && bytes.byteLength > 0) bytes[m.at % bytes.byteLength] = m.value;
+          else if (m.op === 'truncate') bytes = bytes.slice(0, m.at % (bytes.byteLength + 1));
+          else if (m.op === 'append') bytes = concatBytes([bytes, m.extra]);
+        }
+        onlyCodecErrors(() => decode(bytes));
+        onlyCodecErrors(() => decode(bytes, { encoding: 'utf-8' }));
+        const d = new PqStreamDecoder();
+        onlyCodecErrors(() => {
+          d.push(bytes);
+          d.end();
+        });
+      }),
+    );
+  });
+});

@@ -1,0 +1,155 @@
+import { CodecError, concatBytes, TruncatedInputError } from '@portico/wire';
+import { describe, expect, it } from 'vitest';
+import { decode } from './decode.js';
+import { encode } from './encode.js';
+import { isBadMagicError, isIllegalHeaderError, PqErrorCode } from './errors.js';
+import { PqStreamDecoder } from './stream.js';
+import { GOLDEN, readVector } from './test-support/vectors.js';
+import { loadVendorSessions } from './test-support/vendor.js';
+import type { PqMessage } from './types.js';
+
+function feed(chunks: readonly Uint8Array[]): PqMessage[] {
+  const d = new PqStreamDecoder();
+  const out: PqMessage[] = [];
+  for (const c of chunks) out.push(...d.push(c));
+  d.end();
+  expect(d.pending).toBe(0);
+  return out;
+}
+
+function catchError(fn: () => unknown): CodecError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CodecError) return e;
+    throw e;
+  }
+  throw new Error('expected a CodecError');
+}
+
+const vectors = GOLDEN.map((v) => readVector(v.file));
+const expected = GOLDEN.map((v) => v.message);
+const stream = concatBytes(vectors);
+
+describe('PqStreamDecoder', () => {
+  it('decodes all golden vectors in one chunk', () => {
+    expect(feed([stream])).toEqual(expected);
+  });
+
+  it('decodes them split at every point (start, middle and end of every message)', () => {
+    for (let i = 0; i <= stream.byteLength; i++) {
+      expect(feed([stream.subarray(0, i), stream.subarray(i)])).toEqual(expected);
+    }
+  });
+
+  it('decodes them split at every pair of points in the first three messages', () => {
+    const head = concatBytes(vectors.slice(0, 5));
+    for (let i = 0; i <= head.byteLength; i++) {
+      for (let j = i; j <= head.byteLength; j++) {
+        expect(feed([head.subarray(0, i), head.subarray(i, j), head.subarray(j)])).toEqual(expected.slice(0, 5));
+      }
+    }
+  });
+
+  for (const s of loadVendorSessions()) {
+    const valid = s.messages.filter((m) => !m.invalid);
+    const both = concatBytes(valid.map((m) => m.bytes));
+    const want = valid.map((m) => decode(m.bytes));
+    it(`vendor session "${s.name}": byte-at-a-time`, () => {
+      const chunks = Array.from(both, (b) => Uint8Array.of(b));
+      expect(feed(chunks)).toEqual(want);
+    });
+    it(`vendor session "${s.name}": every split point`, () => {
+      for (let i = 0; i <= both.byteLength; i++) expect(feed([both.subarray(0, i), both.subarray(i)])).toEqual(want);
+    });
+  }
+
+  it('does not keep references to a chunk after returning: decoded values survive the chunk being overwritten', () => {
+    const d = new PqStreamDecoder();
+    const chunk = readVector('request-D-windows-1252.hex').slice();
+    const [msg] = d.push(chunk);
+    chunk.fill(0);
+    expect(msg).toEqual(GOLDEN.find((v) => v.file === 'request-D-windows-1252.hex')!.message);
+  });
+
+  it('reports pending bytes while a message is incomplete', () => {
+    const d = new PqStreamDecoder();
+    expect(d.push(stream.subarray(0, 15))).toEqual([expected[0]]);
+    expect(d.pending).toBe(5);
+    expect(d.push(stream.subarray(15, 20))).toEqual([expected[1]]);
+    expect(d.pending).toBe(0);
+  });
+
+  it('rejects a bad magic as soon as the header is there, before the body, and stays failed', () => {
+    const d = new PqStreamDecoder();
+    const bad = Uint8Array.of(0xff, 0x00, 0x44, 0x50, 0x51, 0x53, 0x58, 0x54);
+    expect(d.push(bad.subarray(0, 7))).toEqual([]);
+    const e = catchError(() => d.push(bad.subarray(7)));
+    expect(e.code).toBe(PqErrorCode.BAD_MAGIC);
+    expect(e.offset).toBe(6);
+    expect(isBadMagicError(e)).toBe(true);
+    expect(isIllegalHeaderError(e)).toBe(true);
+    expect(d.error).toBe(e);
+    expect(catchError(() => d.push(vectors[0]!))).toBe(e);
+    expect(catchError(() => d.end())).toBe(e);
+    expect(d.pending).toBe(0);
+  });
+
+  it('the vendor bad-magic message: offset counted from the start of the stream', () => {
+    const s = loadVendorSessions()[3]!.messages;
+    const d = new PqStreamDecoder();
+    const bytes = concatBytes([s[1]!.bytes, s[2]!.bytes]);
+    // The good 'c' before it is returned; the error is kept for the next call.
+    expect(d.push(bytes)).toEqual([{ type: 'c', status: 0 }]);
+    expect(d.error?.code).toBe(PqErrorCode.BAD_MAGIC);
+    expect(d.error?.offset).toBe(13);
+    expect(catchError(() => d.push(new Uint8Array(0))).code).toBe(PqErrorCode.BAD_MAGIC);
+  });
+
+  it('rejects a length over maxMessageLength before buffering the body (PQ_TOO_LARGE)', () => {
+    const d = new PqStreamDecoder({ maxMessageLength: 1000 });
+    const header = Uint8Array.of(0xe9, 0x03, 0x78, 0x50, 0x51, 0x53, 0x50, 0x54);
+    const e = catchError(() => d.push(header));
+    expect(e.code).toBe(PqErrorCode.TOO_LARGE);
+    expect(e.offset).toBe(0);
+    const ok = new PqStreamDecoder({ maxMessageLength: 1000 });
+    expect(ok.push(Uint8Array.of(0xe8, 0x03, 0x78, 0x50, 0x51, 0x53, 0x50, 0x54))).toEqual([]);
+    expect(ok.pending).toBe(8);
+  });
+
+  it('rejects a length < 8, an unknown type and a status of the wrong length at the header', () => {
+    const cases: [number[], string, number][] = [
+      [[0x07, 0x00, 0x43, 0x50, 0x51, 0x53, 0x50, 0x54], PqErrorCode.BAD_LENGTH, 0],
+      [[0x0a, 0x00, 0x41, 0x50, 0x51, 0x53, 0x50, 0x54], PqErrorCode.UNKNOWN_TYPE, 2],
+      [[0x0c, 0x00, 0x43, 0x50, 0x51, 0x53, 0x50, 0x54], PqErrorCode.BAD_LENGTH, 0],
+      [[0x23, 0x00, 0x44, 0x50, 0x51, 0x53, 0x50, 0x54], PqErrorCode.BAD_LENGTH, 0],
+    ];
+    for (const [bytes, code, offset] of cases) {
+      const d = new PqStreamDecoder();
+      const e = catchError(() => d.push(Uint8Array.from(bytes)));
+      expect([e.code, e.offset]).toEqual([code, offset]);
+      expect(isIllegalHeaderError(e)).toBe(true);
+    }
+  });
+
+  it('end() inside a message raises PQ_TRUNCATED at the stream offset', () => {
+    const d = new PqStreamDecoder();
+    d.push(vectors[0]!);
+    d.push(vectors[1]!.subarray(0, 4));
+    const e = catchError(() => d.end());
+    expect(e).toBeInstanceOf(TruncatedInputError);
+    expect([e.code, e.offset]).toEqual([PqErrorCode.TRUNCATED, 14]);
+  });
+
+  it('accepts a message of exactly 65,535 bytes', () => {
+    const big = encode({ type: 'S', status: 0, text: 'x'.repeat(65535 - 12) });
+    expect(big.byteLength).toBe(65535);
+    expect(feed([big.subarray(0, 1460), big.subarray(1460)])).toEqual([decode(big)]);
+  });
+
+  it('uses the configured text encoding', () => {
+    const bytes = encode({ type: 'S', status: 0, text: 'Zürich' }, { encoding: 'utf-8' });
+    const d = new PqStreamDecoder({ encoding: 'utf-8' });
+    expect(d.push(bytes)).toEqual([{ type: 'S', status: 0, text: 'Zürich' }]);
+  });
+});
