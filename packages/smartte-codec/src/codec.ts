@@ -1,71 +1,54 @@
 // B.1–B.3: one packet per datagram. `encode` refuses to produce more than 1,200 bytes; `decode` takes exactly one
 // datagram of at most 1,472 bytes whose length field matches.
 import { ByteWriter, LimitExceededError, MalformedInputError } from '@portico/wire';
-import { HeaderFlag, PacketType, SMARTTE_HEADER_SIZE, SMARTTE_LIMITS, SMARTTE_TAG_SIZE } from './constants.js';
+import { HeaderFlag, PacketType, type PacketTypeName, SMARTTE_HEADER_SIZE, SMARTTE_LIMITS } from './constants.js';
 import { SmartTeErrorCode } from './errors.js';
-import { readHeader, writeHeader } from './header.js';
+import { checkSealedLength, headerFields, readHeader, writeHeader } from './header.js';
 import type { Packet, PacketHeaderFields, SmartTeDatagram } from './packets.js';
 import { decodePayload, encodePayload } from './payload.js';
 
 const MAX = SMARTTE_LIMITS.maxEncodedDatagram;
 
-function tooLarge(size: number): LimitExceededError {
-  return new LimitExceededError({
-    code: SmartTeErrorCode.TOO_LARGE,
-    offset: MAX,
-    what: 'SmartTE datagram',
-    expected: `at most ${MAX} bytes`,
-    got: `${size}`,
-  });
-}
-
-function u16Field(what: string, v: number): number {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffff) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_VALUE,
-      offset: what === 'seq' ? 6 : 8,
-      what: `header ${what}`,
-      expected: 'an integer 0…65535',
-      got: String(v),
+/** Refuses a datagram over 1,200 bytes (B conventions), whether cleartext or sealed. */
+export function checkEncodedSize(size: number): void {
+  if (size > MAX) {
+    throw new LimitExceededError({
+      code: SmartTeErrorCode.TOO_LARGE,
+      offset: MAX,
+      what: 'SmartTE datagram',
+      expected: `at most ${MAX} bytes`,
+      got: `${size}`,
     });
   }
-  return v;
 }
 
-function tokenField(v: number): number {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff) {
+/** The B.2 code of a type name; anything else (including inherited names like "toString") is an error. */
+export function typeCode(name: string): number {
+  if (!Object.hasOwn(PacketType, name)) {
     throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_VALUE,
-      offset: 12,
-      what: 'header token',
-      expected: 'an integer 0…2^32−1',
-      got: String(v),
+      code: SmartTeErrorCode.UNKNOWN_TYPE,
+      offset: 3,
+      what: 'packet type',
+      expected: 'a type of table B.2',
+      got: JSON.stringify(name),
     });
   }
-  return v;
+  return PacketType[name as PacketTypeName];
 }
 
 /** Header + raw payload bytes, checked against the 1,200-byte limit. */
-export function frame(typeCode: number, flags: number, h: PacketHeaderFields, payload: Uint8Array): Uint8Array {
+function frame(code: number, encrypted: boolean, h: PacketHeaderFields, payload: Uint8Array): Uint8Array {
   const size = SMARTTE_HEADER_SIZE + payload.byteLength;
-  if (size > MAX) throw tooLarge(size);
+  checkEncodedSize(size);
   const out = new Uint8Array(size);
-  const ack = h.ack === undefined ? 0 : u16Field('ack', h.ack);
-  writeHeader(
-    out,
-    typeCode,
-    h.ack === undefined ? flags : flags | HeaderFlag.ACK,
-    u16Field('seq', h.seq),
-    ack,
-    payload.byteLength,
-    tokenField(h.token),
-  );
+  writeHeader(out, code, encrypted, h, payload.byteLength);
   out.set(payload, SMARTTE_HEADER_SIZE);
   return out;
 }
 
-/** The cleartext payload of a packet, without header. */
+/** The cleartext payload of a packet, without header (DATA: its bytes as they are). */
 export function encodePayloadBytes(p: Packet): Uint8Array {
+  if (p.type === 'DATA') return p.data;
   const w = new ByteWriter({ littleEndian: false, capacity: 64 });
   encodePayload(w, p);
   return w.finish();
@@ -77,34 +60,12 @@ export function encodePayloadBytes(p: Packet): Uint8Array {
  */
 export function encode(packet: SmartTeDatagram): Uint8Array {
   if (packet.type === 'SEALED') {
-    if (packet.sealed.byteLength < SMARTTE_TAG_SIZE) {
-      throw new MalformedInputError({
-        code: SmartTeErrorCode.TRUNCATED,
-        offset: SMARTTE_HEADER_SIZE,
-        what: 'sealed payload',
-        expected: `at least ${SMARTTE_TAG_SIZE} bytes (the tag)`,
-        got: `${packet.sealed.byteLength}`,
-      });
-    }
-    const code = PacketType[packet.packetType];
-    if (code === undefined) {
-      throw new MalformedInputError({
-        code: SmartTeErrorCode.UNKNOWN_TYPE,
-        offset: 3,
-        what: 'sealed packet type',
-        expected: 'a type of table B.2',
-        got: JSON.stringify(packet.packetType),
-      });
-    }
-    return frame(code, HeaderFlag.ENCRYPTED, packet, packet.sealed);
+    checkSealedLength(packet.sealed.byteLength);
+    return frame(typeCode(packet.packetType), true, packet, packet.sealed);
   }
-  if (packet.type === 'DATA') {
-    // Hot path: no writer, one allocation.
-    return frame(PacketType.DATA, 0, packet, packet.data);
-  }
-  // The payload is built first: it rejects a value whose `type` is not in table B.2.
-  const payload = encodePayloadBytes(packet);
-  return frame(PacketType[packet.type], 0, packet, payload);
+  // typeCode first: encodePayload trusts the type.
+  const code = typeCode(packet.type);
+  return frame(code, false, packet, encodePayloadBytes(packet));
 }
 
 /**
@@ -113,20 +74,10 @@ export function encode(packet: SmartTeDatagram): Uint8Array {
  */
 export function decode(datagram: Uint8Array): SmartTeDatagram {
   const h = readHeader(datagram);
-  const fields: PacketHeaderFields =
-    h.flags & HeaderFlag.ACK ? { seq: h.seq, ack: h.ack, token: h.token } : { seq: h.seq, token: h.token };
   const payload = datagram.subarray(SMARTTE_HEADER_SIZE);
   if (h.flags & HeaderFlag.ENCRYPTED) {
-    if (payload.byteLength < SMARTTE_TAG_SIZE) {
-      throw new MalformedInputError({
-        code: SmartTeErrorCode.TRUNCATED,
-        offset: SMARTTE_HEADER_SIZE,
-        what: 'sealed payload',
-        expected: `at least ${SMARTTE_TAG_SIZE} bytes (the tag)`,
-        got: `${payload.byteLength}`,
-      });
-    }
-    return { type: 'SEALED', packetType: h.type, ...fields, sealed: payload };
+    checkSealedLength(payload.byteLength);
+    return { type: 'SEALED', packetType: h.type, ...headerFields(h), sealed: payload };
   }
-  return decodePayload(h.type, fields, payload, SMARTTE_HEADER_SIZE);
+  return decodePayload(h.type, headerFields(h), payload, SMARTTE_HEADER_SIZE);
 }

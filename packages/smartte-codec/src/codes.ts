@@ -1,5 +1,6 @@
 // B.7: Portico's own code lists (the vendor's are not public).
 import { MalformedInputError } from '@portico/wire';
+import { checkInt, SmartTeErrorCode } from './errors.js';
 
 /** CONNECT_REJECT reasons. */
 export const RejectReason = Object.freeze({
@@ -75,16 +76,7 @@ export function espText(code: number): string | undefined {
 
 /** B.3 ERROR: u16 code `1` is shown as `"eSP0001"` (at least four digits). */
 export function formatEsp(code: number): string {
-  if (!Number.isInteger(code) || code < 0 || code > 0xffff) {
-    throw new MalformedInputError({
-      code: 'ST_BAD_VALUE',
-      offset: 0,
-      what: 'eSP code',
-      expected: 'an integer 0…65535',
-      got: String(code),
-    });
-  }
-  return `eSP${String(code).padStart(4, '0')}`;
+  return `eSP${String(checkInt('eSP code', code, 0, 0xffff, 0)).padStart(4, '0')}`;
 }
 
 /** The inverse of `formatEsp`: `"eSP0001"` → 1. */
@@ -93,7 +85,7 @@ export function parseEsp(text: string): number {
   const code = m ? Number(m[1]) : Number.NaN;
   if (!(code <= 0xffff) || formatEsp(code) !== text) {
     throw new MalformedInputError({
-      code: 'ST_BAD_VALUE',
+      code: SmartTeErrorCode.BAD_VALUE,
       offset: 0,
       what: 'eSP code',
       expected: '"eSP" and four or five digits, value at most 65535',

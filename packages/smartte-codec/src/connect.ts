@@ -1,7 +1,7 @@
 // B.3/B.4: the TLV payloads of CONNECT_REQUEST (seed step 1) and CONNECT_ACCEPT (step 2).
 import { type ByteWriter, MalformedInputError } from '@portico/wire';
 import { SMARTTE_LIMITS, Tag } from './constants.js';
-import { SmartTeErrorCode } from './errors.js';
+import { checkInt, SmartTeErrorCode } from './errors.js';
 import type { ConnectAccept, ConnectRequest, PacketHeaderFields, Tlv } from './packets.js';
 import { decodeText, encodeText } from './text.js';
 import { fixedTlv, fixedTlvStart, missingTlv, readTlvs, type TlvEntry, unknownTlvs, writeTlvs } from './tlv.js';
@@ -23,8 +23,7 @@ function required(m: Map<number, TlvEntry>, tag: number, name: string, end: numb
   return e;
 }
 
-const text = (e: TlvEntry, name: string): string =>
-  decodeText(e.payload, e.offset, `TLV ${name}`, e.start, e.start + e.length);
+const text = (e: TlvEntry): string => decodeText(e.payload, e.offset, e.start, e.start + e.length);
 
 export function decodeConnectRequest(h: PacketHeaderFields, payload: Uint8Array, base: number): ConnectRequest {
   const m = readTlvs(payload, base);
@@ -32,9 +31,9 @@ export function decodeConnectRequest(h: PacketHeaderFields, payload: Uint8Array,
   const p: ConnectRequest = {
     type: 'CONNECT_REQUEST',
     ...h,
-    uid: text(required(m, Tag.UID, 'UID', end), 'UID'),
-    deviceType: text(required(m, Tag.DEVICE_TYPE, 'DEVICE_TYPE', end), 'DEVICE_TYPE'),
-    clientVersion: text(required(m, Tag.CLIENT_VERSION, 'CLIENT_VERSION', end), 'CLIENT_VERSION'),
+    uid: text(required(m, Tag.UID, 'UID', end)),
+    deviceType: text(required(m, Tag.DEVICE_TYPE, 'DEVICE_TYPE', end)),
+    clientVersion: text(required(m, Tag.CLIENT_VERSION, 'CLIENT_VERSION', end)),
     sessionIndex: 0,
     clientNonce: fixedTlv(
       required(m, Tag.CLIENT_NONCE, 'CLIENT_NONCE', end),
@@ -105,19 +104,6 @@ function bytesOf(name: string, value: Uint8Array, size: number, offset: number):
   return value;
 }
 
-function intOf(name: string, v: number, max: number, offset: number): number {
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_VALUE,
-      offset,
-      what: name,
-      expected: `an integer 0…${max}`,
-      got: String(v),
-    });
-  }
-  return v;
-}
-
 function checkUnknown(unknown: readonly Tlv[] | undefined, known: ReadonlySet<number>, offset: number): void {
   for (const t of unknown ?? []) {
     if (known.has(t.tag)) {
@@ -142,7 +128,7 @@ export function encodeConnectRequest(w: ByteWriter, p: ConnectRequest): void {
     { tag: Tag.CLIENT_NONCE, value: bytesOf('CLIENT_NONCE', p.clientNonce, SMARTTE_LIMITS.clientNonceSize, at) },
   ];
   // B.4: "Encoders omit a tag whose value equals its default."
-  if (intOf('SESSION_INDEX', p.sessionIndex, 0xff, at) !== 0) {
+  if (checkInt('SESSION_INDEX', p.sessionIndex, 0, 0xff, at) !== 0) {
     tlvs.push({ tag: Tag.SESSION_INDEX, value: Uint8Array.of(p.sessionIndex) });
   }
   if (p.clientKey !== undefined) {
@@ -160,7 +146,7 @@ export function encodeConnectRequest(w: ByteWriter, p: ConnectRequest): void {
 export function encodeConnectAccept(w: ByteWriter, p: ConnectAccept): void {
   const at = w.length;
   checkUnknown(p.unknown, ACCEPT_TAGS, at);
-  const port = intOf('PORT', p.port, 0xffff, at);
+  const port = checkInt('PORT', p.port, 0, 0xffff, at);
   const tlvs: Tlv[] = [
     { tag: Tag.PORT, value: Uint8Array.of(port >>> 8, port & 0xff) },
     { tag: Tag.CLIENT_NONCE, value: bytesOf('CLIENT_NONCE', p.clientNonce, SMARTTE_LIMITS.clientNonceSize, at) },

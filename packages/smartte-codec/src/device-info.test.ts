@@ -1,20 +1,13 @@
 // smartte.md B.3 DEVICE_CONFIG: the device information string (seed step 6).
-import { CodecError, fromHex } from '@portico/wire';
+import { fromHex } from '@portico/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codecError } from '../test/helpers.js';
 import { decode, encode } from './codec.js';
 import { formatDeviceInfo, parseDeviceInfo } from './device-info.js';
 import type { DeviceConfig, DeviceInfo } from './packets.js';
 
-function err(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CodecError);
-    return e as CodecError;
-  }
-  throw new Error('expected a CodecError');
-}
+const err = codecError;
 
 describe('device information string (B.3)', () => {
   it('ST-13 "The client will respond with the device information string." — DEVICE_CONFIG carries it, screen size, device type and version included', () => {
@@ -44,6 +37,26 @@ describe('device information string (B.3)', () => {
     expect(parseDeviceInfo('os=a%3db%3Bc%25d%C3%A9')).toEqual({ os: 'a=b;c%dé' });
   });
 
+  it('percent-encoding edge cases: keys too, lowercase hex, escapes that decode to ";" or "=", a lone "=" in a value', () => {
+    // Unknown keys are percent-encoded like values, so any key survives a round trip.
+    expect(formatDeviceInfo({ unknown: [['a=b;c%', 'x']] })).toBe('a%3Db%3Bc%25=x');
+    expect(parseDeviceInfo('a%3Db%3Bc%25=x')).toEqual({ unknown: [['a=b;c%', 'x']] });
+    // An escaped key is the key it spells: %75id is "uid".
+    expect(parseDeviceInfo('%75id=u1')).toEqual({ uid: 'u1' });
+    // Escapes never split a pair: "%3B" and "%3D" stay inside the value.
+    expect(parseDeviceInfo('os=a%3bb%3dc;rows=4')).toEqual({ os: 'a;b=c', rows: 4 });
+    // A raw "=" after the first one belongs to the value (decoders are lenient; encoders always escape it).
+    expect(parseDeviceInfo('os=a=b')).toEqual({ os: 'a=b' });
+    expect(formatDeviceInfo({ os: 'a=b' })).toBe('os=a%3Db');
+    // Characters other than %, ; and = are written as they are (UTF-8), and "%" escapes of them decode too.
+    expect(formatDeviceInfo({ os: 'Ünï €' })).toBe('os=Ünï €');
+    expect(parseDeviceInfo('os=%E2%82%AC')).toEqual({ os: '€' });
+    // A "%" at the very end or with one digit is an error at the "%".
+    expect(err(() => parseDeviceInfo('os=ab%', 16)).offset).toBe(21);
+    expect(err(() => parseDeviceInfo('os=ab%4', 16)).offset).toBe(21);
+    expect(err(() => parseDeviceInfo('%7=1')).code).toBe('ST_BAD_DEVICE_INFO');
+  });
+
   it('keeps unknown keys in order (not rejected); the last duplicate wins; empty segments are skipped', () => {
     expect(parseDeviceInfo('zz=1;;cols=80;scan=2d;cols=40;zz=3;')).toEqual({ cols: 40, unknown: [['scan', '2d'], ['zz', '3']] });
     expect(formatDeviceInfo({ rows: 8, unknown: [['b', '2'], ['a', '1']] })).toBe('rows=8;b=2;a=1');
@@ -59,9 +72,9 @@ describe('device information string (B.3)', () => {
     expect(err(() => parseDeviceInfo('=1')).code).toBe('ST_BAD_DEVICE_INFO');
     expect(err(() => parseDeviceInfo('os=%4')).code).toBe('ST_BAD_DEVICE_INFO');
     expect(err(() => parseDeviceInfo('os=%zz')).code).toBe('ST_BAD_DEVICE_INFO');
-    expect(err(() => parseDeviceInfo('os=%C3')).code).toBe('ST_BAD_UTF8');
+    expect(err(() => parseDeviceInfo('os=%C3')).code).toBe('ERR_INVALID_UTF8');
     expect(err(() => decode(fromHex('53 54 01 06 00 00 00 01 00 00 00 04 00 00 00 01 6f 73 3d ff'))).code).toBe(
-      'ST_BAD_UTF8',
+      'ERR_INVALID_UTF8',
     );
   });
 

@@ -59,7 +59,7 @@ const hexVal = (c: number): number =>
 
 /** Percent-decodes `bytes` (absolute offset `base`) and decodes the result as UTF-8. */
 function percentDecode(bytes: Uint8Array, base: number): string {
-  if (bytes.indexOf(0x25) < 0) return decodeText(bytes, base, 'device information string');
+  if (bytes.indexOf(0x25) < 0) return decodeText(bytes, base);
   const out = new Uint8Array(bytes.byteLength);
   let n = 0;
   for (let i = 0; i < bytes.byteLength; i++) {
@@ -74,7 +74,7 @@ function percentDecode(bytes: Uint8Array, base: number): string {
     out[n++] = (hi << 4) | lo;
     i += 2;
   }
-  return decodeText(out.subarray(0, n), base, 'device information string');
+  return decodeText(out.subarray(0, n), base);
 }
 
 /**

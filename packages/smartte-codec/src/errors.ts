@@ -1,6 +1,6 @@
 // Stable error codes of this package. Every error is a CodecError from @portico/wire carrying one of these codes,
 // the byte offset where the problem was found, and what was expected versus what came.
-import { CodecError, type CodecErrorDetails } from '@portico/wire';
+import { CodecError, type CodecErrorDetails, MalformedInputError } from '@portico/wire';
 
 export const SmartTeErrorCode = Object.freeze({
   BAD_MAGIC: 'ST_BAD_MAGIC',
@@ -11,7 +11,8 @@ export const SmartTeErrorCode = Object.freeze({
   UNKNOWN_TYPE: 'ST_UNKNOWN_TYPE',
   TRAILING_BYTES: 'ST_TRAILING_BYTES',
   BAD_VALUE: 'ST_BAD_VALUE',
-  BAD_UTF8: 'ST_BAD_UTF8',
+  /** Invalid UTF-8 in any text field: the shared code of @portico/wire's `decodeUtf8`. */
+  INVALID_UTF8: 'ERR_INVALID_UTF8',
   TLV_OVERRUN: 'ST_TLV_OVERRUN',
   TLV_BAD_LENGTH: 'ST_TLV_BAD_LENGTH',
   TLV_MISSING: 'ST_TLV_MISSING',
@@ -34,4 +35,21 @@ export class SealingError extends CodecError {
   constructor(details: CodecErrorDetails) {
     super(SmartTeErrorCode.OPEN_FAILED, details);
   }
+}
+
+/**
+ * Returns `v` if it is an integer in `min…max`, else throws MalformedInputError `ST_BAD_VALUE` naming `what` at
+ * `offset`: the one range check behind every field this package writes (header, payloads, counters, labels).
+ */
+export function checkInt(what: string, v: number, min: number, max: number, offset: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new MalformedInputError({
+      code: SmartTeErrorCode.BAD_VALUE,
+      offset,
+      what,
+      expected: `an integer ${min}…${max}`,
+      got: String(v),
+    });
+  }
+  return v;
 }

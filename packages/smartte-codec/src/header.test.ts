@@ -1,19 +1,15 @@
 // smartte.md B.1: header checks, peekHeader, and the datagram size limits.
-import { CodecError, fromHex, LimitExceededError } from '@portico/wire';
+import { fromHex, LimitExceededError } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
+import { codecError } from '../test/helpers.js';
 import { decode, encode } from './codec.js';
 import { peekHeader, readHeader } from './header.js';
 
 const SYNC = fromHex('53 54 01 12 00 00 00 00 00 00 00 00 12 34 ab cd');
 
 function codeOf(f: () => unknown): { code: string; offset: number } {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CodecError);
-    return { code: (e as CodecError).code, offset: (e as CodecError).offset };
-  }
-  throw new Error('expected a CodecError');
+  const e = codecError(f);
+  return { code: e.code, offset: e.offset };
 }
 
 describe('B.1 header', () => {
@@ -107,6 +103,9 @@ describe('B.1 header', () => {
     expect(codeOf(() => encode({ type: 'NOPE', seq: 0, token: 0 } as never)).code).toBe('ST_UNKNOWN_TYPE');
     const sealed = { type: 'SEALED', seq: 0, token: 0, sealed: new Uint8Array(16) } as const;
     expect(codeOf(() => encode({ ...sealed, packetType: 'NOPE' as never })).code).toBe('ST_UNKNOWN_TYPE');
+    // Names inherited from Object.prototype are not packet types either.
+    expect(codeOf(() => encode({ ...sealed, packetType: 'toString' as never })).code).toBe('ST_UNKNOWN_TYPE');
+    expect(codeOf(() => encode({ type: 'constructor', seq: 0, token: 0 } as never)).code).toBe('ST_UNKNOWN_TYPE');
     expect(codeOf(() => encode({ ...sealed, packetType: 'ACK', sealed: new Uint8Array(15) })).code).toBe('ST_TRUNCATED');
     expect(codeOf(() => decode(fromHex('53 54 01 11 02 00 00 01 00 00 00 0f 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00'))).code).toBe('ST_TRUNCATED');
   });

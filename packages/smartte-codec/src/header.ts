@@ -6,11 +6,13 @@ import {
   SMARTTE_HEADER_SIZE,
   SMARTTE_LIMITS,
   SMARTTE_MAGIC,
+  SMARTTE_TAG_SIZE,
   SMARTTE_VERSION,
   type PacketTypeName,
   packetTypeName,
 } from './constants.js';
-import { SmartTeErrorCode } from './errors.js';
+import { checkInt, SmartTeErrorCode } from './errors.js';
+import type { PacketHeaderFields } from './packets.js';
 
 /** The header as it is on the wire, with the type resolved to its B.2 name. */
 export interface SmartTeHeader {
@@ -130,21 +132,25 @@ export function readHeader(datagram: Uint8Array): SmartTeHeader {
   };
 }
 
-/** Writes a header into `out[0..16)`. Reserved flag bits and the reserved byte are written as 0 (B.1). */
+/**
+ * Writes a checked header into `out[0..16)` (encode and seal share it): flag ACK exactly when `ack` is given, flag
+ * ENCRYPTED when `encrypted`; reserved bits and the reserved byte are 0 (B.1).
+ */
 export function writeHeader(
   out: Uint8Array,
   typeCode: number,
-  flags: number,
-  seq: number,
-  ack: number,
+  encrypted: boolean,
+  fields: PacketHeaderFields,
   length: number,
-  token: number,
 ): void {
+  const seq = checkInt('header seq', fields.seq, 0, 0xffff, 6);
+  const ack = fields.ack === undefined ? 0 : checkInt('header ack', fields.ack, 0, 0xffff, 8);
+  const token = checkInt('header token', fields.token, 0, 0xffff_ffff, 12);
   out[0] = 0x53;
   out[1] = 0x54;
   out[2] = SMARTTE_VERSION;
   out[3] = typeCode;
-  out[4] = flags & (HeaderFlag.ACK | HeaderFlag.ENCRYPTED);
+  out[4] = (fields.ack === undefined ? 0 : HeaderFlag.ACK) | (encrypted ? HeaderFlag.ENCRYPTED : 0);
   out[5] = 0;
   out[6] = seq >>> 8;
   out[7] = seq & 0xff;
@@ -156,4 +162,22 @@ export function writeHeader(
   out[13] = (token >>> 16) & 0xff;
   out[14] = (token >>> 8) & 0xff;
   out[15] = token & 0xff;
+}
+
+/** The header fields a packet value carries: `ack` only with flag ACK (B.1 "valid when flag ACK"). */
+export function headerFields(h: SmartTeHeader): PacketHeaderFields {
+  return h.flags & HeaderFlag.ACK ? { seq: h.seq, ack: h.ack, token: h.token } : { seq: h.seq, token: h.token };
+}
+
+/** B.6: a sealed payload holds at least the 16-byte tag. */
+export function checkSealedLength(length: number): void {
+  if (length < SMARTTE_TAG_SIZE) {
+    throw new MalformedInputError({
+      code: SmartTeErrorCode.TRUNCATED,
+      offset: SMARTTE_HEADER_SIZE,
+      what: 'sealed payload',
+      expected: `at least ${SMARTTE_TAG_SIZE} bytes (the tag)`,
+      got: `${length}`,
+    });
+  }
 }

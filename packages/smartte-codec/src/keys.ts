@@ -7,13 +7,9 @@ import {
   SMARTTE_HKDF_INFO_S2C,
   SMARTTE_LIMITS,
 } from './constants.js';
-import { SealingError, SmartTeErrorCode } from './errors.js';
+import { checkInt, SealingError, SmartTeErrorCode } from './errors.js';
 import { encodeText } from './text.js';
-
-/** Web Crypto wants ArrayBuffer-backed views; a SharedArrayBuffer-backed one is refused by the engine itself. */
-export const bufferSource = (u: Uint8Array): Uint8Array<ArrayBuffer> => u as Uint8Array<ArrayBuffer>;
-
-const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+import { bufferSource, subtle } from './webcrypto.js';
 
 /** An X25519 key pair: a non-extractable private CryptoKey and the 32-byte raw public key for CLIENT_KEY/SERVER_KEY. */
 export interface X25519KeyPair {
@@ -30,25 +26,15 @@ export interface SessionKeyMaterial {
   s2c: Uint8Array;
 }
 
-function keyError(what: string, cause: unknown): SealingError {
-  return new SealingError({
-    code: SmartTeErrorCode.BAD_KEY,
-    offset: 0,
-    what,
-    expected: 'a usable X25519 key',
-    got: cause instanceof Error ? cause.message : String(cause),
-    cause,
-  });
-}
-
-function checkSize(what: string, bytes: Uint8Array, size: number): void {
-  if (bytes.byteLength !== size) {
+/** A byte string of one of the allowed sizes, else `ST_BAD_KEY` (B.6 key and nonce sizes). */
+export function checkSize(what: string, bytes: Uint8Array, ...sizes: number[]): void {
+  if (!(bytes instanceof Uint8Array) || !sizes.includes(bytes.byteLength)) {
     throw new SealingError({
       code: SmartTeErrorCode.BAD_KEY,
       offset: 0,
       what,
-      expected: `${size} bytes`,
-      got: `${bytes.byteLength}`,
+      expected: `${sizes.join(' or ')} bytes`,
+      got: bytes instanceof Uint8Array ? `${bytes.byteLength}` : typeof bytes,
     });
   }
 }
@@ -76,23 +62,20 @@ const b64url = (s: string): Uint8Array => {
  * Imports an X25519 private key given as PKCS#8 bytes or a JWK (`{ kty: 'OKP', crv: 'X25519', d, x }`) and returns it
  * non-extractable, together with its raw public key.
  */
-export async function importX25519PrivateKey(key: Uint8Array | JsonWebKey): Promise<X25519KeyPair> {
-  try {
+export function importX25519PrivateKey(key: Uint8Array | JsonWebKey): Promise<X25519KeyPair> {
+  return subtle({ offset: 0, what: 'X25519 private key import', expected: 'a PKCS#8 or JWK X25519 private key' }, async (s) => {
     const alg = { name: 'X25519' };
     const usages: KeyUsage[] = ['deriveBits'];
-    const extractable =
+    // Imported once extractable only to read the public key (`x`), then kept non-extractable.
+    const imp = (extractable: boolean): Promise<CryptoKey> =>
       key instanceof Uint8Array
-        ? await subtle().importKey('pkcs8', bufferSource(key), alg, true, usages)
-        : await subtle().importKey('jwk', key, alg, true, usages);
-    const jwk = await subtle().exportKey('jwk', extractable);
-    const privateKey =
-      key instanceof Uint8Array
-        ? await subtle().importKey('pkcs8', bufferSource(key), alg, false, usages)
-        : await subtle().importKey('jwk', key, alg, false, usages);
-    return { privateKey, publicKey: b64url(jwk.x ?? '') };
-  } catch (cause) {
-    throw keyError('X25519 private key import', cause);
-  }
+        ? s.importKey('pkcs8', bufferSource(key), alg, extractable, usages)
+        : s.importKey('jwk', key, alg, extractable, usages);
+    const jwk = await s.exportKey('jwk', await imp(true));
+    const publicKey = b64url(jwk.x ?? '');
+    checkSize('X25519 public key', publicKey, SMARTTE_LIMITS.publicKeySize);
+    return { privateKey: await imp(false), publicKey };
+  });
 }
 
 /** Imports a raw 32-byte X25519 private key (wrapped as PKCS#8). */
@@ -101,33 +84,29 @@ export function importRawX25519PrivateKey(rawPrivateKey: Uint8Array): Promise<X2
 }
 
 /** A fresh X25519 key pair from the platform CSPRNG. */
-export async function generateX25519KeyPair(): Promise<X25519KeyPair> {
-  try {
-    const pair = (await subtle().generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
-    const publicKey = new Uint8Array(await subtle().exportKey('raw', pair.publicKey));
-    return { privateKey: pair.privateKey, publicKey };
-  } catch (cause) {
-    throw keyError('X25519 key generation', cause);
-  }
+export function generateX25519KeyPair(): Promise<X25519KeyPair> {
+  return subtle({ offset: 0, what: 'X25519 key generation', expected: 'Web Crypto with X25519' }, async (s) => {
+    const pair = (await s.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+    return { privateKey: pair.privateKey, publicKey: new Uint8Array(await s.exportKey('raw', pair.publicKey)) };
+  });
 }
 
 /** X25519 agreement: the 32-byte shared secret between our private key and the peer's raw public key. */
 export async function x25519SharedSecret(privateKey: CryptoKey, peerPublicKey: Uint8Array): Promise<Uint8Array> {
   checkSize('X25519 public key', peerPublicKey, SMARTTE_LIMITS.publicKeySize);
-  try {
-    const pub = await subtle().importKey('raw', bufferSource(peerPublicKey), { name: 'X25519' }, false, []);
-    return new Uint8Array(await subtle().deriveBits({ name: 'X25519', public: pub }, privateKey, 256));
-  } catch (cause) {
-    throw keyError('X25519 agreement', cause);
-  }
+  return subtle({ offset: 0, what: 'X25519 agreement', expected: 'an X25519 private key and a valid public key' }, async (s) => {
+    const pub = await s.importKey('raw', bufferSource(peerPublicKey), { name: 'X25519' }, false, []);
+    return new Uint8Array(await s.deriveBits({ name: 'X25519', public: pub }, privateKey, 256));
+  });
 }
 
 /** B.6 HKDF salt: CLIENT_NONCE ‖ the 4 token bytes as in the CONNECT_ACCEPT header (big-endian). */
 export function hkdfSalt(clientNonce: Uint8Array, token: number): Uint8Array {
   checkSize('CLIENT_NONCE', clientNonce, SMARTTE_LIMITS.clientNonceSize);
+  checkInt('session token', token, 0, 0xffff_ffff, 12);
   const salt = new Uint8Array(12);
   salt.set(clientNonce);
-  new DataView(salt.buffer).setUint32(8, token >>> 0, false);
+  salt.set([token >>> 24, (token >>> 16) & 0xff, (token >>> 8) & 0xff, token & 0xff], 8);
   return salt;
 }
 
@@ -147,18 +126,17 @@ export async function deriveKeyMaterial(
       got: String(level),
     });
   }
+  checkSize('X25519 shared secret', sharedSecret, 32);
   const bits = SEALING_KEY_BYTES[level] * 8;
   const salt = bufferSource(hkdfSalt(clientNonce, token));
-  const ikm = await subtle().importKey('raw', bufferSource(sharedSecret), 'HKDF', false, ['deriveBits']);
-  const derive = async (info: string): Promise<Uint8Array> =>
-    new Uint8Array(
-      await subtle().deriveBits(
-        { name: 'HKDF', hash: 'SHA-256', salt, info: bufferSource(encodeText(info)) },
-        ikm,
-        bits,
-      ),
-    );
-  return { level, c2s: await derive(SMARTTE_HKDF_INFO_C2S), s2c: await derive(SMARTTE_HKDF_INFO_S2C) };
+  return subtle({ offset: 0, what: 'HKDF-SHA256', expected: 'key derivation to succeed' }, async (s) => {
+    const ikm = await s.importKey('raw', bufferSource(sharedSecret), 'HKDF', false, ['deriveBits']);
+    const derive = async (info: string): Promise<Uint8Array> =>
+      new Uint8Array(
+        await s.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info: bufferSource(encodeText(info)) }, ikm, bits),
+      );
+    return { level, c2s: await derive(SMARTTE_HKDF_INFO_C2S), s2c: await derive(SMARTTE_HKDF_INFO_S2C) };
+  });
 }
 
 /** Agreement and derivation in one step, as either side runs it after CONNECT_ACCEPT. */
@@ -175,5 +153,8 @@ export async function deriveSessionKeys(options: {
 
 /** B.6 threat model: the pinnable fingerprint of a server key, SHA-256 of SERVER_KEY. */
 export async function keyFingerprint(publicKey: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle().digest('SHA-256', bufferSource(publicKey)));
+  checkSize('SERVER_KEY', publicKey, SMARTTE_LIMITS.publicKeySize);
+  return subtle({ offset: 0, what: 'SHA-256', expected: 'a digest' }, async (s) =>
+    new Uint8Array(await s.digest('SHA-256', bufferSource(publicKey))),
+  );
 }

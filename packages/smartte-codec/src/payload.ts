@@ -1,11 +1,5 @@
 // B.3: payload of every packet type, from bytes and back. Every payload must be consumed exactly.
-import {
-  ByteReader,
-  type ByteWriter,
-  LimitExceededError,
-  MalformedInputError,
-  TruncatedInputError,
-} from '@portico/wire';
+import { ByteReader, type ByteWriter, LimitExceededError, MalformedInputError } from '@portico/wire';
 import { type PacketTypeName, SMARTTE_LIMITS } from './constants.js';
 import {
   decodeConnectAccept,
@@ -14,7 +8,7 @@ import {
   encodeConnectRequest,
 } from './connect.js';
 import { formatDeviceInfo, parseDeviceInfo } from './device-info.js';
-import { SmartTeErrorCode } from './errors.js';
+import { checkInt, SmartTeErrorCode } from './errors.js';
 import type { HostEntry, Packet, PacketHeaderFields } from './packets.js';
 import { decodeRules, encodeRules } from './rules.js';
 import { decodeText, encodeText } from './text.js';
@@ -48,24 +42,6 @@ export function decodePayload(
   payload: Uint8Array,
   base: number,
 ): Packet {
-  try {
-    return decodeBody(type, h, payload, base);
-  } catch (e) {
-    // ByteReader reports truncation with the generic code; give it this package's stable code.
-    if (e instanceof TruncatedInputError && e.code === 'ERR_TRUNCATED') {
-      throw new TruncatedInputError({
-        code: SmartTeErrorCode.TRUNCATED,
-        offset: e.offset,
-        what: `truncated ${type} payload`,
-        ...(e.expected === undefined ? {} : { expected: e.expected }),
-        ...(e.got === undefined ? {} : { got: e.got }),
-      });
-    }
-    throw e;
-  }
-}
-
-function decodeBody(type: PacketTypeName, h: PacketHeaderFields, payload: Uint8Array, base: number): Packet {
   switch (type) {
     case 'CONNECT_REQUEST':
       return decodeConnectRequest(h, payload, base);
@@ -77,32 +53,34 @@ function decodeBody(type: PacketTypeName, h: PacketHeaderFields, payload: Uint8A
       return { type, ...h, rules: decodeRules(payload, base) };
     case 'DATA':
       return { type, ...h, data: payload };
-    case 'GET_DEVICE_CONFIG':
-    case 'ACK':
-    case 'SYNC': {
-      const r = new ByteReader(payload, { baseOffset: base });
-      trailing(r, type);
-      return { type, ...h };
-    }
     default:
       break;
   }
-  const r = new ByteReader(payload, { littleEndian: false, baseOffset: base });
+  const r = new ByteReader(payload, {
+    littleEndian: false,
+    baseOffset: base,
+    truncatedCode: SmartTeErrorCode.TRUNCATED,
+  });
   let p: Packet;
   switch (type) {
+    case 'GET_DEVICE_CONFIG':
+    case 'ACK':
+    case 'SYNC':
+      p = { type, ...h };
+      break;
     case 'CONNECT_REJECT':
     case 'DISCONNECT':
-      p = { type, ...h, reason: r.u8(), text: decodeText(r.rest(), base + 1, `${type} text`) };
+      p = { type, ...h, reason: r.u8(`${type} reason`), text: decodeText(r.rest(), base + 1) };
       break;
     case 'ERROR':
-      p = { type, ...h, code: r.u16(), text: decodeText(r.rest(), base + 2, 'ERROR text') };
+      p = { type, ...h, code: r.u16(undefined, 'ERROR code'), text: decodeText(r.rest(), base + 2) };
       break;
     case 'REGISTER_REQUEST':
     case 'REGISTER_ACCEPT':
-      p = r.remaining === 0 ? { type, ...h } : { type, ...h, lastDelivered: r.u32() };
+      p = r.remaining === 0 ? { type, ...h } : { type, ...h, lastDelivered: r.u32(undefined, `${type} last delivered`) };
       break;
     case 'SET_TIME': {
-      const ms = r.u64();
+      const ms = r.u64(undefined, 'SET_TIME time');
       if (ms > BigInt(Number.MAX_SAFE_INTEGER)) {
         throw new MalformedInputError({
           code: SmartTeErrorCode.BAD_VALUE,
@@ -112,31 +90,31 @@ function decodeBody(type: PacketTypeName, h: PacketHeaderFields, payload: Uint8A
           got: String(ms),
         });
       }
-      p = { type, ...h, timeMs: Number(ms), utcOffsetMin: r.i16() };
+      p = { type, ...h, timeMs: Number(ms), utcOffsetMin: r.i16(undefined, 'SET_TIME UTC offset') };
       break;
     }
     case 'HOST_MENU': {
-      const count = r.u8();
+      const count = r.u8('HOST_MENU count');
       if (count > SMARTTE_LIMITS.maxHosts) throw limit(base, 'HOST_MENU host count', SMARTTE_LIMITS.maxHosts, count);
       const hosts: HostEntry[] = [];
       for (let i = 0; i < count; i++) {
-        const id = r.u16();
+        const id = r.u16(undefined, 'HOST_MENU host id');
         const at = r.offset;
-        const len = r.u8();
+        const len = r.u8('HOST_MENU name length');
         if (len > SMARTTE_LIMITS.maxHostNameBytes) {
           throw limit(at, 'HOST_MENU host name length', SMARTTE_LIMITS.maxHostNameBytes, len);
         }
-        hosts.push({ id, name: decodeText(r.bytesView(len), at + 1, 'HOST_MENU host name') });
+        hosts.push({ id, name: decodeText(r.bytesView(len, 'HOST_MENU host name'), at + 1) });
       }
       p = { type, ...h, hosts };
       break;
     }
     case 'HOST_SELECT':
-      p = { type, ...h, hostId: r.u16() };
+      p = { type, ...h, hostId: r.u16(undefined, 'HOST_SELECT host id') };
       break;
     default: {
       // ECHO_REQUEST / ECHO_RESPONSE
-      const echo = r.u16();
+      const echo = r.u16(undefined, `${type} number`);
       if (r.remaining > SMARTTE_LIMITS.maxEchoFiller) {
         throw limit(r.offset, `${type} filler`, SMARTTE_LIMITS.maxEchoFiller, r.remaining);
       }
@@ -147,18 +125,8 @@ function decodeBody(type: PacketTypeName, h: PacketHeaderFields, payload: Uint8A
   return p;
 }
 
-function int(w: ByteWriter, what: string, v: number, min: number, max: number): number {
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_VALUE,
-      offset: w.length,
-      what,
-      expected: `an integer ${min}…${max}`,
-      got: String(v),
-    });
-  }
-  return v;
-}
+const int = (w: ByteWriter, what: string, v: number, min: number, max: number): number =>
+  checkInt(what, v, min, max, w.length);
 
 /** Writes the cleartext payload of `p` (B.3). */
 export function encodePayload(w: ByteWriter, p: Packet): void {
@@ -222,13 +190,5 @@ export function encodePayload(w: ByteWriter, p: Packet): void {
       }
       w.u16(int(w, 'echo number', p.echo, 0, 0xffff), false).bytes(p.filler);
       return;
-    default:
-      throw new MalformedInputError({
-        code: SmartTeErrorCode.UNKNOWN_TYPE,
-        offset: 3,
-        what: 'packet type',
-        expected: 'a type of table B.2',
-        got: JSON.stringify((p as { type: unknown }).type),
-      });
   }
 }

@@ -1,7 +1,8 @@
 // smartte.md B.6 sealing and the B.8 worked example, byte for byte.
 import { readFileSync } from 'node:fs';
-import { CodecError, fromHex, toHex } from '@portico/wire';
+import { fromHex, toHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
+import { codecError, expectCodecError, rejectsWithCodecError } from '../test/helpers.js';
 import { decode, encode } from './codec.js';
 import { SealingError } from './errors.js';
 import {
@@ -180,30 +181,50 @@ describe('B.6 sealing rules', () => {
     await expect(open(server, B8.setTime, 3)).rejects.toMatchObject({ code: 'ST_OPEN_FAILED' });
   });
 
-  it('any single bit flipped in header, ciphertext or tag fails to decode or to open, never the original', async () => {
-    const { client } = await b8Keys();
-    for (let bit = 0; bit < B8.setTime.byteLength * 8; bit++) {
-      const bad = B8.setTime.slice();
-      bad[bit >> 3]! ^= 1 << (bit & 7);
-      let decoded: ReturnType<typeof decode> | undefined;
-      try {
-        decoded = decode(bad);
-      } catch (e) {
-        expect(e).toBeInstanceOf(CodecError);
-        continue;
+  // Issue 4: "a sealed packet with any single bit flipped in header, ciphertext or tag fails to decode or to open, and
+  // never yields the original packet" — for a reliable type (the B.8 SET_TIME, server → client, counter 3) and two
+  // unreliable ones (the B.8 ACK with an empty plaintext, and a DISCONNECT whose reason and text give ciphertext).
+  const DISCONNECT: Packet = { type: 'DISCONNECT', seq: 7, ack: 3, token: TOKEN, reason: 4, text: 'bye' };
+  for (const [name, original, counter, sealer, opener] of [
+    ['SET_TIME (reliable, B.8)', SET_TIME, 3, 'server', 'client'],
+    ['ACK (unreliable, B.8)', { type: 'ACK', seq: 2, ack: 3, token: TOKEN }, 2, 'client', 'server'],
+    ['DISCONNECT (unreliable)', DISCONNECT, 7, 'client', 'server'],
+  ] as const) {
+    it(`sealed ${name}: any single bit flipped in header, ciphertext or tag fails to decode or to open`, async () => {
+      const keys = await b8Keys();
+      const datagram = await seal(keys[sealer], original, counter);
+      if (name.includes('B.8')) expect([toHex(B8.setTime), toHex(B8.ack)]).toContain(toHex(datagram));
+      expect(await open(keys[opener], datagram, counter)).toEqual(original);
+      const regions = { header: 0, ciphertext: 0, tag: 0 };
+      for (let bit = 0; bit < datagram.byteLength * 8; bit++) {
+        const at = bit >> 3;
+        regions[at < 16 ? 'header' : at < datagram.byteLength - 16 ? 'ciphertext' : 'tag']++;
+        const bad = datagram.slice();
+        bad[at]! ^= 1 << (bit & 7);
+        let decoded: ReturnType<typeof decode>;
+        try {
+          decoded = decode(bad);
+        } catch (e) {
+          expectCodecError(e);
+          continue;
+        }
+        if (decoded.type !== 'SEALED') {
+          // The ENCRYPTED bit itself was flipped: the sealed bytes parse (or not) as cleartext, never as the original.
+          expect(decoded).not.toEqual(original);
+          continue;
+        }
+        // The receiver derives the counter from the (possibly flipped) seq field: try that one and the true one.
+        for (const c of new Set([counter, decoded.seq === 0 ? counter : decoded.seq])) {
+          await rejectsWithCodecError(open(keys[opener], bad, c));
+        }
       }
-      if (decoded.type !== 'SEALED') {
-        // The ENCRYPTED bit itself was flipped: the sealed bytes parse (or not) as cleartext, never as the original.
-        expect(decoded).not.toEqual(SET_TIME);
-        continue;
-      }
-      const error = await open(client, bad, 3).then(
-        (p) => p,
-        (e: unknown) => e,
+      expect(regions.header).toBe(128);
+      expect(regions.tag).toBe(128);
+      expect(regions.ciphertext).toBe(
+        original.type === 'SET_TIME' ? 80 : original.type === 'DISCONNECT' ? 32 : 0,
       );
-      expect(error).toBeInstanceOf(CodecError);
-    }
-  });
+    });
+  }
 
   it('generated key pairs agree and JWK private keys import', async () => {
     const a = await generateX25519KeyPair();
@@ -221,12 +242,74 @@ describe('B.6 sealing rules', () => {
 
   it('bad keys are typed errors', async () => {
     await expect(importX25519PrivateKey(new Uint8Array(10))).rejects.toMatchObject({ code: 'ST_BAD_KEY' });
+    await expect(importX25519PrivateKey({ kty: 'OKP', crv: 'X25519', d: '!!' })).rejects.toMatchObject({
+      code: 'ST_BAD_KEY',
+    });
     expect(() => x25519Pkcs8(new Uint8Array(31))).toThrow(SealingError);
     const a = await generateX25519KeyPair();
     await expect(x25519SharedSecret(a.privateKey, new Uint8Array(31))).rejects.toMatchObject({ code: 'ST_BAD_KEY' });
-    await expect(
-      importLinkKeys({ level: 1, c2s: new Uint8Array(5), s2c: new Uint8Array(5) }, 'client'),
-    ).rejects.toMatchObject({ code: 'ST_BAD_KEY' });
+    // An all-zero public key is a low-order point: X25519 refuses it (Web Crypto throws, the codec types it).
+    await expect(x25519SharedSecret(a.privateKey, new Uint8Array(32))).rejects.toMatchObject({ code: 'ST_BAD_KEY' });
+  });
+
+  it('B.6 key lengths per level: 16 bytes for level 1, 32 for level 2, nothing else', async () => {
+    for (const [level, size] of [
+      [1, 5],
+      [1, 24],
+      [1, 32],
+      [2, 16],
+      [2, 24],
+    ] as const) {
+      const e = await rejectsWithCodecError(
+        importLinkKeys({ level, c2s: new Uint8Array(size), s2c: new Uint8Array(size) }, 'client'),
+      );
+      expect(e.code).toBe('ST_BAD_KEY');
+      expect(e.got).toBe(String(size));
+    }
+    const e = await rejectsWithCodecError(
+      importLinkKeys({ level: 3 as never, c2s: new Uint8Array(16), s2c: new Uint8Array(16) }, 'server'),
+    );
+    expect(e.code).toBe('ST_BAD_KEY');
+    await expect(deriveKeyMaterial(B8.shared, NONCE, TOKEN, 3 as never)).rejects.toMatchObject({ code: 'ST_BAD_KEY' });
+    await expect(deriveKeyMaterial(B8.shared.subarray(1), NONCE, TOKEN, 1)).rejects.toMatchObject({
+      code: 'ST_BAD_KEY',
+    });
+    await expect(deriveKeyMaterial(B8.shared, NONCE.subarray(1), TOKEN, 1)).rejects.toMatchObject({
+      code: 'ST_BAD_KEY',
+    });
+    for (const token of [-1, 1.5, 2 ** 32]) {
+      expect(codecError(() => hkdfSalt(NONCE, token)).code).toBe('ST_BAD_VALUE');
+    }
+  });
+
+  // Web Crypto rejects with DOMException or TypeError; none of them may leave the package (issue 4, "Bad input").
+  it('Web Crypto failures inside seal, open and the resume proof are SealingErrors, never DOMException/TypeError', async () => {
+    const { client, server, material } = await b8Keys();
+    // Keys used for the wrong operation: Web Crypto throws InvalidAccessError.
+    const swapped = { role: 'client' as const, sendKey: client.receiveKey, receiveKey: client.sendKey };
+    const sync: Packet = { type: 'SYNC', seq: 0, token: TOKEN };
+    expect((await rejectsWithCodecError(seal(swapped, sync, 1))).code).toBe('ST_BAD_KEY');
+    const sealed = await seal(server, sync, 1);
+    expect((await rejectsWithCodecError(open({ ...client, receiveKey: client.sendKey }, sealed, 1))).code).toBe(
+      'ST_OPEN_FAILED',
+    );
+    // A view on a SharedArrayBuffer: Web Crypto throws TypeError.
+    const shared = new Uint8Array(new SharedArrayBuffer(4));
+    const data: Data = { type: 'DATA', seq: 1, token: TOKEN, data: shared };
+    expect(await rejectsWithCodecError(seal(client, data, 1))).toBeInstanceOf(SealingError);
+    // A zero-length HMAC key: Web Crypto throws DataError; sizes are checked before Web Crypto sees them.
+    const input = { oldC2sKey: material.c2s, clientNonce: NONCE, uid: 'u', sessionIndex: 0 };
+    for (const bad of [
+      { ...input, oldC2sKey: new Uint8Array(0) },
+      { ...input, oldC2sKey: new Uint8Array(20) },
+      { ...input, clientNonce: new Uint8Array(3) },
+      { ...input, clientKey: new Uint8Array(31) },
+    ]) {
+      expect((await rejectsWithCodecError(resumeProof(bad))).code).toBe('ST_BAD_KEY');
+      expect((await rejectsWithCodecError(verifyResumeProof(bad, new Uint8Array(32)))).code).toBe('ST_BAD_KEY');
+    }
+    expect((await rejectsWithCodecError(resumeProof({ ...input, sessionIndex: 256 }))).code).toBe('ST_BAD_VALUE');
+    expect((await rejectsWithCodecError(keyFingerprint(new Uint8Array(3)))).code).toBe('ST_BAD_KEY');
   });
 
   it('the server key fingerprint is SHA-256 of SERVER_KEY', async () => {

@@ -1,29 +1,29 @@
 // B.6 sealing: AES-GCM with a 16-byte tag, AAD = the whole 16-byte header as sent (ENCRYPTED set, length counting the
 // tag), nonce = direction ‖ kind ‖ 6 zero bytes ‖ u32 counter. Stateless: replay detection belongs to the link.
-import { LimitExceededError, MalformedInputError } from '@portico/wire';
+import { MalformedInputError } from '@portico/wire';
 import {
   Direction,
   HeaderFlag,
   NonceKind,
-  PacketType,
   type PacketTypeName,
   RELIABLE_PACKET_TYPES,
   SEALED_UNRELIABLE_PACKET_TYPES,
+  SEALING_KEY_BYTES,
   SMARTTE_HEADER_SIZE,
   SMARTTE_LIMITS,
   SMARTTE_LINK_PARAMETERS,
   SMARTTE_RESUME_LABEL,
   SMARTTE_TAG_SIZE,
 } from './constants.js';
-import { encodePayloadBytes } from './codec.js';
-import { SealingError, SmartTeErrorCode } from './errors.js';
-import { readHeader, writeHeader } from './header.js';
-import { bufferSource, type SessionKeyMaterial } from './keys.js';
-import type { Packet, PacketHeaderFields } from './packets.js';
+import { EspCode } from './codes.js';
+import { checkEncodedSize, encodePayloadBytes, typeCode } from './codec.js';
+import { checkInt, SealingError, SmartTeErrorCode } from './errors.js';
+import { checkSealedLength, headerFields, readHeader, writeHeader } from './header.js';
+import { checkSize, type SessionKeyMaterial } from './keys.js';
+import type { Packet } from './packets.js';
 import { decodePayload } from './payload.js';
 import { encodeText } from './text.js';
-
-const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+import { bufferSource, subtle } from './webcrypto.js';
 
 /** The AES-GCM keys of one side of one epoch: what it seals with and what it opens with. */
 export interface LinkKeys {
@@ -34,30 +34,30 @@ export interface LinkKeys {
   receiveKey: CryptoKey;
 }
 
-/** Imports the raw key material as non-extractable AES-GCM keys for `role`. Do this once per epoch. */
+/**
+ * Imports the raw key material as non-extractable AES-GCM keys for `role`. Do this once per epoch. B.6: both keys
+ * must have the length of the level (16 bytes for level 1, 32 for level 2).
+ */
 export async function importLinkKeys(material: SessionKeyMaterial, role: 'client' | 'server'): Promise<LinkKeys> {
-  const imp = (raw: Uint8Array, usage: KeyUsage): Promise<CryptoKey> =>
-    subtle().importKey('raw', bufferSource(raw), { name: 'AES-GCM' }, false, [usage]);
-  try {
-    const [c2sEnc, c2sDec, s2cEnc, s2cDec] = await Promise.all([
-      imp(material.c2s, 'encrypt'),
-      imp(material.c2s, 'decrypt'),
-      imp(material.s2c, 'encrypt'),
-      imp(material.s2c, 'decrypt'),
-    ]);
-    return role === 'client'
-      ? { role, sendKey: c2sEnc, receiveKey: s2cDec }
-      : { role, sendKey: s2cEnc, receiveKey: c2sDec };
-  } catch (cause) {
+  const size = SEALING_KEY_BYTES[material.level];
+  if (size === undefined) {
     throw new SealingError({
       code: SmartTeErrorCode.BAD_KEY,
       offset: 0,
-      what: 'AES-GCM key import',
-      expected: '16- or 32-byte keys',
-      got: `${material.c2s.byteLength} and ${material.s2c.byteLength} bytes`,
-      cause,
+      what: 'encryption level',
+      expected: '1 or 2',
+      got: String(material.level),
     });
   }
+  checkSize(`level ${material.level} c2s key`, material.c2s, size);
+  checkSize(`level ${material.level} s2c key`, material.s2c, size);
+  return subtle({ offset: 0, what: 'AES-GCM key import', expected: `${size}-byte keys` }, async (s) => {
+    const imp = (raw: Uint8Array, usage: KeyUsage): Promise<CryptoKey> =>
+      s.importKey('raw', bufferSource(raw), { name: 'AES-GCM' }, false, [usage]);
+    return role === 'client'
+      ? { role, sendKey: await imp(material.c2s, 'encrypt'), receiveKey: await imp(material.s2c, 'decrypt') }
+      : { role, sendKey: await imp(material.s2c, 'encrypt'), receiveKey: await imp(material.c2s, 'decrypt') };
+  });
 }
 
 /** The nonce kind of a sealable type: 0 reliable, 1 ACK/SYNC/DISCONNECT; undefined when the type is never sealed. */
@@ -87,16 +87,10 @@ export function seqForCounter(kind: number, counter: number): number {
   return kind === NonceKind.RELIABLE ? ((counter - 1) % SMARTTE_LINK_PARAMETERS.lastSequence) + 1 : counter & 0xffff;
 }
 
-function checkCounter(counter: number): void {
-  if (!Number.isInteger(counter) || counter < 1 || counter > SMARTTE_LINK_PARAMETERS.maxExtendedSequence) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_VALUE,
-      offset: 6,
-      what: 'sealing counter',
-      expected: 'an integer 1…2^32−1',
-      got: String(counter),
-    });
-  }
+/** Checks `counter` and returns the seq field it goes with. */
+function counterSeq(kind: number, counter: number): number {
+  checkInt('sealing counter', counter, 1, SMARTTE_LINK_PARAMETERS.maxExtendedSequence, 6);
+  return seqForCounter(kind, counter);
 }
 
 function counterMismatch(seq: number, expected: number, counter: number): MalformedInputError {
@@ -117,53 +111,34 @@ function counterMismatch(seq: number, expected: number, counter: number): Malfor
  */
 export async function seal(keys: LinkKeys, packet: Packet, counter: number): Promise<Uint8Array> {
   const kind = nonceKindOf(packet.type);
-  if (kind === undefined || (packet.type === 'ERROR' && packet.code === 1)) {
+  if (kind === undefined || (packet.type === 'ERROR' && packet.code === EspCode.SESSION_NOT_FOUND)) {
     throw new MalformedInputError({
       code: SmartTeErrorCode.NOT_SEALABLE,
       offset: 3,
       what: 'packet to seal',
       expected: 'a reliable packet (except ERROR eSP0001), ACK, SYNC or DISCONNECT',
-      got: packet.type === 'ERROR' ? 'ERROR eSP0001' : packet.type,
+      got: packet.type === 'ERROR' ? 'ERROR eSP0001' : String(packet.type),
     });
   }
-  checkCounter(counter);
-  const seq = seqForCounter(kind, counter);
+  const seq = counterSeq(kind, counter);
   if (kind === NonceKind.RELIABLE && packet.seq !== seq) throw counterMismatch(packet.seq, seq, counter);
-  const plain = packet.type === 'DATA' ? packet.data : encodePayloadBytes(packet);
+  const plain = encodePayloadBytes(packet);
   const length = plain.byteLength + SMARTTE_TAG_SIZE;
-  const size = SMARTTE_HEADER_SIZE + length;
-  if (size > SMARTTE_LIMITS.maxEncodedDatagram) {
-    throw new LimitExceededError({
-      code: SmartTeErrorCode.TOO_LARGE,
-      offset: SMARTTE_LIMITS.maxEncodedDatagram,
-      what: 'sealed SmartTE datagram',
-      expected: `at most ${SMARTTE_LIMITS.maxEncodedDatagram} bytes`,
-      got: `${size}`,
-    });
-  }
-  const header = new Uint8Array(SMARTTE_HEADER_SIZE);
-  const flags = HeaderFlag.ENCRYPTED | (packet.ack === undefined ? 0 : HeaderFlag.ACK);
-  const ack = packet.ack ?? 0;
-  const token = packet.token;
-  const ackOk = Number.isInteger(ack) && ack >= 0 && ack <= 0xffff;
-  if (!ackOk || !Number.isInteger(token) || token < 0 || token > 0xffff_ffff) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_VALUE,
-      offset: 8,
-      what: 'header ack/token',
-      expected: 'ack 0…65535 and token 0…2^32−1',
-      got: `ack ${ack}, token ${token}`,
-    });
-  }
-  writeHeader(header, PacketType[packet.type], flags, seq, ack, length, token);
+  checkEncodedSize(SMARTTE_HEADER_SIZE + length);
+  const out = new Uint8Array(SMARTTE_HEADER_SIZE + length);
+  const fields = packet.ack === undefined ? { seq, token: packet.token } : { seq, ack: packet.ack, token: packet.token };
+  writeHeader(out, typeCode(packet.type), true, fields, length);
+  const header = out.subarray(0, SMARTTE_HEADER_SIZE);
   const direction = keys.role === 'client' ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
-  const sealed = await subtle().encrypt(
-    { name: 'AES-GCM', iv: bufferSource(sealNonce(direction, kind, counter)), additionalData: header, tagLength: 128 },
-    keys.sendKey,
-    bufferSource(plain),
+  const sealed = await subtle(
+    { offset: SMARTTE_HEADER_SIZE, what: `sealing ${packet.type}`, expected: 'an AES-GCM encrypt key (LinkKeys)' },
+    (s) =>
+      s.encrypt(
+        { name: 'AES-GCM', iv: bufferSource(sealNonce(direction, kind, counter)), additionalData: bufferSource(header), tagLength: 128 },
+        keys.sendKey,
+        bufferSource(plain),
+      ),
   );
-  const out = new Uint8Array(size);
-  out.set(header);
   out.set(new Uint8Array(sealed), SMARTTE_HEADER_SIZE);
   return out;
 }
@@ -194,66 +169,59 @@ export async function open(keys: LinkKeys, datagram: Uint8Array, counter: number
       got: h.type,
     });
   }
-  if (h.length < SMARTTE_TAG_SIZE) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.TRUNCATED,
-      offset: SMARTTE_HEADER_SIZE,
-      what: 'sealed payload',
-      expected: `at least ${SMARTTE_TAG_SIZE} bytes (the tag)`,
-      got: `${h.length}`,
-    });
-  }
-  checkCounter(counter);
-  const seq = seqForCounter(kind, counter);
+  checkSealedLength(h.length);
+  const seq = counterSeq(kind, counter);
   if (h.seq !== seq) throw counterMismatch(h.seq, seq, counter);
   const direction = keys.role === 'client' ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
-  let plain: Uint8Array;
-  try {
-    plain = new Uint8Array(
-      await subtle().decrypt(
-        {
-          name: 'AES-GCM',
-          iv: bufferSource(sealNonce(direction, kind, counter)),
-          additionalData: bufferSource(datagram.subarray(0, SMARTTE_HEADER_SIZE)),
-          tagLength: 128,
-        },
-        keys.receiveKey,
-        bufferSource(datagram.subarray(SMARTTE_HEADER_SIZE)),
-      ),
-    );
-  } catch (cause) {
-    throw new SealingError({
+  const plain = await subtle(
+    {
       code: SmartTeErrorCode.OPEN_FAILED,
       offset: SMARTTE_HEADER_SIZE,
       what: `sealed ${h.type}`,
       expected: 'a payload that authenticates under the peer key, nonce and header',
-      got: 'an authentication failure',
-      cause,
-    });
-  }
-  const fields: PacketHeaderFields =
-    h.flags & HeaderFlag.ACK ? { seq: h.seq, ack: h.ack, token: h.token } : { seq: h.seq, token: h.token };
-  return decodePayload(h.type, fields, plain, SMARTTE_HEADER_SIZE);
+    },
+    async (s) =>
+      new Uint8Array(
+        await s.decrypt(
+          {
+            name: 'AES-GCM',
+            iv: bufferSource(sealNonce(direction, kind, counter)),
+            additionalData: bufferSource(datagram.subarray(0, SMARTTE_HEADER_SIZE)),
+            tagLength: 128,
+          },
+          keys.receiveKey,
+          bufferSource(datagram.subarray(SMARTTE_HEADER_SIZE)),
+        ),
+      ),
+  );
+  return decodePayload(h.type, headerFields(h), plain, SMARTTE_HEADER_SIZE);
 }
 
 /** The fields the resume proof covers (B.5). */
 export interface ResumeProofInput {
-  /** The old epoch's client → server key. */
+  /** The old epoch's client → server key (16 or 32 bytes). */
   oldC2sKey: Uint8Array;
+  /** The CLIENT_NONCE of the resume request (8 bytes). */
   clientNonce: Uint8Array;
-  /** The new CLIENT_KEY of the request (empty when it carries none). */
+  /** The CLIENT_KEY of the request (32 bytes; absent when it carries none, then nothing is hashed for it). */
   clientKey?: Uint8Array;
   uid: string;
+  /** SESSION_INDEX, hashed as one byte (0…255). */
   sessionIndex: number;
 }
 
+/** "portico-smartte v1 resume" ‖ CLIENT_NONCE ‖ CLIENT_KEY ‖ UID ‖ SESSION_INDEX byte, after checking every size. */
 function resumeMessage(input: ResumeProofInput): Uint8Array {
+  checkSize('old c2s key', input.oldC2sKey, SEALING_KEY_BYTES[1], SEALING_KEY_BYTES[2]);
+  checkSize('CLIENT_NONCE', input.clientNonce, SMARTTE_LIMITS.clientNonceSize);
+  if (input.clientKey !== undefined) checkSize('CLIENT_KEY', input.clientKey, SMARTTE_LIMITS.publicKeySize);
+  const index = checkInt('SESSION_INDEX', input.sessionIndex, 0, 0xff, 0);
   const parts = [
     encodeText(SMARTTE_RESUME_LABEL),
     input.clientNonce,
     input.clientKey ?? new Uint8Array(0),
     encodeText(input.uid),
-    Uint8Array.of(input.sessionIndex & 0xff),
+    Uint8Array.of(index),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
@@ -264,21 +232,26 @@ function resumeMessage(input: ResumeProofInput): Uint8Array {
   return out;
 }
 
-const hmacKey = (raw: Uint8Array, usage: KeyUsage): Promise<CryptoKey> =>
-  subtle().importKey('raw', bufferSource(raw), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
 
 /**
  * B.5 RESUME_PROOF = HMAC-SHA256(old c2s key, "portico-smartte v1 resume" ‖ CLIENT_NONCE ‖ CLIENT_KEY ‖ UID ‖
  * SESSION_INDEX as one byte).
  */
 export async function resumeProof(input: ResumeProofInput): Promise<Uint8Array> {
-  const key = await hmacKey(input.oldC2sKey, 'sign');
-  return new Uint8Array(await subtle().sign('HMAC', key, bufferSource(resumeMessage(input))));
+  const message = resumeMessage(input);
+  return subtle({ offset: 0, what: 'RESUME_PROOF', expected: 'HMAC-SHA256 to succeed' }, async (s) => {
+    const key = await s.importKey('raw', bufferSource(input.oldC2sKey), HMAC, false, ['sign']);
+    return new Uint8Array(await s.sign('HMAC', key, bufferSource(message)));
+  });
 }
 
-/** Checks a RESUME_PROOF in constant time (Web Crypto verify). */
+/** Checks a RESUME_PROOF in constant time (Web Crypto verify); a proof of the wrong size is simply not valid. */
 export async function verifyResumeProof(input: ResumeProofInput, proof: Uint8Array): Promise<boolean> {
+  const message = resumeMessage(input);
   if (proof.byteLength !== SMARTTE_LIMITS.resumeProofSize) return false;
-  const key = await hmacKey(input.oldC2sKey, 'verify');
-  return subtle().verify('HMAC', key, bufferSource(proof), bufferSource(resumeMessage(input)));
+  return subtle({ offset: 0, what: 'RESUME_PROOF', expected: 'HMAC-SHA256 to succeed' }, async (s) => {
+    const key = await s.importKey('raw', bufferSource(input.oldC2sKey), HMAC, false, ['verify']);
+    return s.verify('HMAC', key, bufferSource(proof), bufferSource(message));
+  });
 }

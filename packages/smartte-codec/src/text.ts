@@ -1,47 +1,22 @@
-// UTF-8 with typed errors: invalid UTF-8 is a CodecError (B conventions: strings are UTF-8), never a TypeError.
-import { MalformedInputError } from '@portico/wire';
-import { SmartTeErrorCode } from './errors.js';
+// B conventions: strings are UTF-8. Decoding goes through @portico/wire's `decodeUtf8`, so invalid UTF-8 is a
+// MalformedInputError `ERR_INVALID_UTF8` at the field's offset, never a TypeError.
+import { decodeUtf8 } from '@portico/wire';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 /**
- * Short ASCII strings (UIDs, device types, versions) are built directly: TextDecoder's per-call cost dominates a
- * CONNECT_REQUEST decode otherwise. ASCII is valid UTF-8, so the result is the same.
+ * Decodes `bytes[start..end)`; `offset` is the absolute offset of `bytes[start]`. Short ASCII strings (UIDs, device
+ * types, versions) are built directly: TextDecoder's per-call cost would otherwise dominate a CONNECT_REQUEST decode
+ * (issue 4 benchmark). ASCII is valid UTF-8, so the result is the same.
  */
-function shortAscii(bytes: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start > 64) return undefined;
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c >= 0x80) return undefined;
-    s += String.fromCharCode(c);
+export function decodeText(bytes: Uint8Array, offset: number, start = 0, end = bytes.byteLength): string {
+  if (end - start <= 64) {
+    let s = '';
+    let i = start;
+    for (; i < end && bytes[i]! < 0x80; i++) s += String.fromCharCode(bytes[i]!);
+    if (i === end) return s;
   }
-  return s;
-}
-
-/** Decodes `bytes[start..end)` as UTF-8; `offset` is the absolute offset of `bytes[start]` for error reports. */
-export function decodeText(
-  bytes: Uint8Array,
-  offset: number,
-  what: string,
-  start = 0,
-  end = bytes.byteLength,
-): string {
-  const ascii = shortAscii(bytes, start, end);
-  if (ascii !== undefined) return ascii;
-  try {
-    return decoder.decode(start === 0 && end === bytes.byteLength ? bytes : bytes.subarray(start, end));
-  } catch (cause) {
-    throw new MalformedInputError({
-      code: SmartTeErrorCode.BAD_UTF8,
-      offset,
-      what,
-      expected: 'valid UTF-8',
-      got: `${end - start} bytes that are not`,
-      cause,
-    });
-  }
+  return decodeUtf8(bytes.subarray(start, end), offset);
 }
 
 export function encodeText(text: string): Uint8Array {

@@ -1,6 +1,7 @@
 // smartte.md B.4 TLV rules, on CONNECT_REQUEST and CONNECT_ACCEPT.
-import { CodecError, fromHex, toHex } from '@portico/wire';
+import { fromHex, toHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
+import { codecError } from '../test/helpers.js';
 import { decode, encode } from './codec.js';
 import type { ConnectAccept, ConnectRequest } from './packets.js';
 
@@ -12,15 +13,7 @@ const req = (tlvs: string): Uint8Array => {
 };
 const REQUIRED = '01 01 41 02 01 42 03 01 43 05 08 01 02 03 04 05 06 07 08';
 
-function err(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CodecError);
-    return e as CodecError;
-  }
-  throw new Error('expected a CodecError');
-}
+const err = codecError;
 
 describe('B.4 TLV', () => {
   it('encodes tags in ascending order whatever order they were decoded in', () => {
@@ -81,7 +74,7 @@ describe('B.4 TLV', () => {
 
   it('invalid UTF-8 in a string tag is a typed error', () => {
     const e = err(() => decode(req('01 02 c3 28 02 01 42 03 01 43 05 08 01 02 03 04 05 06 07 08')));
-    expect(e.code).toBe('ST_BAD_UTF8');
+    expect(e.code).toBe('ERR_INVALID_UTF8');
     expect(e.offset).toBe(18);
   });
 

@@ -8,27 +8,36 @@ import {
   decode,
   deriveKeyMaterial,
   encode,
+  generateX25519KeyPair,
+  hkdfSalt,
   importLinkKeys,
+  importX25519PrivateKey,
+  keyFingerprint,
   nonceKindOf,
   open,
   PacketType,
   type Packet,
   peekHeader,
+  resumeProof,
   seal,
   seqForCounter,
+  verifyResumeProof,
+  x25519SharedSecret,
 } from '../src/index.js';
 import { packet } from './arbitraries.js';
+import { expectCodecError } from './helpers.js';
 
 const vectors = readdirSync(new URL('./vectors/', import.meta.url))
   .filter((f) => f.endsWith('.hex'))
   .map((f) => fromHex(readFileSync(new URL(`./vectors/${f}`, import.meta.url), 'utf8')));
 
-/** Runs `f`; anything thrown must be a CodecError. */
+/** Runs `f`; anything thrown must be a CodecError with code, offset, expected and got. */
 function onlyCodecErrors(f: () => unknown): void {
   try {
     f();
   } catch (e) {
     if (!(e instanceof CodecError)) throw e;
+    expectCodecError(e);
   }
 }
 
@@ -37,6 +46,7 @@ async function onlyCodecErrorsAsync(f: () => Promise<unknown>): Promise<void> {
     await f();
   } catch (e) {
     if (!(e instanceof CodecError)) throw e;
+    expectCodecError(e);
   }
 }
 
@@ -143,6 +153,39 @@ describe('properties', () => {
         d[at] = b;
         await onlyCodecErrorsAsync(() => open(client, d, c));
       }),
+    );
+  });
+
+  it('key and proof inputs of any size raise only CodecError from the sealing API, never a Web Crypto error', async () => {
+    const { client } = await keys;
+    const me = await generateX25519KeyPair();
+    const anyBytes = fc.uint8Array({ maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          key: anyBytes,
+          nonce: anyBytes,
+          clientKey: fc.option(anyBytes, { nil: undefined }),
+          proof: anyBytes,
+          token: fc.oneof(fc.nat(0xffff_ffff), fc.double()),
+          index: fc.oneof(fc.nat(0xff), fc.integer()),
+          level: fc.constantFrom(0, 1, 2, 3),
+          uid: fc.string({ maxLength: 8 }),
+        }),
+        async ({ key, nonce, clientKey, proof, token, index, level, uid }) => {
+          const input = { oldC2sKey: key, clientNonce: nonce, uid, sessionIndex: index };
+          const withKey = clientKey === undefined ? input : { ...input, clientKey };
+          await onlyCodecErrorsAsync(() => resumeProof(withKey));
+          await onlyCodecErrorsAsync(() => verifyResumeProof(withKey, proof));
+          await onlyCodecErrorsAsync(() => deriveKeyMaterial(key, nonce, token, level as 1 | 2));
+          await onlyCodecErrorsAsync(() => importLinkKeys({ level: level as 1 | 2, c2s: key, s2c: key }, 'client'));
+          await onlyCodecErrorsAsync(() => x25519SharedSecret(me.privateKey, key));
+          await onlyCodecErrorsAsync(() => importX25519PrivateKey(key));
+          await onlyCodecErrorsAsync(() => keyFingerprint(key));
+          await onlyCodecErrorsAsync(() => open(client, key, index));
+          onlyCodecErrors(() => hkdfSalt(nonce, token));
+        },
+      ),
     );
   });
 });
