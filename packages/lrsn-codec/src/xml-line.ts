@@ -1,0 +1,221 @@
+import { type X2jOptions, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { LrsnErrorCode, limitExceeded, malformed } from './errors.js';
+import { decodeReferences, FORBIDDEN_RAW, attributeValue } from './xml-text.js';
+
+/** One element of a parsed line: attributes in document order (a Map, so any name is an ordinary key), its own text. */
+export interface XmlElement {
+  readonly name: string;
+  readonly attributes: Map<string, string>;
+  readonly text: string;
+  readonly children: readonly XmlElement[];
+}
+
+export interface XmlLimits {
+  /** Deepest element nesting allowed; the root is depth 1 (default 8; LRSN messages use 2). */
+  readonly maxDepth: number;
+  /** Most attributes one element may have (default 32; `<LrsRXGuest>` has 9). */
+  readonly maxAttributes: number;
+}
+
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 8, maxAttributes: 32 };
+
+/** Options for XMLValidator.validate (run before parsing: balanced tags, names, duplicate and valueless attributes). */
+export const XML_VALIDATOR_OPTIONS = { allowBooleanAttributes: false } as const;
+
+/**
+ * fast-xml-parser options. Entity processing is off (the codec decodes references itself, see xml-text.ts); values are
+ * neither trimmed nor converted (identifiers stay strings exactly as sent); preserveOrder keeps children and text in
+ * order and attributes in an object of their own; jPath is off (no path strings are built); library renaming of
+ * names such as `toString` is disabled. The library refuses the names `__proto__`, `constructor` and `prototype`
+ * ("[SECURITY] Invalid name"); a line holding one is parsed again by the careful parser below.
+ */
+export function xmlParserOptions(maxDepth: number): X2jOptions {
+  return {
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    allowBooleanAttributes: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    removeNSPrefix: false,
+    maxNestedTags: maxDepth,
+    jPath: false,
+    onDangerousProperty: (name: string) => name,
+  };
+}
+
+// Names fast-xml-parser refuses outright. LRSN treats them as ordinary names, so a line holding one is parsed by a
+// second parser that escapes element names with a character no XML name can hold and gives attribute names a prefix.
+const CRITICAL_SET = new Set(['__proto__', 'constructor', 'prototype']);
+const ESCAPE = '\u0001';
+const CAREFUL_PREFIX = '@_';
+
+// XMLValidator keeps seen attribute names in a plain object, where `__proto__` is never an own key, so a repeated
+// `__proto__` attribute passes it. The careful parser spots the repeat itself.
+let protoSeen = false;
+
+const parsers = new Map<number, { plain: XMLParser; careful: XMLParser }>();
+function parsersFor(maxDepth: number): { plain: XMLParser; careful: XMLParser } {
+  let p = parsers.get(maxDepth);
+  if (p === undefined) {
+    const base = xmlParserOptions(maxDepth);
+    p = {
+      plain: new XMLParser(base),
+      careful: new XMLParser({
+        ...base,
+        attributeNamePrefix: CAREFUL_PREFIX,
+        transformTagName: (n: string) => (CRITICAL_SET.has(n) ? ESCAPE + n : n),
+        attributeValueProcessor: (name: string, value: string) => {
+          if (name === '__proto__') {
+            if (protoSeen) throw new Error("Attribute '__proto__' is repeated.");
+            protoSeen = true;
+          }
+          return value;
+        },
+        updateTag: () => {
+          protoSeen = false;
+          return true;
+        },
+      }),
+    };
+    parsers.set(maxDepth, p);
+  }
+  return p;
+}
+
+type Node = Record<string, unknown>;
+
+/** Refuses `<!` (before the library sees it) and raw characters XML forbids. */
+function screen(line: string, base: number, trusted: boolean): void {
+  const bang = line.indexOf('<!');
+  if (bang >= 0) {
+    throw malformed(LrsnErrorCode.DtdRefused, {
+      offset: base + bang,
+      what: 'markup declaration',
+      expected: 'no "<!" (DOCTYPE, ENTITY, comments and CDATA are refused)',
+      got: JSON.stringify(line.slice(bang, bang + 16)),
+    });
+  }
+  // Text from the fatal UTF-8 decoder has no unpaired surrogates, so the cheaper pattern does.
+  const bad = (trusted ? FORBIDDEN_RAW_UTF8 : FORBIDDEN_RAW).exec(line);
+  if (bad !== null) {
+    throw malformed(LrsnErrorCode.BadCharacter, {
+      offset: base + bad.index,
+      what: 'character',
+      expected: 'characters XML allows (control characters other than tab must be sent as references)',
+      got: `U+${line.charCodeAt(bad.index).toString(16).toUpperCase().padStart(4, '0')}`,
+    });
+  }
+}
+
+const FORBIDDEN_RAW_UTF8 = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
+
+/**
+ * Parses one line (without its `\n`) as an XML document of exactly one element, safely: `<!` (DOCTYPE, ENTITY,
+ * comments, CDATA) is refused before the parser sees it, characters XML forbids are refused, only a leading XML
+ * declaration is allowed as a processing instruction, the document is validated (balanced tags, LR-04) and parsed by
+ * fast-xml-parser with entities off, every library error is wrapped in a CodecError, and depth and attribute counts are
+ * bounded. `base` is the offset of the line in its stream, added to every error offset.
+ */
+export function parseXmlLine(line: string, base: number, limits: XmlLimits = DEFAULT_XML_LIMITS, trusted = false): XmlElement {
+  screen(line, base, trusted);
+  let first = 0;
+  while (first < line.length && isSpace(line.charCodeAt(first))) first++;
+  let last = line.length - 1;
+  while (last >= first && isSpace(line.charCodeAt(last))) last--;
+  if (first > last || line.charCodeAt(first) !== 0x3c || line.charCodeAt(last) !== 0x3e) {
+    throw invalid(base + (first > last ? 0 : line.charCodeAt(first) !== 0x3c ? first : last), 'one XML element', first > last ? 'an empty line' : JSON.stringify(line.slice(0, 40)));
+  }
+  const pi = line.indexOf('<?');
+  if (pi >= 0 && (pi !== first || !/^<\?xml[\s?]/.test(line.slice(pi, pi + 6)) || line.indexOf('<?', pi + 2) >= 0)) {
+    throw invalid(base + (pi === first ? line.indexOf('<?', pi + 2) : pi), 'no processing instruction except a leading XML declaration', JSON.stringify(line.slice(pi, pi + 16)));
+  }
+  const v = XMLValidator.validate(line, XML_VALIDATOR_OPTIONS);
+  if (v !== true) {
+    throw invalid(base + Math.max(0, (v.err.col ?? 1) - 1), 'a well-formed XML element (LR-02, LR-04)', `${v.err.code}: ${v.err.msg}`);
+  }
+  const p = parsersFor(limits.maxDepth);
+  let careful = line.includes('__proto__');
+  let doc: Node[];
+  try {
+    protoSeen = false;
+    doc = (careful ? p.careful : p.plain).parse(line) as Node[];
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (careful || !msg.startsWith('[SECURITY]')) throw wrap(e, msg, base, limits);
+    careful = true;
+    try {
+      doc = p.careful.parse(line) as Node[];
+    } catch (e2) {
+      throw wrap(e2, e2 instanceof Error ? e2.message : String(e2), base, limits);
+    }
+  }
+  let root: Node | undefined;
+  for (const node of doc) {
+    if ('#text' in node) continue;
+    if (root !== undefined) throw invalid(base, 'exactly one root element', 'a second element');
+    root = node;
+  }
+  if (root === undefined) throw invalid(base, 'one XML element', 'none');
+  return toElement(root, 1, line, base, limits, careful);
+}
+
+// Shared by every element without children (most of them); never written to.
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+
+function toElement(node: Node, depth: number, line: string, base: number, limits: XmlLimits, careful: boolean): XmlElement {
+  if (depth > limits.maxDepth) {
+    throw limitExceeded(LrsnErrorCode.TooDeep, { offset: base, what: 'element nesting', expected: `at most ${limits.maxDepth} levels`, got: `${depth}` });
+  }
+  let name = '';
+  for (const k in node) {
+    if (k !== ':@') {
+      name = k;
+      break;
+    }
+  }
+  const content = node[name] as Node[];
+  if (careful && name.charCodeAt(0) === 1) name = name.slice(1);
+  const attributes = new Map<string, string>();
+  const attrs = node[':@'] as Record<string, string> | undefined;
+  if (attrs !== undefined) {
+    const keys = Object.keys(attrs);
+    if (keys.length > limits.maxAttributes) {
+      throw limitExceeded(LrsnErrorCode.TooManyAttributes, { offset: base, what: `attributes of <${name}>`, expected: `at most ${limits.maxAttributes}`, got: `${keys.length}` });
+    }
+    for (const k of keys) attributes.set(careful ? k.slice(CAREFUL_PREFIX.length) : k, attributeValue(attrs[k]!, line, base));
+  }
+  let text = '';
+  let children: XmlElement[] = NO_CHILDREN;
+  for (const c of content) {
+    const t = c['#text'];
+    if (typeof t === 'string') {
+      if (t.includes(']]>')) throw invalid(base + Math.max(0, line.indexOf(']]>')), 'no "]]>" in text (XML 1.0 §2.4)', JSON.stringify(t.slice(0, 40)));
+      text += t.includes('&') ? decodeReferences(t, base + Math.max(0, line.indexOf(t))) : t;
+    } else {
+      if (children === NO_CHILDREN) children = [];
+      children.push(toElement(c, depth + 1, line, base, limits, careful));
+    }
+  }
+  return { name, attributes, text, children };
+}
+
+function wrap(e: unknown, msg: string, base: number, limits: XmlLimits) {
+  if (/nested/i.test(msg)) {
+    return limitExceeded(LrsnErrorCode.TooDeep, { offset: base, what: 'element nesting', expected: `at most ${limits.maxDepth} levels`, got: 'more', cause: e });
+  }
+  return malformed(LrsnErrorCode.XmlInvalid, { offset: base, what: 'XML', expected: 'a well-formed XML element (LR-02)', got: msg, cause: e });
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+}
+
+function invalid(offset: number, expected: string, got: string) {
+  return malformed(LrsnErrorCode.XmlInvalid, { offset, what: 'XML', expected, got });
+}
