@@ -1,10 +1,14 @@
 import { CodecError, fromHex, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_LENGTH } from './constants.js';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
 import { PqErrorCode } from './errors.js';
+import { PqStreamDecoder } from './stream.js';
+import { optionalRecord } from './test-support/arbitraries.js';
 import { readVector } from './test-support/vectors.js';
+import { latin1, type TextCodec, utf8, windows1252 } from './text.js';
 import type { OptionalRecord, PqMessage } from './types.js';
 
 function errorOf(fn: () => unknown): CodecError {
@@ -153,5 +157,126 @@ describe('float32 values round-trip byte for byte', () => {
     expect(msg.spatialResolutionNanBits).toBe(0x7f800001);
     expect(msg.records[0]).toMatchObject({ kind: 'float', nanBits: 0xffc00002 });
     expect(Buffer.from(encode(msg)).toString('hex')).toBe(hex);
+  });
+});
+
+describe("'x' frames: the one-pass reader and the checked reader agree", () => {
+  // A codec equal to windows-1252 but not one of the built-ins: it sends a frame down the checked ByteReader path.
+  const checked: TextCodec = { name: 'windows-1252 (checked path)', encode: windows1252.encode, decode: windows1252.decode };
+  const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 31 });
+  const asciiRecord: fc.Arbitrary<OptionalRecord> = fc.oneof(
+    fc.record({ kind: fc.constant('float' as const), name: ascii, value: fc.float({ noNaN: true }) }),
+    fc.record({ kind: fc.constant('int32' as const), name: ascii, value: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }),
+    fc.record({ kind: fc.constant('uint32' as const), name: ascii, value: fc.integer({ min: 0, max: 0xffffffff }) }),
+    fc.record({
+      kind: fc.constant('string' as const),
+      name: ascii,
+      value: fc.string({ unit: fc.integer({ min: 0x01, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 140 }),
+      terminated: fc.boolean(),
+    }),
+  );
+  const frame = fc.record({
+    type: fc.constant('x' as const),
+    recordVersion: fc.integer({ min: 0, max: 0xffffffff }),
+    measurementType: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+    recordNumber: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+    records: fc.array(fc.oneof({ weight: 6, arbitrary: asciiRecord }, { weight: 1, arbitrary: optionalRecord }), { maxLength: 12 }),
+  });
+
+  function outcome(bytes: Uint8Array, encoding: TextCodec | 'windows-1252' | 'latin1' | 'utf-8'): unknown {
+    try {
+      return decode(bytes, { encoding });
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      return { code: e.code, offset: e.offset, class: e.constructor.name };
+    }
+  }
+
+  it('same messages for arbitrary frames (ASCII and not, every record kind, strings around the 127-byte intern limit)', () => {
+    fc.assert(
+      fc.property(frame, (m) => {
+        const bytes = encode(m);
+        expect(decode(bytes)).toEqual(m);
+        expect(outcome(bytes, 'windows-1252')).toEqual(outcome(bytes, checked));
+      }),
+    );
+  });
+
+  it('same message or same error (code, class, offset) for arbitrarily damaged frames, in every built-in encoding', () => {
+    const damaged = fc.tuple(frame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat());
+    fc.assert(
+      fc.property(damaged, ([m, edits, cut]) => {
+        const bytes = encode(m).slice();
+        // Keep the header (usMsgLen, type, magic) so the damage reaches the records; then maybe cut the tail off.
+        for (const [at, value] of edits) if (bytes.length > 20) bytes[20 + (at % (bytes.length - 20))] = value;
+        const short = bytes.subarray(0, bytes.length - (cut % 3 === 0 ? cut % 40 : 0));
+        if (short.length >= 8) {
+          short[0] = short.length & 0xff;
+          short[1] = short.length >> 8;
+        }
+        expect(outcome(short, 'windows-1252')).toEqual(outcome(short, checked));
+        const latin: TextCodec = { name: 'latin1 (checked path)', encode: latin1.encode, decode: latin1.decode };
+        expect(outcome(short, 'latin1')).toEqual(outcome(short, latin));
+        const utf: TextCodec = { name: 'utf-8 (checked path)', encode: utf8.encode, decode: utf8.decode };
+        expect(outcome(short, 'utf-8')).toEqual(outcome(short, utf));
+      }),
+    );
+  });
+
+  it('names and strings stay right when more distinct texts arrive than the intern table has slots', () => {
+    const records: OptionalRecord[] = Array.from({ length: 1500 }, (_, i) => ({ kind: 'uint32', name: `n${i}`, value: i }));
+    const texts: OptionalRecord[] = Array.from({ length: 1500 }, (_, i) => ({ kind: 'string', name: 's', value: `v${i}`, terminated: true }));
+    for (const batch of [records, texts, records, texts]) {
+      for (let i = 0; i < batch.length; i += 300) {
+        const m: PqMessage = { type: 'x', recordVersion: 0, measurementType: 0, recordNumber: i, records: batch.slice(i, i + 300) };
+        expect(decode(encode(m))).toEqual(m);
+      }
+    }
+  });
+
+  it('a name ends at its first NUL whatever the padding bytes after it hold; 31 bytes need no NUL', () => {
+    const m: PqMessage = {
+      type: 'x',
+      recordVersion: 0,
+      measurementType: 0,
+      recordNumber: 1,
+      records: [
+        { kind: 'uint32', name: 'det1', value: 7 },
+        { kind: 'int32', name: 'n'.repeat(31), value: -7 },
+        { kind: 'float', name: 'abc', value: 0.5 },
+      ],
+    };
+    const bytes = encode(m).slice();
+    // Padding after det1's NUL (bytes 24+5 .. 24+30) filled with garbage, including bytes ≥ 0x80.
+    for (let i = 24 + 5; i < 24 + 31; i++) bytes[i] = 0x41 + (i % 60) * 2;
+    expect(decode(bytes)).toEqual(m);
+    expect(decode(bytes, { encoding: checked })).toEqual(m);
+  });
+
+  it('non-ASCII names and strings decode per encoding (windows-1252 0x80 is €, latin1 0x80 is U+0080)', () => {
+    const m: PqMessage = {
+      type: 'x',
+      recordVersion: 0,
+      measurementType: 0,
+      recordNumber: 1,
+      records: [{ kind: 'string', name: 'Preis€', value: '5 €', terminated: true }],
+    };
+    const bytes = encode(m);
+    expect(decode(bytes)).toEqual(m);
+    const asLatin1 = decode(bytes, { encoding: 'latin1' });
+    expect(asLatin1.type === 'x' && asLatin1.records[0]).toEqual({ kind: 'string', name: 'Preis\u0080', value: '5 \u0080', terminated: true });
+  });
+
+  it("invalid UTF-8 in an 'x' string → PQ_BAD_TEXT at the string's absolute offset, from decode() and from the stream", () => {
+    const m: PqMessage = { type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [{ kind: 'string', name: 's', value: 'ab', terminated: false }] };
+    const bytes = encode(m).slice();
+    bytes[bytes.length - 1] = 0xff;
+    const e = errorOf(() => decode(bytes, { encoding: 'utf-8' }));
+    expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, bytes.length - 2]);
+    const status = encode({ type: 'C', status: 0 });
+    const d = new PqStreamDecoder({ encoding: 'utf-8' });
+    expect(d.push(status)).toEqual([{ type: 'C', status: 0 }]);
+    const s = errorOf(() => d.push(bytes));
+    expect([s.code, s.offset]).toEqual([PqErrorCode.BAD_TEXT, status.length + bytes.length - 2]);
   });
 });

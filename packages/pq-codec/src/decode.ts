@@ -1,102 +1,110 @@
-import { LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
-import { HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
+import { ByteReader, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
+import { DATAFRAME_FIXED_LENGTH, HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
 import { PqErrorCode } from './errors.js';
-import { FrameReader } from './frame-reader.js';
 import { checkHeader } from './header.js';
-import { decodeText, readRecord } from './records.js';
+import { decodeText, readRecords, readRecordsFast, u32At } from './records.js';
 import { resolveTextCodec, type TextCodec } from './text.js';
-import type { OptionalRecord, PqCodecOptions, PqMessage } from './types.js';
+import type { PqCodecOptions, PqMessage } from './types.js';
 
-function readRecords(r: FrameReader, codec: TextCodec): OptionalRecord[] {
-  const countAt = r.offset;
-  const count = r.i32('iOptRecordCount');
-  if (count < 0) {
-    throw new MalformedInputError({
-      code: PqErrorCode.BAD_COUNT,
-      offset: countAt,
-      what: 'negative iOptRecordCount',
-      expected: 'a count ≥ 0',
-      got: `${count}`,
-    });
-  }
-  const records: OptionalRecord[] = [];
-  for (let i = 0; i < count; i++) records.push(readRecord(r, codec));
-  if (r.remaining !== 0) {
-    throw new MalformedInputError({
-      code: PqErrorCode.BAD_LENGTH,
-      offset: r.offset,
-      what: `usMsgLen inconsistent with ${count} optional records`,
-      expected: `${r.pos} bytes`,
-      got: `${r.end}`,
-    });
-  }
-  return records;
+const EMPTY = new Uint8Array(0);
+const NO_VIEW = new DataView(EMPTY.buffer);
+
+/** A reader for decoding frames: little-endian, short reads are PQ_TRUNCATED. One per decoder, reset per frame. */
+export function frameReader(): ByteReader {
+  return new ByteReader(EMPTY, { littleEndian: true, truncatedCode: PqErrorCode.TRUNCATED });
+}
+
+/** Drops the reader's reference to the last frame, so a kept reader holds no chunk alive. */
+export function releaseReader(r: ByteReader): void {
+  if (r.bytes !== EMPTY) r.reset(EMPTY);
 }
 
 /**
- * Decodes one frame whose header `checkHeader` has accepted and whose length is exactly usMsgLen, through the given
- * reusable reader. `base` is the absolute offset of `frame[0]`. Status frames are read directly: they are the hot path.
+ * Decodes the frame `data[pos..pos+length)`, whose header `checkHeader` has accepted; `view` is a DataView of
+ * `data.buffer` (one per chunk, not per frame) and `r` a reusable reader. `base` is the absolute offset of
+ * `data[pos]`. Status frames and 'x' data frames (the steady stream of a session, pq.md §3.3) are read directly;
+ * everything else, and every error, through the bounds-checked reader.
  */
-export function decodeFrame(frame: Uint8Array, base: number, codec: TextCodec, r: FrameReader): PqMessage {
-  const type = frame[2]!;
+export function decodeFrame(
+  data: Uint8Array,
+  view: DataView,
+  pos: number,
+  length: number,
+  base: number,
+  codec: TextCodec,
+  r: ByteReader,
+): PqMessage {
+  const type = data[pos + 2]!;
   switch (type) {
     case 0x43: // 'C'
-      return { type: 'C', status: ((frame[8]! | (frame[9]! << 8)) << 16) >> 16 };
+      return { type: 'C', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x63: // 'c'
-      return { type: 'c', status: ((frame[8]! | (frame[9]! << 8)) << 16) >> 16 };
+      return { type: 'c', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x64: // 'd'
-      return { type: 'd', status: ((frame[8]! | (frame[9]! << 8)) << 16) >> 16 };
+      return { type: 'd', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
+    case 0x78: {
+      // 'x': usMsgLen ≥ 24 (checked by checkHeader) covers the fixed fields; the records are read in one pass.
+      const records = readRecordsFast(view, data, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length, codec);
+      if (records !== undefined) {
+        const o = data.byteOffset + pos;
+        return {
+          type: 'x',
+          recordVersion: view.getUint32(o + 8, true),
+          measurementType: view.getInt32(o + 12, true),
+          recordNumber: view.getInt32(o + 16, true),
+          records,
+        };
+      }
+      break;
+    }
     default:
       break;
   }
-  r.reset(frame, base, HEADER_LENGTH);
-  try {
-    if (type === 0x53 || type === 0x73) {
-      const status = r.i16('status');
-      const length = r.u16('usExpLength');
-      const at = r.offset;
-      if (length !== r.remaining) {
-        const shorter = length < r.remaining;
-        throw new (shorter ? MalformedInputError : TruncatedInputError)({
-          code: shorter ? PqErrorCode.BAD_LENGTH : PqErrorCode.TRUNCATED,
-          offset: shorter ? at + length : base + frame.byteLength,
-          what: `usExpLength inconsistent with usMsgLen in '${String.fromCharCode(type)}'`,
-          expected: `${length} text bytes`,
-          got: `${r.remaining}`,
-        });
-      }
-      const text = decodeText(codec, r.view(length, 'explanation'), at, 'explanation');
-      return type === 0x53 ? { type: 'S', status, text } : { type: 's', status, text };
+  r.reset(data.subarray(pos, pos + length), base);
+  r.pos = HEADER_LENGTH;
+  if (type === 0x53 || type === 0x73) {
+    const status = r.i16(true, 'status');
+    const textLength = r.u16(true, 'usExpLength');
+    const at = r.offset;
+    if (textLength !== r.remaining) {
+      const shorter = textLength < r.remaining;
+      throw new (shorter ? MalformedInputError : TruncatedInputError)({
+        code: shorter ? PqErrorCode.BAD_LENGTH : PqErrorCode.TRUNCATED,
+        offset: shorter ? at + textLength : base + length,
+        what: `usExpLength inconsistent with usMsgLen in '${String.fromCharCode(type)}'`,
+        expected: `${textLength} text bytes`,
+        got: `${r.remaining}`,
+      });
     }
-    const recordVersion = r.u32('rvRecVersion');
-    const measurementType = r.i32('iMeasurementType');
-    if (type === 0x78) {
-      const recordNumber = r.i32('iNACKRecNumber');
-      return { type: 'x', recordVersion, measurementType, recordNumber, records: readRecords(r, codec) };
-    }
-    const pixelsX = r.i32('iPixelNumber_X');
-    const pixelsY = r.i32('iPixelNumber_Y');
-    const scanningPattern = r.i32('iScanningPattern');
-    const spatialResolution = r.f32('fSpatialResolution');
-    const nanBits = Number.isNaN(spatialResolution) ? r.u32At(r.pos - 4) : undefined;
-    const records = readRecords(r, codec);
-    return {
-      type: 'D',
-      recordVersion,
-      measurementType,
-      pixelsX,
-      pixelsY,
-      scanningPattern,
-      spatialResolution,
-      ...(nanBits === undefined ? {} : { spatialResolutionNanBits: nanBits }),
-      records,
-    };
-  } finally {
-    r.release();
+    const text = decodeText(codec, r.bytesView(textLength, 'explanation'), at, 'explanation');
+    return type === 0x53 ? { type: 'S', status, text } : { type: 's', status, text };
   }
+  const recordVersion = r.u32(true, 'rvRecVersion');
+  const measurementType = r.i32(true, 'iMeasurementType');
+  if (type === 0x78) {
+    const recordNumber = r.i32(true, 'iNACKRecNumber');
+    return { type: 'x', recordVersion, measurementType, recordNumber, records: readRecords(r, codec) };
+  }
+  const pixelsX = r.i32(true, 'iPixelNumber_X');
+  const pixelsY = r.i32(true, 'iPixelNumber_Y');
+  const scanningPattern = r.i32(true, 'iScanningPattern');
+  const spatialResolution = r.f32(true, 'fSpatialResolution');
+  const nanBits = Number.isNaN(spatialResolution) ? u32At(r.bytes, r.pos - 4) : undefined;
+  const records = readRecords(r, codec);
+  return {
+    type: 'D',
+    recordVersion,
+    measurementType,
+    pixelsX,
+    pixelsY,
+    scanningPattern,
+    spatialResolution,
+    ...(nanBits === undefined ? {} : { spatialResolutionNanBits: nanBits }),
+    records,
+  };
 }
 
-const sharedReader = new FrameReader();
+const sharedReader = frameReader();
 let sharedReaderBusy = false;
 
 /**
@@ -143,12 +151,15 @@ export function decode(bytes: Uint8Array, options: PqCodecOptions = {}): PqMessa
     });
   }
   // One shared reader; a nested decode (from inside a custom text codec) gets its own.
-  const reader = sharedReaderBusy ? new FrameReader() : sharedReader;
+  const reader = sharedReaderBusy ? frameReader() : sharedReader;
   const outer = !sharedReaderBusy;
   sharedReaderBusy = true;
   try {
-    return decodeFrame(bytes, 0, resolveTextCodec(options.encoding), reader);
+    // Only 'x' frames read their fields through a DataView.
+    const view = bytes[2] === 0x78 ? new DataView(bytes.buffer) : NO_VIEW;
+    return decodeFrame(bytes, view, 0, length, 0, resolveTextCodec(options.encoding), reader);
   } finally {
+    releaseReader(reader);
     if (outer) sharedReaderBusy = false;
   }
 }

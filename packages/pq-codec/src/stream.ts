@@ -1,7 +1,6 @@
 import { ChunkBuffer, CodecError, MalformedInputError, type StreamDecoder, TruncatedInputError } from '@portico/wire';
 import { HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
-import { decodeFrame } from './decode.js';
-import { FrameReader } from './frame-reader.js';
+import { decodeFrame, frameReader, releaseReader } from './decode.js';
 import { PqErrorCode } from './errors.js';
 import { checkHeader } from './header.js';
 import { resolveTextCodec, type TextCodec } from './text.js';
@@ -24,7 +23,7 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   private readonly buffer = new ChunkBuffer();
   private readonly codec: TextCodec;
   private readonly max: number;
-  private readonly reader = new FrameReader();
+  private readonly reader = frameReader();
   private failure: CodecError | undefined;
 
   constructor(options: PqStreamDecoderOptions = {}) {
@@ -56,19 +55,24 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     const base = buffer.consumed;
     const out: PqMessage[] = [];
     let pos = 0;
+    // One DataView per chunk for the frames' fields, made once a frame is complete and dropped with the chunk.
+    let view: DataView | undefined;
     try {
       while (end - pos >= HEADER_LENGTH) {
         const length = checkHeader(data, pos, base + pos, this.max);
         if (end - pos < length) break;
-        out.push(decodeFrame(data.subarray(pos, pos + length), base + pos, this.codec, this.reader));
+        view ??= new DataView(data.buffer);
+        out.push(decodeFrame(data, view, pos, length, base + pos, this.codec, this.reader));
         pos += length;
       }
     } catch (e) {
+      releaseReader(this.reader);
       buffer.consume(pos);
       this.fail(e);
       if (out.length > 0) return out;
       throw this.failure;
     }
+    releaseReader(this.reader);
     buffer.consume(pos);
     return out;
   }
