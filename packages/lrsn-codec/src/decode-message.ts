@@ -27,6 +27,7 @@ import { parsePagerField } from './pager.js';
 import { PAGE_REQUEST_STATUSES, type PageRequestStatusValue } from './portico-choices.js';
 import { parseServices } from './services.js';
 import type { XmlElement } from './xml-line.js';
+import { isBlank } from './xml-text.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -112,10 +113,6 @@ class Attrs {
       });
     }
   }
-}
-
-function isBlank(s: string): boolean {
-  return s.length === 0 || /^[ \t\r\n]*$/.test(s);
 }
 
 function greeting(a: Attrs): Decoded<LrsnGreeting> {
@@ -211,6 +208,7 @@ function pageRequest(a: Attrs): Decoded<PageRequestLong> | Decoded<PageRequestSh
   if (messageEl !== undefined) {
     if (messageEl.children.length > 0) throw unexpected(a, 'text only in <Message>', `<${messageEl.children[0]!.name}>`);
     m.message = messageEl.text;
+    if (messageEl.attributes.size > 0) m.messageAttributes = messageEl.attributes;
   }
   return m;
 }

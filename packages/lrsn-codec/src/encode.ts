@@ -44,11 +44,15 @@ function checkName(name: string, what: string): string {
 }
 
 function a(name: string, value: string): string {
+  // A JavaScript caller can leave out a required field; write nothing rather than name="undefined".
+  if (typeof value !== 'string') {
+    throw malformed(LrsnErrorCode.MissingAttribute, { offset: 0, what: `${name} to encode`, expected: 'a string', got: String(value) });
+  }
   return ` ${name}="${escapeXml(value, true)}"`;
 }
 
 function opt(name: string, value: string | undefined): string {
-  return value === undefined ? '' : ` ${name}="${escapeXml(value, true)}"`;
+  return value === undefined ? '' : a(name, value);
 }
 
 function n(name: string, value: number, max = Number.MAX_SAFE_INTEGER): string {
@@ -107,7 +111,7 @@ export function encode(msg: LrsnMessage): string {
       if (msg.form === 'short') {
         return `<PageRequest${opt('id', msg.id)}${a('pager', formatPagerField(msg.pager))}${opt('message', msg.message)}${opt('system_id', msg.systemId)}${extra(msg.attributes, KNOWN.PageRequestShort!)}/>\n`;
       }
-      return `<PageRequest${opt('id', msg.id)}${optN('power', msg.power, 5)}${opt('color', msg.color)}${extra(msg.attributes, KNOWN.PageRequestLong!)}>${pagerElement(msg.pager)}${msg.message === undefined ? '' : element('Message', '', escapeXml(msg.message, false))}</PageRequest>\n`;
+      return `<PageRequest${opt('id', msg.id)}${optN('power', msg.power, 5)}${opt('color', msg.color)}${extra(msg.attributes, KNOWN.PageRequestLong!)}>${pagerElement(msg.pager)}${msg.message === undefined ? '' : element('Message', extra(msg.messageAttributes, NONE), escapeXml(msg.message, false))}</PageRequest>\n`;
     case 'PageRequestStatus':
       return `<PageRequestStatus${a('id', msg.id)}${a('status', msg.status)}${n('ret', msg.ret)}${extra(msg.attributes, KNOWN.PageRequestStatus!)}/>\n`;
     case 'KeyCallTXInsert':
@@ -132,27 +136,32 @@ export function encode(msg: LrsnMessage): string {
 
 const utf8 = new TextEncoder();
 
-// Allocating a Uint8Array per message costs more than encoding it, so lines are encoded into a shared slab and handed
-// out as views (the pooling Node's Buffer uses for small buffers). A slab's bytes are written once and never reused:
-// when it is full a new one is started, and the old one lives as long as a view of it does.
-const POOL_SIZE = 64 * 1024;
-const POOLED_MAX = POOL_SIZE / 8;
-let pool = new Uint8Array(POOL_SIZE);
-let poolUsed = 0;
+// Allocating a Uint8Array per message costs more than encoding it (V8 gives every typed array over 64 bytes its own
+// off-heap store), so short lines are encoded into a shared slab and handed out as views: the pooling Node's Buffer
+// uses for small buffers, with its 8 KiB slab size. The views never overlap and a slab's bytes are written once and
+// never reused, so writing through one returned view cannot change another message; when a slab is full a new one is
+// started, and the old one lives as long as a view of it does (so a retained view keeps at most 8 KiB alive).
+const SLAB_SIZE = 8 * 1024;
+/** Lines whose UTF-8 form may be longer than this get a Uint8Array of their own. */
+const SLAB_MAX_LINE = SLAB_SIZE / 8;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
 
 /**
- * The message as the UTF-8 bytes of its canonical line, ending in exactly one `\n` (0x0A). A short line comes back
- * as a view into a shared 64 KiB slab whose bytes are never overwritten; copy it (`slice()`) to keep it apart.
+ * The message as the UTF-8 bytes of its canonical line, ending in exactly one `\n` (0x0A). A short line comes back as
+ * a view into a shared 8 KiB slab (like Node's pooled Buffers): the view's own bytes are the message's alone and are
+ * never overwritten, but `view.buffer` is the whole slab, so use `byteOffset`/`byteLength` with it, never transfer or
+ * detach it, and `slice()` a view you keep for long or hand to a transfer list.
  */
 export function encodeBytes(msg: LrsnMessage): Uint8Array {
   const s = encode(msg);
   const worst = s.length * 3;
-  if (worst > POOLED_MAX) return utf8.encode(s);
-  if (poolUsed + worst > POOL_SIZE) {
-    pool = new Uint8Array(POOL_SIZE);
-    poolUsed = 0;
+  if (worst > SLAB_MAX_LINE) return utf8.encode(s);
+  if (slabUsed + worst > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
   }
-  const start = poolUsed;
-  poolUsed += utf8.encodeInto(s, pool.subarray(start)).written;
-  return pool.subarray(start, poolUsed);
+  const start = slabUsed;
+  slabUsed += utf8.encodeInto(s, slab.subarray(start)).written;
+  return slab.subarray(start, slabUsed);
 }

@@ -43,14 +43,22 @@ export type LrsnErrorCode = (typeof LrsnErrorCode)[keyof typeof LrsnErrorCode];
 
 type Details = Omit<CodecErrorDetails, 'code'>;
 
+/** Longest `got` an error carries: a hostile 64 KiB line must not be copied into every error message and log line. */
+const MAX_GOT = 120;
+
+function clip(details: Details, code: LrsnErrorCode): CodecErrorDetails {
+  const got = details.got;
+  return got !== undefined && got.length > MAX_GOT ? { ...details, got: `${got.slice(0, MAX_GOT)}… (${got.length} characters)`, code } : { ...details, code };
+}
+
 export function malformed(code: LrsnErrorCode, details: Details): MalformedInputError {
-  return new MalformedInputError({ ...details, code });
+  return new MalformedInputError(clip(details, code));
 }
 
 export function limitExceeded(code: LrsnErrorCode, details: Details): LimitExceededError {
-  return new LimitExceededError({ ...details, code });
+  return new LimitExceededError(clip(details, code));
 }
 
 export function truncated(details: Details): TruncatedInputError {
-  return new TruncatedInputError({ ...details, code: LrsnErrorCode.Truncated });
+  return new TruncatedInputError(clip(details, LrsnErrorCode.Truncated));
 }

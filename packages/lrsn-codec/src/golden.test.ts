@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { bytesEqual, fromHex } from '@portico/wire';
+import { bytesEqual, CodecError, fromHex } from '@portico/wire';
 import { decode } from './decode.js';
 import { encode, encodeBytes } from './encode.js';
-import type { DecodedMessage } from './messages.js';
+import type { DecodedMessage, LrsnMessage } from './messages.js';
 import { attrs, FIXTURES } from './test-support/fixtures.js';
 
 const vector = (name: string) => fromHex(readFileSync(new URL(`../test/vectors/${name}.hex`, import.meta.url), 'utf8'));
@@ -72,9 +72,42 @@ describe('canonical encoding', () => {
     expect(encode({ type: 'PageRequest', form: 'long', pager: { type: 'Guest', id: '1' } })).toBe('<PageRequest><Pager Type="Guest" ID="1"/></PageRequest>\n');
   });
 
+  it('refuses a message whose required text field is missing (a JavaScript caller), instead of writing "undefined"', () => {
+    const noSwver = { type: 'LRSN', services: [], login: 'none' } as unknown as LrsnMessage;
+    expect(() => encode(noSwver)).toThrow(expect.objectContaining({ code: 'LRSN_MISSING_ATTRIBUTE' }));
+    expect(() => encode({ type: 'TableUpdateAck', ret: 0 } as unknown as LrsnMessage)).toThrow(CodecError);
+  });
+
+  it('keeps attributes on a long-form <Message> and writes them back', () => {
+    const line = '<PageRequest id="7"><Pager Type="Guest" ID="12"/><Message lang="en">Hi</Message></PageRequest>';
+    const m = decode(line);
+    expect(m).toMatchObject({ form: 'long', message: 'Hi', messageAttributes: new Map([['lang', 'en']]) });
+    expect(encode(m)).toBe(`${line}\n`);
+  });
+
   it('lets typed fields win over the attribute map and keeps unknown attributes after the known ones', () => {
     const m = decode('<Heartbeat interval="60" zone="bar"/>');
     expect(encode({ ...m, interval: 30 } as DecodedMessage)).toBe('<Heartbeat interval="30" zone="bar"/>\n');
+  });
+});
+
+describe('encodeBytes views', () => {
+  it('never overlap: writing through one returned view leaves every other message intact, across slab boundaries', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => ({ type: 'PocsagRX', capcode: String(700000 + i), message: `Table ${i} is ready` }) as const);
+    const views = lines.map((m) => encodeBytes(m));
+    const copies = views.map((v) => v.slice());
+    for (const v of views) v.fill(0x58);
+    const again = lines.map((m) => encodeBytes(m));
+    for (let i = 0; i < lines.length; i++) {
+      expect(new TextDecoder().decode(copies[i])).toBe(encode(lines[i]!));
+      expect(bytesEqual(again[i]!, copies[i]!)).toBe(true);
+      expect(views[i]!.every((b) => b === 0x58)).toBe(true);
+    }
+    // Retention: a short line keeps at most its 8 KiB slab alive; a long one gets a buffer of its own.
+    expect(views[0]!.buffer.byteLength).toBeLessThanOrEqual(8 * 1024);
+    const long = encodeBytes({ type: 'PocsagRX', capcode: '1', message: 'x'.repeat(5000) });
+    expect(long.byteOffset).toBe(0);
+    expect(long.buffer.byteLength).toBe(long.byteLength);
   });
 });
 

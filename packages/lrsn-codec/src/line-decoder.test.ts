@@ -147,6 +147,28 @@ describe('line limit (checked before the line is buffered)', () => {
     expect(() => new MessageDecoder().push(utf8(`${big}x\n`))).toThrow(LimitExceededError);
   });
 
+  it('a 10 MiB line without a newline, fed in 4 KiB chunks, fails at the 64 KiB limit holding no more than the limit', () => {
+    const chunk = utf8(`<PocsagRX capcode="1">${'é'.repeat(2048)}`.slice(0, 2048));
+    const d = new MessageDecoder();
+    let fed = 0;
+    let err: unknown;
+    try {
+      while (fed < 10 * 1024 * 1024) {
+        d.push(chunk);
+        fed += chunk.byteLength;
+      }
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'LRSN_LINE_TOO_LONG' });
+    expect(fed).toBeLessThanOrEqual(64 * 1024);
+    expect(d.pending).toBeLessThanOrEqual(64 * 1024);
+    // All 10 MiB in one chunk: refused on the byte count before anything is decoded or kept.
+    const whole = new MessageDecoder();
+    expect(() => whole.push(new Uint8Array(10 * 1024 * 1024).fill(0x41))).toThrow(LimitExceededError);
+    expect(whole.pending).toBe(0);
+  });
+
   it('decode() applies the limit to bytes and to text', () => {
     expect(() => decode(utf8('<A/>'), { maxLineBytes: 3 })).toThrow(LimitExceededError);
     expect(() => decode('<A>€€</A>', { maxLineBytes: 9 })).toThrow(LimitExceededError);

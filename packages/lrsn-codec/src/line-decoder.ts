@@ -3,6 +3,7 @@ import { DEFAULT_MAX_LINE_BYTES, type DecodeOptions, decodeLine, lineTooLong, xm
 import { LrsnErrorCode, malformed, truncated } from './errors.js';
 import type { DecodedMessage } from './messages.js';
 import type { XmlLimits } from './xml-line.js';
+import { isBlank } from './xml-text.js';
 
 export interface LineDecoderOptions {
   /** Longest line accepted, in UTF-8 bytes before the `\n` (default 64 KiB); checked before the line is buffered. */
@@ -101,10 +102,6 @@ class LineSplitter {
       throw truncated({ offset: this.offset, what: 'line', expected: 'a terminating "\\n"', got: `end of stream after ${this.pendingBytes} bytes` });
     }
   }
-}
-
-function isBlank(s: string): boolean {
-  return s.length === 0 || /^[ \t\r]*$/.test(s);
 }
 
 /** Shared terminal-error handling of the StreamDecoder contract: a malformed stream stays malformed. */

@@ -74,6 +74,8 @@ export interface PageRequestLong extends Base {
   readonly pager: LongPager;
   /** Text of `<Message>`; absent when there is no `<Message>` element. */
   readonly message?: string;
+  /** Attributes on `<Message>`, if it had any (none are documented; kept so nothing received is lost). */
+  readonly messageAttributes?: Attributes;
 }
 
 /** NetPage 2.0 short form: `<PageRequest id="1" pager="2;105" message="Flash5Min" system_id="4"/>`. */

@@ -21,12 +21,12 @@ export type ResultCodeValue = (typeof ResultCode)[ResultCodeName];
 /** What each code means, paraphrasing LRS's result-code page. */
 export const RESULT_CODE_MEANINGS: Readonly<Record<ResultCodeName, string>> = {
   ESUCCESS: 'operation succeeded',
-  ELOGIN: 'login failed: wrong user name or password',
+  ELOGIN: 'login failed: wrong user or password',
   ELICEXCEED: "accepting the client would exceed the number of clients the server's licence allows",
-  ELICEXPIRE: "the server's licence has expired",
+  ELICEXPIRE: "the server's licence has expired; no clients are accepted until it is updated",
   ESERVDOWN: 'the server is not accepting connections (for example during maintenance)',
   EMAXCLIENTS: 'the server already has the maximum number of clients',
-  EINVAL: 'invalid value',
+  EINVAL: 'invalid value given',
   EOPFAIL: 'operation failed',
   EDUP: 'duplicate',
   EINPROGRESS: 'operation in progress',

@@ -38,7 +38,26 @@ describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
     expect(messageDirection('Unknown')).toBe('either');
     expect(messageDirection('SomethingNew')).toBe('either');
     expect(messageDirection('__proto__')).toBe('either');
-    for (const t of KNOWN_MESSAGE_TYPES) expect(MESSAGE_DIRECTIONS[t]).toMatch(/^(client-to-server|server-to-client|either)$/);
+    // Every message, pinned: LRSN/LoginAck from the seed; Login from the seed's client steps; Heartbeat, NetPage,
+    // KeyCallTX, TableMan, LrsRX and PocsagRX from lrsn.md §4–§9 (TableUpdate from a client is ignored, §7).
+    expect(MESSAGE_DIRECTIONS).toEqual({
+      LRSN: 'server-to-client',
+      Login: 'client-to-server',
+      LoginAck: 'server-to-client',
+      Heartbeat: 'server-to-client',
+      PageRequest: 'client-to-server',
+      PageRequestStatus: 'server-to-client',
+      KeyCallTXInsert: 'server-to-client',
+      KeyCallTXButton: 'server-to-client',
+      KeyCallTXSupervision: 'server-to-client',
+      TableUpdate: 'server-to-client',
+      TableUpdateAck: 'client-to-server',
+      LrsRXGuest: 'server-to-client',
+      LrsRXStaff: 'server-to-client',
+      PocsagRX: 'server-to-client',
+      Unknown: 'either',
+    });
+    expect(Object.keys(MESSAGE_DIRECTIONS).sort()).toEqual([...KNOWN_MESSAGE_TYPES, 'Unknown'].sort());
     expect(mayBeSentBy('Login', 'client')).toBe(true);
     expect(mayBeSentBy('Login', 'server')).toBe(false);
     expect(mayBeSentBy('Unknown', 'server')).toBe(true);
@@ -63,14 +82,14 @@ describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
     expect(codeOf(() => decode('<PocsagRX capcode="1">one\ntwo</PocsagRX>'))).toBe('LRSN_NEWLINE_IN_MESSAGE');
   });
 
-  it('LR-07 The <LRSN> message "is only sent by the server, it is the first message sent after the initial connection" — greeting shape and direction', () => {
+  it('LR-07 The <LRSN> message "is only sent by the server, it is the first message sent after the initial connection, and it is only sent at the initial connection." — greeting shape and direction', () => {
     expect(messageDirection('LRSN')).toBe('server-to-client');
     expect(codeOf(() => assertSentBy({ type: 'LRSN' }, 'client'))).toBe('LRSN_WRONG_DIRECTION');
     const m = decode('<LRSN services="NetPage:2.1;TableMan" device="T7500" swver="1.0" login="none" />');
     expect(m).toMatchObject({ type: 'LRSN', device: 'T7500', login: 'none' });
   });
 
-  it('LR-08 <LRSN> attributes: services (;-list, optional :version, always), device (LRS hardware), hwver (optional: a real T7470 omits it), swver (always), serno (if any), login (always)', () => {
+  it('LR-08 <LRSN services="serv1:ver;...;servn:ver" device="devname" hwver="..." swver="..." login="..." />: "The services list is semicolon delimited. Optionally, the version of the service may be specified by a colon following the service name"; device "Present if server is an LRS hardware unit"; hwver "only included for LRSN servers which run on custom LRS hardware" (a real T7470 omits it); swver and login "Always present"; serno "Present if server has a serial number"', () => {
     const t7470 = decode('<LRSN services="NetPage:2.0;Config:1.0;Heartbeat:1.0;Inputs:1.0;PocsagRX:1.0;LrsRX:1.0;TableMan:1.0" device="T7470" swver="8.3.0.13" serno="20384" login="none" />');
     expect(t7470).toMatchObject({ type: 'LRSN', device: 'T7470', swver: '8.3.0.13', serno: '20384', login: 'none' });
     expect(t7470.type === 'LRSN' && t7470.hwver).toBeUndefined();

@@ -1,6 +1,6 @@
 import { type X2jOptions, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LrsnErrorCode, limitExceeded, malformed } from './errors.js';
-import { decodeReferences, FORBIDDEN_RAW, attributeValue } from './xml-text.js';
+import { attributeValue, decodeReferences, FORBIDDEN_RAW } from './xml-text.js';
 
 /** One element of a parsed line: attributes in document order (a Map, so any name is an ordinary key), its own text. */
 export interface XmlElement {
@@ -113,6 +113,11 @@ function screen(line: string, base: number, trusted: boolean): void {
   }
 }
 
+// XML 1.0 §2.8 XMLDecl: version, then optional encoding and standalone, in that order. Sticky, so it is tried at the
+// declaration only; every repetition is followed by a distinct literal, so matching stays linear.
+const XML_DECL =
+  /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][\w.-]*"|'[A-Za-z][\w.-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
+
 const FORBIDDEN_RAW_UTF8 = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
 
 /**
@@ -132,13 +137,19 @@ export function parseXmlLine(line: string, base: number, limits: XmlLimits = DEF
     throw invalid(base + (first > last ? 0 : line.charCodeAt(first) !== 0x3c ? first : last), 'one XML element', first > last ? 'an empty line' : JSON.stringify(line.slice(0, 40)));
   }
   const pi = line.indexOf('<?');
-  if (pi >= 0 && (pi !== first || !/^<\?xml[\s?]/.test(line.slice(pi, pi + 6)) || line.indexOf('<?', pi + 2) >= 0)) {
-    throw invalid(base + (pi === first ? line.indexOf('<?', pi + 2) : pi), 'no processing instruction except a leading XML declaration', JSON.stringify(line.slice(pi, pi + 16)));
+  if (pi >= 0) {
+    const other = pi === first ? line.indexOf('<?', pi + 2) : pi;
+    if (other >= 0) throw invalid(base + other, 'no processing instruction except a leading XML declaration', JSON.stringify(line.slice(other, other + 16)));
+    // The library skips the declaration without looking at it (`<?xml ???>` passes), so it is checked here.
+    XML_DECL.lastIndex = pi;
+    if (!XML_DECL.test(line)) throw invalid(base + pi, 'a well-formed XML declaration (<?xml version="1.0" …?>, XML 1.0 §2.8)', JSON.stringify(line.slice(pi, pi + 40)));
   }
   const v = XMLValidator.validate(line, XML_VALIDATOR_OPTIONS);
   if (v !== true) {
     throw invalid(base + Math.max(0, (v.err.col ?? 1) - 1), 'a well-formed XML element (LR-02, LR-04)', `${v.err.code}: ${v.err.msg}`);
   }
+  const fault = markupFault(line);
+  if (fault !== undefined) throw invalid(base + fault.at, fault.expected, JSON.stringify(line.slice(Math.max(0, fault.at - 16), fault.at + 16)));
   const p = parsersFor(limits.maxDepth);
   let careful = line.includes('__proto__');
   let doc: Node[];
@@ -210,6 +221,68 @@ function wrap(e: unknown, msg: string, base: number, limits: XmlLimits) {
     return limitExceeded(LrsnErrorCode.TooDeep, { offset: base, what: 'element nesting', expected: `at most ${limits.maxDepth} levels`, got: 'more', cause: e });
   }
   return malformed(LrsnErrorCode.XmlInvalid, { offset: base, what: 'XML', expected: 'a well-formed XML element (LR-02)', got: msg, cause: e });
+}
+
+/**
+ * What fast-xml-parser's validator lets through and XML does not, found in one linear pass over a line the validator
+ * accepted (quoted values skipped, no regex): a stray `=` in a tag (`<a ===/>`; XML 1.0 §3.1, Attribute ::= Name Eq
+ * AttValue) and text outside the root element (`<a/>junk>`, which the library drops unseen; §2.1, document ::= prolog
+ * element Misc*). Returns the offset of the first such character and what was expected there.
+ */
+function markupFault(line: string): { at: number; expected: string } | undefined {
+  const n = line.length;
+  let depth = 0;
+  let rootDone = false;
+  let i = 0;
+  for (;;) {
+    // Text up to the next tag: only white space is allowed outside the root element.
+    const lt = line.indexOf('<', i);
+    const end = lt < 0 ? n : lt;
+    if (depth === 0) {
+      for (let j = i; j < end; j++) if (!isSpace(line.charCodeAt(j))) return { at: j, expected: OUTSIDE_ROOT };
+    }
+    if (lt < 0) return undefined;
+    if (rootDone) return { at: lt, expected: OUTSIDE_ROOT };
+    // The tag: quoted values are skipped whole; an "=" must stand between a name and a quote.
+    let j = lt + 1;
+    let c = line.charCodeAt(j);
+    while (c !== 0x3e) {
+      if (c === 0x22 || c === 0x27) {
+        j = line.indexOf(c === 0x22 ? '"' : "'", j + 1);
+        if (j < 0) return undefined;
+      } else if (c === 0x3d && strayEquals(line, j)) {
+        return { at: j, expected: 'an "=" only between an attribute name and its quoted value (XML 1.0 §3.1)' };
+      } else if (j >= n) {
+        return undefined;
+      }
+      c = line.charCodeAt(++j);
+    }
+    const kind = line.charCodeAt(lt + 1);
+    const empty = line.charCodeAt(j - 1) === 0x2f;
+    // An end tag closes an element; a start tag opens one unless it is empty (`/>`); `<?…?>` does neither.
+    if (kind === 0x2f) {
+      if (empty) return { at: j - 1, expected: 'an end tag "</name>" (XML 1.0 §3.1)' };
+      depth--;
+      rootDone = depth === 0;
+    } else if (kind !== 0x3f) {
+      if (empty) rootDone = depth === 0;
+      else depth++;
+    }
+    i = j + 1;
+  }
+}
+
+const OUTSIDE_ROOT = 'nothing but white space outside the root element (XML 1.0 §2.1)';
+
+/** True when the `=` at `at` (in a tag, outside quotes) does not stand between a name and a quoted value. */
+function strayEquals(line: string, at: number): boolean {
+  let b = at - 1;
+  while (isSpace(line.charCodeAt(b))) b--;
+  let f = at + 1;
+  while (isSpace(line.charCodeAt(f))) f++;
+  const before = line.charCodeAt(b);
+  const after = line.charCodeAt(f);
+  return (after !== 0x22 && after !== 0x27) || before === 0x22 || before === 0x27 || before === 0x3d || before === 0x3c || before === 0x2f;
 }
 
 function isSpace(c: number): boolean {

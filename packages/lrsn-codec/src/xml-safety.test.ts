@@ -127,6 +127,38 @@ describe('hostile and odd XML (issue item 6)', () => {
     }
   });
 
+  it('rejects a stray "=" in a start tag, which fast-xml-parser\'s validator lets through', () => {
+    for (const l of ['<A ===/>', '<A x="1"=/>', '<A x="1" = y="2"/>', '<A = x="1"/>', '<A x="1"="2"/>', '<A x=="1"/>', "<A x='1' =/>", '<A><B =/></A>']) {
+      expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
+    }
+    expect(decode('<A x = "a=b" y=\'=\'>c = d</A>')).toMatchObject({ type: 'Unknown', text: 'c = d', attributes: new Map([['x', 'a=b'], ['y', '=']]) });
+  });
+
+  it('rejects text outside the root element, which fast-xml-parser\'s validator lets through', () => {
+    for (const l of ['<Heartbeat interval="60"/>>', '<Heartbeat interval="60"/>/>', '<H/>eartbeat interval="60"/>', '<A/>]]>', '<A/>x<B/>', '<?xml version="1.0"?>x<A/>', '<A><B/></F/></A>', '<A/></A/> >', '<A/></B>']) {
+      expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
+    }
+    expect(decode(' \t<Heartbeat interval="60"/> \r')).toMatchObject({ type: 'Heartbeat', interval: 60 });
+  });
+
+  it('checks the XML declaration, which fast-xml-parser skips unread', () => {
+    for (const l of ['<?xml ???><A/>', '<?xml verasion="1.0"?><A/>', '<?xml?><A/>', '<?xml version="2.0"?><A/>', '<?xml encoding="UTF-8" version="1.0"?><A/>', '<?xml version="1.0" standalone="maybe"?><A/>']) {
+      expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
+    }
+    expect(decode(`<?xml version='1.0' encoding="UTF-8" standalone='yes' ?><A/>`)).toMatchObject({ type: 'Unknown', name: 'A' });
+  });
+
+  it('keeps error messages short however long the offending input is', () => {
+    let err: unknown;
+    try {
+      decode(`<A x="${'<'.repeat(60_000)}"/>`);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CodecError);
+    expect((err as CodecError).message.length).toBeLessThan(400);
+  });
+
   it('allows a leading XML declaration and surrounding whitespace', () => {
     expect(decode('<?xml version="1.0" encoding="UTF-8"?><Heartbeat interval="9"/>')).toMatchObject({ type: 'Heartbeat', interval: 9 });
     expect(decode('  <Heartbeat interval="9"/>\t')).toMatchObject({ type: 'Heartbeat', interval: 9 });

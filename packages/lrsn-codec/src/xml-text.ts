@@ -6,6 +6,11 @@ import { LrsnErrorCode, malformed } from './errors.js';
  * (LR-05: a newline in text is sent as `&#xa;`; PocsagRX alert overrides start with `&#xc;`).
  */
 
+/** True for an empty or whitespace-only string (XML 1.0 §2.3 S: space, tab, CR, LF). */
+export function isBlank(s: string): boolean {
+  return s.length === 0 || /^[ \t\r\n]*$/.test(s);
+}
+
 const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /**
