@@ -1,0 +1,65 @@
+/**
+ * Every failure transport reports is a TransportError with a stable `code` (after undici's `UND_ERR_*` codes), so a
+ * role package can react — retry, refuse, count — without parsing messages. Codec failures keep their CodecError as
+ * `cause`.
+ */
+export type TransportErrorCode =
+  /** A bounded write queue (TCP) or reliable send queue is full (the reliable engine also counts TXF). */
+  | 'TRANSPORT_QUEUE_FULL'
+  /** A wait, a connect or a time-out option expired. */
+  | 'TRANSPORT_TIMEOUT'
+  /** The connection, listener or endpoint is closed or closing. */
+  | 'TRANSPORT_CLOSED'
+  /** An AbortSignal fired. */
+  | 'TRANSPORT_ABORTED'
+  /** A TCP connect failed (refused, unreachable, reset). */
+  | 'TRANSPORT_CONNECT_FAILED'
+  /** A listener or UDP endpoint could not bind its host/port. */
+  | 'TRANSPORT_BIND_FAILED'
+  /** The StreamDecoder rejected the byte stream; `cause` is its CodecError. */
+  | 'TRANSPORT_DECODE'
+  /** The socket failed after it was open (reset, broken pipe); `cause` is the system error. */
+  | 'TRANSPORT_SOCKET'
+  /** An option is missing or out of range. */
+  | 'TRANSPORT_BAD_OPTION';
+
+export interface TransportErrorDetails {
+  /** What was being done, e.g. `send on 127.0.0.1:5000`. */
+  what: string;
+  expected?: string;
+  got?: string;
+  cause?: unknown;
+}
+
+export class TransportError extends Error {
+  override name = 'TransportError';
+  readonly code: TransportErrorCode;
+  readonly expected: string | undefined;
+  readonly got: string | undefined;
+
+  constructor(code: TransportErrorCode, details: TransportErrorDetails) {
+    const parts = [details.what];
+    if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
+    if (details.got !== undefined) parts.push(`got ${details.got}`);
+    super(`${code}: ${parts.join(': ')}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.expected = details.expected;
+    this.got = details.got;
+  }
+}
+
+export function isTransportError(e: unknown, code?: TransportErrorCode): e is TransportError {
+  return e instanceof TransportError && (code === undefined || e.code === code);
+}
+
+/** Throws the option error every constructor uses for required numeric options. */
+export function requireNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new TransportError('TRANSPORT_BAD_OPTION', {
+      what: `option ${name}`,
+      expected: `a number in ${min}…${max}`,
+      got: String(value),
+    });
+  }
+  return value;
+}

@@ -1,0 +1,365 @@
+import { requireNumber, TransportError } from '../errors.js';
+import { RttEstimator } from './rtt.js';
+import { SequenceSpace } from './sequence.js';
+import type {
+  DataPacket,
+  EngineOutput,
+  IncomingPacket,
+  ReceiveOutput,
+  ReceiveVerdict,
+  ReliableCounters,
+  ReliableOptions,
+} from './types.js';
+
+interface InFlight<P> {
+  packet: DataPacket<P>;
+  sentAt: number;
+  retransmitted: boolean;
+}
+
+interface Linking {
+  since: number;
+  nextSyncAt: number;
+  outOfRangeAt: number;
+  outOfRangeReported: boolean;
+  syncs: number;
+}
+
+/**
+ * A sans-IO reliable datagram engine: per-direction sequence numbers, cumulative acks (piggy-backed on data or as a
+ * delayed pure ACK), RFC 6298 retransmission with Karn's rule, a send window with a bounded queue behind it, in-order
+ * delivery with an out-of-order buffer, and "linking" when the peer stops answering (smartte.md, "Reliable layer").
+ *
+ * It reads no clock and sets no timer: every input carries `now`, and every output says what to transmit, what to
+ * deliver, what happened, and when to call `tick()` next. Every protocol value is a required option.
+ */
+export class ReliableEngine<P> {
+  readonly space: SequenceSpace;
+  readonly counters: ReliableCounters = { SNT: 0, RCV: 0, RTX: 0, DUP: 0, OSQ: 0, TXF: 0, SYN: 0, OOW: 0 };
+  private readonly o: ReliableOptions;
+  private readonly rtt: RttEstimator;
+  private sndNext = 1;
+  private sndUna = 1;
+  private readonly flight: InFlight<P>[] = [];
+  private readonly queue: P[] = [];
+  private retransmits = 0;
+  private rtoDeadline: number | undefined;
+  private rcvNext = 1;
+  private readonly outOfOrder = new Map<number, P>();
+  private ackDueAt: number | undefined;
+  private link: Linking | undefined;
+  /** While set, loss recovery is under way up to this extended number (RFC 6582 "recover"). */
+  private recoverUntil: number | undefined;
+  private dupAcks = 0;
+  /** Packets delivered since the last ACK went out (pure or piggy-backed). */
+  private unackedDeliveries = 0;
+
+  constructor(options: ReliableOptions) {
+    this.space = new SequenceSpace(options.sequence);
+    requireNumber('initialRto', options.initialRto, 1);
+    requireNumber('minRto', options.minRto, 1);
+    requireNumber('maxRto', options.maxRto, options.minRto);
+    requireNumber('ackDelay', options.ackDelay, 0);
+    // A window beyond half the space would make "nearest extended number" ambiguous.
+    requireNumber('windowSize', options.windowSize, 1, Math.floor(this.space.span / 2));
+    requireNumber('queueBound', options.queueBound, 0);
+    requireNumber('linkingRetransmissions', options.linkingRetransmissions, 0);
+    requireNumber('syncInterval', options.syncInterval, 1);
+    requireNumber('outOfRangeDelay', options.outOfRangeDelay, 0);
+    this.o = { ...options, sequence: { ...options.sequence } };
+    this.rtt = new RttEstimator(options.initialRto, options.minRto, options.maxRto);
+  }
+
+  /** Extended number the next new data packet will get, and the oldest one not yet acknowledged. */
+  get sendSequence(): { next: number; unacked: number; wraps: number } {
+    return { next: this.sndNext, unacked: this.sndUna, wraps: this.space.wraps(this.sndNext) };
+  }
+
+  /** Extended number expected next from the peer; `next − 1` is the last delivered in order. */
+  get receiveSequence(): { next: number; lastDelivered: number; wraps: number } {
+    return { next: this.rcvNext, lastDelivered: this.rcvNext - 1, wraps: this.space.wraps(this.rcvNext) };
+  }
+
+  /** The RFC 6298 state: smoothed RTT, variance, current RTO (backed off while retransmitting), samples taken. */
+  get timing(): { srtt: number | undefined; rttvar: number | undefined; rto: number; samples: number } {
+    return { srtt: this.rtt.srtt, rttvar: this.rtt.rttvar, rto: this.rtt.rto, samples: this.rtt.samples };
+  }
+
+  get inFlight(): number {
+    return this.flight.length;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get linking(): boolean {
+    return this.link !== undefined;
+  }
+
+  /** SYNC probes asked for since linking began (the `n` of `[Linking] n`). */
+  get linkingSyncs(): number {
+    return this.link?.syncs ?? 0;
+  }
+
+  /** Nothing in flight, nothing queued, no ack owed: no traffic and no wake-up until something happens. */
+  get idle(): boolean {
+    return this.flight.length === 0 && this.queue.length === 0 && this.ackDueAt === undefined && !this.link;
+  }
+
+  /** Whether `send` would accept one more payload now. */
+  get canSend(): boolean {
+    return this.queue.length < this.o.queueBound || this.windowOpen();
+  }
+
+  /**
+   * The extended number an incoming data packet with wire `seq` would get (for a sealing layer that must build the
+   * nonce before it can open the payload); undefined when `seq` is outside the space.
+   */
+  extendIncoming(seq: number): number | undefined {
+    return this.space.extend(seq, this.rcvNext);
+  }
+
+  /**
+   * Queues a payload and transmits it when the window allows. Throws TRANSPORT_QUEUE_FULL (and counts TXF) when the
+   * window is full and `queueBound` payloads already wait.
+   */
+  send(now: number, payload: P): EngineOutput<P> {
+    if (!this.windowOpen() || this.queue.length > 0) {
+      if (this.queue.length >= this.o.queueBound) {
+        this.counters.TXF++;
+        throw new TransportError('TRANSPORT_QUEUE_FULL', {
+          what: 'reliable send',
+          expected: `at most ${this.o.windowSize} in flight and ${this.o.queueBound} queued`,
+          got: `${this.flight.length} in flight, ${this.queue.length} queued`,
+        });
+      }
+    }
+    this.queue.push(payload);
+    const out = this.output();
+    this.transmitNew(now, out);
+    return this.finish(out);
+  }
+
+  /** Takes one packet from the peer. */
+  receive(now: number, packet: IncomingPacket<P>): ReceiveOutput<P> {
+    const out = this.output();
+    if (packet.ack !== undefined) this.onAck(now, packet.ack, packet.kind === 'ack', out);
+    // smartte.md: "any packet from the server ends linking and resumes retransmission".
+    if (this.link) this.endLinking(now, out);
+    let verdict: ReceiveVerdict;
+    let ext: number | undefined;
+    if (packet.kind === 'data') {
+      ext = this.space.extend(packet.seq, this.rcvNext);
+      verdict = ext === undefined ? 'invalid-seq' : this.onData(now, ext, packet.payload, out);
+    } else if (packet.kind === 'sync') {
+      // SYNC is "are you there": the peer answers with an ACK at once (smartte.md B.2).
+      verdict = 'sync';
+      this.pureAck(out);
+    } else {
+      verdict = 'ack';
+    }
+    this.transmitNew(now, out);
+    return { ...this.finish(out), verdict, ext };
+  }
+
+  /** Runs whatever is due at `now`: a delayed ACK, a retransmission, a SYNC probe, the out-of-range report. */
+  tick(now: number): EngineOutput<P> {
+    const out = this.output();
+    if (this.ackDueAt !== undefined && now >= this.ackDueAt) this.pureAck(out);
+    if (this.link) {
+      if (now >= this.link.nextSyncAt) {
+        this.counters.SYN++;
+        this.link.syncs++;
+        out.transmit.push({ packet: { kind: 'sync', ack: this.currentAck() }, retransmission: false });
+        this.link.nextSyncAt = Math.max(this.link.nextSyncAt + this.o.syncInterval, now + 1);
+      }
+      if (!this.link.outOfRangeReported && now >= this.link.outOfRangeAt) {
+        this.link.outOfRangeReported = true;
+        out.events.push({ type: 'out-of-range', at: now });
+      }
+    } else if (this.rtoDeadline !== undefined && now >= this.rtoDeadline) {
+      this.onTimeout(now, out);
+    }
+    return this.finish(out);
+  }
+
+  private onData(now: number, ext: number, payload: P, out: EngineOutput<P>): ReceiveVerdict {
+    if (ext < this.rcvNext || this.outOfOrder.has(ext)) {
+      // Duplicates (replays included) are acked at once, so a sender whose ack was lost stops retransmitting.
+      this.counters.DUP++;
+      this.pureAck(out);
+      return 'duplicate';
+    }
+    if (ext >= this.rcvNext + this.o.windowSize) {
+      this.counters.OOW++;
+      return 'outside-window';
+    }
+    this.counters.RCV++;
+    if (ext > this.rcvNext) {
+      this.counters.OSQ++;
+      this.outOfOrder.set(ext, payload);
+      // RFC 5681 4.2: an out-of-order packet elicits an immediate ACK, so the sender sees the gap (duplicate acks).
+      if (this.rcvNext > 1) this.pureAck(out);
+      return 'buffered';
+    }
+    const fillsGap = this.outOfOrder.size > 0;
+    out.deliver.push({ ext, payload });
+    this.rcvNext++;
+    for (let next = this.outOfOrder.get(this.rcvNext); next !== undefined; next = this.outOfOrder.get(this.rcvNext)) {
+      this.outOfOrder.delete(this.rcvNext);
+      out.deliver.push({ ext: this.rcvNext, payload: next });
+      this.rcvNext++;
+    }
+    // RFC 5681 4.2: a packet that fills a gap is acknowledged at once, and so is every second packet; a lone packet's
+    // ACK waits up to ackDelay for data to carry it.
+    this.unackedDeliveries++;
+    if (fillsGap || this.unackedDeliveries >= 2) this.pureAck(out);
+    else this.ackDueAt ??= now + this.o.ackDelay;
+    return 'delivered';
+  }
+
+  private onAck(now: number, wireAck: number, pure: boolean, out: EngineOutput<P>): void {
+    if (this.sndNext === this.sndUna) return;
+    const ext = this.space.extend(wireAck, this.sndNext - 1);
+    if (ext === this.sndUna - 1 && pure) {
+      // A duplicate ACK: the peer holds later packets but misses ours. The third one triggers a fast retransmit of
+      // the oldest packet (RFC 5681 3.2) instead of waiting a whole RTO.
+      this.dupAcks++;
+      if (this.dupAcks === 3 && this.recoverUntil === undefined && !this.link) {
+        this.recoverUntil = this.sndNext - 1;
+        this.retransmit(this.flight[0]!, out);
+        this.rtoDeadline = now + this.rtt.rto;
+      }
+      return;
+    }
+    // An ack below the window is stale; one above what was sent is bogus: both are ignored.
+    if (ext === undefined || ext < this.sndUna || ext >= this.sndNext) return;
+    const count = ext - this.sndUna + 1;
+    const acked = this.flight.splice(0, count);
+    // Karn's rule: no RTT sample when a retransmitted packet is among those acked (the ack is ambiguous, and a later
+    // packet's ack waited for the retransmission to fill the gap).
+    if (!acked.some((f) => f.retransmitted)) this.rtt.sample(now - acked[count - 1]!.sentAt);
+    this.sndUna = ext + 1;
+    this.retransmits = 0;
+    this.dupAcks = 0;
+    out.events.push({ type: 'acked', upTo: ext });
+    // RFC 6298 5.2 / 5.3: stop the timer when all is acked, otherwise restart it.
+    this.rtoDeadline = this.flight.length === 0 ? undefined : now + this.rtt.rto;
+    if (this.recoverUntil !== undefined) {
+      if (ext >= this.recoverUntil || this.flight.length === 0) this.recoverUntil = undefined;
+      // A partial ack during recovery names the next hole: retransmit it at once (RFC 6582 3.2 step 3).
+      else if (!this.link) this.retransmit(this.flight[0]!, out);
+    }
+  }
+
+  private onTimeout(now: number, out: EngineOutput<P>): void {
+    const oldest = this.flight[0];
+    if (!oldest) {
+      this.rtoDeadline = undefined;
+      return;
+    }
+    if (this.retransmits >= this.o.linkingRetransmissions) {
+      this.startLinking(now, out);
+      return;
+    }
+    // RFC 6298 5.4–5.6: retransmit the earliest unacknowledged packet, back off, restart the timer; the packets sent
+    // before the time-out are then repaired one partial ack at a time.
+    this.retransmit(oldest, out);
+    this.recoverUntil = this.sndNext - 1;
+    this.rtt.backOff();
+    this.rtoDeadline = now + this.rtt.rto;
+  }
+
+  /** Retransmits `f` (always the oldest unacknowledged packet) as the identical packet. */
+  private retransmit(f: InFlight<P>, out: EngineOutput<P>): void {
+    f.retransmitted = true;
+    this.retransmits++;
+    this.counters.RTX++;
+    out.transmit.push({ packet: f.packet, retransmission: true });
+  }
+
+  private startLinking(now: number, out: EngineOutput<P>): void {
+    this.rtoDeadline = undefined;
+    this.link = {
+      since: now,
+      nextSyncAt: now,
+      outOfRangeAt: now + this.o.outOfRangeDelay,
+      outOfRangeReported: false,
+      syncs: 0,
+    };
+    out.events.push({ type: 'linking', at: now });
+    // The first probe goes out at once; the rest every syncInterval.
+    this.counters.SYN++;
+    this.link.syncs++;
+    out.transmit.push({ packet: { kind: 'sync', ack: this.currentAck() }, retransmission: false });
+    this.link.nextSyncAt = now + this.o.syncInterval;
+  }
+
+  private endLinking(now: number, out: EngineOutput<P>): void {
+    const since = this.link!.since;
+    this.link = undefined;
+    this.retransmits = 0;
+    this.recoverUntil = undefined;
+    this.dupAcks = 0;
+    this.rtt.resetBackoff();
+    out.events.push({ type: 'linked', at: now, after: now - since });
+    const oldest = this.flight[0];
+    if (oldest) {
+      this.retransmit(oldest, out);
+      this.rtoDeadline = now + this.rtt.rto;
+    }
+  }
+
+  private transmitNew(now: number, out: EngineOutput<P>): void {
+    while (this.queue.length > 0 && this.windowOpen()) {
+      const payload = this.queue.shift() as P;
+      const ext = this.sndNext++;
+      const packet: DataPacket<P> = {
+        kind: 'data',
+        seq: this.space.toWire(ext),
+        ext,
+        ack: this.currentAck(),
+        payload,
+      };
+      this.flight.push({ packet, sentAt: now, retransmitted: false });
+      this.counters.SNT++;
+      out.transmit.push({ packet, retransmission: false });
+      // The ack rides on the data packet: no pure ACK needed.
+      this.ackDueAt = undefined;
+      this.unackedDeliveries = 0;
+      this.rtoDeadline ??= now + this.rtt.rto;
+    }
+  }
+
+  private pureAck(out: EngineOutput<P>): void {
+    this.ackDueAt = undefined;
+    this.unackedDeliveries = 0;
+    out.transmit.push({ packet: { kind: 'ack', ack: this.currentAck() }, retransmission: false });
+  }
+
+  private currentAck(): number | undefined {
+    return this.rcvNext > 1 ? this.space.toWire(this.rcvNext - 1) : undefined;
+  }
+
+  private windowOpen(): boolean {
+    return !this.link && this.flight.length < this.o.windowSize;
+  }
+
+  private output(): EngineOutput<P> {
+    return { transmit: [], deliver: [], events: [], wakeAt: undefined };
+  }
+
+  private finish(out: EngineOutput<P>): EngineOutput<P> {
+    let wake = this.ackDueAt;
+    const consider = (t: number | undefined) => {
+      if (t !== undefined && (wake === undefined || t < wake)) wake = t;
+    };
+    if (this.link) {
+      consider(this.link.nextSyncAt);
+      if (!this.link.outOfRangeReported) consider(this.link.outOfRangeAt);
+    } else consider(this.rtoDeadline);
+    out.wakeAt = wake;
+    return out;
+  }
+}

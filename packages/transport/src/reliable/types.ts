@@ -1,0 +1,126 @@
+/**
+ * The reliable engine works on abstract packets; a protocol layer (smartte-link) maps them onto its real header:
+ *
+ * | engine                         | SmartTE (smartte.md B.1/B.2)                              |
+ * |--------------------------------|-----------------------------------------------------------|
+ * | DataPacket {seq, ack, payload} | a reliable type (DATA, SET_TIME …): header seq, flag ACK + ack field when `ack` is set |
+ * | AckPacket {ack}                | ACK (0x11)                                                |
+ * | SyncPacket {ack}               | SYNC (0x12)                                               |
+ *
+ * `seq` and `ack` are wire numbers (in the caller's sequence space); `ext` is the extended number a sealing layer
+ * builds its nonce from. `ack` undefined means "nothing received yet" (SmartTE: flag ACK clear).
+ */
+export interface DataPacket<P> {
+  readonly kind: 'data';
+  readonly seq: number;
+  readonly ext: number;
+  readonly ack: number | undefined;
+  readonly payload: P;
+}
+
+export interface AckPacket {
+  readonly kind: 'ack';
+  readonly ack: number | undefined;
+}
+
+export interface SyncPacket {
+  readonly kind: 'sync';
+  readonly ack: number | undefined;
+}
+
+export type OutgoingPacket<P> = DataPacket<P> | AckPacket | SyncPacket;
+
+/** A packet from the peer, as the protocol layer decoded it. */
+export type IncomingPacket<P> =
+  | { readonly kind: 'data'; readonly seq: number; readonly ack?: number | undefined; readonly payload: P }
+  | { readonly kind: 'ack'; readonly ack?: number | undefined }
+  | { readonly kind: 'sync'; readonly ack?: number | undefined };
+
+/**
+ * A packet to put on the wire now. A retransmission carries the very same DataPacket object as the first
+ * transmission (same seq, same ack, same payload): the protocol layer must send the identical datagram (cache the
+ * encoded or sealed bytes by packet, e.g. in a WeakMap).
+ */
+export interface Transmission<P> {
+  readonly packet: OutgoingPacket<P>;
+  readonly retransmission: boolean;
+}
+
+/** A payload delivered in order, with its extended sequence number. */
+export interface Delivery<P> {
+  readonly ext: number;
+  readonly payload: P;
+}
+
+export type ReliableEvent =
+  /** N retransmissions of one packet went unanswered: data is paused, SYNC probes follow. */
+  | { readonly type: 'linking'; readonly at: number }
+  /** A packet from the peer ended linking. */
+  | { readonly type: 'linked'; readonly at: number; readonly after: number }
+  /** Linking lasted `outOfRangeDelay`. */
+  | { readonly type: 'out-of-range'; readonly at: number }
+  /** The peer acknowledged every packet up to extended number `upTo`. */
+  | { readonly type: 'acked'; readonly upTo: number };
+
+/** What the engine asks its caller to do after each input. */
+export interface EngineOutput<P> {
+  transmit: Transmission<P>[];
+  deliver: Delivery<P>[];
+  events: ReliableEvent[];
+  /** Call `tick()` at this time (absolute, on the caller's clock); undefined: nothing to wait for (idle). */
+  wakeAt: number | undefined;
+}
+
+/** How an incoming packet was taken. */
+export type ReceiveVerdict =
+  | 'delivered'
+  | 'buffered'
+  | 'duplicate'
+  | 'outside-window'
+  | 'invalid-seq'
+  | 'ack'
+  | 'sync';
+
+export interface ReceiveOutput<P> extends EngineOutput<P> {
+  verdict: ReceiveVerdict;
+  /** The extended number of an incoming data packet (undefined for ACK/SYNC or an invalid seq). */
+  ext: number | undefined;
+}
+
+/**
+ * Counters named after the vendor's (smartte.md, "Counters the vendor shows"): SNT data packets sent (first
+ * transmissions), RCV data packets received new (in order or buffered), RTX retransmissions, DUP duplicates (replays
+ * included), OSQ out-of-order packets buffered, TXF sends refused because the queue was full, SYN SYNC probes sent.
+ * OOW counts packets dropped outside the receive window or with a seq outside the space.
+ */
+export interface ReliableCounters {
+  SNT: number;
+  RCV: number;
+  RTX: number;
+  DUP: number;
+  OSQ: number;
+  TXF: number;
+  SYN: number;
+  OOW: number;
+}
+
+export interface ReliableOptions {
+  /** Wire sequence space, e.g. `{ first: 1, last: 65535 }` (wraps to `first`). */
+  sequence: { first: number; last: number };
+  /** RFC 6298 initial RTO in ms. */
+  initialRto: number;
+  minRto: number;
+  maxRto: number;
+  /** A pure ACK goes out this long after the first unacknowledged delivery unless data carries it first. */
+  ackDelay: number;
+  /** Most unacknowledged data packets in flight, and the receive window. */
+  windowSize: number;
+  /** Most payloads waiting behind a full window; one more fails `send` (TXF). */
+  queueBound: number;
+  /** Unanswered retransmissions of one packet before the engine reports linking. */
+  linkingRetransmissions: number;
+  /** While linking, a SYNC probe is asked for this often. */
+  syncInterval: number;
+  /** Linking this long reports out-of-range. */
+  outOfRangeDelay: number;
+}

@@ -1,0 +1,412 @@
+import type { Socket } from 'node:net';
+import { concatBytes, type StreamDecoder } from '@portico/wire';
+import { abortError, onAbort } from '../abort.js';
+import { AsyncQueue, type WaitOptions } from '../async-queue.js';
+import { type Clock, realClock, type TimerHandle } from '../clock.js';
+import { Emitter } from '../emitter.js';
+import { TransportError } from '../errors.js';
+import type {
+  CloseInfo,
+  ConnectionCounters,
+  ConnectionOptions,
+  EncodedMessage,
+  FinalReason,
+  FrameEncoder,
+  SocketAddress,
+} from './options.js';
+
+const RESOLVED = Promise.resolve();
+
+export interface ConnectionEvents<In> {
+  /** A decoded message. While any `message` handler is registered, messages go to handlers, not to the iterator. */
+  message: [message: In];
+  /** The connection closed (always emitted once). */
+  close: [info: CloseInfo];
+}
+
+interface QueuedWrite {
+  bytes: EncodedMessage;
+  size: number;
+  messages: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  dropAbort: () => void;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
+export interface CloseOptions {
+  /** Overrides `closeDeadlineMs` for this close. */
+  deadlineMs?: number;
+}
+
+/**
+ * A framed TCP connection: bytes in go through the StreamDecoder and come out as messages (async iterator or
+ * `message` events); messages out go through the encoder, one socket write per message unless asked otherwise.
+ */
+export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
+  readonly counters: ConnectionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
+  readonly remote: SocketAddress;
+  readonly local: SocketAddress;
+  /** Resolves once, when the socket is gone. */
+  readonly closed: Promise<CloseInfo>;
+
+  private readonly decoder: StreamDecoder<In>;
+  private readonly encode: FrameEncoder<Out>;
+  private readonly clock: Clock;
+  private readonly inbox: AsyncQueue<In>;
+  private readonly queue: QueuedWrite[] = [];
+  private queuedBytes = 0;
+  private blocked = false;
+  private paused = false;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closeInfo: CloseInfo | undefined;
+  private resolveClosed!: (info: CloseInfo) => void;
+  private lastActivity: number;
+  private idleTimer: TimerHandle | undefined;
+  private firstTimer: TimerHandle | undefined;
+  private deadlineTimer: TimerHandle | undefined;
+  private readonly maxQueuedMessages: number;
+  private readonly maxQueuedBytes: number;
+  private readonly maxBuffered: number;
+  private readonly closeDeadlineMs: number;
+
+  /** @internal Use `connect()` or a listener; this wraps an already connected socket. */
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ConnectionOptions<In, Out>,
+  ) {
+    super();
+    this.decoder = options.decoder();
+    this.encode = options.encode;
+    this.clock = options.clock ?? realClock;
+    this.maxQueuedMessages = options.maxQueuedMessages ?? 1024;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 8 * 1024 * 1024;
+    this.maxBuffered = options.maxBufferedMessages ?? 1024;
+    this.closeDeadlineMs = options.closeDeadlineMs ?? 2000;
+    this.remote = {
+      address: socket.remoteAddress ?? '',
+      port: socket.remotePort ?? 0,
+      family: socket.remoteFamily ?? '',
+    };
+    this.local = {
+      address: socket.localAddress ?? '',
+      port: socket.localPort ?? 0,
+      family: socket.localFamily ?? '',
+    };
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    this.inbox = new AsyncQueue<In>(`a message from ${this.remote.address}:${this.remote.port}`, this.clock, () =>
+      this.resumeIfDrained(),
+    );
+    this.lastActivity = this.clock.now();
+    socket.setNoDelay(options.noDelay ?? true);
+    const keepAlive = options.keepAlive ?? 60_000;
+    if (keepAlive === false) socket.setKeepAlive(false);
+    else socket.setKeepAlive(true, keepAlive);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (err) => this.onSocketError(err));
+    socket.on('close', () => this.onSocketClose());
+    if (options.idleTimeoutMs !== undefined) this.armIdle(options.idleTimeoutMs);
+    if (options.firstMessageTimeoutMs !== undefined) {
+      this.firstTimer = this.clock.setTimeout(() => {
+        if (this.counters.messagesIn === 0) this.fail('first-message-timeout', undefined);
+      }, options.firstMessageTimeoutMs);
+    }
+  }
+
+  /** 'open' until a close starts, 'closing' while it drains, then 'closed'. */
+  get status(): 'open' | 'closing' | 'closed' {
+    return this.state;
+  }
+
+  /** Messages (and bytes) waiting behind a busy socket. */
+  get queued(): { messages: number; bytes: number } {
+    return { messages: this.queue.reduce((n, q) => n + q.messages, 0), bytes: this.queuedBytes };
+  }
+
+  /**
+   * Sends one message. Resolves when the bytes were handed to the socket; while the socket is busy (its buffer above
+   * its high-water mark) messages wait in a bounded queue, and one past the bound rejects with TRANSPORT_QUEUE_FULL.
+   */
+  send(message: Out, options: SendOptions = {}): Promise<void> {
+    return this.enqueue(this.encode(message), 1, options.signal);
+  }
+
+  /** Sends several messages in one socket write (for throughput where pacing does not matter). */
+  sendMany(messages: readonly Out[], options: SendOptions = {}): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    const parts = messages.flatMap((m) => this.encode(m));
+    return this.enqueue(concatBytes(parts), messages.length, options.signal);
+  }
+
+  /** The next decoded message, or undefined when the stream ended; honours an AbortSignal and a time-out. */
+  async receive(options: WaitOptions = {}): Promise<In | undefined> {
+    const r = await this.inbox.next(options);
+    return r.done ? undefined : r.value;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<In> {
+    return this.inbox[Symbol.asyncIterator]();
+  }
+
+  /** Stops reading, waits for queued messages to be written, ends the stream and waits (within the deadline) for close. */
+  close(options: CloseOptions = {}): Promise<CloseInfo> {
+    if (this.state !== 'open') return this.closed;
+    this.state = 'closing';
+    this.closeInfo = { reason: 'local', error: undefined };
+    this.clearTimers();
+    this.armDeadline(options.deadlineMs ?? this.closeDeadlineMs);
+    this.endWhenDrained();
+    return this.closed;
+  }
+
+  /** Closes at once: queued messages are dropped and their sends reject with TRANSPORT_CLOSED. */
+  destroy(): void {
+    if (this.state === 'closed') return;
+    this.closeInfo ??= { reason: 'destroyed', error: undefined };
+    this.socket.destroy();
+  }
+
+  /** @internal Refuses this connection (listener over its limit): final message, then close within the deadline. */
+  refuse(): void {
+    this.fail('over-limit', undefined);
+  }
+
+  private enqueue(bytes: EncodedMessage, messages: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.state !== 'open') {
+      return Promise.reject(
+        new TransportError('TRANSPORT_CLOSED', { what: `send to ${this.addr()}`, got: `a ${this.state} connection` }),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(abortError(`send to ${this.addr()}`, signal));
+    if (!this.blocked && this.queue.length === 0) {
+      this.write(bytes, messages);
+      return RESOLVED;
+    }
+    const size = sizeOf(bytes);
+    const queuedMessages = this.queued.messages;
+    if (queuedMessages + messages > this.maxQueuedMessages || this.queuedBytes + size > this.maxQueuedBytes) {
+      return Promise.reject(
+        new TransportError('TRANSPORT_QUEUE_FULL', {
+          what: `send to ${this.addr()}`,
+          expected: `at most ${this.maxQueuedMessages} messages and ${this.maxQueuedBytes} bytes queued`,
+          got: `${queuedMessages + messages} messages, ${this.queuedBytes + size} bytes`,
+        }),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const entry: QueuedWrite = {
+        bytes,
+        size,
+        messages,
+        resolve,
+        reject,
+        dropAbort: () => {},
+      };
+      entry.dropAbort = onAbort(signal, () => {
+        const i = this.queue.indexOf(entry);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        this.queuedBytes -= size;
+        reject(abortError(`send to ${this.addr()}`, signal!));
+      });
+      this.queue.push(entry);
+      this.queuedBytes += size;
+    });
+  }
+
+  private write(bytes: EncodedMessage, messages: number): void {
+    this.counters.messagesOut += messages;
+    if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
+    if (bytes instanceof Uint8Array) {
+      this.counters.bytesOut += bytes.byteLength;
+      if (!this.socket.write(bytes)) this.blocked = true;
+      return;
+    }
+    // Parts of one message: corked, so they leave in one vectored write.
+    let ok = true;
+    this.socket.cork();
+    for (const part of bytes) {
+      this.counters.bytesOut += part.byteLength;
+      ok = this.socket.write(part);
+    }
+    this.socket.uncork();
+    if (!ok) this.blocked = true;
+  }
+
+  private onDrain(): void {
+    this.blocked = false;
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.blocked && this.queue.length > 0 && !this.socket.destroyed) {
+      if (this.options.coalesceWrites && this.queue.length > 1) {
+        const batch = this.queue.splice(0);
+        this.queuedBytes = 0;
+        this.write(
+          concatBytes(batch.flatMap((q) => q.bytes)),
+          batch.reduce((n, q) => n + q.messages, 0),
+        );
+        for (const q of batch) {
+          q.dropAbort();
+          q.resolve();
+        }
+      } else {
+        const q = this.queue.shift()!;
+        this.queuedBytes -= q.size;
+        this.write(q.bytes, q.messages);
+        q.dropAbort();
+        q.resolve();
+      }
+    }
+    if (this.state === 'closing' && this.queue.length === 0) this.endWhenDrained();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.counters.bytesIn += chunk.byteLength;
+    if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
+    if (this.state === 'closed') return;
+    let messages: In[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (e) {
+      this.fail(
+        'decode-error',
+        new TransportError('TRANSPORT_DECODE', { what: `decoding from ${this.addr()}`, cause: e }),
+      );
+      return;
+    }
+    for (const m of messages) {
+      this.counters.messagesIn++;
+      if (this.firstTimer) {
+        this.clock.clearTimeout(this.firstTimer);
+        this.firstTimer = undefined;
+      }
+      if (this.listenerCount('message') > 0) this.emit('message', m);
+      else this.inbox.push(m);
+    }
+    if (this.inbox.size >= this.maxBuffered && !this.paused) {
+      // Slow reader: stop reading so TCP flow control pushes back on the peer instead of buffering without bound.
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private resumeIfDrained(): void {
+    if (this.paused && this.inbox.size < this.maxBuffered / 2 + 1 && this.state !== 'closed') {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private onEnd(): void {
+    try {
+      this.decoder.end();
+      this.closeInfo ??= { reason: 'remote-end', error: undefined };
+    } catch (e) {
+      this.closeInfo ??= {
+        reason: 'decode-error',
+        error: new TransportError('TRANSPORT_DECODE', { what: `stream end from ${this.addr()}`, cause: e }),
+      };
+    }
+  }
+
+  private onSocketError(err: Error): void {
+    this.closeInfo ??= {
+      reason: 'socket-error',
+      error: new TransportError('TRANSPORT_SOCKET', { what: `socket ${this.addr()}`, cause: err }),
+    };
+  }
+
+  private onSocketClose(): void {
+    this.state = 'closed';
+    this.clearTimers();
+    this.clock.clearTimeout(this.deadlineTimer);
+    const info = this.closeInfo ?? { reason: 'remote-end', error: undefined };
+    this.closeInfo = info;
+    const err = new TransportError('TRANSPORT_CLOSED', {
+      what: `send to ${this.addr()}`,
+      got: `connection closed (${info.reason})`,
+    });
+    for (const q of this.queue.splice(0)) {
+      q.dropAbort();
+      q.reject(err);
+    }
+    this.queuedBytes = 0;
+    this.inbox.end(info.reason === 'decode-error' || info.reason === 'socket-error' ? info.error : undefined);
+    this.resolveClosed(info);
+    this.emit('close', info);
+  }
+
+  /** Closes for a reason the final-message hook may answer: drop queued writes, write the final message, end. */
+  private fail(reason: FinalReason, error: unknown): void {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    this.closeInfo = { reason, error };
+    this.clearTimers();
+    this.armDeadline(this.closeDeadlineMs);
+    const dropped = new TransportError('TRANSPORT_CLOSED', {
+      what: `send to ${this.addr()}`,
+      got: `connection closing (${reason})`,
+    });
+    for (const q of this.queue.splice(0)) {
+      q.dropAbort();
+      q.reject(dropped);
+    }
+    this.queuedBytes = 0;
+    this.socket.pause();
+    let final: Out | undefined;
+    try {
+      final = this.options.finalMessage?.(reason, error);
+    } catch {
+      final = undefined;
+    }
+    if (final !== undefined) this.write(this.encode(final), 1);
+    this.socket.end();
+  }
+
+  private endWhenDrained(): void {
+    if (this.queue.length > 0) return;
+    this.socket.end();
+  }
+
+  private armDeadline(ms: number): void {
+    this.clock.clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = this.clock.setTimeout(() => this.socket.destroy(), ms);
+  }
+
+  private armIdle(ms: number): void {
+    const wait = Math.max(0, this.lastActivity + ms - this.clock.now());
+    this.idleTimer = this.clock.setTimeout(() => {
+      if (this.clock.now() - this.lastActivity >= ms) this.fail('idle-timeout', undefined);
+      else this.armIdle(ms);
+    }, wait);
+  }
+
+  private clearTimers(): void {
+    this.clock.clearTimeout(this.idleTimer);
+    this.clock.clearTimeout(this.firstTimer);
+    this.idleTimer = undefined;
+    this.firstTimer = undefined;
+  }
+
+  private addr(): string {
+    return this.remote.family === 'IPv6'
+      ? `[${this.remote.address}]:${this.remote.port}`
+      : `${this.remote.address}:${this.remote.port}`;
+  }
+}
+
+function sizeOf(bytes: EncodedMessage): number {
+  if (bytes instanceof Uint8Array) return bytes.byteLength;
+  let n = 0;
+  for (const b of bytes) n += b.byteLength;
+  return n;
+}

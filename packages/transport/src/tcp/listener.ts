@@ -1,0 +1,142 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { abortError } from '../abort.js';
+import { AsyncQueue, type WaitOptions } from '../async-queue.js';
+import { realClock } from '../clock.js';
+import { Emitter } from '../emitter.js';
+import { TransportError } from '../errors.js';
+import { Connection } from './connection.js';
+import type { ConnectionOptions, SocketAddress } from './options.js';
+
+export interface ListenOptions<In, Out> extends ConnectionOptions<In, Out> {
+  /** Address to bind: '127.0.0.1', '::1', '0.0.0.0', '::' … */
+  host: string;
+  /** Port to bind; 0 asks the system for a free one (see `Listener.address.port`). */
+  port: number;
+  /**
+   * Most open connections; one more is refused: the `finalMessage` hook is asked for a message (reason
+   * `over-limit`), it is written, and the connection closes (default: no limit).
+   */
+  maxConnections?: number;
+  /** For IPv6 hosts: do not also accept IPv4 (default false). */
+  ipv6Only?: boolean;
+  /** Called for every accepted connection; while it is set connections are not queued for `accept()`. */
+  onConnection?: (connection: Connection<In, Out>) => void;
+  signal?: AbortSignal;
+}
+
+export interface ListenerEvents<In, Out> {
+  connection: [connection: Connection<In, Out>];
+  /** A connection refused because the listener was at `maxConnections`. */
+  refused: [remote: SocketAddress];
+}
+
+/** A TCP listener whose connections are framed by the StreamDecoder and encoder it was given. */
+export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
+  /** The bound address; `port` is the real port when 0 was asked for. */
+  readonly address: SocketAddress;
+  private readonly open = new Set<Connection<In, Out>>();
+  private readonly refusing = new Set<Connection<In, Out>>();
+  private readonly pending: AsyncQueue<Connection<In, Out>>;
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use `listen()`. */
+  constructor(
+    private readonly server: Server,
+    private readonly options: ListenOptions<In, Out>,
+  ) {
+    super();
+    const a = server.address();
+    if (a === null || typeof a === 'string') {
+      throw new TransportError('TRANSPORT_BIND_FAILED', { what: 'listener address', got: String(a) });
+    }
+    this.address = { address: a.address, port: a.port, family: a.family };
+    this.pending = new AsyncQueue(`a connection on port ${a.port}`, options.clock ?? realClock);
+    server.on('connection', (socket) => this.onSocket(socket));
+  }
+
+  /** Open connections (refused ones not included). */
+  get connections(): ReadonlySet<Connection<In, Out>> {
+    return this.open;
+  }
+
+  /** The next accepted connection (when neither `onConnection` nor a `connection` handler takes them). */
+  async accept(options: WaitOptions = {}): Promise<Connection<In, Out>> {
+    const r = await this.pending.next(options);
+    if (r.done) {
+      throw new TransportError('TRANSPORT_CLOSED', { what: `accept on port ${this.address.port}`, got: 'closed listener' });
+    }
+    return r.value;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Connection<In, Out>> {
+    return this.pending[Symbol.asyncIterator]();
+  }
+
+  /** Stops accepting, closes every connection (each drains within `deadlineMs`), and resolves when all are gone. */
+  close(options: { deadlineMs?: number } = {}): Promise<void> {
+    this.closing ??= (async () => {
+      const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.pending.end();
+      const all = [...this.open, ...this.refusing];
+      const deadline = options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs };
+      await Promise.all(all.map((c) => c.close(deadline)));
+      await Promise.all(all.map((c) => c.closed));
+      await serverClosed;
+    })();
+    return this.closing;
+  }
+
+  private onSocket(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const conn = new Connection<In, Out>(socket, this.options);
+    const max = this.options.maxConnections;
+    if (max !== undefined && this.open.size >= max) {
+      this.refusing.add(conn);
+      conn.closed.then(() => this.refusing.delete(conn));
+      this.emit('refused', conn.remote);
+      conn.refuse();
+      return;
+    }
+    this.open.add(conn);
+    conn.closed.then(() => this.open.delete(conn));
+    if (this.options.onConnection) this.options.onConnection(conn);
+    else if (this.listenerCount('connection') > 0) this.emit('connection', conn);
+    else this.pending.push(conn);
+  }
+}
+
+/** Binds a TCP listener. Rejects with TRANSPORT_BIND_FAILED (address in use, bad host) or TRANSPORT_ABORTED. */
+export function listen<In, Out = In>(options: ListenOptions<In, Out>): Promise<Listener<In, Out>> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(abortError('listen', signal));
+  return new Promise((resolve, reject) => {
+    const server = createServer({ pauseOnConnect: false });
+    const onError = (err: Error) => {
+      signal?.removeEventListener('abort', onAbortListen);
+      reject(
+        new TransportError('TRANSPORT_BIND_FAILED', {
+          what: `listen on ${options.host}:${options.port}`,
+          cause: err,
+          got: (err as NodeJS.ErrnoException).code ?? err.message,
+        }),
+      );
+    };
+    const onAbortListen = () => {
+      server.off('error', onError);
+      server.close();
+      reject(abortError('listen', signal!));
+    };
+    signal?.addEventListener('abort', onAbortListen, { once: true });
+    server.once('error', onError);
+    server.listen({ host: options.host, port: options.port, ipv6Only: options.ipv6Only ?? false }, () => {
+      server.off('error', onError);
+      signal?.removeEventListener('abort', onAbortListen);
+      // Errors after bind (rare: EMFILE on accept) must not crash the process; connections report their own.
+      server.on('error', () => {});
+      resolve(new Listener<In, Out>(server, options));
+    });
+  });
+}

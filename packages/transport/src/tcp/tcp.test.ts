@@ -1,0 +1,320 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { isTransportError, TransportError } from '../errors.js';
+import { encodeFrame, encodeFrameParts, framing, liveResources, str, text } from '../test-support/length-prefix.js';
+import { connect } from './connect.js';
+import type { Connection } from './connection.js';
+import { type Listener, listen } from './listener.js';
+
+type Conn = Connection<Uint8Array, Uint8Array>;
+
+async function echoServer(extra: Partial<Parameters<typeof listen<Uint8Array>>[0]> = {}): Promise<Listener<Uint8Array>> {
+  return listen<Uint8Array>({
+    host: '127.0.0.1',
+    port: 0,
+    ...framing,
+    onConnection: (c) => {
+      void (async () => {
+        for await (const m of c) await c.send(m).catch(() => {});
+      })().catch(() => {});
+    },
+    ...extra,
+  });
+}
+
+function rawSocket(port: number, host = '127.0.0.1'): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = netConnect({ host, port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+function readAll(s: Socket): Promise<Uint8Array> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    s.on('data', (d: Buffer) => parts.push(d));
+    s.on('error', () => {});
+    s.on('close', () => resolve(new Uint8Array(Buffer.concat(parts))));
+  });
+}
+
+describe('TCP listener and connection', () => {
+  it('binds port 0, reports the port, echoes messages and counts bytes and messages both ways', async () => {
+    const server = await echoServer();
+    expect(server.address.port).toBeGreaterThan(0);
+    const c: Conn = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    expect(c.remote).toEqual({ address: '127.0.0.1', port: server.address.port, family: 'IPv4' });
+    await c.send(text('hello'));
+    await c.send(text('world'));
+    expect(str(await c.receive({ timeoutMs: 2000 }))).toBe('hello');
+    expect(str(await c.receive({ timeoutMs: 2000 }))).toBe('world');
+    expect(c.counters).toEqual({ bytesIn: 18, bytesOut: 18, messagesIn: 2, messagesOut: 2 });
+    const [serverSide] = [...server.connections];
+    expect(serverSide?.counters.messagesIn).toBe(2);
+    expect(serverSide?.remote.port).toBe(c.local.port);
+    expect((await c.close()).reason).toBe('local');
+    await server.close();
+  });
+
+  it('serves many concurrent connections, each in order', async () => {
+    const server = await echoServer();
+    const clients = await Promise.all(
+      Array.from({ length: 40 }, () => connect({ host: '127.0.0.1', port: server.address.port, ...framing })),
+    );
+    await Promise.all(
+      clients.map(async (c, i) => {
+        for (let k = 0; k < 25; k++) await c.send(text(`${i}:${k}`));
+        for (let k = 0; k < 25; k++) expect(str(await c.receive({ timeoutMs: 5000 }))).toBe(`${i}:${k}`);
+      }),
+    );
+    expect(server.connections.size).toBe(40);
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  });
+
+  it('decodes messages split across partial writes of one byte each, and many in one write', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const raw = await rawSocket(server.address.port);
+    const conn = await server.accept({ timeoutMs: 2000 });
+    const bytes = Buffer.concat([encodeFrame(text('split')), encodeFrame(text('me')), encodeFrame(text(''))]);
+    for (const b of bytes.subarray(0, 9)) {
+      raw.write(Buffer.from([b]));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    raw.write(bytes.subarray(9));
+    expect(str(await conn.receive({ timeoutMs: 2000 }))).toBe('split');
+    expect(str(await conn.receive({ timeoutMs: 2000 }))).toBe('me');
+    expect(str(await conn.receive({ timeoutMs: 2000 }))).toBe('');
+    raw.end();
+    expect((await conn.closed).reason).toBe('remote-end');
+    expect(await conn.receive()).toBeUndefined();
+    await server.close();
+  });
+
+  it('reports a peer reset as socket-error and fails later sends with TRANSPORT_CLOSED', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const raw = await rawSocket(server.address.port);
+    const conn = await server.accept({ timeoutMs: 2000 });
+    raw.resetAndDestroy();
+    const info = await conn.closed;
+    expect(info.reason).toBe('socket-error');
+    expect(isTransportError(info.error, 'TRANSPORT_SOCKET')).toBe(true);
+    await expect(conn.send(text('x'))).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    await server.close();
+  });
+
+  it('a slow reader pauses the socket; the sender queue fills and then fails with TRANSPORT_QUEUE_FULL', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing, maxQueuedMessages: 8 });
+    const client = await connect({ host: '127.0.0.1', port: server.address.port, ...framing, maxBufferedMessages: 4 });
+    const conn = await server.accept({ timeoutMs: 2000 });
+    const big = new Uint8Array(64 * 1024).fill(7);
+    const sends: Promise<void>[] = [];
+    let full: unknown;
+    for (let i = 0; i < 2000 && full === undefined; i++) {
+      const p = conn.send(big);
+      sends.push(p.catch((e) => (full = e)) as Promise<void>);
+      if (conn.queued.messages > 0) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.race([Promise.all(sends), new Promise((r) => setTimeout(r, 200))]);
+    expect(full).toBeInstanceOf(TransportError);
+    expect((full as TransportError).code).toBe('TRANSPORT_QUEUE_FULL');
+    const sent = conn.counters.messagesOut + conn.queued.messages;
+    let got = 0;
+    while (got < sent) {
+      const m = await client.receive({ timeoutMs: 5000 });
+      expect(m?.byteLength).toBe(big.byteLength);
+      got++;
+    }
+    expect(got).toBe(sent);
+    await client.close();
+    await server.close();
+  });
+
+  it('first-message and idle time-outs write the final message, then close', async () => {
+    const server = await listen<Uint8Array>({
+      host: '127.0.0.1',
+      port: 0,
+      ...framing,
+      firstMessageTimeoutMs: 80,
+      idleTimeoutMs: 150,
+      finalMessage: (reason) => text(`bye:${reason}`),
+    });
+    const silent = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    expect(str(await silent.receive({ timeoutMs: 3000 }))).toBe('bye:first-message-timeout');
+    expect((await silent.closed).reason).toBe('remote-end');
+
+    const talker = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    await talker.send(text('hi'));
+    expect(str(await talker.receive({ timeoutMs: 3000 }))).toBe('bye:idle-timeout');
+    await talker.closed;
+    await server.close();
+  });
+
+  it('AbortSignal: connect, receive and accept reject with TRANSPORT_ABORTED; waits time out with TRANSPORT_TIMEOUT', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const aborted = AbortSignal.abort(new Error('user'));
+    await expect(
+      connect({ host: '127.0.0.1', port: server.address.port, ...framing, signal: aborted }),
+    ).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
+    const client = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    const ac = new AbortController();
+    const waiting = client.receive({ signal: ac.signal });
+    ac.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
+    await expect(client.receive({ timeoutMs: 30 })).rejects.toMatchObject({ code: 'TRANSPORT_TIMEOUT' });
+    await server.accept();
+    await expect(server.accept({ signal: AbortSignal.timeout(20) })).rejects.toMatchObject({
+      code: 'TRANSPORT_ABORTED',
+    });
+    await client.close();
+    await server.close();
+    await expect(connect({ host: '127.0.0.1', port: server.address.port, ...framing })).rejects.toMatchObject({
+      code: 'TRANSPORT_CONNECT_FAILED',
+    });
+  });
+
+  it('IPv6 on ::1 works, or its absence is asserted', async () => {
+    const hasV6 = Object.values(networkInterfaces())
+      .flat()
+      .some((i) => i?.address === '::1');
+    let server: Listener<Uint8Array> | undefined;
+    try {
+      server = await echoServer({ host: '::1' });
+    } catch (e) {
+      expect(hasV6).toBe(false);
+      expect(e).toMatchObject({ code: 'TRANSPORT_BIND_FAILED' });
+      return;
+    }
+    expect(server.address.family).toBe('IPv6');
+    const c = await connect({ host: '::1', port: server.address.port, ...framing });
+    expect(c.remote.family).toBe('IPv6');
+    expect(c.remote.address).toBe('::1');
+    await c.send(text('six'));
+    expect(str(await c.receive({ timeoutMs: 2000 }))).toBe('six');
+    await c.close();
+    await server.close();
+  });
+
+  it('connections over maxConnections receive the final message and are closed', async () => {
+    const reasons: string[] = [];
+    const server = await listen<Uint8Array>({
+      host: '127.0.0.1',
+      port: 0,
+      ...framing,
+      maxConnections: 2,
+      finalMessage: (reason) => {
+        reasons.push(reason);
+        return text('BUSY');
+      },
+    });
+    const a = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    const b = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    await server.accept({ timeoutMs: 2000 });
+    await server.accept({ timeoutMs: 2000 });
+    const refused = await rawSocket(server.address.port);
+    const bytes = await readAll(refused);
+    expect(Buffer.from(bytes)).toEqual(Buffer.from(encodeFrame(text('BUSY'))));
+    expect(reasons).toEqual(['over-limit']);
+    expect(server.connections.size).toBe(2);
+    await a.close();
+    await b.close();
+    await server.close();
+  });
+
+  it('a decode error closes that connection only, after the final message', async () => {
+    const server = await echoServer({ finalMessage: (reason) => text(`err:${reason}`) });
+    const good = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    const bad = await rawSocket(server.address.port);
+    const badBytes = readAll(bad);
+    bad.write(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+    expect(Buffer.from(await badBytes)).toEqual(Buffer.from(encodeFrame(text('err:decode-error'))));
+    await good.send(text('still here'));
+    expect(str(await good.receive({ timeoutMs: 2000 }))).toBe('still here');
+    await good.close();
+    await server.close();
+  });
+
+  it('callbacks receive messages when a message handler is set', async () => {
+    const server = await echoServer();
+    const c = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    const got: string[] = [];
+    const done = new Promise<void>((resolve) =>
+      c.on('message', (m) => {
+        got.push(str(m));
+        if (got.length === 3) resolve();
+      }),
+    );
+    await c.sendMany([text('a'), text('b'), text('c')]);
+    await done;
+    expect(got).toEqual(['a', 'b', 'c']);
+    expect(c.counters.messagesOut).toBe(3);
+    await c.close();
+    await server.close();
+  });
+
+  it('an encoder may return parts (header, payload): one message in one vectored write, also via sendMany', async () => {
+    const server = await echoServer();
+    const c = await connect({
+      host: '127.0.0.1',
+      port: server.address.port,
+      decoder: framing.decoder,
+      encode: encodeFrameParts,
+    });
+    const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
+    await c.send(big);
+    await c.sendMany([text('x'), text('yz')]);
+    expect(Buffer.from((await c.receive({ timeoutMs: 3000 }))!)).toEqual(Buffer.from(big));
+    expect(str(await c.receive({ timeoutMs: 3000 }))).toBe('x');
+    expect(str(await c.receive({ timeoutMs: 3000 }))).toBe('yz');
+    expect(c.counters.bytesOut).toBe(200_004 + 5 + 6);
+    expect(c.counters.messagesOut).toBe(3);
+    await c.close();
+    await server.close();
+  });
+
+  it('close() gives up on a peer that never closes its side: the socket is destroyed at the deadline', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const stubborn = await new Promise<Socket>((resolve) => {
+      const s = netConnect({ host: '127.0.0.1', port: server.address.port, allowHalfOpen: true }, () => resolve(s));
+    });
+    stubborn.on('error', () => {});
+    const conn = await server.accept({ timeoutMs: 2000 });
+    const t0 = performance.now();
+    const info = await conn.close({ deadlineMs: 150 });
+    const took = performance.now() - t0;
+    expect(info.reason).toBe('local');
+    expect(took).toBeGreaterThanOrEqual(140);
+    expect(took).toBeLessThan(1500);
+    stubborn.destroy();
+    await server.close();
+  });
+
+  it('close() drains queued messages before ending, and leaves no sockets or timers open', async () => {
+    const before = liveResources().length;
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing, idleTimeoutMs: 10_000 });
+    const c = await connect({
+      host: '127.0.0.1',
+      port: server.address.port,
+      ...framing,
+      idleTimeoutMs: 10_000,
+      firstMessageTimeoutMs: 10_000,
+    });
+    const conn = await server.accept({ timeoutMs: 2000 });
+    const payload = new Uint8Array(32 * 1024).fill(1);
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) sends.push(c.send(payload));
+    const closing = c.close();
+    await Promise.all(sends);
+    let n = 0;
+    for await (const m of conn) {
+      expect(m.byteLength).toBe(payload.byteLength);
+      n++;
+    }
+    expect(n).toBe(200);
+    await closing;
+    await server.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(liveResources().length).toBeLessThanOrEqual(before);
+  });
+});

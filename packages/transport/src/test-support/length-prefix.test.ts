@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame, LengthPrefixDecoder } from './length-prefix.js';
+
+describe('test LengthPrefixDecoder', () => {
+  it('decodes any frames split at any points (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (frames, cuts) => {
+          const all = Buffer.concat(frames.map(encodeFrame));
+          const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
+          const d = new LengthPrefixDecoder();
+          const got: Uint8Array[] = [];
+          let at = 0;
+          for (const p of [...points, all.length]) {
+            got.push(...d.push(new Uint8Array(all.subarray(at, p))));
+            at = p;
+          }
+          expect(got.map((g) => Buffer.from(g))).toEqual(frames.map((f) => Buffer.from(f)));
+          expect(d.pending).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it('rejects a frame over the limit and stays failed', () => {
+    const d = new LengthPrefixDecoder(10);
+    expect(() => d.push(new Uint8Array([0, 0, 0, 11]))).toThrow(/TEST_FRAME_TOO_LONG|expected a length/);
+    expect(() => d.push(new Uint8Array([0]))).toThrow();
+  });
+});

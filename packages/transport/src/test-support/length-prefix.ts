@@ -1,0 +1,143 @@
+// A small length-prefixed framing for tests and benchmarks: u32 big-endian length, then the payload. It stands in
+// for a real protocol codec (transport never knows one).
+import { LimitExceededError, type StreamDecoder } from '@portico/wire';
+
+const SLAB = 64 * 1024;
+let slab = new Uint8Array(SLAB);
+let slabAt = 0;
+
+export function encodeFrame(payload: Uint8Array): Uint8Array {
+  const n = payload.byteLength;
+  const size = 4 + n;
+  let out: Uint8Array;
+  if (size > SLAB / 16) out = new Uint8Array(size);
+  else {
+    // Small frames are carved from a slab (as Node's Buffer pool does): one ArrayBuffer per small frame costs more
+    // than the socket write it feeds. A slab is never reused, so a frame still queued in a socket stays intact.
+    if (slabAt + size > SLAB) {
+      slab = new Uint8Array(SLAB);
+      slabAt = 0;
+    }
+    out = new Uint8Array(slab.buffer, slabAt, size);
+    slabAt += size;
+  }
+  out[0] = n >>> 24;
+  out[1] = (n >>> 16) & 0xff;
+  out[2] = (n >>> 8) & 0xff;
+  out[3] = n & 0xff;
+  out.set(payload, 4);
+  return out;
+}
+
+/** The same framing as parts (header, payload view): no copy of the payload, written with one vectored write. */
+export function encodeFrameParts(payload: Uint8Array): readonly Uint8Array[] {
+  const header = new Uint8Array(4);
+  const n = payload.byteLength;
+  header[0] = n >>> 24;
+  header[1] = (n >>> 16) & 0xff;
+  header[2] = (n >>> 8) & 0xff;
+  header[3] = n & 0xff;
+  return [header, payload];
+}
+
+/**
+ * Frames inside a pushed chunk are handed out as views of it (a socket never reuses a chunk); only a frame that
+ * straddles chunks is assembled, into a buffer of its own size (one copy).
+ */
+export class LengthPrefixDecoder implements StreamDecoder<Uint8Array> {
+  private failure: unknown;
+  private readonly header = new Uint8Array(4);
+  private headerLength = 0;
+  private frame: Uint8Array | undefined;
+  private filled = 0;
+  private consumed = 0;
+
+  constructor(private readonly maxLength = 1 << 20) {}
+
+  get pending(): number {
+    return this.headerLength + this.filled;
+  }
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (this.failure) throw this.failure;
+    const out: Uint8Array[] = [];
+    const end = chunk.byteLength;
+    let at = 0;
+    for (;;) {
+      if (this.frame) {
+        const take = Math.min(end - at, this.frame.byteLength - this.filled);
+        this.frame.set(chunk.subarray(at, at + take), this.filled);
+        this.filled += take;
+        at += take;
+        if (this.filled < this.frame.byteLength) break;
+        out.push(this.frame);
+        this.frame = undefined;
+        this.filled = 0;
+        continue;
+      }
+      if (this.headerLength > 0) {
+        const take = Math.min(end - at, 4 - this.headerLength);
+        this.header.set(chunk.subarray(at, at + take), this.headerLength);
+        this.headerLength += take;
+        at += take;
+        if (this.headerLength < 4) break;
+        this.headerLength = 0;
+        this.startFrame(this.lengthAt(this.header, 0), at - 4);
+        continue;
+      }
+      const left = end - at;
+      if (left === 0) break;
+      if (left < 4) {
+        this.header.set(chunk.subarray(at));
+        this.headerLength = left;
+        at = end;
+        break;
+      }
+      const n = this.lengthAt(chunk, at);
+      if (left >= 4 + n) {
+        out.push(new Uint8Array(chunk.buffer, chunk.byteOffset + at + 4, n));
+        at += 4 + n;
+        continue;
+      }
+      this.startFrame(n, at);
+      at += 4;
+    }
+    this.consumed += end;
+    return out;
+  }
+
+  end(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private lengthAt(b: Uint8Array, i: number): number {
+    return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+  }
+
+  private startFrame(n: number, headerAt: number): void {
+    if (n > this.maxLength) {
+      this.failure = new LimitExceededError({
+        code: 'TEST_FRAME_TOO_LONG',
+        offset: this.consumed + Math.max(0, headerAt),
+        expected: `a length ≤ ${this.maxLength}`,
+        got: String(n),
+      });
+      throw this.failure;
+    }
+    this.frame = new Uint8Array(n);
+    this.filled = 0;
+  }
+}
+
+export const framing = {
+  decoder: () => new LengthPrefixDecoder(),
+  encode: encodeFrame,
+};
+
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+export const str = (b: Uint8Array | undefined): string => (b === undefined ? '<end>' : new TextDecoder().decode(b));
+
+/** Live sockets, servers and timers of this process, for "nothing left open after close()" checks. */
+export function liveResources(): string[] {
+  return process.getActiveResourcesInfo().filter((r) => /TCP|UDP|Timeout|Interval/.test(r));
+}

@@ -1,0 +1,171 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { abortError } from '../abort.js';
+import { AsyncQueue, type WaitOptions } from '../async-queue.js';
+import { realClock } from '../clock.js';
+import { Emitter } from '../emitter.js';
+import { TransportError } from '../errors.js';
+import type { SocketAddress } from '../tcp/options.js';
+
+/** One received datagram: its bytes and where it came from. */
+export interface Datagram {
+  data: Uint8Array;
+  address: string;
+  port: number;
+  family: string;
+}
+
+export interface UdpEndpointOptions {
+  /** Address to bind ('127.0.0.1', '::1', '0.0.0.0', '::'); an IPv6 address binds a udp6 socket. */
+  host: string;
+  /** Port to bind; 0 asks the system for one (see `address.port`). */
+  port: number;
+  /** For IPv6 hosts: do not also receive IPv4 (default false). */
+  ipv6Only?: boolean;
+  /** Datagrams kept for `receive()` when no `datagram` handler is set; more are dropped and counted (default 1024). */
+  maxBufferedDatagrams?: number;
+  /** SO_RCVBUF / SO_SNDBUF in bytes, if set. */
+  receiveBufferSize?: number;
+  sendBufferSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface UdpEndpointEvents {
+  /** A datagram arrived. While a handler is set, datagrams go to handlers, not to `receive()`. */
+  datagram: [datagram: Datagram];
+  /** A send or socket error after bind (UDP has no connection to fail; the endpoint stays open). */
+  error: [error: TransportError];
+}
+
+export interface UdpCounters {
+  datagramsIn: number;
+  datagramsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Datagrams dropped because nobody consumed them and the buffer was full. */
+  droppedIn: number;
+}
+
+/** A bound UDP socket that moves bytes; the caller decodes them. */
+export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
+  readonly address: SocketAddress;
+  readonly counters: UdpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, droppedIn: 0 };
+  private readonly inbox: AsyncQueue<Datagram>;
+  private readonly maxBuffered: number;
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use `bindUdp()`. */
+  constructor(
+    private readonly socket: Socket,
+    options: UdpEndpointOptions,
+  ) {
+    super();
+    const a = socket.address();
+    this.address = { address: a.address, port: a.port, family: a.family };
+    this.maxBuffered = options.maxBufferedDatagrams ?? 1024;
+    this.inbox = new AsyncQueue(`a datagram on port ${a.port}`, realClock);
+    socket.on('message', (msg, rinfo) => {
+      this.counters.datagramsIn++;
+      this.counters.bytesIn += msg.byteLength;
+      const d: Datagram = { data: msg, address: rinfo.address, port: rinfo.port, family: rinfo.family };
+      if (this.listenerCount('datagram') > 0) this.emit('datagram', d);
+      else if (this.inbox.size < this.maxBuffered) this.inbox.push(d);
+      else this.counters.droppedIn++;
+    });
+    socket.on('error', (err) =>
+      this.emit('error', new TransportError('TRANSPORT_SOCKET', { what: `udp port ${a.port}`, cause: err })),
+    );
+  }
+
+  get isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Sends one datagram; resolves when the system took it. */
+  send(data: Uint8Array, port: number, host: string): Promise<void> {
+    if (this.closing) return Promise.reject(this.closedError(`send to ${host}:${port}`));
+    return new Promise((resolve, reject) => {
+      this.socket.send(data, port, host, (err) => {
+        if (err) reject(new TransportError('TRANSPORT_SOCKET', { what: `send to ${host}:${port}`, cause: err }));
+        else resolve();
+      });
+      this.counters.datagramsOut++;
+      this.counters.bytesOut += data.byteLength;
+    });
+  }
+
+  /** Sends one datagram without waiting; a failure is reported as an `error` event. Returns false when closed. */
+  sendNow(data: Uint8Array, port: number, host: string): boolean {
+    if (this.closing) return false;
+    this.counters.datagramsOut++;
+    this.counters.bytesOut += data.byteLength;
+    this.socket.send(data, port, host, (err) => {
+      if (err) this.emit('error', new TransportError('TRANSPORT_SOCKET', { what: `send to ${host}:${port}`, cause: err }));
+    });
+    return true;
+  }
+
+  /** The next datagram (when no `datagram` handler is set); rejects with TRANSPORT_CLOSED once closed. */
+  async receive(options: WaitOptions = {}): Promise<Datagram> {
+    const r = await this.inbox.next(options);
+    if (r.done) throw this.closedError('receive');
+    return r.value;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Datagram> {
+    return this.inbox[Symbol.asyncIterator]();
+  }
+
+  /** Closes the socket; resolves when it is closed. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.inbox.end();
+      this.socket.close(() => resolve());
+    });
+    return this.closing;
+  }
+
+  private closedError(what: string): TransportError {
+    return new TransportError('TRANSPORT_CLOSED', { what: `${what} on udp port ${this.address.port}`, got: 'closed endpoint' });
+  }
+}
+
+/** Binds a UDP endpoint. Rejects with TRANSPORT_BIND_FAILED (port in use, no such address) or TRANSPORT_ABORTED. */
+export function bindUdp(options: UdpEndpointOptions): Promise<UdpEndpoint> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(abortError('bind udp', signal));
+  return new Promise((resolve, reject) => {
+    const socket = createSocket({
+      type: isIPv6(options.host) ? 'udp6' : 'udp4',
+      ipv6Only: options.ipv6Only ?? false,
+      ...(options.receiveBufferSize === undefined ? {} : { recvBufferSize: options.receiveBufferSize }),
+      ...(options.sendBufferSize === undefined ? {} : { sendBufferSize: options.sendBufferSize }),
+    });
+    const cleanup = () => {
+      socket.off('error', onError);
+      signal?.removeEventListener('abort', onAbortBind);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      socket.close();
+      reject(
+        new TransportError('TRANSPORT_BIND_FAILED', {
+          what: `bind udp ${options.host}:${options.port}`,
+          cause: err,
+          got: (err as NodeJS.ErrnoException).code ?? err.message,
+        }),
+      );
+    };
+    const onAbortBind = () => {
+      cleanup();
+      socket.close();
+      reject(abortError('bind udp', signal!));
+    };
+    socket.once('error', onError);
+    signal?.addEventListener('abort', onAbortBind, { once: true });
+    socket.bind({ address: options.host, port: options.port, exclusive: true }, () => {
+      cleanup();
+      resolve(new UdpEndpoint(socket, options));
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import { networkInterfaces } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { liveResources, str, text } from '../test-support/length-prefix.js';
+import { bindUdp, type UdpEndpoint } from './endpoint.js';
+
+describe('UDP endpoint', () => {
+  it('binds port 0, reports the port and delivers typed datagrams both ways', async () => {
+    const before = liveResources().length;
+    const a = await bindUdp({ host: '127.0.0.1', port: 0 });
+    const b = await bindUdp({ host: '127.0.0.1', port: 0 });
+    expect(a.address.port).toBeGreaterThan(0);
+    await a.send(text('ping'), b.address.port, '127.0.0.1');
+    const d = await b.receive({ timeoutMs: 2000 });
+    expect(str(d.data)).toBe('ping');
+    expect(d).toMatchObject({ address: '127.0.0.1', port: a.address.port, family: 'IPv4' });
+    const got = new Promise<string>((resolve) => a.on('datagram', (x) => resolve(str(x.data))));
+    b.sendNow(text('pong'), d.port, d.address);
+    expect(await got).toBe('pong');
+    expect(a.counters).toMatchObject({ datagramsIn: 1, datagramsOut: 1, bytesIn: 4, bytesOut: 4 });
+    await a.close();
+    await b.close();
+    await expect(a.send(text('x'), 1, '127.0.0.1')).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    await expect(b.receive()).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(liveResources().length).toBeLessThanOrEqual(before);
+  });
+
+  it('keeps order of many datagrams on loopback and bounds the receive buffer', async () => {
+    const a = await bindUdp({ host: '127.0.0.1', port: 0 });
+    const b = await bindUdp({ host: '127.0.0.1', port: 0, maxBufferedDatagrams: 10 });
+    for (let i = 0; i < 30; i++) await a.send(text(String(i)), b.address.port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(b.counters.datagramsIn).toBe(30);
+    expect(b.counters.droppedIn).toBe(20);
+    for (let i = 0; i < 10; i++) expect(str((await b.receive()).data)).toBe(String(i));
+    await a.close();
+    await b.close();
+  });
+
+  it('fails to bind a port in use with TRANSPORT_BIND_FAILED, and honours an aborted signal', async () => {
+    const a = await bindUdp({ host: '127.0.0.1', port: 0 });
+    await expect(bindUdp({ host: '127.0.0.1', port: a.address.port })).rejects.toMatchObject({
+      code: 'TRANSPORT_BIND_FAILED',
+    });
+    await expect(bindUdp({ host: '127.0.0.1', port: 0, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'TRANSPORT_ABORTED',
+    });
+    const ac = new AbortController();
+    const waiting = a.receive({ signal: ac.signal });
+    ac.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
+    await a.close();
+  });
+
+  it('IPv6 on ::1 works, or its absence is asserted', async () => {
+    const hasV6 = Object.values(networkInterfaces())
+      .flat()
+      .some((i) => i?.address === '::1');
+    let a: UdpEndpoint;
+    try {
+      a = await bindUdp({ host: '::1', port: 0 });
+    } catch (e) {
+      expect(hasV6).toBe(false);
+      expect(e).toMatchObject({ code: 'TRANSPORT_BIND_FAILED' });
+      return;
+    }
+    const b = await bindUdp({ host: '::1', port: 0 });
+    await a.send(text('v6'), b.address.port, '::1');
+    const d = await b.receive({ timeoutMs: 2000 });
+    expect(d).toMatchObject({ address: '::1', family: 'IPv6', port: a.address.port });
+    await a.close();
+    await b.close();
+  });
+});
