@@ -1,0 +1,25 @@
+export { connectPq, DEFAULT_PQ_PORT, PqClient } from './client.js';
+export {
+  describeStatus,
+  isPqClientError,
+  PqClientError,
+  PqClientErrorCode,
+  type PqClientErrorCodeValue,
+  type PqClientErrorDetails,
+} from './errors.js';
+export { type ClientAction, type ClientMachineOptions, DEFAULT_MACHINE_OPTIONS } from './machine/actions.js';
+export { PqClientMachine } from './machine/client-machine.js';
+export { toRequestMessage } from './request.js';
+export type {
+  MeasureOptions,
+  MeasurementInfo,
+  MeasurementOutcome,
+  MeasurementPhase,
+  MeasurementRequest,
+  PqClientEvents,
+  PqClientInfo,
+  PqClientOptions,
+  PqClientWarning,
+  PqCloseInfo,
+  PqMeasurement,
+} from './types.js';

@@ -1,0 +1,53 @@
+import type { DataFrame, DataframeReply, PqMessage, StatusMessage } from '@portico/pq-codec';
+import type { PqClientError } from '../errors.js';
+import type { MeasurementOutcome, PqClientWarning } from '../types.js';
+
+/**
+ * What the sans-IO client machine asks its binding to do (ARCHITECTURE.md, "Role machine (sans-IO)"). The machine
+ * holds no socket and reads no clock: the binding performs these in order.
+ */
+export type ClientAction =
+  /** Write one message to the server. */
+  | { type: 'send'; message: PqMessage }
+  /** Wake the machine with `timer(now)` at `at` (ms on the caller's clock); `undefined` cancels the wake-up. */
+  | { type: 'timer'; at: number | undefined }
+  /** The greeting phase is over: the server greeted and was answered, or did not greet in time. */
+  | { type: 'ready'; greeting: 'answered' | 'absent' }
+  /** 'd' NO_ERROR for measurement `id`. */
+  | { type: 'accepted'; id: number; reply: DataframeReply }
+  /** A data frame for measurement `id` (never answered, PQ-07). */
+  | { type: 'frame'; id: number; frame: DataFrame }
+  /** A data frame that came after a stop and was dropped. */
+  | { type: 'dropped'; id: number; frame: DataFrame }
+  /** Measurement `id` ended without an error: `done` resolves. */
+  | { type: 'done'; id: number; outcome: MeasurementOutcome }
+  /** Measurement `id` failed: a pending `accepted` and `done` reject with `error`. */
+  | { type: 'failed'; id: number; error: PqClientError }
+  /** The stop handshake of `id` is over: `stop()` resolves, or rejects with `error`. */
+  | { type: 'stopped'; id: number; error?: PqClientError }
+  /** A server status ('C'/'S') and the answer the machine sent for it. */
+  | { type: 'status'; status: StatusMessage; answer: StatusMessage }
+  | { type: 'warning'; warning: PqClientWarning }
+  /** A failure not tied to a measurement (SERVER_BUSY greeting, an error status while idle, a time-out). */
+  | { type: 'error'; error: PqClientError }
+  /** Close the connection (after writing what was sent before); `error` says why, if it is not a normal close. */
+  | { type: 'close'; error?: PqClientError };
+
+/** Time-outs of the client machine, all in ms. */
+export interface ClientMachineOptions {
+  /** How long to wait for the optional greeting (PQ-02); 0 means do not wait. */
+  greetingTimeoutMs: number;
+  /** Longest wait for 'd' after 'D' and for 'c' after USER_BREAK. */
+  replyTimeoutMs: number;
+  /** The server's frame interval. */
+  frameIntervalMs: number;
+  /** A running measurement with no frame for this many intervals has a silent server. */
+  silentFrameIntervals: number;
+}
+
+export const DEFAULT_MACHINE_OPTIONS: ClientMachineOptions = {
+  greetingTimeoutMs: 500,
+  replyTimeoutMs: 4000,
+  frameIntervalMs: 1250,
+  silentFrameIntervals: 3,
+};

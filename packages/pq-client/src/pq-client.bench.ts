@@ -1,0 +1,75 @@
+import { buildRequest, type DataFrame, decode, type PqMessage, PqStreamDecoder } from '@portico/pq-codec';
+import { compare, printTable } from '@portico/bench';
+import { realClock } from '@portico/transport';
+import { concatBytes, fromHex } from '@portico/wire';
+import { PqClientMachine } from './machine/client-machine.js';
+import { Measurement } from './measurement.js';
+import { loadVendorSessions } from './test-support/vendor-sessions.js';
+
+/**
+ * Client-side cost of a data frame: stream decode + machine + dispatch to the measurement's frame iterator, against
+ * the codec's bare `decode` of the same frames, in the same run. The frames are the real ones PicoQuant's simulator
+ * sent (../shared/data/pq/vendor-simulator-sessions.json), repeated to 1,000 per iteration.
+ */
+const recorded = loadVendorSessions()
+  .flatMap((s) => s.messages)
+  .filter((m) => m.dir === 's2c' && m.hex?.slice(4, 6) === '78')
+  .map((m) => fromHex(m.hex!));
+const FRAMES = 1000;
+const frames = Array.from({ length: FRAMES }, (_, i) => recorded[i % recorded.length]!);
+const stream = concatBytes(frames);
+
+/** A machine with measurement 1 running, and its handle, wired as PqClient wires them. */
+function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement } {
+  const request = buildRequest({ measurementType: 0x80 });
+  const machine = new PqClientMachine({ greetingTimeoutMs: 0 });
+  const handle = new Measurement(1, request, { stop: () => {}, warn: () => {} }, realClock, Number.POSITIVE_INFINITY);
+  machine.start(0);
+  machine.measure(1, request, 0);
+  machine.received({ type: 'd', status: 0 }, 0);
+  const feed = (m: PqMessage) => {
+    for (const a of machine.received(m, 0)) if (a.type === 'frame') handle.onFrame(a.frame);
+  };
+  return { feed, handle };
+}
+
+const { feed, handle } = runningClient();
+const iterator = handle[Symbol.asyncIterator]();
+async function clientPath(): Promise<number> {
+  const decoder = new PqStreamDecoder();
+  for (const m of decoder.push(stream)) feed(m);
+  let n = 0;
+  for (let i = 0; i < FRAMES; i++) {
+    const r = await iterator.next();
+    if (!r.done) n++;
+  }
+  return n;
+}
+
+function bareDecode(): number {
+  let n = 0;
+  for (const f of frames) if ((decode(f) as DataFrame).type === 'x') n++;
+  return n;
+}
+
+// Check before timing: both paths see every frame, with the same record numbers.
+const check = runningClient();
+const seen: number[] = [];
+for (const m of new PqStreamDecoder().push(stream)) check.feed(m);
+const it = check.handle[Symbol.asyncIterator]();
+for (let i = 0; i < FRAMES; i++) {
+  const r = await it.next();
+  if (!r.done) seen.push(r.value.recordNumber);
+}
+const expected = frames.map((f) => (decode(f) as DataFrame).recordNumber);
+if (seen.length !== FRAMES || seen.some((n, i) => n !== expected[i]) || bareDecode() !== FRAMES) {
+  throw new Error('benchmark check failed: the client path did not deliver every frame in order');
+}
+
+await compare({
+  title: 'data frame decode + dispatch',
+  unit: 'frame',
+  subject: { name: 'client (stream decode + machine + iterator)', fn: clientPath, items: FRAMES },
+  baseline: { name: 'codec decode()', fn: bareDecode, items: FRAMES },
+});
+printTable('@portico/pq-client');
