@@ -1,0 +1,54 @@
+import type { DataframeRequest, OptionalRecord } from '@portico/pq-codec';
+import type { MeasurementPlan } from './session/validate.js';
+
+/** Why a measurement is asked to end before it completes. */
+export type StopReason =
+  /** The client's 'C' USER_BREAK (PQ-10). */
+  | 'user-break'
+  /** A reply did not arrive in time (PQ-12). */
+  | 'timeout'
+  /** The client sent bytes that are not a PQ message. */
+  | 'corrupted'
+  /** The client vanished (connection reset or closed). */
+  | 'disconnect'
+  /** The server is closing. */
+  | 'shutdown';
+
+/** How a started measurement ended. */
+export type MeasurementOutcome =
+  /** It ran to its end (image scan done, fixed time over): the server sends the completion status (PQ-09). */
+  | { kind: 'complete' }
+  /** It failed: the server sends this status (PQ-08), e.g. FIFO_OVERRUN. `text` explains it in an 'S'. */
+  | { kind: 'error'; status: number; text: string }
+  /** It ended because `stop()` asked it to. */
+  | { kind: 'stopped' };
+
+/** Where a running measurement reports. */
+export interface MeasurementSink {
+  /** Feedback values for the next data frame (pq.md §3.3); the session numbers and paces the frames. */
+  frame(records: OptionalRecord[]): void;
+  /** Called exactly once, when the measurement has ended and its file (if any) is closed and valid. */
+  end(outcome: MeasurementOutcome): void;
+}
+
+export interface RunningMeasurement {
+  /** Asks the measurement to end; resolves once `end` has been called on its sink. */
+  stop(reason: StopReason): Promise<void>;
+}
+
+export type StartResult =
+  | { ok: true; measurement: RunningMeasurement }
+  /** Refused: the server answers 'd' with `status` (e.g. FILE_EXISTS, NO_WORKSPACE). */
+  | { ok: false; status: number; reason: string };
+
+/**
+ * A measurement backend (issue 6 §4): the simulator writing PTU files, or an upstream SymPhoTime through pq-client.
+ * The session has already validated the request generically; the backend checks what only it can (names, workspace,
+ * hardware) and answers with a StartResult, which becomes the 'd' status.
+ */
+export interface MeasurementBackend {
+  readonly name: string;
+  start(request: DataframeRequest, plan: MeasurementPlan, sink: MeasurementSink): Promise<StartResult>;
+  /** Ends every running measurement cleanly and releases resources. */
+  close(): Promise<void>;
+}

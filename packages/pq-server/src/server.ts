@@ -1,0 +1,310 @@
+import { encode, ErrorCode, type PqMessage, type TextEncoding } from '@portico/pq-codec';
+import {
+  type Clock,
+  type Connection,
+  Emitter,
+  type Listener,
+  listen,
+  realClock,
+  type SocketAddress,
+  type TimerHandle,
+} from '@portico/transport';
+import type { MeasurementBackend, MeasurementSink, RunningMeasurement, StopReason } from './backend.js';
+import { ServerDecoder, type ServerInput } from './decoder.js';
+import { PqServerError } from './errors.js';
+import type { SessionAction, SessionEvent } from './session/events.js';
+import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './session/options.js';
+import { ServerSession } from './session/session.js';
+import { SimulatorBackend } from './simulator/simulator.js';
+import type { SimulatorOptions } from './simulator/options.js';
+import { UpstreamBackend, type UpstreamOptions } from './upstream/upstream.js';
+
+export interface PqServerOptions extends SessionOptions {
+  /** Address to bind (default '127.0.0.1'). */
+  host?: string;
+  /** Port (default 6000, the seed's "listens at port 6000", PQ-01); 0 asks for a free one, see `address.port`. */
+  port?: number;
+  /** The measurement backend (default a SimulatorBackend built from `simulator`). */
+  backend?: MeasurementBackend;
+  /** Options of the default simulator backend. */
+  simulator?: SimulatorOptions;
+  /** Relay to a real SymPhoTime through pq-client instead of simulating (ignored when `backend` is given). */
+  upstream?: UpstreamOptions;
+  /** Text encoding of names and explanations on the wire (default windows-1252, pq.md §10). */
+  encoding?: TextEncoding;
+  /** Disable Nagle (default true) so each paced message leaves when written. */
+  noDelay?: boolean;
+  /** Timers of sessions and connections (default the real clock). */
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/** Who a session event came from. */
+export interface SessionInfo {
+  /** Numbered from 1 per server. */
+  id: number;
+  remote: SocketAddress;
+}
+
+export interface PqServerEvents {
+  /** A connection opened (`busy` when another client already holds the server). */
+  connection: [session: SessionInfo, busy: boolean];
+  /** Something happened in a session (for logs). */
+  session: [session: SessionInfo, event: SessionEvent];
+  /** A backend operation failed unexpectedly (it is also answered on the wire as UNKNOWN_ERROR). */
+  error: [session: SessionInfo, error: unknown];
+}
+
+/**
+ * A running PQ server: the SymPhoTime remote interface on TCP, one client at a time, measurements on its backend.
+ * `close()` ends running measurements cleanly (their files complete and valid), closes every connection and the
+ * backend.
+ */
+export class PqServer extends Emitter<PqServerEvents> {
+  readonly address: SocketAddress;
+  readonly backend: MeasurementBackend;
+  private readonly bindings = new Set<SessionBinding>();
+  /** The connection that holds the server; others get SERVER_BUSY (issue 6 §1). */
+  private holder: SessionBinding | undefined;
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use `createPqServer()`. */
+  constructor(
+    private readonly listener: Listener<ServerInput, PqMessage>,
+    backend: MeasurementBackend,
+    readonly options: ResolvedSessionOptions,
+    readonly clock: Clock,
+  ) {
+    super();
+    this.address = listener.address;
+    this.backend = backend;
+  }
+
+  /** Open connections. */
+  get connections(): number {
+    return this.bindings.size;
+  }
+
+  /** Ends every measurement cleanly, closes every connection, the listener and the backend. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const b of this.bindings) b.shutdown();
+      await Promise.all([...this.bindings].map((b) => b.settled()));
+      await this.listener.close();
+      await this.backend.close();
+    })();
+    return this.closing;
+  }
+
+  /** @internal */
+  report(info: SessionInfo, event: SessionEvent): void {
+    this.emit('session', info, event);
+  }
+
+  /** @internal */
+  fail(info: SessionInfo, error: unknown): void {
+    this.emit('error', info, error);
+  }
+
+  /** @internal */
+  release(b: SessionBinding): void {
+    this.bindings.delete(b);
+    if (this.holder === b) this.holder = undefined;
+  }
+
+  /** @internal */
+  accept(conn: Connection<ServerInput, PqMessage>): void {
+    if (this.closing) {
+      conn.destroy();
+      return;
+    }
+    const info: SessionInfo = { id: this.nextId++, remote: conn.remote };
+    const busy = this.holder !== undefined;
+    const b = new SessionBinding(this, conn, info);
+    this.bindings.add(b);
+    if (!busy) this.holder = b;
+    this.emit('connection', info, busy);
+    b.open(busy);
+  }
+}
+
+/**
+ * The thin loop between one connection and its ServerSession (ARCHITECTURE.md, "Role machine"): feeds it messages,
+ * timer wake-ups and backend events, and performs its actions, one at a time and in order.
+ */
+class SessionBinding {
+  private readonly session: ServerSession;
+  private readonly clock: Clock;
+  private timer: TimerHandle | undefined;
+  private readonly actions: SessionAction[] = [];
+  private running = false;
+  private readonly measurements = new Map<number, RunningMeasurement>();
+  private readonly stopsBeforeStart = new Map<number, StopReason>();
+  private readonly work = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly server: PqServer,
+    private readonly conn: Connection<ServerInput, PqMessage>,
+    private readonly info: SessionInfo,
+  ) {
+    this.clock = server.clock;
+    this.session = new ServerSession(server.options);
+    conn.on('message', (m) => {
+      const now = this.clock.now();
+      this.run(m.type === 'corrupt' ? this.session.corrupted(now, m.error, m.illegalHeader) : this.session.received(now, m));
+    });
+    conn.on('close', () => {
+      this.run(this.session.peerClosed(this.clock.now()));
+      this.server.release(this);
+    });
+  }
+
+  open(busy: boolean): void {
+    this.run(this.session.open(this.clock.now(), busy));
+  }
+
+  shutdown(): void {
+    this.run(this.session.shutdown(this.clock.now()));
+  }
+
+  /** Resolves when the connection is closed and every backend operation it started has finished. */
+  async settled(): Promise<void> {
+    await this.conn.closed;
+    while (this.work.size > 0) await Promise.allSettled([...this.work]);
+  }
+
+  private run(actions: SessionAction[]): void {
+    this.actions.push(...actions);
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let a = this.actions.shift(); a !== undefined; a = this.actions.shift()) this.perform(a);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private perform(a: SessionAction): void {
+    switch (a.kind) {
+      case 'send':
+        this.conn.send(a.message).catch(() => {});
+        return;
+      case 'wake':
+        this.clock.clearTimeout(this.timer);
+        this.timer = undefined;
+        if (a.at !== undefined) {
+          const delay = Math.max(0, a.at - this.clock.now());
+          this.timer = this.clock.setTimeout(() => {
+            this.timer = undefined;
+            this.run(this.session.timer(this.clock.now()));
+          }, delay);
+        }
+        return;
+      case 'close':
+        void this.conn.close();
+        return;
+      case 'event':
+        this.server.report(this.info, a.event);
+        return;
+      case 'start':
+        this.start(a.measurement, a);
+        return;
+      case 'stop': {
+        const m = this.measurements.get(a.measurement);
+        if (m) this.track(m.stop(a.reason));
+        else this.stopsBeforeStart.set(a.measurement, a.reason);
+        return;
+      }
+    }
+  }
+
+  private start(id: number, a: Extract<SessionAction, { kind: 'start' }>): void {
+    // A backend may report before its start() promise settles (a relayed frame, a fast end); those reports wait until
+    // the session knows the measurement started, so the 'd' always precedes its frames.
+    let ready = false;
+    const early: (() => void)[] = [];
+    const deliver = (f: () => void): void => {
+      if (ready) f();
+      else early.push(f);
+    };
+    const sink: MeasurementSink = {
+      frame: (records) => deliver(() => this.run(this.session.frame(this.clock.now(), id, records))),
+      end: (outcome) =>
+        deliver(() => {
+          this.measurements.delete(id);
+          this.run(this.session.ended(this.clock.now(), id, outcome));
+        }),
+    };
+    const p = this.server.backend.start(a.request, a.plan, sink).then(
+      (result) => {
+        ready = true;
+        if (result.ok) {
+          this.measurements.set(id, result.measurement);
+          const earlyStop = this.stopsBeforeStart.get(id);
+          if (earlyStop !== undefined) {
+            this.stopsBeforeStart.delete(id);
+            this.track(result.measurement.stop(earlyStop));
+          }
+          this.run(this.session.started(this.clock.now(), id, { ok: true }));
+          for (const f of early.splice(0)) f();
+        } else {
+          this.run(this.session.started(this.clock.now(), id, result));
+        }
+      },
+      (error: unknown) => {
+        ready = true;
+        this.server.fail(this.info, error);
+        this.run(
+          this.session.started(this.clock.now(), id, { ok: false, status: ErrorCode.UNKNOWN_ERROR, reason: String(error) }),
+        );
+      },
+    );
+    this.track(p);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.catch((e: unknown) => this.server.fail(this.info, e));
+    this.work.add(q);
+    void q.finally(() => this.work.delete(q));
+  }
+}
+
+/**
+ * Starts a PQ server (issue 6): binds the listener and returns once it accepts connections. With no options it is
+ * PicoQuant's simulator on 127.0.0.1:6000 (workspace needed for stored measurements, see `simulator.workspace`).
+ */
+export async function createPqServer(options: PqServerOptions = {}): Promise<PqServer> {
+  const sessionOptions = resolveSessionOptions(options);
+  const clock = options.clock ?? realClock;
+  const port = options.port ?? 6000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PqServerError('PQ_SERVER_BAD_OPTION', { what: 'option port', expected: 'an integer 0…65535', got: String(port) });
+  }
+  let backend = options.backend;
+  if (backend === undefined && options.upstream !== undefined) {
+    const upstream = new UpstreamBackend({
+      ...options.upstream,
+      replyTimeoutMs: options.upstream.replyTimeoutMs ?? Math.max(1, sessionOptions.replyTimeoutMs - 1000),
+    });
+    upstream.assertShorterThan(sessionOptions.replyTimeoutMs);
+    backend = upstream;
+  }
+  backend ??= new SimulatorBackend({ clock, ...options.simulator });
+  const codec = options.encoding === undefined ? {} : { encoding: options.encoding };
+  let server: PqServer | undefined;
+  const early: Connection<ServerInput, PqMessage>[] = [];
+  const listener = await listen<ServerInput, PqMessage>({
+    host: options.host ?? '127.0.0.1',
+    port,
+    decoder: () => new ServerDecoder(codec),
+    encode: (m) => encode(m, codec),
+    noDelay: options.noDelay ?? true,
+    clock,
+    onConnection: (c) => (server ? server.accept(c) : early.push(c)),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  server = new PqServer(listener, backend, sessionOptions, clock);
+  for (const c of early) server.accept(c);
+  return server;
+}

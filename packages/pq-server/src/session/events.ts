@@ -1,0 +1,60 @@
+import type { DataframeRequest, OptionalRecord, PqMessage } from '@portico/pq-codec';
+import type { MeasurementOutcome, StopReason } from '../backend.js';
+import type { MeasurementPlan } from './validate.js';
+
+/** Which server message is waiting for the client's 'c' or 's'. */
+export type AwaitedReply =
+  /** The greeting 'C' NO_ERROR, answered with CONTINUE_OK (PQ-02, PQ-03). */
+  | 'greeting'
+  /** 'S' SERVER_BUSY to a second client. */
+  | 'busy'
+  /** The completion 'C', answered with FINISHED_OK (PQ-09). */
+  | 'completion'
+  /** A run-time error status, answered with ERROR (PQ-08). */
+  | 'error';
+
+/** Why the session closes the connection itself. */
+export type CloseCause = 'busy' | 'timeout' | 'corrupted' | 'shutdown';
+
+/** What the session asks its binding to do; the binding performs them in order. */
+export type SessionAction =
+  /** Write one message in its own socket write, now. */
+  | { kind: 'send'; message: PqMessage }
+  /** Call `timer(now)` at `at` (replaces the previous wake-up), or cancel the wake-up when undefined. */
+  | { kind: 'wake'; at: number | undefined }
+  /** Close the connection after the messages already sent. */
+  | { kind: 'close'; reason: CloseCause }
+  /** Start a measurement on the backend; report with `started`, `frame`, `ended` and this id. */
+  | { kind: 'start'; measurement: number; request: DataframeRequest; plan: MeasurementPlan }
+  /** Ask the backend to end measurement `measurement` (also one whose start has not resolved yet). */
+  | { kind: 'stop'; measurement: number; reason: StopReason }
+  /** Something worth a log line. */
+  | { kind: 'event'; event: SessionEvent };
+
+/** Session events, for logs and for `PqServer`'s `session` listeners. */
+export type SessionEvent =
+  | { type: 'greeting'; status: number }
+  | { type: 'busy' }
+  | { type: 'request'; measurement: number; measurementType: number; pixelsX: number; pixelsY: number; records: number }
+  | { type: 'refused'; status: number; reason: string }
+  | { type: 'started'; measurement: number }
+  | { type: 'frame'; measurement: number; number: number }
+  | { type: 'ended'; measurement: number; outcome: MeasurementOutcome['kind']; status?: number }
+  | { type: 'aborted'; measurement: number; reason: StopReason }
+  /** A 'c'/'s' (or a 'D' standing in for it) answered `for`; a code other than `expected` is logged, not fatal. */
+  | { type: 'reply'; for: AwaitedReply; status: number | undefined; expected: number; implicit: boolean }
+  /** A client status ('C'/'S'); `crossing` when it crossed the server's own completion or error status. */
+  | { type: 'client-status'; status: number; crossing: boolean }
+  /** A 'D' while a measurement runs, answered 'd' SERVER_BUSY. */
+  | { type: 'request-while-busy' }
+  | { type: 'timeout'; waitingFor: AwaitedReply }
+  | { type: 'corrupted'; error: unknown }
+  /** A message the client should not send here (e.g. 'x', 'd', or a reply nothing waits for); ignored. */
+  | { type: 'unexpected'; messageType: string }
+  | { type: 'closed'; reason: CloseCause | 'peer' };
+
+/** Feedback values waiting to become the next 'x' frame. */
+export interface FrameDraft {
+  measurement: number;
+  records: OptionalRecord[];
+}

@@ -1,0 +1,91 @@
+import { ErrorCode } from '@portico/pq-codec';
+import { requireMs } from '../errors.js';
+
+/**
+ * How a server session behaves. Defaults follow PicoQuant's own simulator where it was observed
+ * (shared/data/pq/README.md); `seedVariant()` gives the seed's literal reading (ARCHITECTURE.md, "Defaults").
+ */
+export interface SessionOptions {
+  /**
+   * Status of the greeting 'C' sent on connect, or `false` for no greeting: the seed's "Server may (or may not) send a
+   * status message" (PQ-02). Default NO_ERROR, as the simulator does.
+   */
+  greeting?: number | false;
+  /**
+   * Status of the completion 'C' (PQ-09): MEASUREMENT_READY (1) as the simulator sends it (default) or NO_ERROR (0),
+   * the seed's literal text.
+   */
+  completionStatus?: number;
+  /**
+   * How a run-time error is reported (PQ-08): `'explained'` ('S' with the code and its text, as the simulator does;
+   * default) or `'encoded'` ('C' with the code, the seed's literal form).
+   */
+  errorStatus?: 'explained' | 'encoded';
+  /** iMeasurementType of 'x' frames: `'zero'` as the simulator sends it (default) or `'echo'` the requested type. */
+  frameMeasurementType?: 'zero' | 'echo';
+  /** Time allowed for every answer, from when the message needing it was written (pq.md §1: 4000 ms). */
+  replyTimeoutMs?: number;
+  /** A second client's 'S' SERVER_BUSY connection is closed this long after its answer (default 100 ms). */
+  busyCloseAfterAnswerMs?: number;
+  /** …or this long after the 'S' if it never answers (default 4000 ms). */
+  busyCloseTimeoutMs?: number;
+  pacing?: PacingOptions;
+}
+
+/**
+ * Message pacing, because real clients read one message per socket receive (pq.md §10): never two messages in one
+ * write, and these spacings. All 0 in tests.
+ */
+export interface PacingOptions {
+  /** Delay before a reply ('d', 'c'), the simulator's "delay on message" (default 250 ms). */
+  replyDelayMs?: number;
+  /** Minimum gap between the starts of two messages (default 100 ms). */
+  minGapMs?: number;
+  /** Minimum interval between two data frames, start to start (default 1250 ms, the simulator's "test results"). */
+  frameIntervalMs?: number;
+}
+
+export interface ResolvedPacing {
+  replyDelayMs: number;
+  minGapMs: number;
+  frameIntervalMs: number;
+}
+
+export interface ResolvedSessionOptions {
+  greeting: number | false;
+  completionStatus: number;
+  errorStatus: 'explained' | 'encoded';
+  frameMeasurementType: 'zero' | 'echo';
+  replyTimeoutMs: number;
+  busyCloseAfterAnswerMs: number;
+  busyCloseTimeoutMs: number;
+  pacing: ResolvedPacing;
+}
+
+export const DEFAULT_PACING: Readonly<ResolvedPacing> = { replyDelayMs: 250, minGapMs: 100, frameIntervalMs: 1250 };
+
+/** Pacing all zero: messages leave as soon as they are ready (tests, benchmarks). */
+export const NO_PACING: Readonly<ResolvedPacing> = { replyDelayMs: 0, minGapMs: 0, frameIntervalMs: 0 };
+
+/** The seed's literal variant: completion 'C' NO_ERROR and run-time errors as encoded 'C' (PQ-08, PQ-09). */
+export function seedVariant(): SessionOptions {
+  return { completionStatus: ErrorCode.NO_ERROR, errorStatus: 'encoded' };
+}
+
+export function resolveSessionOptions(o: SessionOptions = {}): ResolvedSessionOptions {
+  const p = o.pacing ?? {};
+  return {
+    greeting: o.greeting ?? ErrorCode.NO_ERROR,
+    completionStatus: o.completionStatus ?? ErrorCode.MEASUREMENT_READY,
+    errorStatus: o.errorStatus ?? 'explained',
+    frameMeasurementType: o.frameMeasurementType ?? 'zero',
+    replyTimeoutMs: requireMs('replyTimeoutMs', o.replyTimeoutMs ?? 4000, 1),
+    busyCloseAfterAnswerMs: requireMs('busyCloseAfterAnswerMs', o.busyCloseAfterAnswerMs ?? 100),
+    busyCloseTimeoutMs: requireMs('busyCloseTimeoutMs', o.busyCloseTimeoutMs ?? 4000),
+    pacing: {
+      replyDelayMs: requireMs('pacing.replyDelayMs', p.replyDelayMs ?? DEFAULT_PACING.replyDelayMs),
+      minGapMs: requireMs('pacing.minGapMs', p.minGapMs ?? DEFAULT_PACING.minGapMs),
+      frameIntervalMs: requireMs('pacing.frameIntervalMs', p.frameIntervalMs ?? DEFAULT_PACING.frameIntervalMs),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OptionalRecord } from '@portico/pq-codec';
+import type { MeasurementOutcome, MeasurementSink } from '../backend.js';
+
+/** Collects what a backend reports; `ended` resolves with the outcome. */
+export class RecordingSink implements MeasurementSink {
+  readonly frames: OptionalRecord[][] = [];
+  outcome: MeasurementOutcome | undefined;
+  readonly ended: Promise<MeasurementOutcome>;
+  private resolve!: (o: MeasurementOutcome) => void;
+
+  constructor() {
+    this.ended = new Promise((r) => {
+      this.resolve = r;
+    });
+  }
+
+  frame(records: OptionalRecord[]): void {
+    this.frames.push(records);
+  }
+
+  end(outcome: MeasurementOutcome): void {
+    if (this.outcome !== undefined) throw new Error('end called twice');
+    this.outcome = outcome;
+    this.resolve(outcome);
+  }
+
+  names(frame: number): string[] {
+    return (this.frames[frame] ?? []).map((r) => r.name);
+  }
+
+  value(frame: number, name: string): unknown {
+    const r = this.frames[frame]?.find((x) => x.name === name);
+    return r && 'value' in r ? r.value : undefined;
+  }
+}
+
+/** A fresh workspace under os.tmpdir(); `remove()` deletes it. */
+export async function tempWorkspace(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'pq-server-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}

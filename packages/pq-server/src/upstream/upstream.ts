@@ -1,0 +1,147 @@
+import { type DataframeRequest, ErrorCode, statusDescription } from '@portico/pq-codec';
+import { connectPq, isPqClientError, type PqClient, type PqClientOptions, type PqMeasurement } from '@portico/pq-client';
+import type {
+  MeasurementBackend,
+  MeasurementOutcome,
+  MeasurementSink,
+  RunningMeasurement,
+  StartResult,
+  StopReason,
+} from '../backend.js';
+import { requireMs } from '../errors.js';
+import type { MeasurementPlan } from '../session/validate.js';
+
+export interface UpstreamOptions {
+  /** The real SymPhoTime (or another PQ server). */
+  host: string;
+  /** Default 6000. */
+  port?: number;
+  /**
+   * The upstream reply time-out; it must be shorter than the downstream one so the downstream client never times out
+   * first (issue 6 §4). Default 3000 ms (the downstream default is 4000 ms).
+   */
+  replyTimeoutMs?: number;
+  /** Options passed on to pq-client's `connectPq` (frame interval, encoding, clock …). */
+  client?: Omit<PqClientOptions, 'host' | 'port' | 'replyTimeoutMs'>;
+}
+
+/**
+ * The upstream backend (issue 6 §4): relays each measurement to a real SymPhoTime through pq-client, so the server
+ * can front a real instrument. The downstream session keeps its own handshakes and pacing; upstream frames become
+ * downstream frames, and the upstream outcome (completion, error status, 'd' refusal) becomes the downstream one.
+ */
+export class UpstreamBackend implements MeasurementBackend {
+  readonly name = 'upstream';
+  private client: PqClient | undefined;
+  private readonly running = new Set<UpstreamRun>();
+  private readonly replyTimeoutMs: number;
+
+  constructor(private readonly options: UpstreamOptions) {
+    this.replyTimeoutMs = requireMs('upstream.replyTimeoutMs', options.replyTimeoutMs ?? 3000, 1);
+  }
+
+  /** Checks that the upstream time-out is shorter than the downstream one. */
+  assertShorterThan(downstreamReplyTimeoutMs: number): void {
+    requireMs('upstream.replyTimeoutMs', this.replyTimeoutMs, 1, Math.max(1, downstreamReplyTimeoutMs - 1));
+  }
+
+  async start(request: DataframeRequest, _plan: MeasurementPlan, sink: MeasurementSink): Promise<StartResult> {
+    let client: PqClient;
+    try {
+      client = await this.connect();
+    } catch (e) {
+      const status = isPqClientError(e) && e.status !== undefined ? e.status : ErrorCode.HARDWARE_NOT_AVAILABLE;
+      return { ok: false, status, reason: `upstream ${this.options.host}:${this.options.port ?? 6000}: ${String(e)}` };
+    }
+    const m = client.measure(request);
+    try {
+      await m.accepted;
+    } catch (e) {
+      // The upstream's own 'd' code (FILE_EXISTS, SERVER_BUSY …) is relayed as it is.
+      void m.done.catch(() => {});
+      if (!isPqClientError(e, 'PQ_CLIENT_REJECTED')) this.drop(client);
+      const status = isPqClientError(e) && e.status !== undefined ? e.status : ErrorCode.UNKNOWN_ERROR;
+      return { ok: false, status, reason: String(e) };
+    }
+    const run = new UpstreamRun(m, sink, () => {
+      this.running.delete(run);
+    }, (failed) => {
+      if (failed) this.drop(client);
+    });
+    this.running.add(run);
+    run.pump();
+    return { ok: true, measurement: run };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.running].map((r) => r.stop('shutdown')));
+    const c = this.client;
+    this.client = undefined;
+    if (c) await c.close();
+  }
+
+  private async connect(): Promise<PqClient> {
+    if (this.client) return this.client;
+    const client = await connectPq({
+      ...this.options.client,
+      host: this.options.host,
+      port: this.options.port ?? 6000,
+      replyTimeoutMs: this.replyTimeoutMs,
+    });
+    client.on('close', () => {
+      if (this.client === client) this.client = undefined;
+    });
+    this.client = client;
+    return client;
+  }
+
+  private drop(client: PqClient): void {
+    if (this.client === client) this.client = undefined;
+    void client.close();
+  }
+}
+
+class UpstreamRun implements RunningMeasurement {
+  private ended: Promise<void> | undefined;
+
+  constructor(
+    private readonly m: PqMeasurement,
+    private readonly sink: MeasurementSink,
+    private readonly onEnd: () => void,
+    private readonly onSettled: (failed: boolean) => void,
+  ) {}
+
+  pump(): void {
+    this.ended = (async () => {
+      try {
+        for await (const frame of this.m.frames) this.sink.frame(frame.records);
+      } catch {
+        // The frames end with the measurement's error; `done` reports it below.
+      }
+      let outcome: MeasurementOutcome;
+      let failed = false;
+      try {
+        const o = await this.m.done;
+        outcome = o.end === 'completed' ? { kind: 'complete' } : { kind: 'stopped' };
+      } catch (e) {
+        failed = !isPqClientError(e, 'PQ_CLIENT_SERVER_ERROR');
+        const status =
+          isPqClientError(e) && e.status !== undefined
+            ? e.status
+            : isPqClientError(e, 'PQ_CLIENT_TIMEOUT')
+              ? ErrorCode.MESSAGE_TIMEOUT
+              : ErrorCode.UNKNOWN_ERROR;
+        const text = (isPqClientError(e) ? e.text : undefined) ?? statusDescription(status, 'server');
+        outcome = { kind: 'error', status, text };
+      }
+      this.onEnd();
+      this.onSettled(failed);
+      this.sink.end(outcome);
+    })();
+  }
+
+  async stop(_reason: StopReason): Promise<void> {
+    await this.m.stop().catch(() => {});
+    await this.ended;
+  }
+}

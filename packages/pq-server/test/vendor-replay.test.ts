@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { decode, type PqMessage } from '@portico/pq-codec';
+import { fromHex } from '@portico/wire';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPqServer, NO_PACING, type PqServer } from '../src/index.js';
+import { RawClient } from '../src/test-support/raw-client.js';
+import { tempWorkspace } from '../src/test-support/sink.js';
+
+/** Five real sessions with PicoQuant's own server simulator (shared/data/pq/README.md). */
+interface VendorMessage {
+  t: number;
+  dir?: 's2c' | 'c2s';
+  hex?: string;
+  event?: string;
+  invalid?: boolean;
+}
+const sessions = (
+  JSON.parse(
+    readFileSync(new URL('../../../../shared/data/pq/vendor-simulator-sessions.json', import.meta.url), 'utf8'),
+  ) as { sessions: { name: string; messages: VendorMessage[] }[] }
+).sessions;
+
+let ws: { dir: string; remove: () => Promise<void> };
+let server: PqServer | undefined;
+const clients: RawClient[] = [];
+beforeEach(async () => {
+  ws = await tempWorkspace();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+  server = undefined;
+  await ws.remove();
+});
+
+const names = (m: PqMessage | undefined): string[] => (m?.type === 'x' ? m.records.map((r) => r.name) : []);
+
+/**
+ * Replays the client's side of a vendor session against pq-server and checks that every status message the vendor's
+ * simulator sent comes back identical (type, code, text), and that the first data frame of each measurement carries
+ * the same feedback names. Frame counts differ (the vendor ran 5 s measurements; here frames are 60 ms apart).
+ */
+async function replay(name: string, messages: VendorMessage[]): Promise<void> {
+  const unanswered = name.includes('unanswered');
+  server = await createPqServer({
+    port: 0,
+    pacing: NO_PACING,
+    replyTimeoutMs: unanswered ? 500 : 4000,
+    simulator: { workspace: ws.dir, frameIntervalMs: 60, ...(unanswered ? { measurementTimeS: 0.15 } : {}) },
+  });
+  if (name.includes('second concurrent client')) {
+    const holder = await RawClient.connect(server.address.port);
+    clients.push(holder);
+    expect(await holder.next()).toEqual({ type: 'C', status: 0 });
+  }
+  const c = await RawClient.connect(server.address.port);
+  clients.push(c);
+  const socket = (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket;
+  let firstFrameDue = false;
+  for (const m of messages) {
+    if (m.event !== undefined) {
+      // 'reset' / 'closed by server': the server ends the connection.
+      expect(await c.nextStatus()).toEqual({ message: undefined, frames: expect.any(Array) });
+      continue;
+    }
+    const bytes = fromHex(m.hex!);
+    if (m.dir === 'c2s') {
+      socket.write(bytes);
+      continue;
+    }
+    const expected = decode(bytes);
+    if (expected.type === 'x') {
+      if (!firstFrameDue) continue;
+      firstFrameDue = false;
+      const got = await c.next();
+      expect(got).toMatchObject({ type: 'x', recordNumber: 1, measurementType: 0 });
+      expect(names(got)).toEqual(names(expected));
+      continue;
+    }
+    const { message } = await c.nextStatus();
+    expect(message).toEqual(expected);
+    if (expected.type === 'd' && expected.status === 0) firstFrameDue = true;
+  }
+}
+
+describe('pq-server against the client side of the vendor simulator sessions (shared/data/pq)', () => {
+  it.each(sessions.map((s) => [s.name, s.messages] as const))('%s', async (name, messages) => {
+    await replay(name, [...messages]);
+  });
+});
