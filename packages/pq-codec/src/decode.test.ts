@@ -10,16 +10,7 @@ import { optionalRecord } from './test-support/arbitraries.js';
 import { readVector } from './test-support/vectors.js';
 import { latin1, type TextCodec, utf8, windows1252 } from './text.js';
 import type { OptionalRecord, PqMessage } from './types.js';
-
-function errorOf(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
+import { codecErrorOf } from './test-support/errors.js';
 
 const HDR = (len: number, type: string): string =>
   `${(len & 0xff).toString(16).padStart(2, '0')}${(len >> 8).toString(16).padStart(2, '0')}${type.charCodeAt(0).toString(16)}5051535054`;
@@ -76,7 +67,7 @@ describe('decode: errors carry a stable code, the class and the offset', () => {
   ];
   for (const [what, hex, code, offset, cls] of cases) {
     it(`${what} → ${code} at offset ${offset}`, () => {
-      const e = errorOf(() => decode(fromHex(hex)));
+      const e = codecErrorOf(() => decode(fromHex(hex)));
       expect(e).toBeInstanceOf(cls);
       expect([e.code, e.offset]).toEqual([code, offset]);
       expect(e.message).toMatch(/expected .*got /);
@@ -84,7 +75,7 @@ describe('decode: errors carry a stable code, the class and the offset', () => {
   }
 
   it('invalid UTF-8 under the utf-8 option → PQ_BAD_TEXT at the text', () => {
-    const e = errorOf(() => decode(fromHex(HDR(13, 's') + '0000' + '0100' + 'ff'), { encoding: 'utf-8' }));
+    const e = codecErrorOf(() => decode(fromHex(HDR(13, 's') + '0000' + '0100' + 'ff'), { encoding: 'utf-8' }));
     expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, 12]);
   });
 });
@@ -105,17 +96,17 @@ describe('the 65,535-byte limit (usMsgLen is a uint16)', () => {
   });
 
   it('refuses to encode 65,536 bytes (PQ_TOO_LARGE)', () => {
-    const e = errorOf(() => encode(explained(MAX_MESSAGE_LENGTH - 11)));
+    const e = codecErrorOf(() => encode(explained(MAX_MESSAGE_LENGTH - 11)));
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e.code).toBe(PqErrorCode.TOO_LARGE);
     const req: PqMessage = { type: 'D', recordVersion: 0x01000200, measurementType: 0, pixelsX: 0, pixelsY: 0, scanningPattern: 0, spatialResolution: 0, records: records(65536) };
-    expect(errorOf(() => encode(req)).code).toBe(PqErrorCode.TOO_LARGE);
+    expect(codecErrorOf(() => encode(req)).code).toBe(PqErrorCode.TOO_LARGE);
   });
 
   it('refuses to decode more than 65,535 bytes (PQ_TOO_LARGE)', () => {
     const bytes = new Uint8Array(65536);
     bytes.set(encode(explained(MAX_MESSAGE_LENGTH - 12)));
-    const e = errorOf(() => decode(bytes));
+    const e = codecErrorOf(() => decode(bytes));
     expect([e.code, e.offset]).toEqual([PqErrorCode.TOO_LARGE, 0]);
   });
 });
@@ -130,12 +121,13 @@ describe('encode: values that do not fit their field', () => {
     ['uint32 record negative', { ...frame, records: [{ kind: 'uint32', name: 'det1', value: -1 }] }, PqErrorCode.BAD_VALUE],
     ['int32 record too large', { ...frame, records: [{ kind: 'int32', name: 'x', value: 2 ** 31 }] }, PqErrorCode.BAD_VALUE],
     ['name of 32 bytes', { ...frame, records: [{ kind: 'uint32', name: 'n'.repeat(32), value: 1 }] }, PqErrorCode.FIELD_TOO_LONG],
+    ['name holding a NUL', { ...frame, records: [{ kind: 'uint32', name: 'det\u00001', value: 1 }] }, PqErrorCode.BAD_VALUE],
     ['name not windows-1252', { ...frame, records: [{ kind: 'uint32', name: 'det✓', value: 1 }] }, PqErrorCode.UNENCODABLE_TEXT],
     ['explanation not windows-1252', { type: 'S', status: 0, text: '日本' }, PqErrorCode.UNENCODABLE_TEXT],
     ['unknown message type', { type: 'Q', status: 0 }, PqErrorCode.UNKNOWN_TYPE],
     ['unknown record kind', { ...frame, records: [{ kind: 'bool', name: 'b', value: 1 }] }, PqErrorCode.BAD_VALUE],
   ] as [string, PqMessage, string][])('%s → %s', (_what, msg, code) => {
-    expect(errorOf(() => encode(msg)).code).toBe(code);
+    expect(codecErrorOf(() => encode(msg)).code).toBe(code);
   });
 
   it('a 31-byte name (no room for the NUL) is written as read', () => {
@@ -267,16 +259,16 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
     expect(asLatin1.type === 'x' && asLatin1.records[0]).toEqual({ kind: 'string', name: 'Preis\u0080', value: '5 \u0080', terminated: true });
   });
 
-  it("invalid UTF-8 in an 'x' string → PQ_BAD_TEXT at the string's absolute offset, from decode() and from the stream", () => {
+  it("invalid UTF-8 in an 'x' string → PQ_BAD_TEXT at the offending byte's absolute offset, from decode() and from the stream", () => {
     const m: PqMessage = { type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [{ kind: 'string', name: 's', value: 'ab', terminated: false }] };
     const bytes = encode(m).slice();
     bytes[bytes.length - 1] = 0xff;
-    const e = errorOf(() => decode(bytes, { encoding: 'utf-8' }));
-    expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, bytes.length - 2]);
+    const e = codecErrorOf(() => decode(bytes, { encoding: 'utf-8' }));
+    expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, bytes.length - 1]);
     const status = encode({ type: 'C', status: 0 });
     const d = new PqStreamDecoder({ encoding: 'utf-8' });
     expect(d.push(status)).toEqual([{ type: 'C', status: 0 }]);
-    const s = errorOf(() => d.push(bytes));
-    expect([s.code, s.offset]).toEqual([PqErrorCode.BAD_TEXT, status.length + bytes.length - 2]);
+    const s = codecErrorOf(() => d.push(bytes));
+    expect([s.code, s.offset]).toEqual([PqErrorCode.BAD_TEXT, status.length + bytes.length - 1]);
   });
 });

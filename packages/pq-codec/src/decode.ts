@@ -2,7 +2,8 @@ import { ByteReader, LimitExceededError, MalformedInputError, TruncatedInputErro
 import { DATAFRAME_FIXED_LENGTH, HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
 import { PqErrorCode } from './errors.js';
 import { checkHeader } from './header.js';
-import { decodeText, readRecords, readRecordsFast, u32At } from './records.js';
+import { u32At } from './bytes.js';
+import { decodeText, readRecords, readRecordsFast } from './records.js';
 import { resolveTextCodec, type TextCodec } from './text.js';
 import type { PqCodecOptions, PqMessage } from './types.js';
 

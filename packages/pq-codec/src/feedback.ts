@@ -1,3 +1,5 @@
+import { MalformedInputError } from '@portico/wire';
+import { PqErrorCode } from './errors.js';
 import type { OptionalRecord } from './types.js';
 
 /**
@@ -116,6 +118,22 @@ export interface FeedbackInput {
   extra?: readonly OptionalRecord[];
 }
 
+/** A ServerVersion given as text must read as four components; a typo is an error rather than a missing record. */
+function serverVersionValue(version: number | string | undefined): number | undefined {
+  if (typeof version !== 'string') return version;
+  const value = parseServerVersion(version);
+  if (value === undefined) {
+    throw new MalformedInputError({
+      code: PqErrorCode.BAD_VALUE,
+      offset: 0,
+      what: 'ServerVersion',
+      expected: 'four components 0-255, e.g. "1.0.9.0"',
+      got: JSON.stringify(version),
+    });
+  }
+  return value;
+}
+
 /**
  * Feedback values as records, in the types PicoQuant's simulator uses (ULONG counts, FLOAT cpm, strings), in the
  * simulator's order (data/pq/README.md).
@@ -131,8 +149,7 @@ export function feedbackRecords(input: FeedbackInput): OptionalRecord[] {
   const str = (name: string, v: string | undefined): void => {
     if (v !== undefined) out.push({ kind: 'string', name, value: v, terminated: false });
   };
-  const version = typeof input.serverVersion === 'string' ? parseServerVersion(input.serverVersion) : input.serverVersion;
-  u32('ServerVersion', version);
+  u32('ServerVersion', serverVersionValue(input.serverVersion));
   u32('sync', input.sync);
   u32('cps1', input.cps1);
   u32('cps2', input.cps2);

@@ -5,6 +5,8 @@ import { encode } from './encode.js';
 import { feedbackRecords, formatServerVersion, parseServerVersion, readFeedback } from './feedback.js';
 import { buildRequest, readRequestFields } from './request-fields.js';
 import type { OptionalRecord } from './types.js';
+import { PqErrorCode } from './errors.js';
+import { codecErrorOf } from './test-support/errors.js';
 
 describe('well-known request records', () => {
   const fields = {
@@ -57,6 +59,7 @@ describe('feedback values', () => {
     expect(parseServerVersion('255.255.255.255')).toBe(0xffffffff);
     expect(parseServerVersion('1.0.256.0')).toBeUndefined();
     expect(parseServerVersion('1.0.9')).toBeUndefined();
+    expect(codecErrorOf(() => feedbackRecords({ serverVersion: '1.0.9' })).code).toBe(PqErrorCode.BAD_VALUE);
   });
 
   it('feedbackRecords and readFeedback agree on every known value and keep the rest', () => {

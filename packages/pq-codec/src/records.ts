@@ -1,9 +1,9 @@
 import { type ByteReader, type ByteWriter, CodecError, LimitExceededError, MalformedInputError } from '@portico/wire';
+import { HOST_LITTLE_ENDIAN, u32At } from './bytes.js';
 import { OptDataType, RECORD_NAME_LENGTH } from './constants.js';
 import { PqErrorCode } from './errors.js';
 import { latin1, type TextCodec, utf8, windows1252 } from './text.js';
 import type { OptionalRecord } from './types.js';
-
 
 /** Runs a text codec, turning anything it throws into a CodecError at the field's absolute offset. */
 export function decodeText(codec: TextCodec, bytes: Uint8Array, offset: number, what: string): string {
@@ -36,13 +36,6 @@ export function encodeText(codec: TextCodec, text: string, what: string): Uint8A
   }
 }
 
-/** Typed-array element bytes can be copied as they are only on a little-endian host (the wire is LE, pq.md §1). */
-const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-/** The little-endian uint32 at `b[p]` (the caller has checked the bounds). */
-export function u32At(b: Uint8Array, p: number): number {
-  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-}
 /**
  * Interned ASCII text for the 'x' hot path. Record names (det1, cps1, …) repeat in every data frame and string values
  * (file name, laser names) in every frame that carries them, so they are looked up in a direct-mapped table by a hash
@@ -145,7 +138,7 @@ function nameLength(v: DataView, o: number): number {
 
 function typedFrom<T extends Float32Array | Int32Array | Uint32Array>(target: T, b: Uint8Array, p: number): T {
   // The elements' bytes are copied as they are (NaN payloads included); byte order is swapped on a big-endian host.
-  if (HOST_LE) {
+  if (HOST_LITTLE_ENDIAN) {
     new Uint8Array(target.buffer).set(b.subarray(p, p + target.byteLength));
     return target;
   }
@@ -343,6 +336,9 @@ function tooLong(what: string, max: number, got: number): LimitExceededError {
 
 /** Validates one record and encodes its text, so the message size is known before anything is written. */
 export function prepareRecord(record: OptionalRecord, codec: TextCodec): PreparedRecord {
+  // cName ends at its first NUL (pq.md §3.2), so a name holding one would not read back as written.
+  const nul = record.name.indexOf('\0');
+  if (nul >= 0) throw badValue(`record name ${JSON.stringify(record.name)}`, 'a name without NUL characters', `NUL at index ${nul}`);
   const name = encodeText(codec, record.name, 'record name');
   // 31 bytes hold at most 30 characters plus the NUL (pq.md §3.2); a full 31-byte name read from the wire is kept.
   if (name.byteLength > RECORD_NAME_LENGTH) throw tooLong(`record name '${record.name}'`, RECORD_NAME_LENGTH, name.byteLength);
@@ -382,7 +378,7 @@ export function writeFloat32(w: ByteWriter, value: number, nanBits: number | und
 
 function writeTyped(w: ByteWriter, values: Float32Array | Int32Array | Uint32Array): void {
   w.u16(values.length, true);
-  if (HOST_LE) {
+  if (HOST_LITTLE_ENDIAN) {
     w.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     return;
   }

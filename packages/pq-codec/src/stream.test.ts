@@ -1,4 +1,4 @@
-import { CodecError, concatBytes, TruncatedInputError } from '@portico/wire';
+import { concatBytes, TruncatedInputError } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
@@ -7,6 +7,7 @@ import { PqStreamDecoder } from './stream.js';
 import { GOLDEN, readVector } from './test-support/vectors.js';
 import { loadVendorSessions } from './test-support/vendor.js';
 import type { PqMessage } from './types.js';
+import { codecErrorOf } from './test-support/errors.js';
 
 function feed(chunks: readonly Uint8Array[]): PqMessage[] {
   const d = new PqStreamDecoder();
@@ -15,16 +16,6 @@ function feed(chunks: readonly Uint8Array[]): PqMessage[] {
   d.end();
   expect(d.pending).toBe(0);
   return out;
-}
-
-function catchError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
 }
 
 const vectors = GOLDEN.map((v) => readVector(v.file));
@@ -84,14 +75,14 @@ describe('PqStreamDecoder', () => {
     const d = new PqStreamDecoder();
     const bad = Uint8Array.of(0xff, 0x00, 0x44, 0x50, 0x51, 0x53, 0x58, 0x54);
     expect(d.push(bad.subarray(0, 7))).toEqual([]);
-    const e = catchError(() => d.push(bad.subarray(7)));
+    const e = codecErrorOf(() => d.push(bad.subarray(7)));
     expect(e.code).toBe(PqErrorCode.BAD_MAGIC);
     expect(e.offset).toBe(6);
     expect(isBadMagicError(e)).toBe(true);
     expect(isIllegalHeaderError(e)).toBe(true);
     expect(d.error).toBe(e);
-    expect(catchError(() => d.push(vectors[0]!))).toBe(e);
-    expect(catchError(() => d.end())).toBe(e);
+    expect(codecErrorOf(() => d.push(vectors[0]!))).toBe(e);
+    expect(codecErrorOf(() => d.end())).toBe(e);
     expect(d.pending).toBe(0);
   });
 
@@ -103,13 +94,13 @@ describe('PqStreamDecoder', () => {
     expect(d.push(bytes)).toEqual([{ type: 'c', status: 0 }]);
     expect(d.error?.code).toBe(PqErrorCode.BAD_MAGIC);
     expect(d.error?.offset).toBe(13);
-    expect(catchError(() => d.push(new Uint8Array(0))).code).toBe(PqErrorCode.BAD_MAGIC);
+    expect(codecErrorOf(() => d.push(new Uint8Array(0))).code).toBe(PqErrorCode.BAD_MAGIC);
   });
 
   it('rejects a length over maxMessageLength before buffering the body (PQ_TOO_LARGE)', () => {
     const d = new PqStreamDecoder({ maxMessageLength: 1000 });
     const header = Uint8Array.of(0xe9, 0x03, 0x78, 0x50, 0x51, 0x53, 0x50, 0x54);
-    const e = catchError(() => d.push(header));
+    const e = codecErrorOf(() => d.push(header));
     expect(e.code).toBe(PqErrorCode.TOO_LARGE);
     expect(e.offset).toBe(0);
     const ok = new PqStreamDecoder({ maxMessageLength: 1000 });
@@ -126,7 +117,7 @@ describe('PqStreamDecoder', () => {
     ];
     for (const [bytes, code, offset] of cases) {
       const d = new PqStreamDecoder();
-      const e = catchError(() => d.push(Uint8Array.from(bytes)));
+      const e = codecErrorOf(() => d.push(Uint8Array.from(bytes)));
       expect([e.code, e.offset]).toEqual([code, offset]);
       expect(isIllegalHeaderError(e)).toBe(true);
     }
@@ -136,7 +127,7 @@ describe('PqStreamDecoder', () => {
     const d = new PqStreamDecoder();
     d.push(vectors[0]!);
     d.push(vectors[1]!.subarray(0, 4));
-    const e = catchError(() => d.end());
+    const e = codecErrorOf(() => d.end());
     expect(e).toBeInstanceOf(TruncatedInputError);
     expect([e.code, e.offset]).toEqual([PqErrorCode.TRUNCATED, 14]);
   });

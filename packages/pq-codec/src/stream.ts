@@ -1,4 +1,4 @@
-import { ChunkBuffer, CodecError, MalformedInputError, type StreamDecoder, TruncatedInputError } from '@portico/wire';
+import { ChunkBuffer, CodecError, type StreamDecoder, TruncatedInputError } from '@portico/wire';
 import { HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
 import { decodeFrame, frameReader, releaseReader } from './decode.js';
 import { PqErrorCode } from './errors.js';
@@ -24,7 +24,8 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   private readonly codec: TextCodec;
   private readonly max: number;
   private readonly reader = frameReader();
-  private failure: CodecError | undefined;
+  /** The terminal error: a CodecError for malformed input; anything else (a bug) is kept and rethrown as it is. */
+  private failure: unknown;
 
   constructor(options: PqStreamDecoderOptions = {}) {
     this.codec = resolveTextCodec(options.encoding);
@@ -38,7 +39,7 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
 
   /** The error that made the stream terminal, if any. */
   get error(): CodecError | undefined {
-    return this.failure;
+    return this.failure instanceof CodecError ? this.failure : undefined;
   }
 
   /** Absolute stream offset of the next unread byte. */
@@ -47,7 +48,7 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   }
 
   push(chunk: Uint8Array): PqMessage[] {
-    if (this.failure) throw this.failure;
+    if (this.failure !== undefined) throw this.failure;
     const buffer = this.buffer;
     buffer.append(chunk);
     const data = buffer.data;
@@ -78,7 +79,7 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   }
 
   end(): void {
-    if (this.failure) throw this.failure;
+    if (this.failure !== undefined) throw this.failure;
     if (this.buffer.length > 0) {
       this.fail(
         new TruncatedInputError({
@@ -94,10 +95,8 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   }
 
   private fail(e: unknown): void {
-    this.failure =
-      e instanceof CodecError
-        ? e
-        : new MalformedInputError({ code: PqErrorCode.BAD_TEXT, offset: this.buffer.consumed, what: 'PQ stream', got: String(e), cause: e });
+    // Not re-coded: a non-CodecError here is a defect, and the fuzz tests must see it as one.
+    this.failure = e;
     this.buffer.clear();
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
 import { PqErrorCode } from './errors.js';
+import { codecErrorOf } from './test-support/errors.js';
 import { latin1, resolveTextCodec, type TextCodec, utf8, windows1252 } from './text.js';
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
@@ -49,6 +50,16 @@ describe('other encodings', () => {
     expect(() => utf8.encode('a\ud800')).toThrow(CodecError);
     expect(() => utf8.encode('\udc00')).toThrow(CodecError);
     expect(utf8.encode('😀').byteLength).toBe(4);
+  });
+
+  it('utf-8 decoding is wire\'s decodeUtf8 under PQ_BAD_TEXT, pointing at the bad byte; a leading U+FEFF survives the round trip', () => {
+    const e = codecErrorOf(() => utf8.decode(Uint8Array.of(0x61, 0xff)));
+    expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, 1]);
+    for (const text of ['\ufeffab', '\ufeff\ufeff', 'a\ufeff']) {
+      expect(utf8.decode(utf8.encode(text))).toBe(text);
+      const bytes = encode({ type: 's', status: 0, text }, { encoding: 'utf-8' });
+      expect(encode(decode(bytes, { encoding: 'utf-8' }), { encoding: 'utf-8' })).toEqual(bytes);
+    }
   });
 
   it("{ encoding: 'latin1' } maps bytes to U+0000–U+00FF", () => {

@@ -1,4 +1,4 @@
-import { type CodecError, MalformedInputError } from '@portico/wire';
+import { type CodecError, decodeUtf8, MalformedInputError } from '@portico/wire';
 import { PqErrorCode } from './errors.js';
 
 /**
@@ -79,8 +79,8 @@ export const windows1252: TextCodec = singleByte(
 const LATIN1_TABLE = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
 export const latin1: TextCodec = singleByte('latin1', (cp) => (cp < 0x100 ? cp : undefined), LATIN1_TABLE);
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
+
 export const utf8: TextCodec = {
   name: 'utf-8',
   encode(text: string): Uint8Array {
@@ -100,18 +100,8 @@ export const utf8: TextCodec = {
     return utf8Encoder.encode(text);
   },
   decode(bytes: Uint8Array): string {
-    try {
-      return utf8Decoder.decode(bytes);
-    } catch (cause) {
-      throw new MalformedInputError({
-        code: PqErrorCode.BAD_TEXT,
-        offset: 0,
-        what: 'text not decodable as utf-8',
-        expected: 'valid UTF-8',
-        got: `${bytes.length} bytes`,
-        cause,
-      });
-    }
+    // Strict decoding (a leading BOM kept) is @portico/wire's; PQ reports it under its own code.
+    return decodeUtf8(bytes, 0, PqErrorCode.BAD_TEXT);
   },
 };
 

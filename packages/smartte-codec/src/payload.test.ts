@@ -50,8 +50,8 @@ describe('B.3 payloads', () => {
     expect(echo).toMatchObject({ type: 'ECHO_RESPONSE', echo: 1 });
   });
 
-  it('invalid UTF-8 in every text field is ERR_INVALID_UTF8 at the start of that field', () => {
-    expect(failure(0x09, '01 41 c3 28')).toEqual({ code: 'ERR_INVALID_UTF8', offset: 17 }); // CONNECT_REJECT
+  it('invalid UTF-8 in every text field is ERR_INVALID_UTF8 at the offending byte', () => {
+    expect(failure(0x09, '01 41 c3 28')).toEqual({ code: 'ERR_INVALID_UTF8', offset: 18 }); // CONNECT_REJECT
     expect(failure(0x1f, '00 ff')).toEqual({ code: 'ERR_INVALID_UTF8', offset: 17 }); // DISCONNECT
     expect(failure(0x1e, '00 01 ed a0 80')).toEqual({ code: 'ERR_INVALID_UTF8', offset: 18 }); // ERROR (surrogate)
     expect(failure(0x0a, '02 00 01 01 41 00 02 02 c0 80')).toEqual({ code: 'ERR_INVALID_UTF8', offset: 24 }); // overlong

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodecError, LimitExceededError, MalformedInputError, TruncatedInputError } from './errors.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, decodeUtf8, firstInvalidUtf8 } from './reader.js';
 import { ByteWriter } from './writer.js';
 
 describe('ByteReader', () => {
@@ -74,6 +74,25 @@ describe('ByteReader', () => {
       expect((e as MalformedInputError).code).toBe('ERR_INVALID_UTF8');
       expect((e as MalformedInputError).offset).toBe(11);
     }
+  });
+
+  it('points at the first offending byte, keeps a leading BOM and agrees with TextDecoder on validity', () => {
+    expect(() => decodeUtf8(new Uint8Array([0x61, 0x62, 0xe2, 0x82]), 100, 'X_TEXT')).toThrow(
+      expect.objectContaining({ code: 'X_TEXT', offset: 102 }),
+    );
+    expect(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x41]))).toBe('\uFEFFA');
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 12 }), (b) => {
+        let valid = true;
+        try {
+          strict.decode(b);
+        } catch {
+          valid = false;
+        }
+        expect(firstInvalidUtf8(b) === b.length).toBe(valid);
+      }),
+    );
   });
 
   it('uses the truncation code the codec gives it', () => {

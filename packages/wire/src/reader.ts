@@ -171,20 +171,57 @@ export class ByteReader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is data here, kept so text round-trips byte for byte.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Strict UTF-8 decoding: an invalid sequence throws MalformedInputError (`ERR_INVALID_UTF8`) at `offset`. */
-export function decodeUtf8(bytes: Uint8Array, offset = 0): string {
+/**
+ * Strict UTF-8 decoding. An invalid sequence throws MalformedInputError with `code` (default `ERR_INVALID_UTF8`) at
+ * the absolute offset of the first offending byte (`offset` is where `bytes` starts).
+ */
+export function decodeUtf8(bytes: Uint8Array, offset = 0, code = 'ERR_INVALID_UTF8'): string {
   try {
     return utf8.decode(bytes);
   } catch (cause) {
+    const at = firstInvalidUtf8(bytes);
     throw new MalformedInputError({
-      code: 'ERR_INVALID_UTF8',
-      offset,
+      code,
+      offset: offset + at,
       what: 'invalid text',
       expected: 'well-formed UTF-8',
-      got: `${bytes.byteLength} bytes that are not`,
+      got: `byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at index ${at}`,
       cause,
     });
   }
+}
+
+/** Index of the first byte that does not start or continue a well-formed UTF-8 sequence (Unicode Table 3-7). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined) return i;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
 }

@@ -1,4 +1,5 @@
 import { LimitExceededError } from '@portico/wire';
+import { HOST_LITTLE_ENDIAN } from '../bytes.js';
 import { PtuErrorCode } from './errors.js';
 import type { PtuEventBuffers } from './events.js';
 import type { PtuRecordTypeInfo } from './record-types.js';
@@ -11,7 +12,6 @@ import type { PtuRecordTypeInfo } from './record-types.js';
  * is not reliably folded by V8 and cost a third of the speed in the benchmark. Big-endian hosts swap the halves after.
  */
 const TWO_32 = 4294967296;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Running totals of a decode, readable at any time. */
 export interface PtuDecodeCounts {
@@ -64,7 +64,7 @@ export class PtuRecordDecoder implements PtuDecodeCounts {
     } else {
       n = i.mode === 'T3' ? decodePHT3(this, words, start, end, out, n) : decodePHT2(this, words, start, end, out, n);
     }
-    if (!LITTLE_ENDIAN) swapHalves(out.time32, before, n);
+    if (!HOST_LITTLE_ENDIAN) swapHalves(out.time32, before, n);
     this.records += end - start;
     this.photons += n - before - (this.markers - markersBefore);
     return n;
@@ -338,9 +338,9 @@ function decodePHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
  */
 export function recordWords(bytes: Uint8Array, start: number, count: number): Uint32Array {
   const at = bytes.byteOffset + start;
-  if (LITTLE_ENDIAN && at % 4 === 0) return new Uint32Array(bytes.buffer, at, count);
+  if (HOST_LITTLE_ENDIAN && at % 4 === 0) return new Uint32Array(bytes.buffer, at, count);
   const out = new Uint32Array(count);
-  if (LITTLE_ENDIAN) {
+  if (HOST_LITTLE_ENDIAN) {
     new Uint8Array(out.buffer).set(bytes.subarray(start, start + 4 * count));
   } else {
     const v = new DataView(bytes.buffer, at, 4 * count);

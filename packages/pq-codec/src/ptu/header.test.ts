@@ -1,20 +1,11 @@
-import { CodecError, concatBytes, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
+import { type CodecError, concatBytes, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { PtuRecordType, PtuTagName } from './constants.js';
 import { PtuErrorCode } from './errors.js';
 import { parsePtuHeader } from './header.js';
 import { encodePtuTag, type PtuTagInput } from './tag-encode.js';
 import { preambleBytes, synthHeader } from './test-support/synth.js';
-
-function catchError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
+import { codecErrorOf } from '../test-support/errors.js';
 
 function headerWith(tags: PtuTagInput[], withRecordType = true): Uint8Array {
   const all: PtuTagInput[] = [
@@ -123,7 +114,7 @@ describe('PTU tag header', () => {
   ];
   for (const [what, bytes, code, cls, offset] of errors) {
     it(`rejects ${what} with ${code} at offset ${offset}`, () => {
-      const e = catchError(() => parsePtuHeader(bytes));
+      const e = codecErrorOf(() => parsePtuHeader(bytes));
       expect(e).toBeInstanceOf(cls);
       expect(e.code).toBe(code);
       expect(e.offset).toBe(offset);
@@ -133,16 +124,16 @@ describe('PTU tag header', () => {
 
   it('limits the number of tags (PTU_HEADER_TOO_LARGE)', () => {
     const tags: PtuTagInput[] = Array.from({ length: 20 }, (_, i) => ({ ident: 'N', index: i, type: 'Int8', value: i }));
-    const e = catchError(() => parsePtuHeader(headerWith(tags), { maxTags: 10 }));
+    const e = codecErrorOf(() => parsePtuHeader(headerWith(tags), { maxTags: 10 }));
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e.code).toBe(PtuErrorCode.HeaderTooLarge);
   });
 
   it('rejects tags it cannot write with PTU_BAD_TAG', () => {
-    expect(catchError(() => encodePtuTag({ ident: 'x'.repeat(32), type: 'Empty8' })).code).toBe(PtuErrorCode.BadTag);
-    expect(catchError(() => encodePtuTag({ ident: 'A', type: 'AnsiString', value: 'Ω' })).code).toBe(PtuErrorCode.BadTag);
-    expect(catchError(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2 ** 60 })).code).toBe(PtuErrorCode.BadTag);
-    expect(catchError(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2n ** 63n })).code).toBe(PtuErrorCode.BadTag);
-    expect(catchError(() => encodePtuTag({ ident: 'I', index: -2, type: 'Int8', value: 1 })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'x'.repeat(32), type: 'Empty8' })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'A', type: 'AnsiString', value: 'Ω' })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2 ** 60 })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2n ** 63n })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', index: -2, type: 'Int8', value: 1 })).code).toBe(PtuErrorCode.BadTag);
   });
 });

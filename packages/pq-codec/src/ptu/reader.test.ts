@@ -1,4 +1,4 @@
-import { CodecError, concatBytes, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
+import { concatBytes, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { PtuRecordType } from './constants.js';
 import { PtuErrorCode } from './errors.js';
@@ -6,16 +6,7 @@ import type { PtuBatch } from './events.js';
 import { PtuReader, readPtu } from './reader.js';
 import { flatten } from './test-support/collect.js';
 import { hhT3, hhT3Block, synthFile, synthHeader, wordsToBytes } from './test-support/synth.js';
-
-function catchError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
+import { codecErrorOf } from '../test-support/errors.js';
 
 function feed(chunks: readonly Uint8Array[]): { batches: PtuBatch[]; reader: PtuReader } {
   const reader = new PtuReader();
@@ -118,7 +109,7 @@ describe('PtuReader streaming', () => {
     for (const cut of [0, 5, 16, 40, 100]) {
       const reader = new PtuReader();
       reader.push(SMALL.subarray(0, cut));
-      const e = catchError(() => reader.end());
+      const e = codecErrorOf(() => reader.end());
       expect(e).toBeInstanceOf(TruncatedInputError);
       expect(e.code).toBe(PtuErrorCode.TruncatedHeader);
       expect(e.offset).toBe(cut < 16 ? 0 : 16 + 48 * Math.floor((cut - 16) / 48));
@@ -129,28 +120,30 @@ describe('PtuReader streaming', () => {
     const reader = new PtuReader();
     const bad = SMALL.slice();
     bad[0] = 0x58;
-    const e = catchError(() => reader.push(bad));
+    const e = codecErrorOf(() => reader.push(bad));
     expect(e.code).toBe(PtuErrorCode.BadMagic);
-    expect(catchError(() => reader.push(SMALL))).toBe(e);
-    expect(catchError(() => reader.end())).toBe(e);
+    expect(codecErrorOf(() => reader.push(SMALL))).toBe(e);
+    expect(codecErrorOf(() => reader.end())).toBe(e);
   });
 
   it('rejects push() after end() with PTU_AFTER_END', () => {
     const reader = new PtuReader();
     reader.push(SMALL);
     reader.end();
-    const e = catchError(() => reader.push(SMALL));
+    const e = codecErrorOf(() => reader.push(SMALL));
     expect(e).toBeInstanceOf(MalformedInputError);
     expect(e.code).toBe(PtuErrorCode.AfterEnd);
   });
 
   it('a stream of several hundred MiB in chunks decodes while retained input never exceeds one chunk + one record', () => {
-    // 384 MiB of HydraHarp2T3 records, generated chunk by chunk from a 1 MiB template; the chunk size is odd so
-    // records straddle chunk boundaries. Only the reader's own accounting is checked, never time or RSS.
+    // 384 MiB of HydraHarp2T3 records (100 M records), generated chunk by chunk from a 1 MiB template; the chunk size
+    // is odd so records straddle chunk boundaries. Only the reader's own accounting is checked, never time or RSS.
+    const REPEATS = 384;
+    const RECORDS = REPEATS * (1 << 18);
     const template = wordsToBytes(hhT3Block(1 << 18, 3));
     const templateFile = readPtu(synthFile(PtuRecordType.HydraHarp2T3, hhT3Block(1 << 18, 3)));
-    const header = synthHeader(PtuRecordType.HydraHarp2T3, { numberOfRecords: 96 * (1 << 18) });
-    const total = header.byteLength + 96 * template.byteLength;
+    const header = synthHeader(PtuRecordType.HydraHarp2T3, { numberOfRecords: RECORDS });
+    const total = header.byteLength + REPEATS * template.byteLength;
     const chunkSize = (1 << 20) + 3;
     const reader = new PtuReader();
     let photons = 0;
@@ -183,10 +176,10 @@ describe('PtuReader streaming', () => {
     }
     const summary = reader.end();
     expect(maxRetainedOverChunk).toBeLessThanOrEqual(4);
-    expect(summary.records).toBe(96 * (1 << 18));
+    expect(summary.records).toBe(RECORDS);
     expect(summary.recordCountMismatch).toBe(false);
-    expect(photons).toBe(96 * templateFile.summary.photons);
-    // Each template repetition adds its whole overflow correction: 95 repetitions before the last one.
+    expect(photons).toBe(REPEATS * templateFile.summary.photons);
+    // Each template repetition adds its whole overflow correction: REPEATS - 1 repetitions before the last one.
     const t = templateFile.events.mode === 'T3' ? templateFile.events.nsync : templateFile.events.timetag;
     const perBlock = BigInt(
       (() => {
@@ -196,7 +189,7 @@ describe('PtuReader streaming', () => {
         return s;
       })(),
     );
-    expect(lastTime).toBe(95n * perBlock + t[t.length - 1]!);
+    expect(lastTime).toBe(BigInt(REPEATS - 1) * perBlock + t[t.length - 1]!);
   }, 30_000);
 
   it('limits a tag data block before buffering it (PTU_HEADER_TOO_LARGE)', () => {
@@ -206,7 +199,7 @@ describe('PtuReader streaming', () => {
     });
     // Only the blob's 48-byte head is pushed: the limit applies before its data arrives.
     const headEnd = header.byteLength - 48 - 1001;
-    const e = catchError(() => reader.push(header.subarray(0, headEnd)));
+    const e = codecErrorOf(() => reader.push(header.subarray(0, headEnd)));
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e.code).toBe(PtuErrorCode.HeaderTooLarge);
     expect(e.offset).toBe(headEnd - 8);

@@ -1,4 +1,5 @@
 import { ChunkBuffer, MalformedInputError, type StreamDecoder } from '@portico/wire';
+import { u32At } from '../bytes.js';
 import { PTU_RECORD_BYTES } from './constants.js';
 import { PtuRecordDecoder, recordWords } from './decode.js';
 import { PtuErrorCode } from './errors.js';
@@ -145,8 +146,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
       this.carryLength += take;
       pos = take;
       if (this.carryLength < PTU_RECORD_BYTES) return batches;
-      const c = this.carry;
-      this.carryWord[0] = (c[0]! | (c[1]! << 8) | (c[2]! << 16) | (c[3]! << 24)) >>> 0;
+      this.carryWord[0] = u32At(this.carry, 0);
       this.carryLength = 0;
       const first = d.records;
       const out = allocEventBuffers(mode, 1);

@@ -15,6 +15,8 @@ interface Row {
   headerBytes: number;
   /** Measurement length in seconds, from MeasDesc_AcquisitionTime / TTResult_StopAfter. */
   seconds: number;
+  /** The README's "written by" column: CreatorSW_Name and CreatorSW_Version. */
+  creator: [string, string];
 }
 
 // ../shared/data/ptu/README.md and pq.md §7 "Sample files".
@@ -27,6 +29,7 @@ const TABLE: Row[] = [
     resolution: 1.28e-10,
     headerBytes: 5800,
     seconds: 30,
+    creator: ['SymPhoTime 64', '2.7'],
   },
   {
     file: 'hydraharp_v20_t3.ptu',
@@ -36,6 +39,7 @@ const TABLE: Row[] = [
     resolution: 6.4e-11,
     headerBytes: 5800,
     seconds: 10,
+    creator: ['SymPhoTime 64', '2.7'],
   },
   {
     file: 'hydraharp_v20_t2.ptu',
@@ -45,6 +49,7 @@ const TABLE: Row[] = [
     resolution: 8e-12,
     headerBytes: 4392,
     seconds: 5,
+    creator: ['HydraHarp AcqUI', '3.0.0.1'],
   },
   {
     file: 'picoharp_v30_t2.ptu',
@@ -54,6 +59,7 @@ const TABLE: Row[] = [
     resolution: 4e-12,
     headerBytes: 3632,
     seconds: 7.652,
+    creator: ['PicoHarp Software', '3.0.0.3'],
   },
 ];
 
@@ -70,11 +76,12 @@ function countOverflows(bytes: Uint8Array, dataOffset: number, recordType: numbe
 
 describe('PTU sample files', () => {
   for (const row of TABLE) {
-    it(`${row.file}: record type, count, resolutions and header size match the README table`, () => {
+    it(`${row.file}: creator, record type, count, resolutions and header size match the README table`, () => {
       const bytes = readSample(row.file);
       const { header, events, summary } = readPtu(bytes);
       expect(header.version).toBe('1.0.00');
       expect(header.record.code).toBe(row.recordType);
+      expect([header.tags.string('CreatorSW_Name'), header.tags.string('CreatorSW_Version')]).toEqual(row.creator);
       expect(header.dataOffset).toBe(row.headerBytes);
       expect(header.numberOfRecords).toBe(BigInt(row.records));
       expect(header.globalResolution).toBeCloseTo(row.globalResolution, 15);

@@ -1,4 +1,4 @@
-import { CodecError, concatBytes } from '@portico/wire';
+import { concatBytes } from '@portico/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PtuRecordType } from './constants.js';
@@ -7,16 +7,7 @@ import { PtuEventKind } from './events.js';
 import { readPtu } from './reader.js';
 import { flatten } from './test-support/collect.js';
 import { PtuWriter, writePtu } from './writer.js';
-
-function catchError(fn: () => unknown): CodecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
+import { codecErrorOf } from '../test-support/errors.js';
 
 const BASE = { globalResolution: 1 / 40e6, resolution: 2.5e-11, createdAt: new Date(Date.UTC(2026, 0, 2)), guid: '{G}' };
 
@@ -94,7 +85,7 @@ describe('PtuWriter', () => {
   });
 
   it('refuses a jump needing more than 2^28 overflow records in one call (PTU_BAD_EVENT, a LimitExceededError)', () => {
-    const e = catchError(() => new PtuWriter(BASE).encode({ nsync: new BigUint64Array([2n ** 53n]), channel: [0], dtime: [0] }));
+    const e = codecErrorOf(() => new PtuWriter(BASE).encode({ nsync: new BigUint64Array([2n ** 53n]), channel: [0], dtime: [0] }));
     expect(e.code).toBe(PtuErrorCode.BadEvent);
   });
 
@@ -138,21 +129,21 @@ describe('PtuWriter', () => {
       [{ nsync: [1], channel: [1] }, 0],
     ];
     for (const [events, at] of cases) {
-      const e = catchError(() => w().encode(events));
+      const e = codecErrorOf(() => w().encode(events));
       expect(e.code).toBe(PtuErrorCode.BadEvent);
       expect(e.offset).toBe(at);
     }
     const ph = new PtuWriter({ ...BASE, recordType: PtuRecordType.PicoHarpT3 });
-    expect(catchError(() => ph.encode({ nsync: [1], channel: [15], dtime: [0] })).code).toBe(PtuErrorCode.BadEvent);
-    expect(catchError(() => ph.encode({ nsync: [1], channel: [1], dtime: [4096] })).code).toBe(PtuErrorCode.BadEvent);
+    expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [15], dtime: [0] })).code).toBe(PtuErrorCode.BadEvent);
+    expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [1], dtime: [4096] })).code).toBe(PtuErrorCode.BadEvent);
   });
 
   it('refuses T2 record types and tags it manages itself', () => {
-    expect(catchError(() => new PtuWriter({ ...BASE, recordType: PtuRecordType.HydraHarp2T2 })).code).toBe(
+    expect(codecErrorOf(() => new PtuWriter({ ...BASE, recordType: PtuRecordType.HydraHarp2T2 })).code).toBe(
       PtuErrorCode.UnsupportedWriterRecordType,
     );
     expect(
-      catchError(
+      codecErrorOf(
         () => new PtuWriter({ ...BASE, tags: [{ ident: 'TTResult_NumberOfRecords', type: 'Int8', value: 1 }] }),
       ).code,
     ).toBe(PtuErrorCode.BadTag);
