@@ -26,7 +26,10 @@ export interface PqServerOptions extends SessionOptions {
   port?: number;
   /** The measurement backend (default a SimulatorBackend built from `simulator`). */
   backend?: MeasurementBackend;
-  /** Options of the default simulator backend. */
+  /**
+   * Options of the default simulator backend. Its `frameIntervalMs` defaults to a non-zero `pacing.frameIntervalMs`
+   * (else 1250 ms), so one setting paces and produces the frames.
+   */
   simulator?: SimulatorOptions;
   /** Relay to a real SymPhoTime through pq-client instead of simulating (ignored when `backend` is given). */
   upstream?: UpstreamOptions;
@@ -239,11 +242,12 @@ class SessionBinding {
     const p = this.server.backend.start(a.request, a.plan, sink).then(
       (result) => {
         ready = true;
+        // A stop that came before the start is consumed either way, so the map never keeps an entry.
+        const earlyStop = this.stopsBeforeStart.get(id);
+        this.stopsBeforeStart.delete(id);
         if (result.ok) {
           this.measurements.set(id, result.measurement);
-          const earlyStop = this.stopsBeforeStart.get(id);
           if (earlyStop !== undefined) {
-            this.stopsBeforeStart.delete(id);
             this.track(result.measurement.stop(earlyStop));
           }
           this.run(this.session.started(this.clock.now(), id, { ok: true }));
@@ -254,6 +258,7 @@ class SessionBinding {
       },
       (error: unknown) => {
         ready = true;
+        this.stopsBeforeStart.delete(id);
         this.server.fail(this.info, error);
         this.run(
           this.session.started(this.clock.now(), id, { ok: false, status: ErrorCode.UNKNOWN_ERROR, reason: String(error) }),
@@ -290,7 +295,9 @@ export async function createPqServer(options: PqServerOptions = {}): Promise<PqS
     upstream.assertShorterThan(sessionOptions.replyTimeoutMs);
     backend = upstream;
   }
-  backend ??= new SimulatorBackend({ clock, ...options.simulator });
+  // A frame interval set for pacing is also how often the simulator reports, unless the simulator has its own.
+  const paced = options.pacing?.frameIntervalMs;
+  backend ??= new SimulatorBackend({ clock, ...(paced !== undefined && paced > 0 ? { frameIntervalMs: paced } : {}), ...options.simulator });
   const codec = options.encoding === undefined ? {} : { encoding: options.encoding };
   let server: PqServer | undefined;
   const early: Connection<ServerInput, PqMessage>[] = [];

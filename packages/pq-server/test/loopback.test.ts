@@ -1,33 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRequest, ErrorCode, HEADER_LENGTH, MeasurementType, SimulatorExplanation, StopReasonCode } from '@portico/pq-codec';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING, type PqServer, type PqServerOptions, seedVariant } from '../src/index.js';
-import { lifetimeNs, readBack } from '../src/test-support/ptu.js';
-import { RawClient } from '../src/test-support/raw-client.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import { histogramDecayNs, lifetimeNs, readBack } from '../src/test-support/ptu.js';
+import type { RawClient } from '../src/test-support/raw-client.js';
+import { useLoopbackFixture } from './fixture.js';
 
-let ws: { dir: string; remove: () => Promise<void> };
-let server: PqServer | undefined;
-const clients: RawClient[] = [];
-
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-  await ws.remove();
-});
+const fx = useLoopbackFixture();
 
 async function start(options: PqServerOptions = {}): Promise<PqServer> {
-  server = await createPqServer({
+  const server = await createPqServer({
     port: 0,
     pacing: NO_PACING,
     ...options,
     simulator: {
-      workspace: ws.dir,
+      workspace: fx.ws.dir,
       frameIntervalMs: 60,
       seed: 3,
       detectors: [
@@ -37,12 +25,12 @@ async function start(options: PqServerOptions = {}): Promise<PqServer> {
       ...options.simulator,
     },
   });
+  fx.servers.push(server);
   return server;
 }
 
 async function client(s: PqServer, answerGreeting = true): Promise<RawClient> {
-  const c = await RawClient.connect(s.address.port);
-  clients.push(c);
+  const c = await fx.connect(s.address.port);
   if (answerGreeting) {
     expect(await c.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
     await c.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
@@ -67,12 +55,14 @@ describe.each([
     expect(first.type === 'x' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({ value: 'scan.ptu' });
     await c.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
 
-    const file = await readBack(join(ws.dir, 'grp1', 'scan.ptu'));
+    const file = await readBack(join(fx.ws.dir, 'grp1', 'scan.ptu'));
     expect(file.summary.recordCountMismatch).toBe(false);
     expect(Number(file.header.numberOfRecords)).toBe(file.summary.records);
     expect(file.summary.markers).toBe(17);
     // 8 × 8 × 5 ms = 320 ms at 400 kcps.
     expect(file.summary.photons).toBeGreaterThan(100_000);
+    // The lifetime histogram decays with the configured 2.5 ns (a fitted slope, and the mean arrival time), within 5%.
+    expect(Math.abs(histogramDecayNs(file, 0, 2.5) - 2.5) / 2.5).toBeLessThan(0.05);
     const decay = lifetimeNs(file, 0);
     expect(Math.abs(decay.tauNs - 2.5) / 2.5).toBeLessThan(0.05);
 
@@ -83,7 +73,7 @@ describe.each([
     await c.send({ type: 'C', status: StopReasonCode.USER_BREAK });
     const stop = await c.nextStatus();
     expect(stop.message).toEqual({ type: 'c', status: ErrorCode.NO_ERROR });
-    const point = await readBack(join(ws.dir, 'point.ptu'));
+    const point = await readBack(join(fx.ws.dir, 'point.ptu'));
     expect(point.summary.recordCountMismatch).toBe(false);
     expect(Math.abs(lifetimeNs(point, 1).tauNs - 3.5) / 3.5).toBeLessThan(0.05);
   });
@@ -128,7 +118,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect(message).toMatchObject({ type: 'S', status: ErrorCode.MESSAGE_CORRUPTED });
     expect(await c.next()).toBeUndefined();
     await expect.poll(() => (s.backend as { files?: unknown[] }).files?.length, { timeout: 5000 }).toBe(1);
-    expect((await readBack(join(ws.dir, 'cut.ptu'))).summary.recordCountMismatch).toBe(false);
+    expect((await readBack(join(fx.ws.dir, 'cut.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
   it('PQ-12 "acknowledgement of a status message missing: Server terminates connection after well defined timeout" (\'S\' MESSAGE_TIMEOUT); the file is complete', async () => {
@@ -139,7 +129,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect((await c.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
     expect(await c.next()).toEqual({ type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT });
     expect(await c.next()).toBeUndefined();
-    expect((await readBack(join(ws.dir, 'left.ptu'))).summary.recordCountMismatch).toBe(false);
+    expect((await readBack(join(fx.ws.dir, 'left.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
   it('PQ-08 "On error condition the server sends a status message … and quits the measurement": an injected FIFO_OVERRUN as \'S\' with its text', async () => {
@@ -152,7 +142,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     await c.send({ type: 'c', status: StopReasonCode.ERROR });
     await c.send(buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS }));
     expect(await c.next()).toEqual({ type: 'd', status: 0 });
-    expect((await readBack(join(ws.dir, 'overrun.ptu'))).summary.recordCountMismatch).toBe(false);
+    expect((await readBack(join(fx.ws.dir, 'overrun.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
   it('path-escaping names are refused with \'d\' FILE_CREATE and nothing is written outside the workspace', async () => {
@@ -162,7 +152,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
       await c.send(buildRequest(input));
       expect(await c.next()).toEqual({ type: 'd', status: ErrorCode.FILE_CREATE });
     }
-    expect(existsSync(join(ws.dir, '..', 'outside.ptu'))).toBe(false);
+    expect(existsSync(join(fx.ws.dir, '..', 'outside.ptu'))).toBe(false);
   });
 
   it('a client that vanishes mid-measurement leaves a complete, valid file', async () => {
@@ -173,7 +163,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect(await c.next()).toMatchObject({ type: 'x' });
     c.conn.destroy();
     await expect.poll(() => (s.backend as { files?: unknown[] }).files?.length, { timeout: 5000 }).toBe(1);
-    const file = await readBack(join(ws.dir, 'vanish.ptu'));
+    const file = await readBack(join(fx.ws.dir, 'vanish.ptu'));
     expect(file.summary.recordCountMismatch).toBe(false);
     expect(file.summary.photons).toBeGreaterThan(0);
   });
@@ -186,7 +176,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect(await c.next()).toMatchObject({ type: 'x' });
     await s.close();
     expect(await c.next()).toBeUndefined();
-    const file = await readBack(join(ws.dir, 'shutdown.ptu'));
+    const file = await readBack(join(fx.ws.dir, 'shutdown.ptu'));
     expect(file.summary.recordCountMismatch).toBe(false);
     expect(file.summary.photons).toBeGreaterThan(0);
   });

@@ -1,29 +1,21 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { buildRequest, ErrorCode, StopReasonCode } from '@portico/pq-codec';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildRequest, ErrorCode, MeasurementType, StopReasonCode } from '@portico/pq-codec';
+import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING, type PqServer, PqServerError } from '../src/index.js';
 import { readBack } from '../src/test-support/ptu.js';
-import { RawClient } from '../src/test-support/raw-client.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import type { RawClient } from '../src/test-support/raw-client.js';
+import { useLoopbackFixture } from './fixture.js';
 
-let ws: { dir: string; remove: () => Promise<void> };
-const servers: PqServer[] = [];
-const clients: RawClient[] = [];
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const s of servers.splice(0).reverse()) await s.close();
-  await ws.remove();
-});
+const fx = useLoopbackFixture();
+const servers = fx.servers;
 
 /** A simulator standing in for the real SymPhoTime, and a proxy in front of it. */
 async function pair(): Promise<{ real: PqServer; proxy: PqServer; client: RawClient }> {
   const real = await createPqServer({
     port: 0,
     pacing: NO_PACING,
-    simulator: { workspace: ws.dir, frameIntervalMs: 60, detectors: [{ rateCps: 50_000, lifetimeNs: 2 }] },
+    simulator: { workspace: fx.ws.dir, frameIntervalMs: 60, detectors: [{ rateCps: 50_000, lifetimeNs: 2 }] },
   });
   servers.push(real);
   const proxy = await createPqServer({
@@ -32,8 +24,7 @@ async function pair(): Promise<{ real: PqServer; proxy: PqServer; client: RawCli
     upstream: { host: '127.0.0.1', port: real.address.port, client: { greetingTimeoutMs: 1000, frameIntervalMs: 60 } },
   });
   servers.push(proxy);
-  const client = await RawClient.connect(proxy.address.port);
-  clients.push(client);
+  const client = await fx.connect(proxy.address.port);
   expect(await client.next()).toEqual({ type: 'C', status: 0 });
   await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
   return { real, proxy, client };
@@ -51,7 +42,7 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
       value: 'relayed.ptu',
     });
     await client.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
-    expect((await readBack(join(ws.dir, 'relayed.ptu'))).summary.recordCountMismatch).toBe(false);
+    expect((await readBack(join(fx.ws.dir, 'relayed.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
   it("relays the upstream 'd' refusal code and a USER_BREAK", async () => {
@@ -63,7 +54,31 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
     expect(await client.next()).toMatchObject({ type: 'x', recordNumber: 1 });
     await client.send({ type: 'C', status: StopReasonCode.USER_BREAK });
     expect((await client.nextStatus()).message).toEqual({ type: 'c', status: ErrorCode.NO_ERROR });
-    expect((await readBack(join(ws.dir, 'stopped.ptu'))).summary.recordCountMismatch).toBe(false);
+    expect((await readBack(join(fx.ws.dir, 'stopped.ptu'))).summary.recordCountMismatch).toBe(false);
+  });
+
+  it("a silent upstream: connect, greeting and 'd' share the shorter upstream time-out, so the downstream 'd' comes first", async () => {
+    // An upstream that accepts the connection and then never says anything.
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const proxy = await createPqServer({
+        port: 0,
+        pacing: NO_PACING,
+        replyTimeoutMs: 1500,
+        upstream: { host: '127.0.0.1', port: (silent.address() as AddressInfo).port, replyTimeoutMs: 300, client: { greetingTimeoutMs: 1200 } },
+      });
+      servers.push(proxy);
+      const client = await fx.connect(proxy.address.port);
+      expect(await client.next()).toEqual({ type: 'C', status: 0 });
+      await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+      await client.send(buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS }));
+      expect(await client.next(1400)).toEqual({ type: 'd', status: ErrorCode.MESSAGE_TIMEOUT });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('refuses an upstream reply time-out that is not shorter than the downstream one', async () => {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { decode, type PqMessage } from '@portico/pq-codec';
 import { fromHex } from '@portico/wire';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer } from '../src/index.js';
-import { RawClient } from '../src/test-support/raw-client.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import { describe, expect, it } from 'vitest';
+import { createPqServer, NO_PACING } from '../src/index.js';
+import { useLoopbackFixture } from './fixture.js';
 
 /** Five real sessions with PicoQuant's own server simulator (shared/data/pq/README.md). */
 interface VendorMessage {
@@ -20,18 +19,7 @@ const sessions = (
   ) as { sessions: { name: string; messages: VendorMessage[] }[] }
 ).sessions;
 
-let ws: { dir: string; remove: () => Promise<void> };
-let server: PqServer | undefined;
-const clients: RawClient[] = [];
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  server = undefined;
-  await ws.remove();
-});
+const fx = useLoopbackFixture();
 
 const names = (m: PqMessage | undefined): string[] => (m?.type === 'x' ? m.records.map((r) => r.name) : []);
 
@@ -42,19 +30,18 @@ const names = (m: PqMessage | undefined): string[] => (m?.type === 'x' ? m.recor
  */
 async function replay(name: string, messages: VendorMessage[]): Promise<void> {
   const unanswered = name.includes('unanswered');
-  server = await createPqServer({
+  const server = await createPqServer({
     port: 0,
     pacing: NO_PACING,
     replyTimeoutMs: unanswered ? 500 : 4000,
-    simulator: { workspace: ws.dir, frameIntervalMs: 60, ...(unanswered ? { measurementTimeS: 0.15 } : {}) },
+    simulator: { workspace: fx.ws.dir, frameIntervalMs: 60, ...(unanswered ? { measurementTimeS: 0.15 } : {}) },
   });
+  fx.servers.push(server);
   if (name.includes('second concurrent client')) {
-    const holder = await RawClient.connect(server.address.port);
-    clients.push(holder);
+    const holder = await fx.connect(server.address.port);
     expect(await holder.next()).toEqual({ type: 'C', status: 0 });
   }
-  const c = await RawClient.connect(server.address.port);
-  clients.push(c);
+  const c = await fx.connect(server.address.port);
   const socket = (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket;
   let firstFrameDue = false;
   for (const m of messages) {

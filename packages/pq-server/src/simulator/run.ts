@@ -6,6 +6,9 @@ import type { PhotonBatch, PhotonGenerator } from './photons.js';
 import type { PtuFile, PtuFileSummary } from './ptu-file.js';
 import { type ScanGeometry, scanMarkers } from './scan.js';
 
+/** How early a timer may fire and still count as on time (Node's timers round to whole milliseconds). */
+const TIMER_SLACK_S = 0.002;
+
 /** Count rates of one feedback interval, as the simulator reports them (data/pq/README.md). */
 export interface FrameCounts {
   /** Legacy "cps1": all detectors this interval [cps]. */
@@ -85,8 +88,11 @@ export class SimulatedRun implements RunningMeasurement {
     if (this.ending) return;
     const { fault, durationS } = this.o;
     let until = this.elapsedS();
+    // Real timers may fire a millisecond early: a tick that aims at the end is the end, not a sliver before a
+    // 1 ms extra frame (whose count rates would be meaningless).
+    if (durationS !== undefined && durationS - until < TIMER_SLACK_S) until = durationS;
     if (durationS !== undefined) until = Math.min(until, durationS);
-    if (fault !== undefined && until >= fault.afterS) {
+    if (fault !== undefined && until >= fault.afterS - TIMER_SLACK_S) {
       this.advance(fault.afterS);
       void this.finish({ kind: 'error', status: fault.status, text: fault.text });
       return;

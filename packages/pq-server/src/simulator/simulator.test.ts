@@ -134,6 +134,17 @@ describe('SimulatorBackend image scans', () => {
     expect(sink.names(0)).toContain('LaserName1');
     expect(await readdir(ws.dir)).toEqual([]);
   });
+
+  it("test types still have their names checked (the 'D' is validated alike), though they store nothing", async () => {
+    const { start } = setup({ workspace: join(ws.dir, 'missing') });
+    const longFile = await start({ measurementType: MeasurementType.TEST_POINTMEAS, filename: `${'f'.repeat(250)}{$DateCode}` });
+    expect(longFile.result).toMatchObject({ ok: false, status: ErrorCode.FILENAME_TOO_LONG });
+    const longGroup = await start({ measurementType: MeasurementType.TEST_IMAGESCAN, pixelsX: 2, pixelsY: 2, groupname: 'g'.repeat(64) });
+    expect(longGroup.result).toMatchObject({ ok: false, status: ErrorCode.GROUPNAME_TOO_LONG });
+    const escaping = await start({ measurementType: MeasurementType.TEST_POINTMEAS, groupname: '..\\x' });
+    expect(escaping.result).toMatchObject({ ok: false, status: ErrorCode.FILE_CREATE });
+    expect(await readdir(ws.dir)).toEqual([]);
+  });
 });
 
 describe('SimulatorBackend point measurements', () => {
@@ -258,6 +269,11 @@ describe('SimulatorBackend names and workspace', () => {
     ['Groupname', '../..'],
     ['Groupname', '/tmp'],
     ['Groupname', 'x/../../y'],
+    // Windows-style escapes, refused on every OS (the workspace may be shared with SymPhoTime on Windows).
+    ['Filename', '..\\..\\outside'],
+    ['Groupname', '..\\'],
+    ['Groupname', 'C:\\Windows'],
+    ['Filename', '\\\\server\\share\\x'],
   ])('refuses a path-escaping %s %j with FILE_CREATE and writes nothing', async (field, name) => {
     const { start } = setup();
     const input: BuildRequestInput = field === 'Filename' ? { filename: name } : { groupname: name };

@@ -39,6 +39,18 @@ interface Target {
   resultingGroupname: string | undefined;
 }
 
+/** How many closed files `SimulatorBackend.files` remembers. */
+const RECENT_FILES = 64;
+
+type Refusal = { ok: false; status: number; reason: string };
+
+/** A request's names after template expansion and checks; `requested` is undefined when File_NNN applies. */
+interface ExpandedNames {
+  ok: true;
+  requested: string | undefined;
+  groupname: string | undefined;
+}
+
 /**
  * The simulator backend (issue 6 §4): generates photon data for each measurement and writes a real PTU file into the
  * workspace, reporting count rates as feedback values. Time comes from the Clock it is given.
@@ -51,7 +63,10 @@ export class SimulatorBackend implements MeasurementBackend {
   private readonly tickCount: () => number;
   private readonly running = new Set<SimulatedRun>();
   private seedCounter = 0;
-  /** Files written so far (closed), newest last; handy for tests and logs. */
+  /**
+   * The latest files closed (at most RECENT_FILES, newest last), for logs and tests; bounded so a long-running server
+   * does not keep one entry per measurement forever.
+   */
   readonly files: PtuFileSummary[] = [];
 
   constructor(options: SimulatorOptions = {}) {
@@ -68,9 +83,12 @@ export class SimulatorBackend implements MeasurementBackend {
       plan.kind === 'image'
         ? { pixX: plan.pixelsX, pixY: plan.pixelsY, timePerPixelS: plan.timePerPixelS ?? o.defaultTimePerPixelS, frames: 1 }
         : undefined;
+    // Names are checked for test types too: the 'D' is validated the same way, only nothing is stored (issue 6 §2).
+    const names = this.expandNames(plan, startedAtWall);
+    if (!names.ok) return names;
     let target: Target | undefined;
     if (!plan.test) {
-      const opened = await this.openTarget(plan, geometry, startedAtWall);
+      const opened = await this.openTarget(plan, names, geometry, startedAtWall);
       if (!opened.ok) return opened;
       target = opened.target;
     }
@@ -117,7 +135,10 @@ export class SimulatorBackend implements MeasurementBackend {
         }),
       onClosed: (summary) => {
         this.running.delete(run);
-        if (summary) this.files.push(summary);
+        if (summary) {
+          this.files.push(summary);
+          if (this.files.length > RECENT_FILES) this.files.splice(0, this.files.length - RECENT_FILES);
+        }
       },
     });
     this.running.add(run);
@@ -142,12 +163,8 @@ export class SimulatorBackend implements MeasurementBackend {
     await Promise.all([...this.running].map((r) => r.stop('shutdown' satisfies StopReason)));
   }
 
-  private async openTarget(
-    plan: MeasurementPlan,
-    geometry: ScanGeometry | undefined,
-    when: Date,
-  ): Promise<{ ok: true; target: Target } | { ok: false; status: number; reason: string }> {
-    const o = this.options;
+  /** Expands the templates, then checks the 255/63 limits (which apply to the expanded names) and path safety. */
+  private expandNames(plan: MeasurementPlan, when: Date): ExpandedNames | Refusal {
     const tick = this.tickCount();
     const groupname = plan.groupname === undefined ? undefined : expandTemplates(plan.groupname, when, tick);
     const requested = plan.filename === undefined || plan.filename === '' ? undefined : expandTemplates(plan.filename, when, tick);
@@ -165,6 +182,16 @@ export class SimulatorBackend implements MeasurementBackend {
       const safe = checkNameSafety(name, what);
       if (!safe.ok) return safe;
     }
+    return { ok: true, requested, groupname };
+  }
+
+  private async openTarget(
+    plan: MeasurementPlan,
+    { requested, groupname }: ExpandedNames,
+    geometry: ScanGeometry | undefined,
+    when: Date,
+  ): Promise<{ ok: true; target: Target } | Refusal> {
+    const o = this.options;
     const workspace = o.workspace;
     if (workspace === undefined || !(await isDirectory(workspace))) {
       return { ok: false, status: ErrorCode.NO_WORKSPACE, reason: `workspace ${JSON.stringify(workspace ?? '')} is not a directory` };

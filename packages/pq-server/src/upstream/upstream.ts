@@ -1,4 +1,5 @@
 import { type DataframeRequest, ErrorCode, statusDescription } from '@portico/pq-codec';
+import { realClock, type TimerHandle } from '@portico/transport';
 import { connectPq, isPqClientError, type PqClient, type PqClientOptions, type PqMeasurement } from '@portico/pq-client';
 import type {
   MeasurementBackend,
@@ -45,7 +46,30 @@ export class UpstreamBackend implements MeasurementBackend {
     requireMs('upstream.replyTimeoutMs', this.replyTimeoutMs, 1, Math.max(1, downstreamReplyTimeoutMs - 1));
   }
 
+  /**
+   * Connecting, the greeting and the upstream 'd' together get the upstream reply time-out, so the downstream 'd'
+   * always leaves before the downstream client's own time-out (issue 6 §4). An upstream that accepts too late is
+   * stopped at once; the downstream client has already been told MESSAGE_TIMEOUT.
+   */
   async start(request: DataframeRequest, _plan: MeasurementPlan, sink: MeasurementSink): Promise<StartResult> {
+    const clock = this.options.client?.clock ?? realClock;
+    const tooLate: StartResult = {
+      ok: false,
+      status: ErrorCode.MESSAGE_TIMEOUT,
+      reason: `upstream ${this.options.host}:${this.options.port ?? 6000} did not answer within ${this.replyTimeoutMs} ms`,
+    };
+    let timer: TimerHandle | undefined;
+    const attempt = this.relay(request, sink);
+    const expired = new Promise<StartResult>((resolve) => {
+      timer = clock.setTimeout(() => resolve(tooLate), this.replyTimeoutMs);
+    });
+    const result = await Promise.race([attempt, expired]);
+    clock.clearTimeout(timer);
+    if (result === tooLate) void attempt.then((late) => (late.ok ? late.measurement.stop('timeout') : undefined));
+    return result;
+  }
+
+  private async relay(request: DataframeRequest, sink: MeasurementSink): Promise<StartResult> {
     let client: PqClient;
     try {
       client = await this.connect();
@@ -87,6 +111,7 @@ export class UpstreamBackend implements MeasurementBackend {
       host: this.options.host,
       port: this.options.port ?? 6000,
       replyTimeoutMs: this.replyTimeoutMs,
+      connectTimeoutMs: Math.min(this.options.client?.connectTimeoutMs ?? this.replyTimeoutMs, this.replyTimeoutMs),
     });
     client.on('close', () => {
       if (this.client === client) this.client = undefined;
