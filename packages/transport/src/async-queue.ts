@@ -40,6 +40,14 @@ export class AsyncQueue<T> {
     else this.items.push(item);
   }
 
+  /** Takes a queued item out (e.g. a connection that closed before anyone accepted it). */
+  remove(item: T): boolean {
+    const i = this.items.indexOf(item);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
+
   end(error?: unknown): void {
     if (this.ended) return;
     this.ended = true;

@@ -19,8 +19,13 @@ let nextRealId = 1;
 
 /** The real clock: `performance.now()` and the platform timers. */
 export function createRealClock(): Clock {
+  // Node's clearTimeout cancels intervals too, so one map serves both kinds of timer.
   const live = new Map<number, ReturnType<typeof setTimeout>>();
-  const intervals = new Map<number, ReturnType<typeof setInterval>>();
+  const cancel = (handle: TimerHandle | undefined) => {
+    if (!handle) return;
+    clearTimeout(live.get(handle.id));
+    live.delete(handle.id);
+  };
   return {
     now: () => performance.now(),
     setTimeout(fn, ms) {
@@ -34,23 +39,13 @@ export function createRealClock(): Clock {
       );
       return { id };
     },
-    clearTimeout(handle) {
-      if (!handle) return;
-      const t = live.get(handle.id);
-      if (t !== undefined) clearTimeout(t);
-      live.delete(handle.id);
-    },
+    clearTimeout: cancel,
     setInterval(fn, ms) {
       const id = nextRealId++;
-      intervals.set(id, setInterval(fn, ms));
+      live.set(id, setInterval(fn, ms));
       return { id };
     },
-    clearInterval(handle) {
-      if (!handle) return;
-      const t = intervals.get(handle.id);
-      if (t !== undefined) clearInterval(t);
-      intervals.delete(handle.id);
-    },
+    clearInterval: cancel,
   };
 }
 

@@ -28,6 +28,11 @@ export class Emitter<E extends EventMap<E>> {
     return this.handlers.get(event)?.size ?? 0;
   }
 
+  /** Drops every handler (a closed object calls this so it holds no caller closures). */
+  protected removeAllListeners(): void {
+    this.handlers.clear();
+  }
+
   protected emit<K extends keyof E>(event: K, ...args: E[K]): void {
     const set = this.handlers.get(event);
     if (!set || set.size === 0) return;

@@ -52,6 +52,11 @@ export function isTransportError(e: unknown, code?: TransportErrorCode): e is Tr
   return e instanceof TransportError && (code === undefined || e.code === code);
 }
 
+/** A TransportError for a failed system call, with its errno code (EADDRINUSE, ECONNREFUSED …) as `got`. */
+export function systemError(code: TransportErrorCode, what: string, err: Error): TransportError {
+  return new TransportError(code, { what, cause: err, got: (err as { code?: string }).code ?? err.message });
+}
+
 /** Throws the option error every constructor uses for required numeric options. */
 export function requireNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {

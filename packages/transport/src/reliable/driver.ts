@@ -51,6 +51,10 @@ export class ReliableDriver<P> {
 
   private arm(at: number | undefined): void {
     if (this.closed || at === this.timerAt) return;
+    // The RTO deadline moves with nearly every ack; a timer already due no later than the new wake-up time is kept
+    // (an early tick does nothing but report the real wake-up time), so a busy link does not cancel and re-create a
+    // platform timer per packet. It is cleared only when the engine goes idle.
+    if (at !== undefined && this.timerAt !== undefined && this.timerAt <= at) return;
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = at;

@@ -115,6 +115,42 @@ describe('ReliableEngine unit behaviour', () => {
     expect(e.timing).toMatchObject({ samples: 1, srtt: 100, rttvar: 50, rto: 300 });
   });
 
+  it("Karn's rule under loss: an ack for a packet sent once ends the backoff; it samples only if sent after the repair", () => {
+    const e = new ReliableEngine<number>(smartteLike);
+    e.send(0, 1);
+    e.send(0, 2);
+    e.tick(500);
+    expect(e.timing.rto).toBe(1000);
+    // Seq 1 was retransmitted, seq 2 was not but was sent before the repair: its ack was held back by the hole, so no
+    // sample — but the path delivers again, so the backoff ends (initial RTO, no sample yet).
+    e.receive(600, { kind: 'ack', ack: 2 });
+    expect(e.timing).toMatchObject({ samples: 0, rto: 500 });
+    e.send(700, 3);
+    e.tick(1200);
+    expect(e.timing.rto).toBe(1000);
+    // Seq 4 goes out after seq 3's retransmission; one ack covers both: seq 4's round trip is a clean sample.
+    e.send(1210, 4);
+    e.receive(1250, { kind: 'ack', ack: 4 });
+    expect(e.timing).toMatchObject({ samples: 1, srtt: 40, rto: 200 });
+  });
+
+  it('under steady loss the RTO stays near its floor instead of climbing to maxRto (seeded, 10% loss)', () => {
+    const pair = enginePair(smartteLike, { seed: 5, loss: 0.1, delayMs: { min: 1, max: 3 } });
+    const rtos: number[] = [];
+    pair.a.engine.send = ((send) => (now: number, p: number) => {
+      rtos.push(pair.a.engine.timing.rto);
+      return send(now, p);
+    })(pair.a.engine.send.bind(pair.a.engine));
+    pair.run(3_000, 0, 50_000_000);
+    expect(pair.b.delivered).toEqual(range(3_000));
+    expect(pair.a.engine.counters.RTX).toBeGreaterThan(100);
+    // The median RTO seen by new sends is the floor (keeping the backoff until a clean sample left it at maxRto).
+    const sorted = [...rtos].sort((x, y) => x - y);
+    expect(sorted[Math.floor(sorted.length / 2)]).toBe(smartteLike.minRto);
+    expect(pair.clock.now()).toBeLessThan(60_000);
+    pair.close();
+  });
+
   it('a retransmission is the identical packet, even after the ack it would carry has moved on', () => {
     const e = new ReliableEngine<string>(smartteLike);
     e.receive(0, { kind: 'data', seq: 1, payload: 'in' });

@@ -14,7 +14,8 @@ import type {
 interface InFlight<P> {
   packet: DataPacket<P>;
   sentAt: number;
-  retransmitted: boolean;
+  /** When this packet was last retransmitted (undefined: sent once). */
+  retransmittedAt: number | undefined;
 }
 
 interface Linking {
@@ -143,24 +144,22 @@ export class ReliableEngine<P> {
 
   /** Takes one packet from the peer. */
   receive(now: number, packet: IncomingPacket<P>): ReceiveOutput<P> {
-    const out = this.output();
+    const out: ReceiveOutput<P> = { transmit: [], deliver: [], events: [], wakeAt: undefined, verdict: 'ack', ext: undefined };
     if (packet.ack !== undefined) this.onAck(now, packet.ack, packet.kind === 'ack', out);
     // smartte.md: "any packet from the server ends linking and resumes retransmission".
     if (this.link) this.endLinking(now, out);
-    let verdict: ReceiveVerdict;
-    let ext: number | undefined;
     if (packet.kind === 'data') {
-      ext = this.space.extend(packet.seq, this.rcvNext);
-      verdict = ext === undefined ? 'invalid-seq' : this.onData(now, ext, packet.payload, out);
+      const ext = this.space.extend(packet.seq, this.rcvNext);
+      out.ext = ext;
+      out.verdict = ext === undefined ? 'invalid-seq' : this.onData(now, ext, packet.payload, out);
     } else if (packet.kind === 'sync') {
       // SYNC is "are you there": the peer answers with an ACK at once (smartte.md B.2).
-      verdict = 'sync';
+      out.verdict = 'sync';
       this.pureAck(out);
-    } else {
-      verdict = 'ack';
     }
     this.transmitNew(now, out);
-    return { ...this.finish(out), verdict, ext };
+    this.finish(out);
+    return out;
   }
 
   /** Runs whatever is due at `now`: a delayed ACK, a retransmission, a SYNC probe, the out-of-range report. */
@@ -228,7 +227,7 @@ export class ReliableEngine<P> {
       this.dupAcks++;
       if (this.dupAcks === 3 && this.recoverUntil === undefined && !this.link) {
         this.recoverUntil = this.sndNext - 1;
-        this.retransmit(this.flight[0]!, out);
+        this.retransmit(now, this.flight[0]!, out);
         this.rtoDeadline = now + this.rtt.rto;
       }
       return;
@@ -237,9 +236,7 @@ export class ReliableEngine<P> {
     if (ext === undefined || ext < this.sndUna || ext >= this.sndNext) return;
     const count = ext - this.sndUna + 1;
     const acked = this.flight.splice(0, count);
-    // Karn's rule: no RTT sample when a retransmitted packet is among those acked (the ack is ambiguous, and a later
-    // packet's ack waited for the retransmission to fill the gap).
-    if (!acked.some((f) => f.retransmitted)) this.rtt.sample(now - acked[count - 1]!.sentAt);
+    this.onCumulativeAck(now, acked);
     this.sndUna = ext + 1;
     this.retransmits = 0;
     this.dupAcks = 0;
@@ -249,8 +246,30 @@ export class ReliableEngine<P> {
     if (this.recoverUntil !== undefined) {
       if (ext >= this.recoverUntil || this.flight.length === 0) this.recoverUntil = undefined;
       // A partial ack during recovery names the next hole: retransmit it at once (RFC 6582 3.2 step 3).
-      else if (!this.link) this.retransmit(this.flight[0]!, out);
+      else if (!this.link) this.retransmit(now, this.flight[0]!, out);
     }
+  }
+
+  /**
+   * Karn's rule (RFC 6298 section 3): no RTT sample from a retransmitted packet. The sample comes from the newest packet
+   * this ack covers, only if it was sent once and after every retransmission the ack covers (an older hole repaired
+   * later held this ack back and would inflate the sample); other packets acked with it do not void it.
+   *
+   * An ack for a packet that was sent once also ends the exponential backoff (RFC 6298 5.5) even when it gives no
+   * sample: the path delivers again. Keeping the backed-off RTO until the next clean sample, as before, meant that
+   * under steady loss — where nearly every cumulative ack is held by some repaired hole — the RTO climbed to maxRto and
+   * stayed there, and each lost retransmission then cost seconds instead of one RTO.
+   */
+  private onCumulativeAck(now: number, acked: InFlight<P>[]): void {
+    const newest = acked[acked.length - 1]!;
+    if (newest.retransmittedAt !== undefined) return;
+    for (const f of acked) {
+      if (f.retransmittedAt !== undefined && f.retransmittedAt > newest.sentAt) {
+        this.rtt.resetBackoff();
+        return;
+      }
+    }
+    this.rtt.sample(now - newest.sentAt);
   }
 
   private onTimeout(now: number, out: EngineOutput<P>): void {
@@ -265,15 +284,15 @@ export class ReliableEngine<P> {
     }
     // RFC 6298 5.4–5.6: retransmit the earliest unacknowledged packet, back off, restart the timer; the packets sent
     // before the time-out are then repaired one partial ack at a time.
-    this.retransmit(oldest, out);
+    this.retransmit(now, oldest, out);
     this.recoverUntil = this.sndNext - 1;
     this.rtt.backOff();
     this.rtoDeadline = now + this.rtt.rto;
   }
 
   /** Retransmits `f` (always the oldest unacknowledged packet) as the identical packet. */
-  private retransmit(f: InFlight<P>, out: EngineOutput<P>): void {
-    f.retransmitted = true;
+  private retransmit(now: number, f: InFlight<P>, out: EngineOutput<P>): void {
+    f.retransmittedAt = now;
     this.retransmits++;
     this.counters.RTX++;
     out.transmit.push({ packet: f.packet, retransmission: true });
@@ -306,7 +325,7 @@ export class ReliableEngine<P> {
     out.events.push({ type: 'linked', at: now, after: now - since });
     const oldest = this.flight[0];
     if (oldest) {
-      this.retransmit(oldest, out);
+      this.retransmit(now, oldest, out);
       this.rtoDeadline = now + this.rtt.rto;
     }
   }
@@ -322,7 +341,7 @@ export class ReliableEngine<P> {
         ack: this.currentAck(),
         payload,
       };
-      this.flight.push({ packet, sentAt: now, retransmitted: false });
+      this.flight.push({ packet, sentAt: now, retransmittedAt: undefined });
       this.counters.SNT++;
       out.transmit.push({ packet, retransmission: false });
       // The ack rides on the data packet: no pure ACK needed.
@@ -352,14 +371,16 @@ export class ReliableEngine<P> {
 
   private finish(out: EngineOutput<P>): EngineOutput<P> {
     let wake = this.ackDueAt;
-    const consider = (t: number | undefined) => {
-      if (t !== undefined && (wake === undefined || t < wake)) wake = t;
-    };
     if (this.link) {
-      consider(this.link.nextSyncAt);
-      if (!this.link.outOfRangeReported) consider(this.link.outOfRangeAt);
-    } else consider(this.rtoDeadline);
+      wake = earliest(wake, this.link.nextSyncAt);
+      if (!this.link.outOfRangeReported) wake = earliest(wake, this.link.outOfRangeAt);
+    } else wake = earliest(wake, this.rtoDeadline);
     out.wakeAt = wake;
     return out;
   }
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
 }

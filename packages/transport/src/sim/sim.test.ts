@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { realClock, VirtualClock } from '../clock.js';
 import { ReliableDriver } from '../reliable/driver.js';
 import { ReliableEngine } from '../reliable/engine.js';
-import type { IncomingPacket, ReliableOptions } from '../reliable/types.js';
+import type { ReliableOptions } from '../reliable/types.js';
 import { liveResources } from '../test-support/length-prefix.js';
+import { counterOf, counterPayload, decodeTestPacket, encodeTestPacket } from '../test-support/test-packet.js';
 import { bindUdp } from '../udp/endpoint.js';
 import { MemoryLink } from './memory-link.js';
 import { seededRandom } from './prng.js';
@@ -72,23 +73,6 @@ describe('UdpRelay with the reliable engine on the real clock (loopback)', () =>
       syncInterval: 100,
       outOfRangeDelay: 5000,
     };
-    const encode = (t: { packet: { kind: string; ack: number | undefined; seq?: number; payload?: number } }) => {
-      const p = t.packet;
-      const dv = new DataView(new ArrayBuffer(12));
-      dv.setUint8(0, p.kind === 'data' ? 1 : p.kind === 'ack' ? 2 : 3);
-      dv.setUint8(1, p.ack === undefined ? 0 : 1);
-      dv.setUint16(2, p.seq ?? 0);
-      dv.setUint16(4, p.ack ?? 0);
-      dv.setUint32(8, p.payload ?? 0);
-      return new Uint8Array(dv.buffer);
-    };
-    const decode = (b: Uint8Array): IncomingPacket<number> => {
-      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      const ack = dv.getUint8(1) ? dv.getUint16(4) : undefined;
-      const kind = dv.getUint8(0);
-      if (kind === 1) return { kind: 'data', seq: dv.getUint16(2), ack, payload: dv.getUint32(8) };
-      return { kind: kind === 2 ? 'ack' : 'sync', ack };
-    };
     const server = await bindUdp({ host: '127.0.0.1', port: 0 });
     const client = await bindUdp({ host: '127.0.0.1', port: 0 });
     const relay = await UdpRelay.start({
@@ -98,22 +82,22 @@ describe('UdpRelay with the reliable engine on the real clock (loopback)', () =>
     });
     const received: number[] = [];
     let peer: { address: string; port: number } | undefined;
-    const serverSide = new ReliableDriver(new ReliableEngine<number>(opts), {
+    const serverSide = new ReliableDriver(new ReliableEngine<Uint8Array>(opts), {
       clock: realClock,
-      transmit: (t) => peer && server.sendNow(encode(t), peer.port, peer.address),
-      deliver: (d) => received.push(d.payload),
+      transmit: (t) => peer && server.sendNow(encodeTestPacket(t), peer.port, peer.address),
+      deliver: (d) => received.push(counterOf(d.payload)),
     });
-    const clientSide = new ReliableDriver(new ReliableEngine<number>(opts), {
+    const clientSide = new ReliableDriver(new ReliableEngine<Uint8Array>(opts), {
       clock: realClock,
-      transmit: (t) => client.sendNow(encode(t), relay.address.port, '127.0.0.1'),
+      transmit: (t) => client.sendNow(encodeTestPacket(t), relay.address.port, '127.0.0.1'),
       deliver: () => {},
     });
     server.on('datagram', (d) => {
       peer = { address: d.address, port: d.port };
-      serverSide.receive(decode(d.data));
+      serverSide.receive(decodeTestPacket(d.data));
     });
-    client.on('datagram', (d) => clientSide.receive(decode(d.data)));
-    for (let i = 0; i < 300; i++) clientSide.send(i);
+    client.on('datagram', (d) => clientSide.receive(decodeTestPacket(d.data)));
+    for (let i = 0; i < 300; i++) clientSide.send(counterPayload(i));
     for (let i = 0; i < 400 && !(received.length === 300 && clientSide.engine.idle); i++) {
       await new Promise((r) => setTimeout(r, 10));
     }

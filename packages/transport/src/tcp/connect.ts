@@ -1,7 +1,7 @@
 import { connect as netConnect } from 'node:net';
 import { abortError } from '../abort.js';
 import { realClock } from '../clock.js';
-import { TransportError } from '../errors.js';
+import { systemError, TransportError } from '../errors.js';
 import { Connection } from './connection.js';
 import type { ConnectionOptions } from './options.js';
 
@@ -33,14 +33,7 @@ export function connect<In, Out = In>(options: ConnectOptions<In, Out>): Promise
         reject(err);
       }
     };
-    const onError = (err: Error) =>
-      settle(
-        new TransportError('TRANSPORT_CONNECT_FAILED', {
-          what,
-          cause: err,
-          got: (err as NodeJS.ErrnoException).code ?? err.message,
-        }),
-      );
+    const onError = (err: Error) => settle(systemError('TRANSPORT_CONNECT_FAILED', what, err));
     const onConnect = () => settle(undefined);
     const onAbortConnect = () => settle(abortError(what, signal!));
     const timer =

@@ -58,7 +58,10 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
   private readonly clock: Clock;
   private readonly inbox: AsyncQueue<In>;
   private readonly queue: QueuedWrite[] = [];
+  private queuedMessages = 0;
   private queuedBytes = 0;
+  /** Set when a close for a FinalReason starts: bytes still arriving are counted and dropped, never decoded. */
+  private discarding = false;
   private blocked = false;
   private paused = false;
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -125,9 +128,14 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
     return this.state;
   }
 
+  /** Decoded messages waiting to be read through `receive()` or the iterator. */
+  get buffered(): number {
+    return this.inbox.size;
+  }
+
   /** Messages (and bytes) waiting behind a busy socket. */
   get queued(): { messages: number; bytes: number } {
-    return { messages: this.queue.reduce((n, q) => n + q.messages, 0), bytes: this.queuedBytes };
+    return { messages: this.queuedMessages, bytes: this.queuedBytes };
   }
 
   /**
@@ -155,7 +163,10 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
     return this.inbox[Symbol.asyncIterator]();
   }
 
-  /** Stops reading, waits for queued messages to be written, ends the stream and waits (within the deadline) for close. */
+  /**
+   * Refuses further sends, waits for queued messages to be written, ends the stream and waits (within the deadline) for
+   * the peer to end its side; messages that arrive meanwhile are still delivered.
+   */
   close(options: CloseOptions = {}): Promise<CloseInfo> {
     if (this.state !== 'open') return this.closed;
     this.state = 'closing';
@@ -190,7 +201,7 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       return RESOLVED;
     }
     const size = sizeOf(bytes);
-    const queuedMessages = this.queued.messages;
+    const queuedMessages = this.queuedMessages;
     if (queuedMessages + messages > this.maxQueuedMessages || this.queuedBytes + size > this.maxQueuedBytes) {
       return Promise.reject(
         new TransportError('TRANSPORT_QUEUE_FULL', {
@@ -214,10 +225,12 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
         if (i < 0) return;
         this.queue.splice(i, 1);
         this.queuedBytes -= size;
+        this.queuedMessages -= messages;
         reject(abortError(`send to ${this.addr()}`, signal!));
       });
       this.queue.push(entry);
       this.queuedBytes += size;
+      this.queuedMessages += messages;
     });
   }
 
@@ -250,6 +263,7 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       if (this.options.coalesceWrites && this.queue.length > 1) {
         const batch = this.queue.splice(0);
         this.queuedBytes = 0;
+        this.queuedMessages = 0;
         this.write(
           concatBytes(batch.flatMap((q) => q.bytes)),
           batch.reduce((n, q) => n + q.messages, 0),
@@ -261,6 +275,7 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       } else {
         const q = this.queue.shift()!;
         this.queuedBytes -= q.size;
+        this.queuedMessages -= q.messages;
         this.write(q.bytes, q.messages);
         q.dropAbort();
         q.resolve();
@@ -272,7 +287,7 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
   private onData(chunk: Buffer): void {
     this.counters.bytesIn += chunk.byteLength;
     if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
-    if (this.state === 'closed') return;
+    if (this.discarding || this.state === 'closed') return;
     let messages: In[];
     try {
       messages = this.decoder.push(chunk);
@@ -283,12 +298,14 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       );
       return;
     }
+    if (messages.length === 0) return;
+    this.counters.messagesIn += messages.length;
+    if (this.firstTimer) {
+      this.clock.clearTimeout(this.firstTimer);
+      this.firstTimer = undefined;
+    }
     for (const m of messages) {
-      this.counters.messagesIn++;
-      if (this.firstTimer) {
-        this.clock.clearTimeout(this.firstTimer);
-        this.firstTimer = undefined;
-      }
+      // Checked per message: a handler may add or remove handlers (or close) while a chunk's messages are handed out.
       if (this.listenerCount('message') > 0) this.emit('message', m);
       else this.inbox.push(m);
     }
@@ -335,14 +352,12 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       what: `send to ${this.addr()}`,
       got: `connection closed (${info.reason})`,
     });
-    for (const q of this.queue.splice(0)) {
-      q.dropAbort();
-      q.reject(err);
-    }
-    this.queuedBytes = 0;
+    this.rejectQueued(err);
     this.inbox.end(info.reason === 'decode-error' || info.reason === 'socket-error' ? info.error : undefined);
     this.resolveClosed(info);
     this.emit('close', info);
+    // Nothing is emitted after `close`: drop the handlers so a closed connection someone still holds keeps no closures.
+    this.removeAllListeners();
   }
 
   /** Closes for a reason the final-message hook may answer: drop queued writes, write the final message, end. */
@@ -356,20 +371,34 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       what: `send to ${this.addr()}`,
       got: `connection closing (${reason})`,
     });
-    for (const q of this.queue.splice(0)) {
-      q.dropAbort();
-      q.reject(dropped);
+    this.rejectQueued(dropped);
+    // Keep reading (so the peer's FIN is seen and the socket closes as soon as it can), but decode nothing more: the
+    // stream is broken (decode error), refused (over limit) or timed out. Pausing instead left the FIN unread, so the
+    // socket only went away at the close deadline.
+    this.discarding = true;
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
     }
-    this.queuedBytes = 0;
-    this.socket.pause();
-    let final: Out | undefined;
+    // A hook or encoder that throws costs the final message, never the close.
+    let final: EncodedMessage | undefined;
     try {
-      final = this.options.finalMessage?.(reason, error);
+      const message = this.options.finalMessage?.(reason, error);
+      if (message !== undefined) final = this.encode(message);
     } catch {
       final = undefined;
     }
-    if (final !== undefined) this.write(this.encode(final), 1);
+    if (final !== undefined) this.write(final, 1);
     this.socket.end();
+  }
+
+  private rejectQueued(error: TransportError): void {
+    for (const q of this.queue.splice(0)) {
+      q.dropAbort();
+      q.reject(error);
+    }
+    this.queuedBytes = 0;
+    this.queuedMessages = 0;
   }
 
   private endWhenDrained(): void {

@@ -3,7 +3,7 @@ import { abortError } from '../abort.js';
 import { AsyncQueue, type WaitOptions } from '../async-queue.js';
 import { realClock } from '../clock.js';
 import { Emitter } from '../emitter.js';
-import { TransportError } from '../errors.js';
+import { systemError, TransportError } from '../errors.js';
 import { Connection } from './connection.js';
 import type { ConnectionOptions, SocketAddress } from './options.js';
 
@@ -101,9 +101,15 @@ export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
       return;
     }
     this.open.add(conn);
-    conn.closed.then(() => this.open.delete(conn));
+    const queued = !this.options.onConnection && this.listenerCount('connection') === 0;
+    // A closed connection leaves the listener's sets; one nobody accepted yet leaves the accept queue too unless it
+    // still holds messages to read, so a listener nobody accepts from does not grow without bound.
+    conn.closed.then(() => {
+      this.open.delete(conn);
+      if (queued && conn.buffered === 0) this.pending.remove(conn);
+    });
     if (this.options.onConnection) this.options.onConnection(conn);
-    else if (this.listenerCount('connection') > 0) this.emit('connection', conn);
+    else if (!queued) this.emit('connection', conn);
     else this.pending.push(conn);
   }
 }
@@ -116,13 +122,7 @@ export function listen<In, Out = In>(options: ListenOptions<In, Out>): Promise<L
     const server = createServer({ pauseOnConnect: false });
     const onError = (err: Error) => {
       signal?.removeEventListener('abort', onAbortListen);
-      reject(
-        new TransportError('TRANSPORT_BIND_FAILED', {
-          what: `listen on ${options.host}:${options.port}`,
-          cause: err,
-          got: (err as NodeJS.ErrnoException).code ?? err.message,
-        }),
-      );
+      reject(systemError('TRANSPORT_BIND_FAILED', `listen on ${options.host}:${options.port}`, err));
     };
     const onAbortListen = () => {
       server.off('error', onError);

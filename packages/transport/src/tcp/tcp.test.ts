@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../clock.js';
 import { isTransportError, TransportError } from '../errors.js';
 import { encodeFrame, encodeFrameParts, framing, liveResources, str, text } from '../test-support/length-prefix.js';
 import { connect } from './connect.js';
@@ -174,6 +175,23 @@ describe('TCP listener and connection', () => {
     });
   });
 
+  it('a connect in flight honours its AbortSignal and connectTimeoutMs (on the given clock), leaving no socket', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const before = liveResources().length;
+    const ac = new AbortController();
+    const aborted = connect({ host: '127.0.0.1', port: server.address.port, ...framing, signal: ac.signal });
+    ac.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
+    const clock = new VirtualClock();
+    const slow = connect({ host: '127.0.0.1', port: server.address.port, ...framing, clock, connectTimeoutMs: 100 });
+    clock.advance(100);
+    await expect(slow).rejects.toMatchObject({ code: 'TRANSPORT_TIMEOUT', expected: 'a connection within 100 ms' });
+    expect(clock.pending).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(liveResources().length).toBeLessThanOrEqual(before);
+    await server.close();
+  });
+
   it('IPv6 on ::1 works, or its absence is asserted', async () => {
     const hasV6 = Object.values(networkInterfaces())
       .flat()
@@ -232,6 +250,104 @@ describe('TCP listener and connection', () => {
     await good.send(text('still here'));
     expect(str(await good.receive({ timeoutMs: 2000 }))).toBe('still here');
     await good.close();
+    await server.close();
+  });
+
+  it('a decode error or a refusal closes the server side as soon as the peer ends, not at the close deadline', async () => {
+    const closedAfter: number[] = [];
+    const server = await listen<Uint8Array>({
+      host: '127.0.0.1',
+      port: 0,
+      ...framing,
+      maxConnections: 1,
+      closeDeadlineMs: 5000,
+      finalMessage: () => text('bye'),
+      onConnection: (c) => {
+        const t0 = performance.now();
+        void c.closed.then(() => closedAfter.push(performance.now() - t0));
+      },
+    });
+    const first = await rawSocket(server.address.port);
+    const firstBytes = readAll(first);
+    const refused = await rawSocket(server.address.port);
+    const t0 = performance.now();
+    await readAll(refused);
+    // A bad length, then more bytes than a paused socket would buffer: they must be read (and dropped) for the FIN behind
+    // them to be seen.
+    first.write(Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.alloc(256 * 1024)]));
+    expect(Buffer.from(await firstBytes)).toEqual(Buffer.from(encodeFrame(text('bye'))));
+    await server.close();
+    expect(closedAfter).toHaveLength(1);
+    expect(closedAfter[0]).toBeLessThan(2500);
+    expect(performance.now() - t0).toBeLessThan(2500);
+    expect(server.connections.size).toBe(0);
+  });
+
+  it('a queued send honours its AbortSignal; the queue counts stay exact', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const client = await connect({ host: '127.0.0.1', port: server.address.port, ...framing, maxBufferedMessages: 1 });
+    const conn = await server.accept({ timeoutMs: 2000 });
+    const big = new Uint8Array(256 * 1024);
+    // Fill the socket until a send has to wait in the queue.
+    const before: Promise<void>[] = [];
+    while (conn.queued.messages === 0 && before.length < 400) before.push(conn.send(big));
+    const frame = big.byteLength + 4;
+    expect(conn.queued).toEqual({ messages: 1, bytes: frame });
+    const ac = new AbortController();
+    const aborted = conn.send(big, { signal: ac.signal });
+    const last = conn.send(text('x'));
+    expect(conn.queued).toEqual({ messages: 3, bytes: 2 * frame + 5 });
+    ac.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
+    expect(conn.queued).toEqual({ messages: 2, bytes: frame + 5 });
+    for (const _ of before) expect((await client.receive({ timeoutMs: 3000 }))?.byteLength).toBe(big.byteLength);
+    await Promise.all([...before, last]);
+    expect(str(await client.receive({ timeoutMs: 3000 }))).toBe('x');
+    expect(conn.counters.messagesOut).toBe(before.length + 1);
+    await client.close();
+    await server.close();
+  });
+
+  it('a connection that closes before anyone accepts it leaves the accept queue unless it holds messages', async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const silent = await rawSocket(server.address.port);
+    const talker = await rawSocket(server.address.port);
+    await new Promise<void>((r) => talker.write(encodeFrame(text('kept')), () => r()));
+    await new Promise((r) => setTimeout(r, 50));
+    silent.end();
+    talker.end();
+    while (server.connections.size > 0) await new Promise((r) => setTimeout(r, 5));
+    const kept = await server.accept({ timeoutMs: 1000 });
+    expect(str(await kept.receive())).toBe('kept');
+    await expect(server.accept({ timeoutMs: 50 })).rejects.toMatchObject({ code: 'TRANSPORT_TIMEOUT' });
+    await server.close();
+  });
+
+  it('time-outs run on the given clock, and a closed connection leaves no timer on it and no handler', async () => {
+    const clock = new VirtualClock();
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const c = await connect({
+      host: '127.0.0.1',
+      port: server.address.port,
+      ...framing,
+      clock,
+      idleTimeoutMs: 1000,
+      firstMessageTimeoutMs: 500,
+      finalMessage: (reason) => text(reason),
+    });
+    const peer = await server.accept({ timeoutMs: 2000 });
+    const seen: string[] = [];
+    c.on('close', (info) => seen.push(info.reason));
+    expect(clock.pending).toBe(2);
+    clock.advance(499);
+    expect(c.status).toBe('open');
+    clock.advance(1);
+    expect(c.status).toBe('closing');
+    expect(str(await peer.receive({ timeoutMs: 2000 }))).toBe('first-message-timeout');
+    await c.closed;
+    expect(seen).toEqual(['first-message-timeout']);
+    expect(c.listenerCount('close')).toBe(0);
+    expect(clock.pending).toBe(0);
     await server.close();
   });
 

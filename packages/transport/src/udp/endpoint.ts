@@ -4,7 +4,7 @@ import { abortError } from '../abort.js';
 import { AsyncQueue, type WaitOptions } from '../async-queue.js';
 import { realClock } from '../clock.js';
 import { Emitter } from '../emitter.js';
-import { TransportError } from '../errors.js';
+import { systemError, TransportError } from '../errors.js';
 import type { SocketAddress } from '../tcp/options.js';
 
 /** One received datagram: its bytes and where it came from. */
@@ -73,7 +73,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
       else this.counters.droppedIn++;
     });
     socket.on('error', (err) =>
-      this.emit('error', new TransportError('TRANSPORT_SOCKET', { what: `udp port ${a.port}`, cause: err })),
+      this.emit('error', systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)),
     );
   }
 
@@ -86,7 +86,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
     if (this.closing) return Promise.reject(this.closedError(`send to ${host}:${port}`));
     return new Promise((resolve, reject) => {
       this.socket.send(data, port, host, (err) => {
-        if (err) reject(new TransportError('TRANSPORT_SOCKET', { what: `send to ${host}:${port}`, cause: err }));
+        if (err) reject(systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
         else resolve();
       });
       this.counters.datagramsOut++;
@@ -100,7 +100,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
     this.counters.datagramsOut++;
     this.counters.bytesOut += data.byteLength;
     this.socket.send(data, port, host, (err) => {
-      if (err) this.emit('error', new TransportError('TRANSPORT_SOCKET', { what: `send to ${host}:${port}`, cause: err }));
+      if (err) this.emit('error', systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
     });
     return true;
   }
@@ -120,7 +120,11 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.inbox.end();
-      this.socket.close(() => resolve());
+      this.socket.close(() => {
+        // Nothing is emitted after close: a closed endpoint someone still holds keeps no handler closures.
+        this.removeAllListeners();
+        resolve();
+      });
     });
     return this.closing;
   }
@@ -148,13 +152,7 @@ export function bindUdp(options: UdpEndpointOptions): Promise<UdpEndpoint> {
     const onError = (err: Error) => {
       cleanup();
       socket.close();
-      reject(
-        new TransportError('TRANSPORT_BIND_FAILED', {
-          what: `bind udp ${options.host}:${options.port}`,
-          cause: err,
-          got: (err as NodeJS.ErrnoException).code ?? err.message,
-        }),
-      );
+      reject(systemError('TRANSPORT_BIND_FAILED', `bind udp ${options.host}:${options.port}`, err));
     };
     const onAbortBind = () => {
       cleanup();
