@@ -22,6 +22,9 @@ export type StreamEncoder<M> = (message: M) => Uint8Array;
  * The buffering half of a push parser (after pg-protocol): when nothing is pending, a chunk is adopted by reference;
  * only a partial remainder is copied, into a buffer that grows as needed and is reused. `data` is always the unread
  * bytes, as a view.
+ *
+ * Views taken from `data` are valid only until the next `append`: the internal buffer is reused, so a decoder that
+ * hands out byte views (rather than decoded values) must copy them first.
  */
 export class ChunkBuffer {
   private own: Uint8Array = new Uint8Array(0);
