@@ -1,3 +1,4 @@
+import { PorticoError, type PorticoErrorDetails } from '@portico/wire';
 import { type PqMessage, statusDescription, statusName } from '@portico/pq-codec';
 
 /**
@@ -28,11 +29,7 @@ export const PqClientErrorCode = {
 } as const;
 export type PqClientErrorCodeValue = (typeof PqClientErrorCode)[keyof typeof PqClientErrorCode];
 
-export interface PqClientErrorDetails {
-  /** What was being done, e.g. `waiting for 'd' to the request`. */
-  what: string;
-  expected?: string;
-  got?: string;
+export interface PqClientErrorDetails extends PorticoErrorDetails {
   /** The server's E_ERROR_CODES value, when the error carries one. */
   status?: number;
   /** The server's explanation ('S' text) or, for encoded statuses, the codec's description of the code. */
@@ -41,15 +38,11 @@ export interface PqClientErrorDetails {
   message?: PqMessage;
   /** The client machine's state when it happened. */
   state?: string;
-  cause?: unknown;
 }
 
 /** Every failure of `@portico/pq-client`: a stable `code`, what was expected and what came, and the server status. */
-export class PqClientError extends Error {
+export class PqClientError extends PorticoError<PqClientErrorCodeValue> {
   override name = 'PqClientError';
-  readonly code: PqClientErrorCodeValue;
-  readonly expected: string | undefined;
-  readonly got: string | undefined;
   /** E_ERROR_CODES value from the server ('d', 'C' or 'S'), if any. */
   readonly status: number | undefined;
   /** The codec's constant name of `status`, e.g. `FILE_EXISTS`. */
@@ -60,14 +53,7 @@ export class PqClientError extends Error {
   readonly state: string | undefined;
 
   constructor(code: PqClientErrorCodeValue, details: PqClientErrorDetails) {
-    const parts = [details.what];
-    if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
-    if (details.got !== undefined) parts.push(`got ${details.got}`);
-    if (details.state !== undefined) parts.push(`in state ${details.state}`);
-    super(`${code}: ${parts.join(': ')}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.expected = details.expected;
-    this.got = details.got;
+    super(code, details, details.state === undefined ? [] : [`in state ${details.state}`]);
     this.status = details.status;
     this.statusName = details.status === undefined ? undefined : statusName(details.status, 'server');
     this.text = details.text;

@@ -1,3 +1,5 @@
+import { PorticoError, type PorticoErrorDetails } from '@portico/wire';
+
 /**
  * Failures of the server itself (not of the wire, which the codec reports as CodecError and the session answers with
  * MESSAGE_CORRUPTED; a listener that cannot bind is transport's TRANSPORT_BIND_FAILED). Each carries a stable `code` and says what was expected and what
@@ -7,28 +9,10 @@ export type PqServerErrorCode =
   /** An option is missing, of the wrong type or out of range (e.g. an upstream time-out not shorter than ours). */
   'PQ_SERVER_BAD_OPTION';
 
-export interface PqServerErrorDetails {
-  what: string;
-  expected?: string;
-  got?: string;
-  cause?: unknown;
-}
+export type PqServerErrorDetails = PorticoErrorDetails;
 
-export class PqServerError extends Error {
+export class PqServerError extends PorticoError<PqServerErrorCode> {
   override name = 'PqServerError';
-  readonly code: PqServerErrorCode;
-  readonly expected: string | undefined;
-  readonly got: string | undefined;
-
-  constructor(code: PqServerErrorCode, details: PqServerErrorDetails) {
-    const parts = [details.what];
-    if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
-    if (details.got !== undefined) parts.push(`got ${details.got}`);
-    super(`${code}: ${parts.join(': ')}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.expected = details.expected;
-    this.got = details.got;
-  }
 }
 
 /** Checks a numeric option; used by every options resolver in the package. */

@@ -1,3 +1,5 @@
+import { PorticoError, type PorticoErrorDetails } from '@portico/wire';
+
 /**
  * Every failure transport reports is a TransportError with a stable `code` (after undici's `UND_ERR_*` codes), so a
  * role package can react — retry, refuse, count — without parsing messages. Codec failures keep their CodecError as
@@ -23,29 +25,10 @@ export type TransportErrorCode =
   /** An option is missing or out of range. */
   | 'TRANSPORT_BAD_OPTION';
 
-export interface TransportErrorDetails {
-  /** What was being done, e.g. `send on 127.0.0.1:5000`. */
-  what: string;
-  expected?: string;
-  got?: string;
-  cause?: unknown;
-}
+export type TransportErrorDetails = PorticoErrorDetails;
 
-export class TransportError extends Error {
+export class TransportError extends PorticoError<TransportErrorCode> {
   override name = 'TransportError';
-  readonly code: TransportErrorCode;
-  readonly expected: string | undefined;
-  readonly got: string | undefined;
-
-  constructor(code: TransportErrorCode, details: TransportErrorDetails) {
-    const parts = [details.what];
-    if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
-    if (details.got !== undefined) parts.push(`got ${details.got}`);
-    super(`${code}: ${parts.join(': ')}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.expected = details.expected;
-    this.got = details.got;
-  }
 }
 
 export function isTransportError(e: unknown, code?: TransportErrorCode): e is TransportError {

@@ -67,3 +67,34 @@ export class LimitExceededError extends CodecError {
 export function isCodecError(e: unknown): e is CodecError {
   return e instanceof CodecError;
 }
+
+export interface PorticoErrorDetails {
+  /** What was being done, e.g. `send to 127.0.0.1:6000`. */
+  what: string;
+  expected?: string;
+  got?: string;
+  cause?: unknown;
+}
+
+/**
+ * The base of the role and transport errors (TransportError, PqClientError, PqServerError, …): a stable `code` and a
+ * message `CODE: what: expected X: got Y` (plus any context the subclass adds). Codec errors are CodecErrors instead,
+ * because they also carry the byte offset.
+ */
+export class PorticoError<Code extends string = string> extends Error {
+  override name = 'PorticoError';
+  readonly code: Code;
+  readonly expected: string | undefined;
+  readonly got: string | undefined;
+
+  constructor(code: Code, details: PorticoErrorDetails, context: readonly string[] = []) {
+    const parts = [details.what];
+    if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
+    if (details.got !== undefined) parts.push(`got ${details.got}`);
+    parts.push(...context);
+    super(`${code}: ${parts.join(': ')}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.expected = details.expected;
+    this.got = details.got;
+  }
+}

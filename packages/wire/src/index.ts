@@ -4,6 +4,8 @@ export {
   isCodecError,
   LimitExceededError,
   MalformedInputError,
+  PorticoError,
+  type PorticoErrorDetails,
   TruncatedInputError,
 } from './errors.js';
 export { ByteReader, type ByteReaderOptions, decodeUtf8, firstInvalidUtf8 } from './reader.js';
