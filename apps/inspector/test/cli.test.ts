@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encode, ErrorCode, StopReasonCode } from '@portico/pq-codec';
+import { VENDOR_SESSIONS_FILE } from '@portico/test-data';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../dist/bin/portico-inspect.js', import.meta.url));
-const capture = fileURLToPath(new URL('../../../../shared/data/pq/vendor-simulator-sessions.json', import.meta.url));
+const capture = VENDOR_SESSIONS_FILE;
 const tmp = mkdtempSync(join(tmpdir(), 'portico-inspect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,23 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { decode, type PqMessage } from '@portico/pq-codec';
+import { loadVendorSessions, type VendorEntry as VendorMessage } from '@portico/test-data';
 import { fromHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING } from '../src/index.js';
 import { useLoopbackFixture } from './fixture.js';
 
 /** Five real sessions with PicoQuant's own server simulator (shared/data/pq/README.md). */
-interface VendorMessage {
-  t: number;
-  dir?: 's2c' | 'c2s';
-  hex?: string;
-  event?: string;
-  invalid?: boolean;
-}
-const sessions = (
-  JSON.parse(
-    readFileSync(new URL('../../../../shared/data/pq/vendor-simulator-sessions.json', import.meta.url), 'utf8'),
-  ) as { sessions: { name: string; messages: VendorMessage[] }[] }
-).sessions;
+const sessions = loadVendorSessions();
 
 const fx = useLoopbackFixture();
 

@@ -1,34 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { decode, type PqMessage } from '@portico/pq-codec';
 import { fromHex } from '@portico/wire';
+import type { VendorSession } from '@portico/test-data';
 import type { ScriptStep } from './scripted-server.js';
 
-/** One message or event of data/pq/vendor-simulator-sessions.json (data/pq/README.md). */
-export interface VendorEntry {
-  t: number;
-  dir?: 's2c' | 'c2s';
-  hex?: string;
-  event?: string;
-  invalid?: boolean;
-  note?: string;
-}
-
-export interface VendorSession {
-  name: string;
-  messages: VendorEntry[];
-}
-
-/** The five sessions recorded against PicoQuant's own PQ_ServerSimulator (shared test data, read in place). */
-export function loadVendorSessions(): VendorSession[] {
-  const url = new URL('../../../../../shared/data/pq/vendor-simulator-sessions.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { sessions: VendorSession[] }).sessions;
-}
-
-export function vendorSession(nameStart: string): VendorSession {
-  const s = loadVendorSessions().find((x) => x.name.startsWith(nameStart));
-  if (!s) throw new Error(`no vendor session named "${nameStart}…"`);
-  return s;
-}
+export { loadVendorSessions, type VendorEntry, type VendorSession, vendorSession } from '@portico/test-data';
 
 /** The recorded client's messages in order, decoded (malformed ones left out). */
 export function clientMessages(session: VendorSession): PqMessage[] {
