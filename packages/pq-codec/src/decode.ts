@@ -3,9 +3,9 @@ import { DATAFRAME_FIXED_LENGTH, HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './con
 import { PqErrorCode } from './errors.js';
 import { checkHeader } from './header.js';
 import { u32At } from './bytes.js';
-import { decodeText, readRecords, readRecordsFast } from './records.js';
+import { decodeText, isBuiltIn, readRecords, readRecordsFast } from './records.js';
 import { resolveTextCodec, type TextCodec } from './text.js';
-import type { PqCodecOptions, PqMessage } from './types.js';
+import type { DataFrame, OptionalRecord, PqCodecOptions, PqMessage } from './types.js';
 
 const EMPTY = new Uint8Array(0);
 const NO_VIEW = new DataView(EMPTY.buffer);
@@ -21,10 +21,27 @@ export function releaseReader(r: ByteReader): void {
 }
 
 /**
+ * The 'x' frame `data[pos..pos+length)` (header accepted by `checkHeader`, so usMsgLen ≥ 24 covers the fixed fields)
+ * read in one pass, or undefined when the one-pass reader gives up (then `decodeFrame`'s checked path reads it). Only
+ * for the built-in text codecs. `view` is a DataView of `data.buffer`.
+ */
+function decodeDataFrameFast(data: Uint8Array, view: DataView, pos: number, length: number): DataFrame | undefined {
+  const records = readRecordsFast(view, data, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length);
+  if (records === undefined) return undefined;
+  const o = data.byteOffset + pos;
+  return dataFrame(view.getUint32(o + 8, true), view.getInt32(o + 12, true), view.getInt32(o + 16, true), records);
+}
+
+/** Every 'x' message is made here, so both decoding paths give it one hidden class. */
+function dataFrame(recordVersion: number, measurementType: number, recordNumber: number, records: OptionalRecord[]): DataFrame {
+  return { type: 'x', recordVersion, measurementType, recordNumber, records };
+}
+
+/**
  * Decodes the frame `data[pos..pos+length)`, whose header `checkHeader` has accepted; `view` is a DataView of
- * `data.buffer` (one per chunk, not per frame) and `r` a reusable reader. `base` is the absolute offset of
- * `data[pos]`. Status frames and 'x' data frames (the steady stream of a session, pq.md §3.3) are read directly;
- * everything else, and every error, through the bounds-checked reader.
+ * `data.buffer` (the stream decoder keeps one while the buffer stays the same) and `r` a reusable reader. `base` is
+ * the absolute offset of `data[pos]`. Status frames and 'x' data frames (the steady stream of a session, pq.md §3.3)
+ * are read directly; everything else, and every error, through the bounds-checked reader.
  */
 export function decodeFrame(
   data: Uint8Array,
@@ -44,18 +61,8 @@ export function decodeFrame(
     case 0x64: // 'd'
       return { type: 'd', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x78: {
-      // 'x': usMsgLen ≥ 24 (checked by checkHeader) covers the fixed fields; the records are read in one pass.
-      const records = readRecordsFast(view, data, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length, codec);
-      if (records !== undefined) {
-        const o = data.byteOffset + pos;
-        return {
-          type: 'x',
-          recordVersion: view.getUint32(o + 8, true),
-          measurementType: view.getInt32(o + 12, true),
-          recordNumber: view.getInt32(o + 16, true),
-          records,
-        };
-      }
+      const frame = isBuiltIn(codec) ? decodeDataFrameFast(data, view, pos, length) : undefined;
+      if (frame !== undefined) return frame;
       break;
     }
     default:
@@ -84,7 +91,7 @@ export function decodeFrame(
   const measurementType = r.i32(true, 'iMeasurementType');
   if (type === 0x78) {
     const recordNumber = r.i32(true, 'iNACKRecNumber');
-    return { type: 'x', recordVersion, measurementType, recordNumber, records: readRecords(r, codec) };
+    return dataFrame(recordVersion, measurementType, recordNumber, readRecords(r, codec));
   }
   const pixelsX = r.i32(true, 'iPixelNumber_X');
   const pixelsY = r.i32(true, 'iPixelNumber_Y');

@@ -3,7 +3,7 @@ import { HOST_LITTLE_ENDIAN, u32At } from './bytes.js';
 import { OptDataType, RECORD_NAME_LENGTH } from './constants.js';
 import { PqErrorCode } from './errors.js';
 import { latin1, type TextCodec, utf8, windows1252 } from './text.js';
-import type { OptionalRecord } from './types.js';
+import type { FloatRecord, Int32Record, OptionalRecord, StringRecord, Uint32Record } from './types.js';
 
 /** Runs a text codec, turning anything it throws into a CodecError at the field's absolute offset. */
 export function decodeText(codec: TextCodec, bytes: Uint8Array, offset: number, what: string): string {
@@ -52,16 +52,18 @@ const internLengths = new Int16Array(INTERN_SLOTS).fill(-1);
 const internWords = new Int32Array(INTERN_SLOTS * SLOT_WORDS);
 const FNV_PRIME = 0x01000193;
 
-function isBuiltIn(codec: TextCodec): boolean {
+/** Whether `codec` is one of the built-in codecs, whose decoding is pure and maps ASCII bytes to themselves. */
+export function isBuiltIn(codec: TextCodec): boolean {
   return codec === windows1252 || codec === latin1 || codec === utf8;
 }
 
 /**
  * Interns the `length` bytes at buffer offset `o` (`b[start]`) and returns their slot, or -1 when they are not ASCII,
  * hold a NUL or are longer than a slot (the caller then decodes them the general way). Whole words are read through
- * `v` (a DataView of `b.buffer`); the last 1–3 bytes byte-wise, so nothing past the text is read.
+ * `v` (a DataView of `b.buffer`); the last 1–3 bytes byte-wise, so nothing past the text is read (`end` bounds the
+ * frame for the comparison with the slot's current text).
  */
-function internSlot(v: DataView, b: Uint8Array, start: number, o: number, length: number): number {
+function internSlot(v: DataView, b: Uint8Array, start: number, o: number, length: number, end: number): number {
   if (length >= INTERN_MAX_LENGTH) return -1;
   const full = length & ~3;
   let hash = 0x811c9dc5 ^ length;
@@ -86,7 +88,7 @@ function internSlot(v: DataView, b: Uint8Array, start: number, o: number, length
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
   const slot = (hash ^ (hash >>> 16)) & (INTERN_SLOTS - 1);
-  if (internLengths[slot] === length && sameText(v, b, start, o, length, slot)) return slot;
+  if (sameText(v, b, start, o, length, slot, end)) return slot;
   // ASCII is byte = code point in every built-in encoding; the new text replaces whatever held the slot.
   const at = slot * SLOT_WORDS;
   internStrings[slot] = String.fromCharCode.apply(null, b.subarray(start, start + length) as unknown as number[]);
@@ -96,33 +98,46 @@ function internSlot(v: DataView, b: Uint8Array, start: number, o: number, length
   return slot;
 }
 
-/** Whether the `length` bytes at `o` (`b[start]`) are the text in `slot` (whose length the caller has checked). */
-function sameText(v: DataView, b: Uint8Array, start: number, o: number, length: number, slot: number): boolean {
+/** Whether the `length` ASCII bytes at `o` (`b[start]`) are the text in `slot`; `end` bounds the frame's bytes. */
+function sameText(v: DataView, b: Uint8Array, start: number, o: number, length: number, slot: number, end: number): boolean {
+  if (internLengths[slot] !== length) return false;
   const at = slot * SLOT_WORDS;
   const full = length & ~3;
   for (let k = 0; k < full; k += 4) if (internWords[at + (k >> 2)] !== v.getInt32(o + k, true)) return false;
+  const rem = length & 3;
+  if (rem === 0) return true;
   const tail = internWords[at + (full >> 2)]!;
+  // The slot's last word holds the 1–3 tail bytes and zeros above them: one masked word when it is within the frame.
+  if (start + full + 4 <= end) return (v.getInt32(o + full, true) & ((1 << (rem << 3)) - 1)) === tail;
   for (let k = full; k < length; k++) if (b[start + k] !== ((tail >>> ((k - full) << 3)) & 0xff)) return false;
   return true;
 }
 
-/** Whether the 31-byte cName at `o` (`b[start]`) is the text in `slot`: its bytes, then a NUL or the field's end. */
-function sameName(v: DataView, b: Uint8Array, start: number, o: number, slot: number): boolean {
+/**
+ * Whether the 31-byte cName at buffer offset `o` is the text in `slot`: its bytes, then a NUL unless it fills the
+ * field (pq.md §3.2). The slot's words hold the text and zeros after it, so the text and its NUL are compared a word
+ * at a time, the last word masked; the bType byte at name + 31 is never part of the comparison.
+ */
+function sameName(v: DataView, o: number, slot: number): boolean {
   const length = internLengths[slot]!;
-  return (
-    length >= 0 &&
-    length <= RECORD_NAME_LENGTH &&
-    (length === RECORD_NAME_LENGTH || b[start + length] === 0) &&
-    sameText(v, b, start, o, length, slot)
-  );
+  if (length < 0 || length > RECORD_NAME_LENGTH) return false;
+  const n = length < RECORD_NAME_LENGTH ? length + 1 : RECORD_NAME_LENGTH;
+  const at = slot * SLOT_WORDS;
+  const full = n & ~3;
+  for (let k = 0; k < full; k += 4) if (internWords[at + (k >> 2)] !== v.getInt32(o + k, true)) return false;
+  const rem = n & 3;
+  return rem === 0 || (v.getInt32(o + full, true) & ((1 << (rem << 3)) - 1)) === internWords[at + (full >> 2)];
 }
 
 /**
- * Frames of a session repeat one layout, so the text that followed a given text last time is tried first, by slot
- * (`follower[slot + 1]`, `follower[0]` for a frame's first name): a hit costs one comparison, no hashing and no
- * search for the name's NUL. A wrong guess only costs the comparison.
+ * Frames of a session repeat a few layouts (pq.md §3.3: the first frame carries the file and laser names, later ones
+ * only the counters), so the slots of the names and string values of the last frame of each size are kept and tried
+ * first for the next frame of that size: a hit costs one comparison, no hashing and no search for the name's NUL. A
+ * wrong guess only costs the comparison. Two entries per record (name, string value), for the first 32 records.
  */
-const follower = new Int16Array(INTERN_SLOTS + 1).fill(-1);
+const LAYOUTS = 64;
+const LAYOUT_RECORDS = 32;
+const layouts = new Int16Array(LAYOUTS * LAYOUT_RECORDS * 2).fill(-1);
 
 /** Length of the NUL-terminated, NUL-padded 31-byte cName at buffer offset `o` (pq.md §3.2), a word at a time. */
 function nameLength(v: DataView, o: number): number {
@@ -167,13 +182,12 @@ export function readRecord(r: ByteReader, codec: TextCodec): OptionalRecord {
   switch (bType) {
     case OptDataType.FLOAT: {
       const value = r.f32(true, 'float value');
-      if (Number.isNaN(value)) return { kind: 'float', name, value, nanBits: u32At(b, r.pos - 4) };
-      return { kind: 'float', name, value };
+      return Number.isNaN(value) ? nanFloatRecord(name, value, u32At(b, r.pos - 4)) : floatRecord(name, value);
     }
     case OptDataType.LONG:
-      return { kind: 'int32', name, value: r.i32(true, 'int32 value') };
+      return int32Record(name, r.i32(true, 'int32 value'));
     case OptDataType.ULONG:
-      return { kind: 'uint32', name, value: r.u32(true, 'uint32 value') };
+      return uint32Record(name, r.u32(true, 'uint32 value'));
     case OptDataType.FLOATS_ARRAY:
     case OptDataType.LONGS_ARRAY:
     case OptDataType.ULONGS_ARRAY: {
@@ -193,7 +207,7 @@ export function readRecord(r: ByteReader, codec: TextCodec): OptionalRecord {
       // A terminating NUL, if present, is counted in wLen (pq.md §3.2); remember it so the bytes round-trip.
       const terminated = length > 0 && b[at + length - 1] === 0;
       const value = decodeText(codec, b.subarray(at, at + length - (terminated ? 1 : 0)), r.baseOffset + at, 'string record');
-      return { kind: 'string', name, value, terminated };
+      return stringRecord(name, value, terminated);
     }
     default:
       throw unknownType(name, bType, typeAt);
@@ -230,76 +244,205 @@ export function readRecords(r: ByteReader, codec: TextCodec): OptionalRecord[] {
   return records;
 }
 
+/*
+ * Record objects are made here and only here, one object literal per kind and shape, so every record of a kind
+ * has the same hidden class whichever path decoded it (a float record gets `nanBits` only when its value is a NaN).
+ */
+function floatRecord(name: string, value: number): FloatRecord {
+  return { kind: 'float', name, value };
+}
+function nanFloatRecord(name: string, value: number, nanBits: number): FloatRecord {
+  return { kind: 'float', name, value, nanBits };
+}
+function int32Record(name: string, value: number): Int32Record {
+  return { kind: 'int32', name, value };
+}
+function uint32Record(name: string, value: number): Uint32Record {
+  return { kind: 'uint32', name, value };
+}
+function stringRecord(name: string, value: string, terminated: boolean): StringRecord {
+  return { kind: 'string', name, value, terminated };
+}
+
 /**
  * The hot path for 'x' frames: iOptRecordCount at `b[p]` and the records up to `end`, read in one pass through `v`
  * (a DataView of `b.buffer`, so each field is one read) with interned text and no view per field. Returns undefined
  * as soon as anything is out of place (a negative count, a field running past `end`, an unknown bType, bytes left
  * over) or needs the general reader (arrays; text that is not ASCII, holds a NUL or is 127 bytes or longer); the
  * caller then re-reads the frame with `readRecords`, which throws the precise CodecError, so both paths agree on
- * every error and every value by construction. Only for the built-in codecs, whose decoding is pure.
+ * every error and every value by construction. Only for the built-in codecs (`isBuiltIn`), whose decoding is pure;
+ * the caller checks that.
  */
-export function readRecordsFast(v: DataView, b: Uint8Array, p: number, end: number, codec: TextCodec): OptionalRecord[] | undefined {
-  if (!isBuiltIn(codec) || end - p < 4) return undefined;
+export function readRecordsFast(v: DataView, b: Uint8Array, p: number, end: number): OptionalRecord[] | undefined {
+  if (end - p < 4) return undefined;
   const delta = b.byteOffset;
   const count = v.getInt32(p + delta, true);
   // Every record takes at least 34 bytes: a larger count cannot fit and is left to the checked reader.
   if (count < 0 || count > (end - p) / 34) return undefined;
+  const span = end - p;
+  const t = span & (TEMPLATES - 1);
+  if (templateCount[t] === count && templateSpan[t] === span) {
+    const records = fromTemplate(v, p + delta, t, count);
+    if (records !== undefined) return records;
+  }
+  const key = (span & (LAYOUTS - 1)) * LAYOUT_RECORDS * 2;
+  const start = p;
   p += 4;
   const records: OptionalRecord[] = new Array<OptionalRecord>(count);
-  let prev = 0;
   for (let i = 0; i < count; i++) {
     // cName[31] then bType (the type byte sits at name + 31), then at least a uint16.
     if (end - p < RECORD_NAME_LENGTH + 1 + 2) return undefined;
     const o = p + delta;
-    const bType = b[p + RECORD_NAME_LENGTH]!;
-    let slot = follower[prev]!;
-    if (slot < 0 || !sameName(v, b, p, o, slot)) {
-      slot = internSlot(v, b, p, o, nameLength(v, o));
+    const guess = i < LAYOUT_RECORDS ? key + 2 * i : -1;
+    let slot = guess < 0 ? -1 : layouts[guess]!;
+    if (slot < 0 || !sameName(v, o, slot)) {
+      slot = internSlot(v, b, p, o, nameLength(v, o), p + RECORD_NAME_LENGTH + 1);
       if (slot < 0) return undefined;
-      follower[prev] = slot;
+      if (guess >= 0) layouts[guess] = slot;
     }
-    prev = slot + 1;
     const name = internStrings[slot]!;
+    const bType = b[p + RECORD_NAME_LENGTH]!;
     const valueAt = o + RECORD_NAME_LENGTH + 1;
-    if (bType <= OptDataType.ULONG && end - p < RECORD_NAME_LENGTH + 1 + 4) return undefined;
-    switch (bType) {
-      case OptDataType.FLOAT: {
+    if (bType <= OptDataType.ULONG) {
+      if (end - p < RECORD_NAME_LENGTH + 1 + 4) return undefined;
+      if (bType === OptDataType.ULONG) records[i] = uint32Record(name, v.getUint32(valueAt, true));
+      else if (bType === OptDataType.LONG) records[i] = int32Record(name, v.getInt32(valueAt, true));
+      else {
         const value = v.getFloat32(valueAt, true);
-        records[i] = !Number.isNaN(value) ? { kind: 'float', name, value } : { kind: 'float', name, value, nanBits: v.getUint32(valueAt, true) };
-        p += RECORD_NAME_LENGTH + 1 + 4;
-        break;
+        records[i] = Number.isNaN(value) ? nanFloatRecord(name, value, v.getUint32(valueAt, true)) : floatRecord(name, value);
       }
-      case OptDataType.LONG:
-        records[i] = { kind: 'int32', name, value: v.getInt32(valueAt, true) };
-        p += RECORD_NAME_LENGTH + 1 + 4;
-        break;
-      case OptDataType.ULONG:
-        records[i] = { kind: 'uint32', name, value: v.getUint32(valueAt, true) };
-        p += RECORD_NAME_LENGTH + 1 + 4;
-        break;
-      case OptDataType.FIXED_LENGTH_STRING: {
-        const length = v.getUint16(valueAt, true);
-        const at = p + RECORD_NAME_LENGTH + 1 + 2;
-        if (end - at < length) return undefined;
-        // A terminating NUL, if present, is counted in wLen (pq.md §3.2); remember it so the bytes round-trip.
-        const terminated = length > 0 && b[at + length - 1] === 0;
-        const textLength = terminated ? length - 1 : length;
-        let text = follower[prev]!;
-        if (text < 0 || internLengths[text] !== textLength || !sameText(v, b, at, at + delta, textLength, text)) {
-          text = internSlot(v, b, at, at + delta, textLength);
-          if (text < 0) return undefined;
-          follower[prev] = text;
-        }
-        prev = text + 1;
-        records[i] = { kind: 'string', name, value: internStrings[text]!, terminated };
-        p = at + length;
-        break;
+      p += RECORD_NAME_LENGTH + 1 + 4;
+    } else if (bType === OptDataType.FIXED_LENGTH_STRING) {
+      const length = v.getUint16(valueAt, true);
+      const at = p + RECORD_NAME_LENGTH + 1 + 2;
+      if (end - at < length) return undefined;
+      // A terminating NUL, if present, is counted in wLen (pq.md §3.2); remember it so the bytes round-trip.
+      const terminated = length > 0 && b[at + length - 1] === 0;
+      const textLength = terminated ? length - 1 : length;
+      let text = guess < 0 ? -1 : layouts[guess + 1]!;
+      if (text < 0 || !sameText(v, b, at, at + delta, textLength, text, end)) {
+        text = internSlot(v, b, at, at + delta, textLength, end);
+        if (text < 0) return undefined;
+        if (guess >= 0) layouts[guess + 1] = text;
       }
-      default:
-        return undefined;
+      records[i] = stringRecord(name, internStrings[text]!, terminated);
+      p = at + length;
+    } else {
+      return undefined;
     }
   }
-  return p === end ? records : undefined;
+  if (p !== end) return undefined;
+  if (count <= TEMPLATE_RECORDS) buildTemplate(v, b, start, t, count, span, records);
+  return records;
+}
+
+/*
+ * Frame templates. A session's data frames repeat a few layouts, and two frames of the same layout differ only in
+ * their numeric values (pq.md §3.3), so for the last frame of each size accepted by the pass above, the bytes that
+ * made it decode as it did are kept as a list of masked 32-bit words: every name with its NUL (or all 31 bytes), every
+ * bType, every string's wLen and bytes. A later frame with the same size and count whose words all match decodes to
+ * the same names, kinds and strings by construction, so only its values are read; any difference falls back to the
+ * pass above, which validates everything and replaces the template. Fixed size (≈ 30 KB): 16 templates, keyed by
+ * the frame's size, of up to 32 records and 128 words.
+ */
+const TEMPLATES = 16;
+const TEMPLATE_RECORDS = 32;
+const TEMPLATE_WORDS = 128;
+const templateCount = new Int32Array(TEMPLATES).fill(-1);
+const templateSpan = new Int32Array(TEMPLATES);
+const templateWords = new Int32Array(TEMPLATES);
+/** (offset from iOptRecordCount, expected bits, mask) per word. */
+const templateChecks = new Int32Array(TEMPLATES * TEMPLATE_WORDS * 3);
+/** Per record: offset of its value from iOptRecordCount, bType, name, string value and terminating NUL. */
+const templateValueAt = new Int32Array(TEMPLATES * TEMPLATE_RECORDS);
+const templateTypes = new Uint8Array(TEMPLATES * TEMPLATE_RECORDS);
+const templateNames: string[] = new Array<string>(TEMPLATES * TEMPLATE_RECORDS).fill('');
+const templateStrings: string[] = new Array<string>(TEMPLATES * TEMPLATE_RECORDS).fill('');
+const templateTerminated = new Uint8Array(TEMPLATES * TEMPLATE_RECORDS);
+
+/** The records of the frame whose iOptRecordCount is at buffer offset `o` if it matches template `t`, else undefined. */
+function fromTemplate(v: DataView, o: number, t: number, count: number): OptionalRecord[] | undefined {
+  const c0 = t * TEMPLATE_WORDS * 3;
+  const c1 = c0 + templateWords[t]! * 3;
+  for (let k = c0; k < c1; k += 3) {
+    if ((v.getInt32(o + templateChecks[k]!, true) & templateChecks[k + 2]!) !== templateChecks[k + 1]!) return undefined;
+  }
+  const r0 = t * TEMPLATE_RECORDS;
+  const records: OptionalRecord[] = new Array<OptionalRecord>(count);
+  for (let i = 0; i < count; i++) {
+    const r = r0 + i;
+    const at = o + templateValueAt[r]!;
+    const name = templateNames[r]!;
+    const bType = templateTypes[r]!;
+    if (bType === OptDataType.ULONG) records[i] = uint32Record(name, v.getUint32(at, true));
+    else if (bType === OptDataType.LONG) records[i] = int32Record(name, v.getInt32(at, true));
+    else if (bType === OptDataType.FLOAT) {
+      const value = v.getFloat32(at, true);
+      records[i] = Number.isNaN(value) ? nanFloatRecord(name, value, v.getUint32(at, true)) : floatRecord(name, value);
+    } else records[i] = stringRecord(name, templateStrings[r]!, templateTerminated[r] === 1);
+  }
+  return records;
+}
+
+/**
+ * Adds the words covering bytes [from, to) of the frame (offsets from iOptRecordCount at buffer offset `o`): whole
+ * words, then one word ending at `to` masked to the bytes not yet covered. Returns the new word count, or -1 if full.
+ */
+function addWords(v: DataView, o: number, c: number, n: number, from: number, to: number): number {
+  let k = from;
+  for (; k + 4 <= to; k += 4) {
+    if (n === TEMPLATE_WORDS) return -1;
+    const at = c + n * 3;
+    templateChecks[at] = k;
+    templateChecks[at + 1] = v.getInt32(o + k, true);
+    templateChecks[at + 2] = -1;
+    n++;
+  }
+  const rest = to - k;
+  if (rest === 0) return n;
+  if (n === TEMPLATE_WORDS) return -1;
+  // The word ends at `to` (every record starts ≥ 4 bytes into the frame, so it never reaches before it); its low
+  // 4 - rest bytes are already covered or not part of the field, so they are masked out.
+  const mask = ~((1 << ((4 - rest) << 3)) - 1);
+  const at = c + n * 3;
+  templateChecks[at] = to - 4;
+  templateChecks[at + 1] = v.getInt32(o + to - 4, true) & mask;
+  templateChecks[at + 2] = mask;
+  return n + 1;
+}
+
+/** Keeps the frame just decoded (count at `b[p]`, `span` bytes, `records`) as template `t`. */
+function buildTemplate(v: DataView, b: Uint8Array, p: number, t: number, count: number, span: number, records: OptionalRecord[]): void {
+  const o = p + b.byteOffset;
+  const c = t * TEMPLATE_WORDS * 3;
+  const r0 = t * TEMPLATE_RECORDS;
+  templateCount[t] = -1;
+  let n = 0;
+  let q = 4;
+  for (let i = 0; i < count && n >= 0; i++) {
+    const record = records[i]!;
+    const length = nameLength(v, o + q);
+    n = addWords(v, o, c, n, q, q + (length < RECORD_NAME_LENGTH ? length + 1 : RECORD_NAME_LENGTH));
+    if (n >= 0) n = addWords(v, o, c, n, q + RECORD_NAME_LENGTH, q + RECORD_NAME_LENGTH + 1);
+    const bType = b[p + q + RECORD_NAME_LENGTH]!;
+    templateTypes[r0 + i] = bType;
+    templateNames[r0 + i] = record.name;
+    templateValueAt[r0 + i] = q + RECORD_NAME_LENGTH + 1;
+    if (record.kind === 'string') {
+      const to = q + RECORD_NAME_LENGTH + 1 + 2 + v.getUint16(o + q + RECORD_NAME_LENGTH + 1, true);
+      if (n >= 0) n = addWords(v, o, c, n, q + RECORD_NAME_LENGTH + 1, to);
+      templateStrings[r0 + i] = record.value;
+      templateTerminated[r0 + i] = record.terminated === true ? 1 : 0;
+      q = to;
+    } else {
+      templateStrings[r0 + i] = '';
+      q += RECORD_NAME_LENGTH + 1 + 4;
+    }
+  }
+  if (n < 0) return;
+  templateWords[t] = n;
+  templateSpan[t] = span;
+  templateCount[t] = count;
 }
 
 /** A record made ready to write: its encoded name and (for strings) body, and its exact size. */

@@ -24,6 +24,13 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   private readonly codec: TextCodec;
   private readonly max: number;
   private readonly reader = frameReader();
+  /**
+   * A DataView of the buffer the unread bytes live in, kept across pushes while that buffer stays the same (the
+   * ChunkBuffer's own buffer once frames straddle chunks): making one per chunk costs as much as decoding a frame.
+   * Dropped as soon as the ChunkBuffer no longer holds that buffer, so it never keeps more memory alive than the
+   * ChunkBuffer does.
+   */
+  private view: DataView | undefined;
   /** The terminal error: a CodecError for malformed input; anything else (a bug) is kept and rethrown as it is. */
   private failure: unknown;
 
@@ -56,13 +63,16 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     const base = buffer.consumed;
     const out: PqMessage[] = [];
     let pos = 0;
-    // One DataView per chunk for the frames' fields, made once a frame is complete and dropped with the chunk.
-    let view: DataView | undefined;
+    let view = this.view;
+    if (view !== undefined && view.buffer !== data.buffer) view = undefined;
     try {
       while (end - pos >= HEADER_LENGTH) {
         const length = checkHeader(data, pos, base + pos, this.max);
         if (end - pos < length) break;
-        view ??= new DataView(data.buffer);
+        if (view === undefined) {
+          view = new DataView(data.buffer);
+          this.view = view;
+        }
         out.push(decodeFrame(data, view, pos, length, base + pos, this.codec, this.reader));
         pos += length;
       }
@@ -75,6 +85,7 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     }
     releaseReader(this.reader);
     buffer.consume(pos);
+    if (view !== undefined && (buffer.length === 0 || buffer.data.buffer !== view.buffer)) this.view = undefined;
     return out;
   }
 
@@ -98,5 +109,6 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     // Not re-coded: a non-CodecError here is a defect, and the fuzz tests must see it as one.
     this.failure = e;
     this.buffer.clear();
+    this.view = undefined;
   }
 }
