@@ -26,10 +26,14 @@ export type StreamEncoder<M> = (message: M) => Uint8Array;
  * Views taken from `data` are valid only until the next `append`: the internal buffer is reused, so a decoder that
  * hands out byte views (rather than decoded values) must copy them first.
  */
+const EMPTY = new Uint8Array(0);
+
 export class ChunkBuffer {
-  private own: Uint8Array = new Uint8Array(0);
+  private own: Uint8Array = EMPTY;
+  /** Whether `data` is a view of `own` (rather than of an adopted chunk). */
+  private inOwn = false;
   /** The unread bytes: either a view of the last adopted chunk or of the internal buffer. */
-  data: Uint8Array = new Uint8Array(0);
+  data: Uint8Array = EMPTY;
   /** Total bytes consumed since creation, i.e. the stream offset of `data[0]`. */
   consumed = 0;
 
@@ -39,36 +43,48 @@ export class ChunkBuffer {
 
   /** Appends a chunk. Adopts it by reference when nothing is pending. */
   append(chunk: Uint8Array): void {
-    if (this.data.byteLength === 0) {
+    const pending = this.data.byteLength;
+    if (pending === 0) {
       this.data = chunk;
+      this.inOwn = false;
       return;
     }
-    const total = this.data.byteLength + chunk.byteLength;
-    if (this.data.buffer === this.own.buffer && this.data.byteOffset + total <= this.own.byteLength) {
-      // The pending bytes already sit in our own buffer with room behind them.
-      this.own.set(chunk, this.data.byteOffset + this.data.byteLength);
-      this.data = this.own.subarray(this.data.byteOffset, this.data.byteOffset + total);
-      return;
+    const total = pending + chunk.byteLength;
+    if (this.inOwn) {
+      const start = this.data.byteOffset - this.own.byteOffset;
+      if (start + total <= this.own.byteLength) {
+        // The pending bytes already sit in our own buffer with room behind them.
+        this.own.set(chunk, start + pending);
+        this.data = this.own.subarray(start, start + total);
+        return;
+      }
+      if (total <= this.own.byteLength) {
+        // Room enough once the remainder moves to the front.
+        this.own.copyWithin(0, start, start + pending);
+        this.own.set(chunk, pending);
+        this.data = this.own.subarray(0, total);
+        return;
+      }
     }
+    // Grow by doubling, to less than twice what is needed, so retained memory stays bounded.
     let cap = Math.max(this.own.byteLength, 256);
     while (cap < total) cap *= 2;
-    const next = cap > this.own.byteLength ? new Uint8Array(cap) : this.own;
-    // copyWithin semantics when reusing our own buffer: move the remainder to the front first.
-    if (next === this.own && this.data.buffer === this.own.buffer) {
-      next.copyWithin(0, this.data.byteOffset, this.data.byteOffset + this.data.byteLength);
-    } else {
-      next.set(this.data, 0);
-    }
-    next.set(chunk, this.data.byteLength);
+    const next = new Uint8Array(cap);
+    next.set(this.data, 0);
+    next.set(chunk, pending);
     this.own = next;
+    this.inOwn = true;
     this.data = next.subarray(0, total);
   }
 
   /** Drops the first `n` unread bytes. */
   consume(n: number): void {
-    this.data = this.data.subarray(n);
     this.consumed += n;
-    if (this.data.byteLength === 0) this.data = new Uint8Array(0);
+    if (n === this.data.byteLength) {
+      this.data = EMPTY;
+      return;
+    }
+    this.data = this.data.subarray(n);
   }
 
   /**
@@ -76,13 +92,14 @@ export class ChunkBuffer {
    * chunk's unread part. Lets tests check that memory stays bounded.
    */
   get retainedBytes(): number {
-    const adopted = this.data.byteLength > 0 && this.data.buffer !== this.own.buffer ? this.data.byteLength : 0;
+    const adopted = this.data.byteLength > 0 && !this.inOwn ? this.data.byteLength : 0;
     return this.own.byteLength + adopted;
   }
 
   /** Releases the internal buffer. */
   clear(): void {
-    this.own = new Uint8Array(0);
-    this.data = new Uint8Array(0);
+    this.own = EMPTY;
+    this.inOwn = false;
+    this.data = EMPTY;
   }
 }
