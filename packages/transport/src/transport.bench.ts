@@ -11,7 +11,7 @@ import { connect } from './tcp/connect.js';
 import type { Connection } from './tcp/connection.js';
 import { listen } from './tcp/listener.js';
 import { smartteLike } from './test-support/engine-pair.js';
-import { encodeFrame, encodeFrameParts, framing } from './test-support/length-prefix.js';
+import { encodeFrame, encodeFrameParts, framing, LengthPrefixPartsDecoder } from './test-support/length-prefix.js';
 import { decodeTestPacket, encodeTestPacket, TEST_HEADER } from './test-support/test-packet.js';
 import { bindUdp, type UdpEndpoint } from './udp/endpoint.js';
 
@@ -19,9 +19,19 @@ const HOST = '127.0.0.1';
 
 // ---------- TCP ----------
 
-async function framedPair(coalesce: boolean, parts = false) {
-  let serverSide!: Connection<Uint8Array>;
-  const listener = await listen<Uint8Array>({ host: HOST, port: 0, ...framing, onConnection: (c) => (serverSide = c) });
+/** Byte length of a decoded message: one frame, or a zero-copy frame as the views it arrived in. */
+const messageBytes = (m: Uint8Array | Uint8Array[]): number =>
+  Array.isArray(m) ? m.reduce((n, p) => n + p.byteLength, 0) : m.byteLength;
+
+async function framedPair(coalesce: boolean, parts = false, zeroCopy = false) {
+  let serverSide!: Connection<Uint8Array | Uint8Array[], Uint8Array>;
+  const receiving = zeroCopy ? { decoder: () => new LengthPrefixPartsDecoder(), encode: framing.encode } : framing;
+  const listener = await listen<Uint8Array | Uint8Array[], Uint8Array>({
+    host: HOST,
+    port: 0,
+    ...receiving,
+    onConnection: (c) => (serverSide = c),
+  });
   const client = await connect<Uint8Array>({
     host: HOST,
     port: listener.address.port,
@@ -38,7 +48,7 @@ async function framedPair(coalesce: boolean, parts = false) {
   let done: () => void = () => {};
   serverSide.on('message', (m) => {
     got++;
-    bytes += m.byteLength;
+    bytes += messageBytes(m);
     if (got === target) done();
   });
   return {
@@ -107,6 +117,7 @@ async function tcpBenchmarks(): Promise<void> {
   const framed = await framedPair(false);
   const coalesced = await framedPair(true);
   const gathered = await framedPair(false, true);
+  const zeroCopy = await framedPair(false, true, true);
   const bare = await barePair();
   for (const [size, n] of [
     [10, 2000],
@@ -143,6 +154,21 @@ async function tcpBenchmarks(): Promise<void> {
         });
       }
     }
+    if (size === 65_535) {
+      // Transport's own cost: a framing that never copies (parts out, chunk views in), so only transport differs from
+      // the bare socket pair.
+      if ((await zeroCopy.move(payload, n)) !== size * n) throw new Error('zero-copy framing moved the wrong byte count');
+      for (let run = 1; run <= 3; run++) {
+        await compare({
+          title: `TCP ${size} B frames, zero-copy framing (parts out, chunk views in) (run ${run})`,
+          unit: 'B',
+          subject: { name: 'framed Connection', fn: () => zeroCopy.move(payload, n), items: frame.byteLength * n },
+          baseline: { name: 'bare net socket', fn: () => bare.move(frame, n), items: frame.byteLength * n },
+          minRatio: 0.8,
+          time: 1000,
+        });
+      }
+    }
     if (size === 10) {
       if ((await coalesced.move(payload, n, 100)) !== size * n) throw new Error('sendMany moved the wrong byte count');
       await compare({
@@ -157,6 +183,7 @@ async function tcpBenchmarks(): Promise<void> {
   await framed.close();
   await coalesced.close();
   await gathered.close();
+  await zeroCopy.close();
   await bare.close();
 }
 

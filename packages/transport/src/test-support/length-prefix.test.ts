@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, LengthPrefixDecoder } from './length-prefix.js';
+import { encodeFrame, LengthPrefixDecoder, LengthPrefixPartsDecoder } from './length-prefix.js';
 
 describe('test LengthPrefixDecoder', () => {
   it('decodes any frames split at any points (property)', () => {
@@ -28,6 +28,41 @@ describe('test LengthPrefixDecoder', () => {
   it('rejects a frame over the limit and stays failed', () => {
     const d = new LengthPrefixDecoder(10);
     expect(() => d.push(new Uint8Array([0, 0, 0, 11]))).toThrow(/TEST_FRAME_TOO_LONG|expected a length/);
+    expect(() => d.push(new Uint8Array([0]))).toThrow();
+  });
+});
+
+describe('test LengthPrefixPartsDecoder', () => {
+  it('hands out every frame as views of the chunks it came in, for any split (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (frames, cuts) => {
+          const all = Buffer.concat(frames.map(encodeFrame));
+          const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
+          const d = new LengthPrefixPartsDecoder();
+          const got: Uint8Array[][] = [];
+          const chunks: Uint8Array[] = [];
+          let at = 0;
+          for (const p of [...points, all.length]) {
+            const chunk = new Uint8Array(all.subarray(at, p));
+            chunks.push(chunk);
+            got.push(...d.push(chunk));
+            at = p;
+          }
+          expect(got.map((parts) => Buffer.concat(parts))).toEqual(frames.map((f) => Buffer.from(f)));
+          // No copies: every part is a view of one of the pushed chunks.
+          for (const part of got.flat()) expect(chunks.some((c) => c.buffer === part.buffer)).toBe(true);
+          expect(d.pending).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it('rejects a frame over the limit and stays failed', () => {
+    const d = new LengthPrefixPartsDecoder(10);
+    expect(() => d.push(new Uint8Array([0, 0, 0, 11]))).toThrow(/expected a length ≤ 10/);
     expect(() => d.push(new Uint8Array([0]))).toThrow();
   });
 });

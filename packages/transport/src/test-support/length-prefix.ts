@@ -138,6 +138,74 @@ export class LengthPrefixDecoder implements StreamDecoder<Uint8Array> {
   }
 }
 
+/**
+ * The same framing decoded without any copy: a frame is handed out as the views of the chunks it arrived in (one view
+ * when it sits inside one chunk). With `encodeFrameParts` on the sending side, bytes are never copied by the codec, so
+ * a benchmark over this pair measures transport's own cost.
+ */
+export class LengthPrefixPartsDecoder implements StreamDecoder<Uint8Array[]> {
+  private failure: unknown;
+  private readonly header = new Uint8Array(4);
+  private headerLength = 0;
+  /** Payload bytes still to come for the frame in `parts`; 0 while reading a header. */
+  private need = 0;
+  private parts: Uint8Array[] = [];
+  private consumed = 0;
+
+  constructor(private readonly maxLength = 1 << 20) {}
+
+  get pending(): number {
+    let n = this.headerLength;
+    for (const p of this.parts) n += p.byteLength;
+    return n;
+  }
+
+  push(chunk: Uint8Array): Uint8Array[][] {
+    if (this.failure) throw this.failure;
+    const out: Uint8Array[][] = [];
+    const end = chunk.byteLength;
+    let at = 0;
+    while (at < end) {
+      if (this.need > 0) {
+        const take = Math.min(this.need, end - at);
+        this.parts.push(chunk.subarray(at, at + take));
+        this.need -= take;
+        at += take;
+        if (this.need === 0) {
+          out.push(this.parts);
+          this.parts = [];
+        }
+        continue;
+      }
+      const take = Math.min(4 - this.headerLength, end - at);
+      this.header.set(chunk.subarray(at, at + take), this.headerLength);
+      this.headerLength += take;
+      at += take;
+      if (this.headerLength < 4) break;
+      this.headerLength = 0;
+      const h = this.header;
+      const n = ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
+      if (n > this.maxLength) {
+        this.failure = new LimitExceededError({
+          code: 'TEST_FRAME_TOO_LONG',
+          offset: this.consumed + at - 4,
+          expected: `a length ≤ ${this.maxLength}`,
+          got: String(n),
+        });
+        throw this.failure;
+      }
+      if (n === 0) out.push([]);
+      else this.need = n;
+    }
+    this.consumed += end;
+    return out;
+  }
+
+  end(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
 export const framing = {
   decoder: () => new LengthPrefixDecoder(),
   encode: encodeFrame,
