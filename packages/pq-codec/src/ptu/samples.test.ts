@@ -4,9 +4,10 @@ import { PtuRecordType } from './constants.js';
 import { PtuEventKind } from './events.js';
 import { readPtu } from './reader.js';
 import { readSample } from './test-support/synth.js';
+import type { PTU_SAMPLES } from '@portico/test-data';
 
 interface Row {
-  file: string;
+  file: (typeof PTU_SAMPLES)[number];
   recordType: number;
   records: number;
   globalResolution: number;

@@ -1,6 +1,6 @@
 // Loads PicoQuant's simulator sessions (shared/data/pq/vendor-simulator-sessions.json, see its README.md) for tests
 // and benchmarks; the file is read in place, not copied.
-import { readFileSync } from 'node:fs';
+import { loadVendorSessions as loadShared } from '@portico/test-data';
 import { fromHex } from '@portico/wire';
 
 export interface VendorMessage {
@@ -18,16 +18,9 @@ export interface VendorSession {
   messages: VendorMessage[];
 }
 
-interface RawSession {
-  name: string;
-  messages: { t: number; dir?: 's2c' | 'c2s'; hex?: string; invalid?: boolean; event?: string }[];
-}
-
-export const VENDOR_SESSIONS_URL = new URL('../../../../../shared/data/pq/vendor-simulator-sessions.json', import.meta.url);
-
+/** The shared sessions (tooling/test-data), with each message's bytes decoded from hex; events left out. */
 export function loadVendorSessions(): VendorSession[] {
-  const raw = JSON.parse(readFileSync(VENDOR_SESSIONS_URL, 'utf8')) as { sessions: RawSession[] };
-  return raw.sessions.map((s) => ({
+  return loadShared().map((s) => ({
     name: s.name,
     messages: s.messages.flatMap((m, index) =>
       m.hex === undefined || m.dir === undefined

@@ -4,6 +4,7 @@ import { concatBytes, fromHex } from '@portico/wire';
 import { readFileSync } from 'node:fs';
 import { PTU_MAGIC, PTU_VERSION, PtuTagName } from '../constants.js';
 import { encodePtuTag, type PtuTagInput } from '../tag-encode.js';
+import { type PTU_SAMPLES, ptuSamplePath } from '@portico/test-data';
 
 export function preambleBytes(magic = PTU_MAGIC, version = PTU_VERSION): Uint8Array {
   const p = new Uint8Array(16);
@@ -60,12 +61,9 @@ export const phT3 = (channel: number, dtime: number, nsync: number): number =>
 /** PicoHarp T2: channel 4 | timetag 28. */
 export const phT2 = (channel: number, timetag: number): number => ((channel << 28) | timetag) >>> 0;
 
-/** Path of the shared PTU samples (../shared/data/ptu relative to the repository). */
-export function sampleUrl(name: string): URL {
-  return new URL(`../../../../../../shared/data/ptu/${name}`, import.meta.url);
-}
-export function readSample(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(sampleUrl(name)));
+/** One of the shared PTU samples (../shared/data/ptu, located by tooling/test-data), read whole. */
+export function readSample(name: (typeof PTU_SAMPLES)[number]): Uint8Array {
+  return new Uint8Array(readFileSync(ptuSamplePath(name)));
 }
 
 /** A golden vector file under test/vectors/ptu. */
