@@ -32,9 +32,16 @@ for (const group of ['packages', 'apps', 'tooling']) {
     passed += r.numPassedTests ?? 0;
     failed += (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     // A test file that failed to load has no test results of its own: count it as a failure too.
+    let extra = 0;
     for (const file of r.testResults ?? []) {
-      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) extra += 1;
     }
+    // A run that failed for another reason (an unhandled error or rejection) fails although every test passed.
+    if (r.success === false && (r.numFailedTests ?? 0) + extra === 0) {
+      extra += 1;
+      console.log(`ci-summary: ${pkg.name}: the run failed outside any test (unhandled error), counted as one failure`);
+    }
+    failed += extra;
     console.log(`ci-summary: ${pkg.name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
   }
 }
