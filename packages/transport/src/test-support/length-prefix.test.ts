@@ -2,26 +2,30 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, LengthPrefixDecoder, LengthPrefixPartsDecoder } from './length-prefix.js';
 
+/** Frames encoded back to back and cut at the given points (mod the length), as fresh chunks. */
+function chunked(frames: Uint8Array[], cuts: number[]): Uint8Array[] {
+  const all = Buffer.concat(frames.map(encodeFrame));
+  const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  for (const p of [...points, all.length]) {
+    chunks.push(new Uint8Array(all.subarray(at, p)));
+    at = p;
+  }
+  return chunks;
+}
+
+const framesAndCuts = [fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 10 })] as const;
+
 describe('test LengthPrefixDecoder', () => {
   it('decodes any frames split at any points (property)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }),
-        fc.array(fc.nat(), { maxLength: 10 }),
-        (frames, cuts) => {
-          const all = Buffer.concat(frames.map(encodeFrame));
-          const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
-          const d = new LengthPrefixDecoder();
-          const got: Uint8Array[] = [];
-          let at = 0;
-          for (const p of [...points, all.length]) {
-            got.push(...d.push(new Uint8Array(all.subarray(at, p))));
-            at = p;
-          }
-          expect(got.map((g) => Buffer.from(g))).toEqual(frames.map((f) => Buffer.from(f)));
-          expect(d.pending).toBe(0);
-        },
-      ),
+      fc.property(...framesAndCuts, (frames, cuts) => {
+        const d = new LengthPrefixDecoder();
+        const got = chunked(frames, cuts).flatMap((chunk) => d.push(chunk));
+        expect(got.map((g) => Buffer.from(g))).toEqual(frames.map((f) => Buffer.from(f)));
+        expect(d.pending).toBe(0);
+      }),
     );
   });
 
@@ -35,28 +39,15 @@ describe('test LengthPrefixDecoder', () => {
 describe('test LengthPrefixPartsDecoder', () => {
   it('hands out every frame as views of the chunks it came in, for any split (property)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }),
-        fc.array(fc.nat(), { maxLength: 10 }),
-        (frames, cuts) => {
-          const all = Buffer.concat(frames.map(encodeFrame));
-          const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
-          const d = new LengthPrefixPartsDecoder();
-          const got: Uint8Array[][] = [];
-          const chunks: Uint8Array[] = [];
-          let at = 0;
-          for (const p of [...points, all.length]) {
-            const chunk = new Uint8Array(all.subarray(at, p));
-            chunks.push(chunk);
-            got.push(...d.push(chunk));
-            at = p;
-          }
-          expect(got.map((parts) => Buffer.concat(parts))).toEqual(frames.map((f) => Buffer.from(f)));
-          // No copies: every part is a view of one of the pushed chunks.
-          for (const part of got.flat()) expect(chunks.some((c) => c.buffer === part.buffer)).toBe(true);
-          expect(d.pending).toBe(0);
-        },
-      ),
+      fc.property(...framesAndCuts, (frames, cuts) => {
+        const d = new LengthPrefixPartsDecoder();
+        const chunks = chunked(frames, cuts);
+        const got = chunks.flatMap((chunk) => d.push(chunk));
+        expect(got.map((parts) => Buffer.concat(parts))).toEqual(frames.map((f) => Buffer.from(f)));
+        // No copies: every part is a view of one of the pushed chunks.
+        for (const part of got.flat()) expect(chunks.some((c) => c.buffer === part.buffer)).toBe(true);
+        expect(d.pending).toBe(0);
+      }),
     );
   });
 
