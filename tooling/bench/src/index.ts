@@ -19,20 +19,28 @@ export interface Comparison {
   unit: string;
   subject: Case;
   baseline: Case;
-  /** Minimum subject/baseline ratio, if the issue sets one. */
+  /** Minimum subject/baseline ratio, if the issue sets one (judged on the median of the rounds' ratios). */
   minRatio?: number;
-  /** Minimum subject throughput in items per second, if the issue sets one. */
+  /** Minimum subject throughput in items per second, if the issue sets one (judged on the median round). */
   minPerSecond?: number;
-  /** Measuring time per case in ms (default 1500, BENCH_TIME overrides). */
+  /** Measuring time per case in ms, over all rounds (default 1500, BENCH_TIME overrides). */
   time?: number;
+  /** Rounds (default 7, BENCH_ROUNDS overrides): subject and baseline take turns, the order alternating. */
+  rounds?: number;
 }
 
 export interface ComparisonResult {
   title: string;
   unit: string;
+  /** Median over the rounds. */
   subjectPerSecond: number;
+  /** Median over the rounds. */
   baselinePerSecond: number;
+  /** Median of the rounds' ratios. */
   ratio: number;
+  /** Lowest and highest round ratio. */
+  ratioRange: [number, number];
+  rounds: number;
   met: boolean;
 }
 
@@ -51,21 +59,69 @@ export function formatRate(perSecond: number, unit: string): string {
   return `${perSecond.toFixed(1)} ${unit}/s`;
 }
 
-/** Runs subject and baseline alternately in one tinybench run and prints one line with both rates and the ratio. */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Measures subject and baseline in rounds that take turns (the order alternating, so neither always runs on a warmer or
+ * a quieter machine), each for `time / rounds` ms, after one warm-up of both. A round's rate is its items over its mean
+ * iteration time (the sustained rate: a few fast iterations cannot dominate it as they dominate a mean of
+ * per-iteration rates), its ratio is subject over baseline from that round, and the reported ratio is the median of
+ * the rounds' ratios with their range beside it: on a shared machine one slow moment then moves one round, not the
+ * figure. Prints one line with both rates and the ratio.
+ */
 export async function compare(c: Comparison): Promise<ComparisonResult> {
   const time = Number(process.env.BENCH_TIME ?? c.time ?? 1500);
-  const bench = new Bench({ time, warmupTime: Math.min(500, time / 3) });
-  bench.add(c.subject.name, c.subject.fn).add(c.baseline.name, c.baseline.fn);
-  await bench.run();
-  const [s, b] = bench.tasks;
-  const perSecond = (task: typeof s, items: number): number => {
+  const rounds = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? c.rounds ?? 7)));
+  const slice = Math.max(20, time / rounds);
+  const rate = (task: Bench['tasks'][number] | undefined, items: number): number => {
     const r = task?.result;
-    if (!r || !('throughput' in r)) throw new Error(`benchmark task ${task?.name} did not complete: ${String(r?.state)}`);
-    return r.throughput.mean * items;
+    if (!r || !('latency' in r)) throw new Error(`benchmark task ${task?.name} did not complete: ${String(r?.state)}`);
+    return (items * 1000) / r.latency.mean;
   };
-  const subjectPerSecond = perSecond(s, c.subject.items);
-  const baselinePerSecond = perSecond(b, c.baseline.items);
-  const ratio = subjectPerSecond / baselinePerSecond;
+  // tinybench finds out whether a task is async by calling it once and not awaiting the result; a stray call of a
+  // stateful async case (a TCP transfer) then overlaps the measured ones. One awaited call here answers the question.
+  const isAsync = async (fn: Case['fn']): Promise<boolean> => {
+    const r = fn();
+    if (r === null || typeof r !== 'object' || typeof (r as { then?: unknown }).then !== 'function') return false;
+    await r;
+    return true;
+  };
+  const subjectOptions = { async: await isAsync(c.subject.fn) };
+  const baselineOptions = { async: await isAsync(c.baseline.fn) };
+  const subjectRates: number[] = [];
+  const baselineRates: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const first = round === 0;
+    // Time-bound rounds: tinybench's default minimum of 64 iterations per task would stretch every round of a slow
+    // case (a TCP transfer of 2,000 frames) far past its slice.
+    const bench = new Bench({
+      time: slice,
+      iterations: 1,
+      warmup: first,
+      warmupTime: Math.min(500, time / 3),
+      warmupIterations: 1,
+    });
+    if (round % 2 === 0) {
+      bench.add(c.subject.name, c.subject.fn, subjectOptions).add(c.baseline.name, c.baseline.fn, baselineOptions);
+    } else {
+      bench.add(c.baseline.name, c.baseline.fn, baselineOptions).add(c.subject.name, c.subject.fn, subjectOptions);
+    }
+    await bench.run();
+    const s = rate(bench.getTask(c.subject.name), c.subject.items);
+    const b = rate(bench.getTask(c.baseline.name), c.baseline.items);
+    subjectRates.push(s);
+    baselineRates.push(b);
+    ratios.push(s / b);
+  }
+  const subjectPerSecond = median(subjectRates);
+  const baselinePerSecond = median(baselineRates);
+  const ratio = median(ratios);
+  const ratioRange: [number, number] = [Math.min(...ratios), Math.max(...ratios)];
   const met =
     (c.minRatio === undefined || ratio >= c.minRatio) &&
     (c.minPerSecond === undefined || subjectPerSecond >= c.minPerSecond);
@@ -76,10 +132,10 @@ export async function compare(c: Comparison): Promise<ComparisonResult> {
     .filter(Boolean)
     .join(', ');
   console.log(
-    `${c.title}: ${c.subject.name} ${formatRate(subjectPerSecond, c.unit)} | ${c.baseline.name} ${formatRate(baselinePerSecond, c.unit)} | ratio ${ratio.toFixed(2)}` +
+    `${c.title}: ${c.subject.name} ${formatRate(subjectPerSecond, c.unit)} | ${c.baseline.name} ${formatRate(baselinePerSecond, c.unit)} | ratio ${ratio.toFixed(2)} (rounds ${ratioRange[0].toFixed(2)}–${ratioRange[1].toFixed(2)})` +
       (targets ? ` | target ${targets}: ${met ? 'met' : 'MISSED'}` : ''),
   );
-  const result = { title: c.title, unit: c.unit, subjectPerSecond, baselinePerSecond, ratio, met };
+  const result = { title: c.title, unit: c.unit, subjectPerSecond, baselinePerSecond, ratio, ratioRange, rounds, met };
   results.push(result);
   return result;
 }
@@ -87,11 +143,11 @@ export async function compare(c: Comparison): Promise<ComparisonResult> {
 /** Prints a markdown table of every comparison run so far, ready for BENCHMARKS.md. */
 export function printTable(heading: string): void {
   console.log(`\n### ${heading}\n${machineLine()}\n`);
-  console.log('| benchmark | subject | baseline | ratio | target met |');
-  console.log('|---|---|---|---|---|');
+  console.log('| benchmark | subject | baseline | ratio (median) | round ratios | target met |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.title} | ${formatRate(r.subjectPerSecond, r.unit)} | ${formatRate(r.baselinePerSecond, r.unit)} | ${r.ratio.toFixed(2)} | ${r.met ? 'yes' : 'no'} |`,
+      `| ${r.title} | ${formatRate(r.subjectPerSecond, r.unit)} | ${formatRate(r.baselinePerSecond, r.unit)} | ${r.ratio.toFixed(2)} | ${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)} (${r.rounds}) | ${r.met ? 'yes' : 'no'} |`,
     );
   }
 }
