@@ -44,7 +44,7 @@ export function decode(input: string | Uint8Array, options: DecodeOptions = {}):
   if (typeof input === 'string') {
     line = input;
   } else {
-    let end = input.byteLength;
+    let end = input.length;
     if (end > 0 && input[end - 1] === 0x0a) end--;
     if (end > 0 && input[end - 1] === 0x0d) end--;
     if (end > max) throw lineTooLong(0, max, end);

@@ -34,7 +34,7 @@ class LineSplitter {
   ) {}
 
   scan(chunk: Uint8Array, emit: (line: string, offset: number) => void): void {
-    const n = chunk.byteLength;
+    const n = chunk.length;
     if (n === 0) return;
     if (this.pendingBytes + n > this.maxLineBytes) this.checkLimit(chunk);
     const lastNl = chunk.lastIndexOf(0x0a);
@@ -80,7 +80,7 @@ class LineSplitter {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
-      const len = carried + (nl < 0 ? chunk.byteLength : nl) - start;
+      const len = carried + (nl < 0 ? chunk.length : nl) - start;
       if (len > this.maxLineBytes) {
         // Offset of that line's start in text: only computed here, on the error path.
         const before = carried > 0 ? this.offset : this.offset + this.partial.length + new TextDecoder().decode(chunk.subarray(0, start)).length;

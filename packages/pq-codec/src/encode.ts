@@ -101,11 +101,11 @@ export function encode(msg: PqMessage, options: PqCodecOptions = {}): Uint8Array
     case 's': {
       checkStatus(msg.status);
       const text = encodeText(resolveTextCodec(options.encoding), msg.text, 'explanation');
-      const size = EXPLAINED_FIXED_LENGTH + text.byteLength;
+      const size = EXPLAINED_FIXED_LENGTH + text.length;
       if (size > MAX_MESSAGE_LENGTH) throw tooLarge(size);
       const w = new ByteWriter({ capacity: size, maxLength: size });
       header(w, size, TYPE_BYTE[msg.type]);
-      w.i16(msg.status, true).u16(text.byteLength, true).bytes(text);
+      w.i16(msg.status, true).u16(text.length, true).bytes(text);
       return done(w);
     }
     case 'D': {

@@ -38,10 +38,10 @@ export function typeCode(name: string): number {
 
 /** Header + raw payload bytes, checked against the 1,200-byte limit. */
 function frame(code: number, encrypted: boolean, h: PacketHeaderFields, payload: Uint8Array): Uint8Array {
-  const size = SMARTTE_HEADER_SIZE + payload.byteLength;
+  const size = SMARTTE_HEADER_SIZE + payload.length;
   checkEncodedSize(size);
   const out = new Uint8Array(size);
-  writeHeader(out, code, encrypted, h, payload.byteLength);
+  writeHeader(out, code, encrypted, h, payload.length);
   out.set(payload, SMARTTE_HEADER_SIZE);
   return out;
 }
@@ -60,7 +60,7 @@ export function encodePayloadBytes(p: Packet): Uint8Array {
  */
 export function encode(packet: SmartTeDatagram): Uint8Array {
   if (packet.type === 'SEALED') {
-    checkSealedLength(packet.sealed.byteLength);
+    checkSealedLength(packet.sealed.length);
     return frame(typeCode(packet.packetType), true, packet, packet.sealed);
   }
   // typeCode first: encodePayload trusts the type.
@@ -76,7 +76,7 @@ export function decode(datagram: Uint8Array): SmartTeDatagram {
   const h = readHeader(datagram);
   const payload = datagram.subarray(SMARTTE_HEADER_SIZE);
   if (h.flags & HeaderFlag.ENCRYPTED) {
-    checkSealedLength(payload.byteLength);
+    checkSealedLength(payload.length);
     return { type: 'SEALED', packetType: h.type, ...headerFields(h), sealed: payload };
   }
   return decodePayload(h.type, headerFields(h), payload, SMARTTE_HEADER_SIZE);

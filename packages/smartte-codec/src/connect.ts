@@ -27,7 +27,7 @@ const text = (e: TlvEntry): string => decodeText(e.payload, e.offset, e.start, e
 
 export function decodeConnectRequest(h: PacketHeaderFields, payload: Uint8Array, base: number): ConnectRequest {
   const m = readTlvs(payload, base);
-  const end = base + payload.byteLength;
+  const end = base + payload.length;
   const p: ConnectRequest = {
     type: 'CONNECT_REQUEST',
     ...h,
@@ -55,7 +55,7 @@ export function decodeConnectRequest(h: PacketHeaderFields, payload: Uint8Array,
 
 export function decodeConnectAccept(h: PacketHeaderFields, payload: Uint8Array, base: number): ConnectAccept {
   const m = readTlvs(payload, base);
-  const end = base + payload.byteLength;
+  const end = base + payload.length;
   const portTlv = required(m, Tag.PORT, 'PORT', end);
   const at = fixedTlvStart(portTlv, Tag.PORT, 2, 'PORT');
   const p: ConnectAccept = {
@@ -92,13 +92,13 @@ export function decodeConnectAccept(h: PacketHeaderFields, payload: Uint8Array, 
 }
 
 function bytesOf(name: string, value: Uint8Array, size: number, offset: number): Uint8Array {
-  if (value.byteLength !== size) {
+  if (value.length !== size) {
     throw new MalformedInputError({
       code: SmartTeErrorCode.TLV_BAD_LENGTH,
       offset,
       what: name,
       expected: `${size} bytes`,
-      got: `${value.byteLength}`,
+      got: `${value.length}`,
     });
   }
   return value;

@@ -38,13 +38,13 @@ const u16 = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
 
 /** Magic and version only (B.1), so a server can answer an unsupported version instead of dropping it. */
 export function peekHeader(datagram: Uint8Array): PeekedHeader {
-  if (datagram.byteLength < 3) {
+  if (datagram.length < 3) {
     throw new TruncatedInputError({
       code: SmartTeErrorCode.TRUNCATED,
-      offset: datagram.byteLength,
+      offset: datagram.length,
       what: 'SmartTE header',
       expected: 'at least 3 bytes (magic and version)',
-      got: `${datagram.byteLength}`,
+      got: `${datagram.length}`,
     });
   }
   checkMagic(datagram);
@@ -70,7 +70,7 @@ function checkMagic(datagram: Uint8Array): void {
  * field equals the datagram length − 16.
  */
 export function readHeader(datagram: Uint8Array): SmartTeHeader {
-  const n = datagram.byteLength;
+  const n = datagram.length;
   if (n > SMARTTE_LIMITS.maxDecodedDatagram) {
     throw new LimitExceededError({
       code: SmartTeErrorCode.TOO_LARGE,

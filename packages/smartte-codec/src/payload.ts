@@ -170,10 +170,10 @@ export function encodePayload(w: ByteWriter, p: Packet): void {
       for (const host of p.hosts) {
         w.u16(int(w, 'HOST_MENU host id', host.id, 0, 0xffff), false);
         const name = encodeText(host.name);
-        if (name.byteLength > SMARTTE_LIMITS.maxHostNameBytes) {
-          throw limit(w.length, 'HOST_MENU host name length', SMARTTE_LIMITS.maxHostNameBytes, name.byteLength);
+        if (name.length > SMARTTE_LIMITS.maxHostNameBytes) {
+          throw limit(w.length, 'HOST_MENU host name length', SMARTTE_LIMITS.maxHostNameBytes, name.length);
         }
-        w.u8(name.byteLength).bytes(name);
+        w.u8(name.length).bytes(name);
       }
       return;
     }
@@ -185,8 +185,8 @@ export function encodePayload(w: ByteWriter, p: Packet): void {
       return;
     case 'ECHO_REQUEST':
     case 'ECHO_RESPONSE':
-      if (p.filler.byteLength > SMARTTE_LIMITS.maxEchoFiller) {
-        throw limit(w.length, `${p.type} filler`, SMARTTE_LIMITS.maxEchoFiller, p.filler.byteLength);
+      if (p.filler.length > SMARTTE_LIMITS.maxEchoFiller) {
+        throw limit(w.length, `${p.type} filler`, SMARTTE_LIMITS.maxEchoFiller, p.filler.length);
       }
       w.u16(int(w, 'echo number', p.echo, 0, 0xffff), false).bytes(p.filler);
       return;

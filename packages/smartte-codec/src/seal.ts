@@ -123,7 +123,7 @@ export async function seal(keys: LinkKeys, packet: Packet, counter: number): Pro
   const seq = counterSeq(kind, counter);
   if (kind === NonceKind.RELIABLE && packet.seq !== seq) throw counterMismatch(packet.seq, seq, counter);
   const plain = encodePayloadBytes(packet);
-  const length = plain.byteLength + SMARTTE_TAG_SIZE;
+  const length = plain.length + SMARTTE_TAG_SIZE;
   checkEncodedSize(SMARTTE_HEADER_SIZE + length);
   const out = new Uint8Array(SMARTTE_HEADER_SIZE + length);
   const fields = packet.ack === undefined ? { seq, token: packet.token } : { seq, ack: packet.ack, token: packet.token };
@@ -223,11 +223,11 @@ function resumeMessage(input: ResumeProofInput): Uint8Array {
     encodeText(input.uid),
     Uint8Array.of(index),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
-    at += p.byteLength;
+    at += p.length;
   }
   return out;
 }
@@ -249,7 +249,7 @@ export async function resumeProof(input: ResumeProofInput): Promise<Uint8Array> 
 /** Checks a RESUME_PROOF in constant time (Web Crypto verify); a proof of the wrong size is simply not valid. */
 export async function verifyResumeProof(input: ResumeProofInput, proof: Uint8Array): Promise<boolean> {
   const message = resumeMessage(input);
-  if (proof.byteLength !== SMARTTE_LIMITS.resumeProofSize) return false;
+  if (proof.length !== SMARTTE_LIMITS.resumeProofSize) return false;
   return subtle({ offset: 0, what: 'RESUME_PROOF', expected: 'HMAC-SHA256 to succeed' }, async (s) => {
     const key = await s.importKey('raw', bufferSource(input.oldC2sKey), HMAC, false, ['verify']);
     return s.verify('HMAC', key, bufferSource(proof), bufferSource(message));

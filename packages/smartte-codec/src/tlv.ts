@@ -24,26 +24,26 @@ export class TlvEntry {
 export function readTlvs(payload: Uint8Array, base: number): Map<number, TlvEntry> {
   const out = new Map<number, TlvEntry>();
   let at = 0;
-  while (at < payload.byteLength) {
-    if (at + 2 > payload.byteLength) {
+  while (at < payload.length) {
+    if (at + 2 > payload.length) {
       throw new TruncatedInputError({
         code: SmartTeErrorCode.TLV_OVERRUN,
         offset: base + at,
         what: 'TLV header',
         expected: '2 bytes (tag, length)',
-        got: `${payload.byteLength - at}`,
+        got: `${payload.length - at}`,
       });
     }
     const tag = payload[at]!;
     const len = payload[at + 1]!;
     const start = at + 2;
-    if (start + len > payload.byteLength) {
+    if (start + len > payload.length) {
       throw new TruncatedInputError({
         code: SmartTeErrorCode.TLV_OVERRUN,
         offset: base + at,
         what: `TLV 0x${tag.toString(16).padStart(2, '0')} value`,
         expected: `${len} bytes within the payload`,
-        got: `${payload.byteLength - start}`,
+        got: `${payload.length - start}`,
       });
     }
     // B.4 "a duplicated tag: the last one wins": delete first so the map keeps the position of the last one.
@@ -106,15 +106,15 @@ export function writeTlvs(w: ByteWriter, known: Tlv[], unknown: readonly Tlv[] |
         got: String(tag),
       });
     }
-    if (value.byteLength > 0xff) {
+    if (value.length > 0xff) {
       throw new MalformedInputError({
         code: SmartTeErrorCode.TLV_BAD_LENGTH,
         offset: w.length,
         what: `TLV 0x${tag.toString(16).padStart(2, '0')} value`,
         expected: 'at most 255 bytes',
-        got: `${value.byteLength}`,
+        got: `${value.length}`,
       });
     }
-    w.u8(tag).u8(value.byteLength).bytes(value);
+    w.u8(tag).u8(value.length).bytes(value);
   }
 }

@@ -5,7 +5,7 @@ const HEX = '0123456789abcdef';
 /** Lower-case hex, with an optional separator between bytes (e.g. `' '`). */
 export function toHex(bytes: Uint8Array, separator = ''): string {
   let out = '';
-  for (let i = 0; i < bytes.byteLength; i++) {
+  for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (i > 0 && separator) out += separator;
     out += HEX[b >> 4]! + HEX[b & 15]!;
@@ -49,7 +49,7 @@ export function fromHex(text: string): Uint8Array {
 /** Classic 16-bytes-per-line dump with offsets and ASCII, for error reports and the inspector. */
 export function hexdump(bytes: Uint8Array, baseOffset = 0): string {
   const lines: string[] = [];
-  for (let i = 0; i < bytes.byteLength; i += 16) {
+  for (let i = 0; i < bytes.length; i += 16) {
     const row = bytes.subarray(i, i + 16);
     const hex = toHex(row, ' ').padEnd(47, ' ');
     let ascii = '';
@@ -61,20 +61,20 @@ export function hexdump(bytes: Uint8Array, baseOffset = 0): string {
 
 /** Byte-wise equality of two arrays. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 /** Concatenates byte arrays into one new array. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
-  for (const p of parts) n += p.byteLength;
+  for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
-    at += p.byteLength;
+    at += p.length;
   }
   return out;
 }

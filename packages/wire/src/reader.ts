@@ -49,10 +49,10 @@ export class ByteReader {
   }
 
   get length(): number {
-    return this.bytes.byteLength;
+    return this.bytes.length;
   }
   get remaining(): number {
-    return this.bytes.byteLength - this.pos;
+    return this.bytes.length - this.pos;
   }
   /** Absolute offset of the next read (base offset + position). */
   get offset(): number {
@@ -61,13 +61,13 @@ export class ByteReader {
 
   /** Throws TruncatedInputError unless `n` more bytes are available. */
   need(n: number, what = 'value'): void {
-    if (n > this.bytes.byteLength - this.pos) {
+    if (n > this.bytes.length - this.pos) {
       throw new TruncatedInputError({
         ...(this.truncatedCode === undefined ? {} : { code: this.truncatedCode }),
         offset: this.baseOffset + this.pos,
         what: `truncated ${what}`,
         expected: `${n} byte${n === 1 ? '' : 's'}`,
-        got: `${this.bytes.byteLength - this.pos}`,
+        got: `${this.bytes.length - this.pos}`,
       });
     }
   }
@@ -166,7 +166,7 @@ export class ByteReader {
   /** The unread rest as a view. */
   rest(): Uint8Array {
     const v = this.bytes.subarray(this.pos);
-    this.pos = this.bytes.byteLength;
+    this.pos = this.bytes.length;
     return v;
   }
 }

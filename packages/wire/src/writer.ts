@@ -44,8 +44,8 @@ export class ByteWriter {
         got: `${need}`,
       });
     }
-    if (need <= this.buf.byteLength) return;
-    let cap = this.buf.byteLength * 2;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
@@ -112,9 +112,9 @@ export class ByteWriter {
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.ensure(b.byteLength);
+    this.ensure(b.length);
     this.buf.set(b, this.pos);
-    this.pos += b.byteLength;
+    this.pos += b.length;
     return this;
   }
   /** UTF-8 text, no terminator. */
@@ -127,17 +127,17 @@ export class ByteWriter {
    */
   fixedBytes(b: Uint8Array, n: number, terminated = true, what = 'fixed-length field'): this {
     const max = terminated ? n - 1 : n;
-    if (b.byteLength > max) {
+    if (b.length > max) {
       throw new LimitExceededError({
         offset: this.pos,
         what: `${what} too long`,
         expected: `at most ${max} bytes`,
-        got: `${b.byteLength}`,
+        got: `${b.length}`,
       });
     }
     this.ensure(n);
     this.buf.set(b, this.pos);
-    this.buf.fill(0, this.pos + b.byteLength, this.pos + n);
+    this.buf.fill(0, this.pos + b.length, this.pos + n);
     this.pos += n;
     return this;
   }

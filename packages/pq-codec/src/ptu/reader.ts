@@ -57,7 +57,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
 
   /** Input bytes held between pushes: the header buffer's capacity plus any partial record. */
   get retainedBytes(): number {
-    return this.buffer.retainedBytes + (this.decoder === undefined ? 0 : this.carry.byteLength);
+    return this.buffer.retainedBytes + (this.decoder === undefined ? 0 : this.carry.length);
   }
   /** Bytes waiting for the rest of a tag or record. */
   get pending(): number {
@@ -141,7 +141,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
     const batches: PtuBatch[] = [];
     let pos = 0;
     if (this.carryLength > 0) {
-      const take = Math.min(PTU_RECORD_BYTES - this.carryLength, bytes.byteLength);
+      const take = Math.min(PTU_RECORD_BYTES - this.carryLength, bytes.length);
       this.carry.set(bytes.subarray(0, take), this.carryLength);
       this.carryLength += take;
       pos = take;
@@ -153,7 +153,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
       const n = d.decode(this.carryWord, 0, 1, out, 0);
       batches.push(toBatch(mode, out, n, first, 1));
     }
-    const whole = Math.floor((bytes.byteLength - pos) / PTU_RECORD_BYTES);
+    const whole = Math.floor((bytes.length - pos) / PTU_RECORD_BYTES);
     for (let done = 0; done < whole; ) {
       const count = Math.min(this.maxBatchRecords, whole - done);
       const words = recordWords(bytes, pos + done * PTU_RECORD_BYTES, count);
@@ -164,7 +164,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
       done += count;
     }
     pos += whole * PTU_RECORD_BYTES;
-    const tail = bytes.byteLength - pos;
+    const tail = bytes.length - pos;
     if (tail > 0) {
       this.carry.set(bytes.subarray(pos), 0);
       this.carryLength = tail;

@@ -66,7 +66,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
     this.inbox = new AsyncQueue(`a datagram on port ${a.port}`, realClock);
     socket.on('message', (msg, rinfo) => {
       this.counters.datagramsIn++;
-      this.counters.bytesIn += msg.byteLength;
+      this.counters.bytesIn += msg.length;
       const d: Datagram = { data: msg, address: rinfo.address, port: rinfo.port, family: rinfo.family };
       if (this.listenerCount('datagram') > 0) this.emit('datagram', d);
       else if (this.inbox.size < this.maxBuffered) this.inbox.push(d);
@@ -90,7 +90,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
         else resolve();
       });
       this.counters.datagramsOut++;
-      this.counters.bytesOut += data.byteLength;
+      this.counters.bytesOut += data.length;
     });
   }
 
@@ -98,7 +98,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
   sendNow(data: Uint8Array, port: number, host: string): boolean {
     if (this.closing) return false;
     this.counters.datagramsOut++;
-    this.counters.bytesOut += data.byteLength;
+    this.counters.bytesOut += data.length;
     this.socket.send(data, port, host, (err) => {
       if (err) this.emit('error', systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
     });
