@@ -233,6 +233,56 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
     );
   });
 
+  it('a layout decoded often enough to be compiled agrees with the checked reader, damaged or not', () => {
+    // 64 frames of one layout turn its template into a generated function (records.ts, COMPILE_AFTER); 80 decodes of
+    // the intact frame get there whatever earlier tests left in the tables. Then damaged copies (same size and count)
+    // go through the compiled checks and must decode, or fail, exactly as the checked reader says.
+    const damaged = fc.tuple(frame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }));
+    fc.assert(
+      fc.property(damaged, ([m, edits]) => {
+        const bytes = encode(m);
+        for (let i = 0; i < 80; i++) expect(decode(bytes)).toEqual(m);
+        const copy = bytes.slice();
+        for (const [at, value] of edits) if (copy.length > 24) copy[24 + (at % (copy.length - 24))] = value;
+        expect(outcome(copy, 'windows-1252')).toEqual(outcome(copy, checked));
+        expect(outcome(bytes, 'windows-1252')).toEqual(m);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a compiled layout keeps every kind right: NaN payloads, int32, 31-byte names, strings with and without NUL', () => {
+    const m: PqMessage = {
+      type: 'x',
+      recordVersion: 7,
+      measurementType: -1,
+      recordNumber: 3,
+      records: [
+        { kind: 'float', name: 'cpm1', value: Number.NaN, nanBits: 0x7fc00123 },
+        { kind: 'float', name: 'cpm2', value: -0.5 },
+        { kind: 'int32', name: 'n'.repeat(31), value: -7 },
+        { kind: 'uint32', name: 'det1', value: 0xffffffff },
+        { kind: 'string', name: 'ResultingFilename', value: 'a.ptu', terminated: true },
+        { kind: 'string', name: 'LaserName1', value: '', terminated: false },
+      ],
+    };
+    const bytes = encode(m);
+    const d = new PqStreamDecoder();
+    for (let i = 0; i < 100; i++) {
+      const copy = bytes.slice();
+      copy[16] = i; // recordNumber
+      copy[56] = i; // the low byte of cpm1's NaN payload (records start at 24; a value 32 bytes into its record)
+      copy[24 + 36 * 3 + 32] = i; // the low byte of det1's value
+      const [got] = d.push(copy);
+      expect(got).toEqual(decode(copy, { encoding: checked }));
+    }
+    // A changed name byte in a compiled layout is noticed: the frame decodes through the checked path.
+    const renamed = bytes.slice();
+    renamed[24 + 36 * 3] = 0x65; // 'det1' → 'eet1'
+    expect(d.push(renamed)).toEqual([decode(renamed, { encoding: checked })]);
+    expect((d.push(renamed)[0] as { records: OptionalRecord[] }).records[3]!.name).toBe('eet1');
+  });
+
   it("the capture's two 'x' layouts alternating in a stream decode as decode() does, frame after frame", () => {
     const first: PqMessage = {
       type: 'x',

@@ -23,12 +23,12 @@ export function releaseReader(r: ByteReader): void {
 /**
  * The 'x' frame `data[pos..pos+length)` (header accepted by `checkHeader`, so usMsgLen ≥ 24 covers the fixed fields)
  * read in one pass, or undefined when the one-pass reader gives up (then `decodeFrame`'s checked path reads it). Only
- * for the built-in text codecs. `view` is a DataView of `data.buffer`.
+ * for the built-in text codecs. `view` is a DataView of `data.buffer`, in which `data` starts at `delta`.
  */
-function decodeDataFrameFast(data: Uint8Array, view: DataView, pos: number, length: number): DataFrame | undefined {
-  const records = readRecordsFast(view, data, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length);
+function decodeDataFrameFast(data: Uint8Array, view: DataView, delta: number, pos: number, length: number): DataFrame | undefined {
+  const records = readRecordsFast(view, data, delta, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length);
   if (records === undefined) return undefined;
-  const o = data.byteOffset + pos;
+  const o = delta + pos;
   return dataFrame(view.getUint32(o + 8, true), view.getInt32(o + 12, true), view.getInt32(o + 16, true), records);
 }
 
@@ -39,13 +39,15 @@ function dataFrame(recordVersion: number, measurementType: number, recordNumber:
 
 /**
  * Decodes the frame `data[pos..pos+length)`, whose header `checkHeader` has accepted; `view` is a DataView of
- * `data.buffer` (the stream decoder keeps one while the buffer stays the same) and `r` a reusable reader. `base` is
+ * `data.buffer` (the stream decoder keeps one while the buffer stays the same), `delta` is `data.byteOffset` (read
+ * once per chunk by the caller: the accessor is a call on Node 20) and `r` a reusable reader. `base` is
  * the absolute offset of `data[pos]`. Status frames and 'x' data frames (the steady stream of a session, pq.md §3.3)
  * are read directly; everything else, and every error, through the bounds-checked reader.
  */
 export function decodeFrame(
   data: Uint8Array,
   view: DataView,
+  delta: number,
   pos: number,
   length: number,
   base: number,
@@ -61,7 +63,7 @@ export function decodeFrame(
     case 0x64: // 'd'
       return { type: 'd', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x78: {
-      const frame = isBuiltIn(codec) ? decodeDataFrameFast(data, view, pos, length) : undefined;
+      const frame = isBuiltIn(codec) ? decodeDataFrameFast(data, view, delta, pos, length) : undefined;
       if (frame !== undefined) return frame;
       break;
     }
@@ -121,41 +123,41 @@ let sharedReaderBusy = false;
  * (PQ_TOO_LARGE), or an illegal header or body.
  */
 export function decode(bytes: Uint8Array, options: PqCodecOptions = {}): PqMessage {
-  if (bytes.byteLength > MAX_MESSAGE_LENGTH) {
+  if (bytes.length > MAX_MESSAGE_LENGTH) {
     throw new LimitExceededError({
       code: PqErrorCode.TOO_LARGE,
       offset: 0,
       what: 'PQ message too large',
       expected: `at most ${MAX_MESSAGE_LENGTH} bytes (usMsgLen is a uint16)`,
-      got: `${bytes.byteLength}`,
+      got: `${bytes.length}`,
     });
   }
-  if (bytes.byteLength < HEADER_LENGTH) {
+  if (bytes.length < HEADER_LENGTH) {
     throw new TruncatedInputError({
       code: PqErrorCode.TRUNCATED,
-      offset: bytes.byteLength,
+      offset: bytes.length,
       what: 'truncated PQ header',
       expected: `${HEADER_LENGTH} bytes`,
-      got: `${bytes.byteLength}`,
+      got: `${bytes.length}`,
     });
   }
   const length = checkHeader(bytes, 0, 0, MAX_MESSAGE_LENGTH);
-  if (length > bytes.byteLength) {
+  if (length > bytes.length) {
     throw new TruncatedInputError({
       code: PqErrorCode.TRUNCATED,
-      offset: bytes.byteLength,
+      offset: bytes.length,
       what: 'truncated PQ message',
       expected: `${length} bytes (usMsgLen)`,
-      got: `${bytes.byteLength}`,
+      got: `${bytes.length}`,
     });
   }
-  if (length < bytes.byteLength) {
+  if (length < bytes.length) {
     throw new MalformedInputError({
       code: PqErrorCode.TRAILING_BYTES,
       offset: length,
       what: 'bytes after the PQ message',
       expected: `${length} bytes (usMsgLen)`,
-      got: `${bytes.byteLength}`,
+      got: `${bytes.length}`,
     });
   }
   // One shared reader; a nested decode (from inside a custom text codec) gets its own.
@@ -164,8 +166,9 @@ export function decode(bytes: Uint8Array, options: PqCodecOptions = {}): PqMessa
   sharedReaderBusy = true;
   try {
     // Only 'x' frames read their fields through a DataView.
-    const view = bytes[2] === 0x78 ? new DataView(bytes.buffer) : NO_VIEW;
-    return decodeFrame(bytes, view, 0, length, 0, resolveTextCodec(options.encoding), reader);
+    const x = bytes[2] === 0x78;
+    const view = x ? new DataView(bytes.buffer) : NO_VIEW;
+    return decodeFrame(bytes, view, x ? bytes.byteOffset : 0, 0, length, 0, resolveTextCodec(options.encoding), reader);
   } finally {
     releaseReader(reader);
     if (outer) sharedReaderBusy = false;

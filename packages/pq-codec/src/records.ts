@@ -266,23 +266,24 @@ function stringRecord(name: string, value: string, terminated: boolean): StringR
 
 /**
  * The hot path for 'x' frames: iOptRecordCount at `b[p]` and the records up to `end`, read in one pass through `v`
- * (a DataView of `b.buffer`, so each field is one read) with interned text and no view per field. Returns undefined
+ * (a DataView of `b.buffer`, in which `b` starts at `delta`, so each field is one read) with interned text and no view per field. Returns undefined
  * as soon as anything is out of place (a negative count, a field running past `end`, an unknown bType, bytes left
  * over) or needs the general reader (arrays; text that is not ASCII, holds a NUL or is 127 bytes or longer); the
  * caller then re-reads the frame with `readRecords`, which throws the precise CodecError, so both paths agree on
  * every error and every value by construction. Only for the built-in codecs (`isBuiltIn`), whose decoding is pure;
  * the caller checks that.
  */
-export function readRecordsFast(v: DataView, b: Uint8Array, p: number, end: number): OptionalRecord[] | undefined {
+export function readRecordsFast(v: DataView, b: Uint8Array, delta: number, p: number, end: number): OptionalRecord[] | undefined {
   if (end - p < 4) return undefined;
-  const delta = b.byteOffset;
   const count = v.getInt32(p + delta, true);
   // Every record takes at least 34 bytes: a larger count cannot fit and is left to the checked reader.
   if (count < 0 || count > (end - p) / 34) return undefined;
   const span = end - p;
   const t = span & (TEMPLATES - 1);
   if (templateCount[t] === count && templateSpan[t] === span) {
-    const records = fromTemplate(v, p + delta, t, count);
+    const compiled = compiledTemplates[t];
+    const records =
+      compiled !== undefined ? compiled(v, p + delta, templateNames, templateStrings) : fromTemplate(v, p + delta, t, count);
     if (records !== undefined) return records;
   }
   const key = (span & (LAYOUTS - 1)) * LAYOUT_RECORDS * 2;
@@ -332,7 +333,7 @@ export function readRecordsFast(v: DataView, b: Uint8Array, p: number, end: numb
     }
   }
   if (p !== end) return undefined;
-  if (count <= TEMPLATE_RECORDS) buildTemplate(v, b, start, t, count, span, records);
+  if (count <= TEMPLATE_RECORDS) buildTemplate(v, b, delta, start, t, count, span, records);
   return records;
 }
 
@@ -367,6 +368,7 @@ function fromTemplate(v: DataView, o: number, t: number, count: number): Optiona
   for (let k = c0; k < c1; k += 3) {
     if ((v.getInt32(o + templateChecks[k]!, true) & templateChecks[k + 2]!) !== templateChecks[k + 1]!) return undefined;
   }
+  if (++templateHits[t] === COMPILE_AFTER) compiledTemplates[t] = compileTemplate(t, count);
   const r0 = t * TEMPLATE_RECORDS;
   const records: OptionalRecord[] = new Array<OptionalRecord>(count);
   for (let i = 0; i < count; i++) {
@@ -412,11 +414,13 @@ function addWords(v: DataView, o: number, c: number, n: number, from: number, to
 }
 
 /** Keeps the frame just decoded (count at `b[p]`, `span` bytes, `records`) as template `t`. */
-function buildTemplate(v: DataView, b: Uint8Array, p: number, t: number, count: number, span: number, records: OptionalRecord[]): void {
-  const o = p + b.byteOffset;
+function buildTemplate(v: DataView, b: Uint8Array, delta: number, p: number, t: number, count: number, span: number, records: OptionalRecord[]): void {
+  const o = p + delta;
   const c = t * TEMPLATE_WORDS * 3;
   const r0 = t * TEMPLATE_RECORDS;
   templateCount[t] = -1;
+  templateHits[t] = 0;
+  compiledTemplates[t] = undefined;
   let n = 0;
   let q = 4;
   for (let i = 0; i < count && n >= 0; i++) {
@@ -443,6 +447,77 @@ function buildTemplate(v: DataView, b: Uint8Array, p: number, t: number, count: 
   templateWords[t] = n;
   templateSpan[t] = span;
   templateCount[t] = count;
+}
+
+/*
+ * Compiled templates. A template that matched COMPILE_AFTER frames since it was built is turned into a function
+ * specialised to it (the approach of ajv and fast-json-stringify): its checks become comparisons of words against
+ * constants, and its records one array literal, so a frame costs the comparisons and the allocations and little else;
+ * `fromTemplate` pays three table loads per word and a branch per record. The generated source holds only integers
+ * read back from the template's Int32Array and Uint8Array tables (offsets, expected words, masks, table indexes) and
+ * fixed property names; names and string values are passed in as arrays, never spliced into code. Replacing the
+ * template drops its function; the threshold keeps a stream whose layouts churn from compiling again and again (a
+ * compile costs tens of microseconds, once per COMPILE_AFTER frames at worst). Where code generation is refused
+ * (a Content-Security-Policy without 'unsafe-eval'), the table path is used and nothing else changes.
+ */
+const COMPILE_AFTER = 64;
+type CompiledTemplate = (
+  v: DataView,
+  o: number,
+  names: readonly string[],
+  strings: readonly string[],
+) => OptionalRecord[] | undefined;
+const compiledTemplates: (CompiledTemplate | undefined)[] = new Array<CompiledTemplate | undefined>(TEMPLATES).fill(undefined);
+const templateHits = new Int32Array(TEMPLATES);
+let codegenRefused = false;
+
+/** The generated function for template `t` (its `count` records), or undefined where code generation is refused. */
+function compileTemplate(t: number, count: number): CompiledTemplate | undefined {
+  if (codegenRefused) return undefined;
+  // Every number below comes from an integer typed array, so the source holds nothing but these integers.
+  const int = (x: number): string => String(x | 0);
+  const c0 = t * TEMPLATE_WORDS * 3;
+  const checks: string[] = [];
+  for (let k = c0; k < c0 + templateWords[t]! * 3; k += 3) {
+    const word = `v.getInt32(o + ${int(templateChecks[k]!)}, true)`;
+    const mask = templateChecks[k + 2]!;
+    checks.push(`${mask === -1 ? word : `(${word} & ${int(mask)})`} !== ${int(templateChecks[k + 1]!)}`);
+  }
+  const r0 = t * TEMPLATE_RECORDS;
+  const floats: string[] = [];
+  const records: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = int(r0 + i);
+    const at = `o + ${int(templateValueAt[r0 + i]!)}`;
+    const name = `names[${r}]`;
+    switch (templateTypes[r0 + i]) {
+      case OptDataType.ULONG:
+        records.push(`{ kind: 'uint32', name: ${name}, value: v.getUint32(${at}, true) }`);
+        break;
+      case OptDataType.LONG:
+        records.push(`{ kind: 'int32', name: ${name}, value: v.getInt32(${at}, true) }`);
+        break;
+      case OptDataType.FLOAT:
+        floats.push(`const f${i} = v.getFloat32(${at}, true);`);
+        records.push(
+          `f${i} !== f${i} ? { kind: 'float', name: ${name}, value: f${i}, nanBits: v.getUint32(${at}, true) } : { kind: 'float', name: ${name}, value: f${i} }`,
+        );
+        break;
+      default:
+        records.push(`{ kind: 'string', name: ${name}, value: strings[${r}], terminated: ${templateTerminated[r0 + i] === 1} }`);
+    }
+  }
+  const source = [
+    checks.length > 0 ? `if (${checks.join(' || ')}) return undefined;` : '',
+    ...floats,
+    `return [${records.join(', ')}];`,
+  ].join('\n');
+  try {
+    return new Function('v', 'o', 'names', 'strings', source) as CompiledTemplate;
+  } catch {
+    codegenRefused = true;
+    return undefined;
+  }
 }
 
 /** A record made ready to write: its encoded name and (for strings) body, and its exact size. */

@@ -31,6 +31,8 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
    * ChunkBuffer does.
    */
   private view: DataView | undefined;
+  /** The ArrayBuffer `view` reads. */
+  private viewOf: ArrayBufferLike | undefined;
   /** The terminal error: a CodecError for malformed input; anything else (a bug) is kept and rethrown as it is. */
   private failure: unknown;
 
@@ -59,21 +61,25 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     const buffer = this.buffer;
     buffer.append(chunk);
     const data = buffer.data;
-    const end = data.byteLength;
+    const end = data.length;
     const base = buffer.consumed;
     const out: PqMessage[] = [];
     let pos = 0;
+    // Read once per chunk, not per frame: on Node 20 `buffer` and `byteOffset` are calls (~20 ns each).
+    const bytes = data.buffer;
+    const delta = data.byteOffset;
     let view = this.view;
-    if (view !== undefined && view.buffer !== data.buffer) view = undefined;
+    if (view !== undefined && this.viewOf !== bytes) view = undefined;
     try {
       while (end - pos >= HEADER_LENGTH) {
         const length = checkHeader(data, pos, base + pos, this.max);
         if (end - pos < length) break;
         if (view === undefined) {
-          view = new DataView(data.buffer);
+          view = new DataView(bytes);
           this.view = view;
+          this.viewOf = bytes;
         }
-        out.push(decodeFrame(data, view, pos, length, base + pos, this.codec, this.reader));
+        out.push(decodeFrame(data, view, delta, pos, length, base + pos, this.codec, this.reader));
         pos += length;
       }
     } catch (e) {
@@ -85,7 +91,8 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     }
     releaseReader(this.reader);
     buffer.consume(pos);
-    if (view !== undefined && (buffer.length === 0 || buffer.data.buffer !== view.buffer)) this.view = undefined;
+    // What is left unread is still in `bytes` (consume only narrows the view); nothing left, nothing to keep alive.
+    if (view !== undefined && buffer.length === 0) this.dropView();
     return out;
   }
 
@@ -109,6 +116,11 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     // Not re-coded: a non-CodecError here is a defect, and the fuzz tests must see it as one.
     this.failure = e;
     this.buffer.clear();
+    this.dropView();
+  }
+
+  private dropView(): void {
     this.view = undefined;
+    this.viewOf = undefined;
   }
 }
