@@ -16,6 +16,8 @@ import type {
 } from './options.js';
 
 const RESOLVED = Promise.resolve();
+/** Parts of one message totalling fewer bytes are written as one copied buffer; Buffer.allocUnsafe pools below 4 KiB. */
+const SMALL_PARTS = 4096;
 
 export interface ConnectionEvents<In> {
   /** A decoded message. While any `message` handler is registered, messages go to handlers, not to the iterator. */
@@ -238,15 +240,29 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
     this.counters.messagesOut += messages;
     if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
     if (bytes instanceof Uint8Array) {
-      this.counters.bytesOut += bytes.byteLength;
+      this.counters.bytesOut += bytes.length;
       if (!this.socket.write(bytes)) this.blocked = true;
       return;
     }
-    // Parts of one message: corked, so they leave in one vectored write.
+    const size = sizeOf(bytes);
+    if (size < SMALL_PARTS) {
+      // Small parts are cheaper copied into one buffer (from Node's pool, so no allocation of its own) than written
+      // vectored: cork, a write per part and uncork cost more than copying a few hundred bytes.
+      const one = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (const part of bytes) {
+        one.set(part, at);
+        at += part.length;
+      }
+      this.counters.bytesOut += size;
+      if (!this.socket.write(one)) this.blocked = true;
+      return;
+    }
+    // Larger parts of one message: corked, so they leave in one vectored write and are never copied.
     let ok = true;
     this.socket.cork();
     for (const part of bytes) {
-      this.counters.bytesOut += part.byteLength;
+      this.counters.bytesOut += part.length;
       ok = this.socket.write(part);
     }
     this.socket.uncork();
@@ -285,7 +301,7 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
   }
 
   private onData(chunk: Buffer): void {
-    this.counters.bytesIn += chunk.byteLength;
+    this.counters.bytesIn += chunk.length;
     if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
     if (this.discarding || this.state === 'closed') return;
     let messages: In[];
@@ -434,8 +450,8 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
 }
 
 function sizeOf(bytes: EncodedMessage): number {
-  if (bytes instanceof Uint8Array) return bytes.byteLength;
+  if (bytes instanceof Uint8Array) return bytes.length;
   let n = 0;
-  for (const b of bytes) n += b.byteLength;
+  for (const b of bytes) n += b.length;
   return n;
 }

@@ -33,7 +33,8 @@ export interface ConnectionOptions<In, Out> {
   /**
    * Encodes one outgoing message: a StreamEncoder, or one that returns the message as several parts (e.g. a header and
    * a large payload view), which are written together in one vectored write (`writev`) without being copied into one
-   * buffer first.
+   * buffer first. Parts totalling under 4 KiB are copied into one pooled buffer and written at once instead: for small
+   * messages that is cheaper than the vectored write.
    */
   encode: FrameEncoder<Out>;
   /** Disable Nagle (default true), so a message leaves when written. */

@@ -389,6 +389,20 @@ describe('TCP listener and connection', () => {
     await server.close();
   });
 
+  it('parts on either side of 4 KiB (copied into one buffer below it, vectored at and above it) arrive intact and in order', async () => {
+    const server = await echoServer();
+    const c = await connect({ host: '127.0.0.1', port: server.address.port, decoder: framing.decoder, encode: encodeFrameParts });
+    // 4 + payload bytes per message: 4,091 is the largest copied, 4,092 the smallest written vectored.
+    const sizes = [0, 1, 466, 4091, 4092, 5000, 100, 70_000, 3];
+    const payloads = sizes.map((n, k) => new Uint8Array(n).map((_, i) => (i * 7 + k) & 0xff));
+    for (const p of payloads) await c.send(p);
+    for (const p of payloads) expect(Buffer.from((await c.receive({ timeoutMs: 3000 }))!)).toEqual(Buffer.from(p));
+    expect(c.counters.bytesOut).toBe(sizes.reduce((n, s) => n + 4 + s, 0));
+    expect(c.counters.messagesOut).toBe(sizes.length);
+    await c.close();
+    await server.close();
+  });
+
   it('close() gives up on a peer that never closes its side: the socket is destroyed at the deadline', async () => {
     const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
     const stubborn = await new Promise<Socket>((resolve) => {

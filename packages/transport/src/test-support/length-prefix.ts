@@ -16,7 +16,7 @@ let slab = uninitialized(SLAB);
 let slabAt = 0;
 
 export function encodeFrame(payload: Uint8Array): Uint8Array {
-  const n = payload.byteLength;
+  const n = payload.length;
   const size = 4 + n;
   let out: Uint8Array;
   if (size > SLAB / 16) out = uninitialized(size);
@@ -41,7 +41,7 @@ export function encodeFrame(payload: Uint8Array): Uint8Array {
 /** The same framing as parts (header, payload view): no copy of the payload, written with one vectored write. */
 export function encodeFrameParts(payload: Uint8Array): readonly Uint8Array[] {
   const header = new Uint8Array(4);
-  const n = payload.byteLength;
+  const n = payload.length;
   header[0] = n >>> 24;
   header[1] = (n >>> 16) & 0xff;
   header[2] = (n >>> 8) & 0xff;
@@ -70,15 +70,15 @@ export class LengthPrefixDecoder implements StreamDecoder<Uint8Array> {
   push(chunk: Uint8Array): Uint8Array[] {
     if (this.failure) throw this.failure;
     const out: Uint8Array[] = [];
-    const end = chunk.byteLength;
+    const end = chunk.length;
     let at = 0;
     for (;;) {
       if (this.frame) {
-        const take = Math.min(end - at, this.frame.byteLength - this.filled);
+        const take = Math.min(end - at, this.frame.length - this.filled);
         this.frame.set(chunk.subarray(at, at + take), this.filled);
         this.filled += take;
         at += take;
-        if (this.filled < this.frame.byteLength) break;
+        if (this.filled < this.frame.length) break;
         out.push(this.frame);
         this.frame = undefined;
         this.filled = 0;
@@ -104,7 +104,7 @@ export class LengthPrefixDecoder implements StreamDecoder<Uint8Array> {
       }
       const n = this.lengthAt(chunk, at);
       if (left >= 4 + n) {
-        out.push(new Uint8Array(chunk.buffer, chunk.byteOffset + at + 4, n));
+        out.push(chunk.subarray(at + 4, at + 4 + n));
         at += 4 + n;
         continue;
       }
@@ -156,14 +156,14 @@ export class LengthPrefixPartsDecoder implements StreamDecoder<Uint8Array[]> {
 
   get pending(): number {
     let n = this.headerLength;
-    for (const p of this.parts) n += p.byteLength;
+    for (const p of this.parts) n += p.length;
     return n;
   }
 
   push(chunk: Uint8Array): Uint8Array[][] {
     if (this.failure) throw this.failure;
     const out: Uint8Array[][] = [];
-    const end = chunk.byteLength;
+    const end = chunk.length;
     let at = 0;
     while (at < end) {
       if (this.need > 0) {
