@@ -139,8 +139,8 @@ async function tcpBenchmarks(): Promise<void> {
       subject: { name: 'framed Connection', fn: () => zeroCopy.move(payload, n), items },
       baseline: { name: 'bare net socket', fn: () => bare.move(frame, n), items },
       ...(size === 10 ? {} : { minRatio: 0.8 }),
-      time: size === 10 ? 1500 : 4500,
-      rounds: size === 10 ? 7 : 15,
+      time: size === 10 ? 1500 : 6000,
+      rounds: size === 10 ? 7 : 21,
     });
     // The same with a codec that copies: the encoder copies the payload behind its header, the decoder assembles each
     // frame that straddles socket reads (at 65,535 B every frame does).
