@@ -514,7 +514,10 @@ function compileTemplate(t: number, count: number): CompiledTemplate | undefined
   ].join('\n');
   try {
     return new Function('v', 'o', 'names', 'strings', source) as CompiledTemplate;
-  } catch {
+  } catch (e) {
+    // A SyntaxError is a defect in the generated source, not a refusal: it must not hide behind the table path.
+    // Refusals come as EvalError (CSP) or TypeError (Trusted Types).
+    if (e instanceof SyntaxError) throw e;
     codegenRefused = true;
     return undefined;
   }

@@ -144,3 +144,20 @@ describe('PqStreamDecoder', () => {
     expect(d.push(bytes)).toEqual([{ type: 'S', status: 0, text: 'Zürich' }]);
   });
 });
+
+describe('PqStreamDecoder memory', () => {
+  it('keeps no view of a chunk it no longer reads: a peer stalling mid-frame holds only the pending bytes', () => {
+    const frame = encode({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [{ kind: 'uint32', name: 'cps1', value: 7 }] });
+    // A 1 MiB buffer holding one whole frame and the first 10 bytes of the next.
+    const big = new Uint8Array(1 << 20);
+    big.set(frame, 0);
+    big.set(frame.subarray(0, 10), frame.length);
+    const d = new PqStreamDecoder();
+    expect(d.push(big.subarray(0, frame.length + 10))).toHaveLength(1);
+    // Two more bytes: the pending 12 now live in the decoder's own buffer, and nothing may still reach the 1 MiB one.
+    expect(d.push(frame.subarray(10, 12))).toEqual([]);
+    const held = d as unknown as { view?: DataView; viewOf?: ArrayBufferLike };
+    expect(held.viewOf === big.buffer || held.view?.buffer === big.buffer).toBe(false);
+    expect(d.push(frame.subarray(12))).toEqual([decode(frame)]);
+  });
+});

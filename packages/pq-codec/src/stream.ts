@@ -68,8 +68,9 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     // Read once per chunk, not per frame: on Node 20 `buffer` and `byteOffset` are calls (~20 ns each).
     const bytes = data.buffer;
     const delta = data.byteOffset;
+    // A view of another buffer is let go at once, so a stalled peer cannot keep an old chunk alive through it.
+    if (this.viewOf !== bytes) this.dropView();
     let view = this.view;
-    if (view !== undefined && this.viewOf !== bytes) view = undefined;
     try {
       while (end - pos >= HEADER_LENGTH) {
         const length = checkHeader(data, pos, base + pos, this.max);

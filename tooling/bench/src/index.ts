@@ -59,6 +59,14 @@ export function formatRate(perSecond: number, unit: string): string {
   return `${perSecond.toFixed(1)} ${unit}/s`;
 }
 
+/** A positive number from the environment, or the default when the variable is unset; anything else is an error. */
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -74,8 +82,8 @@ function median(xs: readonly number[]): number {
  * figure. Prints one line with both rates and the ratio.
  */
 export async function compare(c: Comparison): Promise<ComparisonResult> {
-  const time = Number(process.env.BENCH_TIME ?? c.time ?? 1500);
-  const rounds = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? c.rounds ?? 7)));
+  const time = positive('BENCH_TIME', process.env.BENCH_TIME, c.time ?? 1500);
+  const rounds = Math.max(1, Math.round(positive('BENCH_ROUNDS', process.env.BENCH_ROUNDS, c.rounds ?? 7)));
   const slice = Math.max(20, time / rounds);
   const rate = (task: Bench['tasks'][number] | undefined, items: number): number => {
     const r = task?.result;
