@@ -73,7 +73,11 @@ try {
   }
   writeFileSync(
     join(tmp, 'package.json'),
-    JSON.stringify({ name: 'portico-consumer-smoke', private: true, type: 'module', dependencies: tarballs, overrides: tarballs }, null, 2),
+    JSON.stringify(
+      { name: 'portico-consumer-smoke', private: true, type: 'module', dependencies: tarballs, overrides: tarballs },
+      null,
+      2,
+    ),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], tmp);
 

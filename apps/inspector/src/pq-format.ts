@@ -1,11 +1,6 @@
 // Presentation only: one PQ message as one line of text. Names and texts come from the codec (the one source of
 // truth for every wire constant); this file decides nothing about the protocol.
-import {
-  type OptionalRecord,
-  type PqMessage,
-  type StatusDirection,
-  statusName,
-} from '@portico/pq-codec';
+import { type OptionalRecord, type PqMessage, type StatusDirection, statusName } from '@portico/pq-codec';
 
 const TYPE_SYMBOL: Record<PqMessage['type'], string> = {
   D: 'DATAFRAME_SRVREQUEST',

@@ -67,7 +67,9 @@ export async function inspectPqSessions(file: string, out: (line: string) => voi
         if (!isCodecError(e)) throw e;
         report.rejected++;
         if (!m.invalid) report.surprises++;
-        out(`  ${t}  ${arrow}  rejected ${e.code} at offset ${e.offset}: ${e.message}${m.invalid ? ' (marked invalid in the capture)' : ''}`);
+        out(
+          `  ${t}  ${arrow}  rejected ${e.code} at offset ${e.offset}: ${e.message}${m.invalid ? ' (marked invalid in the capture)' : ''}`,
+        );
       }
     }
   });

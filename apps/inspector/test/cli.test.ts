@@ -40,7 +40,9 @@ describe('portico-inspect pq-sessions', () => {
 
   it('PQ-13 "the server request data of the current (last) request are decoded and shown"', async () => {
     const r = await inspect('pq-sessions', capture);
-    expect(r.stdout).toMatch(/client → server {2}'D' DATAFRAME_SRVREQUEST type=1 pixels=8x8 .*Filename="vendor_capture"/);
+    expect(r.stdout).toMatch(
+      /client → server {2}'D' DATAFRAME_SRVREQUEST type=1 pixels=8x8 .*Filename="vendor_capture"/,
+    );
   });
 
   it('says what was expected when the file is not a capture, with exit code 2', async () => {
@@ -58,7 +60,10 @@ describe('portico-inspect pq-sessions', () => {
 describe('portico-inspect pq-stream', () => {
   it('decodes concatenated messages and stops with a typed error at a bad magic', async () => {
     const file = join(tmp, 'stream.bin');
-    const good = [encode({ type: 'C', status: ErrorCode.NO_ERROR }), encode({ type: 'd', status: ErrorCode.SERVER_BUSY })];
+    const good = [
+      encode({ type: 'C', status: ErrorCode.NO_ERROR }),
+      encode({ type: 'd', status: ErrorCode.SERVER_BUSY }),
+    ];
     const bad = Uint8Array.of(10, 0, 0x43, 0x58, 0x58, 0x58, 0x58, 0x58, 0, 0);
     writeFileSync(file, Buffer.concat([...good, bad]));
     const r = await inspect('pq-stream', file);

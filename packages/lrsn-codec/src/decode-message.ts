@@ -185,7 +185,8 @@ function pageRequest(a: Attrs): Decoded<PageRequestLong> | Decoded<PageRequestSh
     else if (c.name === 'Message' && messageEl === undefined) messageEl = c;
     else throw unexpected(a, `at most one <Pager> and one <Message>`, `<${c.name}>`);
   }
-  if (!isBlank(a.el.text)) throw unexpected(a, 'only <Pager> and <Message> elements', JSON.stringify(a.el.text.slice(0, 40)));
+  if (!isBlank(a.el.text))
+    throw unexpected(a, 'only <Pager> and <Message> elements', JSON.stringify(a.el.text.slice(0, 40)));
   if (pagerEl === undefined) {
     throw malformed(LrsnErrorCode.MissingAttribute, {
       offset: a.base,
@@ -199,14 +200,20 @@ function pageRequest(a: Attrs): Decoded<PageRequestLong> | Decoded<PageRequestSh
   const pager: Mutable<LongPager> = { type: pa.req('Type'), id: pa.req('ID'), attributes: pagerEl.attributes };
   const systemId = pa.opt('SystemID');
   if (systemId !== undefined) pager.systemId = systemId;
-  const m: Mutable<Decoded<PageRequestLong>> = { type: 'PageRequest', form: 'long', pager, attributes: a.el.attributes };
+  const m: Mutable<Decoded<PageRequestLong>> = {
+    type: 'PageRequest',
+    form: 'long',
+    pager,
+    attributes: a.el.attributes,
+  };
   if (id !== undefined) m.id = id;
   const power = a.optNum('power', 0, 5);
   if (power !== undefined) m.power = power;
   const color = a.opt('color');
   if (color !== undefined) m.color = color;
   if (messageEl !== undefined) {
-    if (messageEl.children.length > 0) throw unexpected(a, 'text only in <Message>', `<${messageEl.children[0]!.name}>`);
+    if (messageEl.children.length > 0)
+      throw unexpected(a, 'text only in <Message>', `<${messageEl.children[0]!.name}>`);
     m.message = messageEl.text;
     if (messageEl.attributes.size > 0) m.messageAttributes = messageEl.attributes;
   }
@@ -316,9 +323,19 @@ export function elementToMessage(el: XmlElement, line: string, base: number): De
     case 'PageRequestStatus':
       return pageRequestStatus(a);
     case 'KeyCallTXInsert':
-      return keyCallTX(a, { type: 'KeyCallTXInsert', unit: a.req('unit'), key: a.num('key'), attributes: el.attributes });
+      return keyCallTX(a, {
+        type: 'KeyCallTXInsert',
+        unit: a.req('unit'),
+        key: a.num('key'),
+        attributes: el.attributes,
+      });
     case 'KeyCallTXButton':
-      return keyCallTX(a, { type: 'KeyCallTXButton', unit: a.req('unit'), button: a.num('button'), attributes: el.attributes });
+      return keyCallTX(a, {
+        type: 'KeyCallTXButton',
+        unit: a.req('unit'),
+        button: a.num('button'),
+        attributes: el.attributes,
+      });
     case 'KeyCallTXSupervision':
       return keyCallTX(a, { type: 'KeyCallTXSupervision', unit: a.req('unit'), attributes: el.attributes });
     case 'TableUpdate':

@@ -51,7 +51,13 @@ export function decode(input: string | Uint8Array, options: DecodeOptions = {}):
     try {
       line = utf8.decode(input);
     } catch (e) {
-      throw malformed(LrsnErrorCode.BadUtf8, { offset: 0, what: 'line', expected: 'valid UTF-8', got: 'invalid bytes', cause: e });
+      throw malformed(LrsnErrorCode.BadUtf8, {
+        offset: 0,
+        what: 'line',
+        expected: 'valid UTF-8',
+        got: 'invalid bytes',
+        cause: e,
+      });
     }
   }
   if (line.charCodeAt(line.length - 1) === 0x0a) line = line.slice(0, -1);
@@ -73,7 +79,12 @@ export function decode(input: string | Uint8Array, options: DecodeOptions = {}):
 }
 
 export function lineTooLong(offset: number, max: number, got: number | string): CodecError {
-  return limitExceeded(LrsnErrorCode.LineTooLong, { offset, what: 'line', expected: `at most ${max} bytes`, got: `${got}` });
+  return limitExceeded(LrsnErrorCode.LineTooLong, {
+    offset,
+    what: 'line',
+    expected: `at most ${max} bytes`,
+    got: `${got}`,
+  });
 }
 
 /** UTF-8 length of a string (lone surrogates count 3, as TextEncoder writes U+FFFD for them). */

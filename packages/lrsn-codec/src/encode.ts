@@ -33,12 +33,18 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
 const NONE: ReadonlySet<string> = new Set();
 
 // XML 1.0 Name (the same production fast-xml-parser validates against).
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: the Name production lists combining marks (U+0300-U+036F) as name characters on purpose.
-const XML_NAME = /^[:A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD][:A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\-.\d\u00B7\u0300-\u036F\u203F-\u2040]*$/;
+const XML_NAME =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the Name production lists combining marks (U+0300-U+036F) as name characters on purpose.
+  /^[:A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD][:A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\-.\d\u00B7\u0300-\u036F\u203F-\u2040]*$/;
 
 function checkName(name: string, what: string): string {
   if (!XML_NAME.test(name)) {
-    throw malformed(LrsnErrorCode.BadAttribute, { offset: 0, what, expected: 'an XML name', got: JSON.stringify(name) });
+    throw malformed(LrsnErrorCode.BadAttribute, {
+      offset: 0,
+      what,
+      expected: 'an XML name',
+      got: JSON.stringify(name),
+    });
   }
   return name;
 }
@@ -46,7 +52,12 @@ function checkName(name: string, what: string): string {
 function a(name: string, value: string): string {
   // A JavaScript caller can leave out a required field; write nothing rather than name="undefined".
   if (typeof value !== 'string') {
-    throw malformed(LrsnErrorCode.MissingAttribute, { offset: 0, what: `${name} to encode`, expected: 'a string', got: String(value) });
+    throw malformed(LrsnErrorCode.MissingAttribute, {
+      offset: 0,
+      what: `${name} to encode`,
+      expected: 'a string',
+      got: String(value),
+    });
   }
   return ` ${name}="${escapeXml(value, true)}"`;
 }

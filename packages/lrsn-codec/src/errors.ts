@@ -48,7 +48,9 @@ const MAX_GOT = 120;
 
 function clip(details: Details, code: LrsnErrorCode): CodecErrorDetails {
   const got = details.got;
-  return got !== undefined && got.length > MAX_GOT ? { ...details, got: `${got.slice(0, MAX_GOT)}… (${got.length} characters)`, code } : { ...details, code };
+  return got !== undefined && got.length > MAX_GOT
+    ? { ...details, got: `${got.slice(0, MAX_GOT)}… (${got.length} characters)`, code }
+    : { ...details, code };
 }
 
 export function malformed(code: LrsnErrorCode, details: Details): MalformedInputError {

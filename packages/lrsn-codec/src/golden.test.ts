@@ -24,27 +24,63 @@ describe('golden lines, checked as decode results', () => {
 
   it('covers every message kind and both forms of PageRequest and PocsagRX', () => {
     const kinds = new Set(FIXTURES.map((f) => f.message.type));
-    for (const k of ['LRSN', 'Login', 'LoginAck', 'Heartbeat', 'PageRequest', 'PageRequestStatus', 'KeyCallTXInsert', 'KeyCallTXButton', 'KeyCallTXSupervision', 'TableUpdate', 'TableUpdateAck', 'LrsRXGuest', 'LrsRXStaff', 'PocsagRX', 'Unknown']) {
+    for (const k of [
+      'LRSN',
+      'Login',
+      'LoginAck',
+      'Heartbeat',
+      'PageRequest',
+      'PageRequestStatus',
+      'KeyCallTXInsert',
+      'KeyCallTXButton',
+      'KeyCallTXSupervision',
+      'TableUpdate',
+      'TableUpdateAck',
+      'LrsRXGuest',
+      'LrsRXStaff',
+      'PocsagRX',
+      'Unknown',
+    ]) {
       expect(kinds).toContain(k);
     }
     const forms = FIXTURES.flatMap((f) => (f.message.type === 'PageRequest' ? [f.message.form] : []));
     expect(new Set(forms)).toEqual(new Set(['long', 'short']));
-    const pocsag = FIXTURES.flatMap((f) => (f.message.type === 'PocsagRX' ? [f.message.capcode === undefined ? 'mapped' : 'capcode'] : []));
+    const pocsag = FIXTURES.flatMap((f) =>
+      f.message.type === 'PocsagRX' ? [f.message.capcode === undefined ? 'mapped' : 'capcode'] : [],
+    );
     expect(new Set(pocsag)).toEqual(new Set(['mapped', 'capcode']));
   });
 
   it('the PocsagRX line with &#xa; and &#xc;F30Vv5 decodes to a newline and a form feed', () => {
     const m = decode('<PocsagRX pager="105" system_id="4">Line one&#xa;Line two&#xc;F30Vv5</PocsagRX>');
-    expect(m).toEqual({ type: 'PocsagRX', pager: '105', systemId: '4', message: 'Line one\nLine two\fF30Vv5', attributes: attrs({ pager: '105', system_id: '4' }) });
-    expect(m.type === 'PocsagRX' && [...m.message].map((c) => c.charCodeAt(0)).filter((c) => c < 0x20)).toEqual([0x0a, 0x0c]);
+    expect(m).toEqual({
+      type: 'PocsagRX',
+      pager: '105',
+      systemId: '4',
+      message: 'Line one\nLine two\fF30Vv5',
+      attributes: attrs({ pager: '105', system_id: '4' }),
+    });
+    expect(m.type === 'PocsagRX' && [...m.message].map((c) => c.charCodeAt(0)).filter((c) => c < 0x20)).toEqual([
+      0x0a, 0x0c,
+    ]);
   });
 
   it('identifiers stay strings exactly as sent, counts and levels are numbers', () => {
-    expect(decode('<PageRequest pager="2;007" message="Vibe1"/>')).toMatchObject({ pager: { type: '2', number: '007' } });
-    expect(decode('<KeyCallTXButton unit="0019284756" button="02" table="010" batt="050"/>')).toMatchObject({ unit: '0019284756', button: 2, table: '010', batt: 50 });
+    expect(decode('<PageRequest pager="2;007" message="Vibe1"/>')).toMatchObject({
+      pager: { type: '2', number: '007' },
+    });
+    expect(decode('<KeyCallTXButton unit="0019284756" button="02" table="010" batt="050"/>')).toMatchObject({
+      unit: '0019284756',
+      button: 2,
+      table: '010',
+      batt: 50,
+    });
     expect(decode('<TableUpdate action="open" table="A-12" id="0017"/>')).toMatchObject({ table: 'A-12', id: '0017' });
     expect(decode('<PocsagRX capcode="0700072">x</PocsagRX>')).toMatchObject({ capcode: '0700072' });
-    expect(decode('<LRSN services="" swver="1" serno="000123" login="none"/>')).toMatchObject({ serno: '000123', services: [] });
+    expect(decode('<LRSN services="" swver="1" serno="000123" login="none"/>')).toMatchObject({
+      serno: '000123',
+      services: [],
+    });
   });
 });
 
@@ -66,10 +102,14 @@ describe('canonical encoding', () => {
   });
 
   it('writes messages built without an attribute map', () => {
-    expect(encode({ type: 'LoginAck', ret: 0, services: [{ name: 'NetPage', version: '2.1' }, { name: 'TableMan' }] })).toBe('<LoginAck ret="0" services="NetPage:2.1;TableMan"/>\n');
+    expect(
+      encode({ type: 'LoginAck', ret: 0, services: [{ name: 'NetPage', version: '2.1' }, { name: 'TableMan' }] }),
+    ).toBe('<LoginAck ret="0" services="NetPage:2.1;TableMan"/>\n');
     expect(encode({ type: 'Login', services: [] })).toBe('<Login services=""/>\n');
     expect(encode({ type: 'PocsagRX', capcode: '700001', message: '' })).toBe('<PocsagRX capcode="700001"/>\n');
-    expect(encode({ type: 'PageRequest', form: 'long', pager: { type: 'Guest', id: '1' } })).toBe('<PageRequest><Pager Type="Guest" ID="1"/></PageRequest>\n');
+    expect(encode({ type: 'PageRequest', form: 'long', pager: { type: 'Guest', id: '1' } })).toBe(
+      '<PageRequest><Pager Type="Guest" ID="1"/></PageRequest>\n',
+    );
   });
 
   it('refuses a message whose required text field is missing (a JavaScript caller), instead of writing "undefined"', () => {
@@ -93,7 +133,10 @@ describe('canonical encoding', () => {
 
 describe('encodeBytes views', () => {
   it('never overlap: writing through one returned view leaves every other message intact, across slab boundaries', () => {
-    const lines = Array.from({ length: 400 }, (_, i) => ({ type: 'PocsagRX', capcode: String(700000 + i), message: `Table ${i} is ready` }) as const);
+    const lines = Array.from(
+      { length: 400 },
+      (_, i) => ({ type: 'PocsagRX', capcode: String(700000 + i), message: `Table ${i} is ready` }) as const,
+    );
     const views = lines.map((m) => encodeBytes(m));
     const copies = views.map((v) => v.slice());
     for (const v of views) v.fill(0x58);

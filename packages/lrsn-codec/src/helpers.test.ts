@@ -19,7 +19,19 @@ import { formatServices, hasService, parseServices } from './services.js';
 
 describe('result codes', () => {
   it('names ESUCCESS 0 … EFAIL 10 with their meanings', () => {
-    expect(ResultCode).toEqual({ ESUCCESS: 0, ELOGIN: 1, ELICEXCEED: 2, ELICEXPIRE: 3, ESERVDOWN: 4, EMAXCLIENTS: 5, EINVAL: 6, EOPFAIL: 7, EDUP: 8, EINPROGRESS: 9, EFAIL: 10 });
+    expect(ResultCode).toEqual({
+      ESUCCESS: 0,
+      ELOGIN: 1,
+      ELICEXCEED: 2,
+      ELICEXPIRE: 3,
+      ESERVDOWN: 4,
+      EMAXCLIENTS: 5,
+      EINVAL: 6,
+      EOPFAIL: 7,
+      EDUP: 8,
+      EINPROGRESS: 9,
+      EFAIL: 10,
+    });
     for (const [name, value] of Object.entries(ResultCode)) {
       expect(resultCodeName(value)).toBe(name);
       expect(RESULT_CODE_MEANINGS[name as keyof typeof ResultCode].length).toBeGreaterThan(3);
@@ -37,7 +49,8 @@ describe('service lists', () => {
     expect(parseServices('NetPage:2.0;')).toEqual([{ name: 'NetPage', version: '2.0' }]);
     expect(parseServices(' NetPage ; Heartbeat ')).toEqual([{ name: 'NetPage' }, { name: 'Heartbeat' }]);
     expect(parseServices('')).toEqual([]);
-    for (const bad of [';', 'A;;B', ':1', 'A:', 'A:1:2', ';A']) expect(() => parseServices(bad)).toThrow(expect.objectContaining({ code: 'LRSN_BAD_ATTRIBUTE' }));
+    for (const bad of [';', 'A;;B', ':1', 'A:', 'A:1:2', ';A'])
+      expect(() => parseServices(bad)).toThrow(expect.objectContaining({ code: 'LRSN_BAD_ATTRIBUTE' }));
   });
 
   it('formats one canonical form and finds services by name', () => {
@@ -63,7 +76,8 @@ describe('pager types and page modes', () => {
   it('splits and joins pager="type;number" exactly', () => {
     expect(parsePagerField('2;007')).toEqual({ type: '2', number: '007' });
     expect(formatPagerField({ type: '2', number: '007' })).toBe('2;007');
-    for (const bad of ['2', ';1', '2;', '1;2;3']) expect(() => parsePagerField(bad)).toThrow(expect.objectContaining({ code: 'LRSN_BAD_ATTRIBUTE' }));
+    for (const bad of ['2', ';1', '2;', '1;2;3'])
+      expect(() => parsePagerField(bad)).toThrow(expect.objectContaining({ code: 'LRSN_BAD_ATTRIBUTE' }));
   });
 
   it('reads AM page-mode bytes with the 0x40 volume bit', () => {

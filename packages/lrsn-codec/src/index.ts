@@ -31,7 +31,14 @@ export type {
   UnknownMessage,
 } from './messages.js';
 export { KNOWN_MESSAGE_TYPES, TABLE_ACTIONS } from './messages.js';
-export { assertSentBy, type Direction, MESSAGE_DIRECTIONS, mayBeSentBy, messageDirection, type Sender } from './direction.js';
+export {
+  assertSentBy,
+  type Direction,
+  MESSAGE_DIRECTIONS,
+  mayBeSentBy,
+  messageDirection,
+  type Sender,
+} from './direction.js';
 export { LrsnErrorCode } from './errors.js';
 export {
   describeResultCode,

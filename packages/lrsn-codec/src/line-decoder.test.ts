@@ -67,7 +67,9 @@ describe('MessageDecoder (LR-04 framing over a byte stream)', () => {
   });
 
   it('rejects a blank line when skipBlankLines is false', () => {
-    expect(() => new MessageDecoder({ skipBlankLines: false }).push(utf8('\n'))).toThrow(expect.objectContaining({ code: 'LRSN_XML_INVALID' }));
+    expect(() => new MessageDecoder({ skipBlankLines: false }).push(utf8('\n'))).toThrow(
+      expect.objectContaining({ code: 'LRSN_XML_INVALID' }),
+    );
   });
 
   it('reports pending bytes and refuses to end inside a line', () => {
@@ -96,7 +98,9 @@ describe('MessageDecoder (LR-04 framing over a byte stream)', () => {
 
   it('rejects invalid UTF-8 with LRSN_BAD_UTF8', () => {
     const d = new MessageDecoder();
-    expect(() => d.push(new Uint8Array([0x3c, 0x41, 0xff, 0x2f, 0x3e, 0x0a]))).toThrow(expect.objectContaining({ code: 'LRSN_BAD_UTF8' }));
+    expect(() => d.push(new Uint8Array([0x3c, 0x41, 0xff, 0x2f, 0x3e, 0x0a]))).toThrow(
+      expect.objectContaining({ code: 'LRSN_BAD_UTF8' }),
+    );
     const e = new MessageDecoder();
     e.push(new Uint8Array([0x3c, 0x41, 0x2f, 0x3e, 0x0a, 0xe2, 0x82]));
     expect(() => e.end()).toThrow(expect.objectContaining({ code: 'LRSN_BAD_UTF8' }));
@@ -186,7 +190,11 @@ describe('LineDecoder', () => {
   });
 
   it('lets a server decode each line with its own error handling', () => {
-    const lines = new LineDecoder().push(utf8(`<PageRequest pager="2;1" message="Vibe1"/>\n<PageRequest id="9" power="9"><Pager Type="Guest" ID="1"/></PageRequest>\n${encode({ type: 'Heartbeat', interval: 5 })}`));
+    const lines = new LineDecoder().push(
+      utf8(
+        `<PageRequest pager="2;1" message="Vibe1"/>\n<PageRequest id="9" power="9"><Pager Type="Guest" ID="1"/></PageRequest>\n${encode({ type: 'Heartbeat', interval: 5 })}`,
+      ),
+    );
     const results = lines.map((l) => {
       try {
         return decode(l).type;

@@ -83,7 +83,10 @@ class LineSplitter {
       const len = carried + (nl < 0 ? chunk.length : nl) - start;
       if (len > this.maxLineBytes) {
         // Offset of that line's start in text: only computed here, on the error path.
-        const before = carried > 0 ? this.offset : this.offset + this.partial.length + new TextDecoder().decode(chunk.subarray(0, start)).length;
+        const before =
+          carried > 0
+            ? this.offset
+            : this.offset + this.partial.length + new TextDecoder().decode(chunk.subarray(0, start)).length;
         throw lineTooLong(before, this.maxLineBytes, nl < 0 ? `${len} and more` : len);
       }
       if (nl < 0) return;
@@ -96,10 +99,21 @@ class LineSplitter {
     try {
       this.utf8.decode();
     } catch (e) {
-      throw malformed(LrsnErrorCode.BadUtf8, { offset: this.offset + this.partial.length, what: 'line', expected: 'valid UTF-8', got: 'a truncated UTF-8 sequence', cause: e });
+      throw malformed(LrsnErrorCode.BadUtf8, {
+        offset: this.offset + this.partial.length,
+        what: 'line',
+        expected: 'valid UTF-8',
+        got: 'a truncated UTF-8 sequence',
+        cause: e,
+      });
     }
     if (this.pendingBytes > 0) {
-      throw truncated({ offset: this.offset, what: 'line', expected: 'a terminating "\\n"', got: `end of stream after ${this.pendingBytes} bytes` });
+      throw truncated({
+        offset: this.offset,
+        what: 'line',
+        expected: 'a terminating "\\n"',
+        got: `end of stream after ${this.pendingBytes} bytes`,
+      });
     }
   }
 }

@@ -28,7 +28,8 @@ const parser = new XMLParser(xmlParserOptions(DEFAULT_XML_LIMITS.maxDepth));
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 function baselineDecode(): unknown[] {
   const out: unknown[] = [];
-  for (const line of textDecoder.decode(chunk).split('\n')) if (line !== '') out.push(parser.parse(line, XML_VALIDATOR_OPTIONS));
+  for (const line of textDecoder.decode(chunk).split('\n'))
+    if (line !== '') out.push(parser.parse(line, XML_VALIDATOR_OPTIONS));
   return out;
 }
 function codecDecode(): unknown[] {
@@ -47,13 +48,18 @@ const utf8 = new TextEncoder();
 
 // Check results before timing.
 const decoded = codecDecode() as LrsnMessage[];
-if (decoded.length !== count || decoded[2]?.type !== 'PocsagRX' || decoded[2].message !== 'Table 12 is ready\nPlease come in\fF30Vv5') {
+if (
+  decoded.length !== count ||
+  decoded[2]?.type !== 'PocsagRX' ||
+  decoded[2].message !== 'Table 12 is ready\nPlease come in\fF30Vv5'
+) {
   throw new Error('codec decode result is wrong');
 }
 if (baselineDecode().length !== count) throw new Error('baseline decode result is wrong');
 for (let i = 0; i < LINES.length; i++) {
   const again = decode(encode(messages[i]!));
-  if (JSON.stringify([...again.attributes]) !== JSON.stringify([...messages[i]!.attributes!])) throw new Error(`encode of line ${i} does not round-trip`);
+  if (JSON.stringify([...again.attributes]) !== JSON.stringify([...messages[i]!.attributes!]))
+    throw new Error(`encode of line ${i} does not round-trip`);
 }
 if (!builder.build(builderInput[0]).startsWith('<PageRequest')) throw new Error('builder baseline is wrong');
 

@@ -12,7 +12,26 @@ import { FIXTURES } from './test-support/fixtures.js';
 
 // Characters XML can carry: everything but NUL, surrogates, U+FFFE and U+FFFF, with the awkward ones made likely.
 const anyChar = fc.oneof(
-  fc.constantFrom('\n', '\r', '\t', '\f', '\u0001', '<', '>', '&', '"', "'", ';', ':', ' ', 'é', '€', '😀', '&#xa;', ']]>'),
+  fc.constantFrom(
+    '\n',
+    '\r',
+    '\t',
+    '\f',
+    '\u0001',
+    '<',
+    '>',
+    '&',
+    '"',
+    "'",
+    ';',
+    ':',
+    ' ',
+    'é',
+    '€',
+    '😀',
+    '&#xa;',
+    ']]>',
+  ),
   fc
     .integer({ min: 1, max: 0x10ffff })
     .filter((cp) => !(cp >= 0xd800 && cp <= 0xdfff) && cp !== 0xfffe && cp !== 0xffff)
@@ -23,10 +42,23 @@ const text = fc.string({ unit: anyChar, maxLength: 24 });
 const ident = fc.string({ unit: anyChar, minLength: 1, maxLength: 12 });
 const count = fc.nat({ max: 2 ** 31 });
 const token = fc.stringMatching(/^[A-Za-z0-9._-]{1,10}$/);
-const service = fc.record({ name: token, version: fc.option(token, { nil: undefined }) }).map((s): Service => (s.version === undefined ? { name: s.name } : { name: s.name, version: s.version }));
+const service = fc
+  .record({ name: token, version: fc.option(token, { nil: undefined }) })
+  .map((s): Service => (s.version === undefined ? { name: s.name } : { name: s.name, version: s.version }));
 const services = fc.array(service, { maxLength: 4 });
 const noSemi = ident.filter((s) => !s.includes(';'));
-const xmlName = fc.constantFrom('Foo', 'x-y', 'ns:el', 'a.b', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'é');
+const xmlName = fc.constantFrom(
+  'Foo',
+  'x-y',
+  'ns:el',
+  'a.b',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'é',
+);
 const attrMap = fc.uniqueArray(fc.tuple(xmlName, text), { selector: ([k]) => k, maxLength: 5 }).map((e) => new Map(e));
 
 function opt<T>(a: fc.Arbitrary<T>) {
@@ -51,8 +83,20 @@ const element: fc.Memo<UnknownElement> = fc.memo((d) =>
 );
 
 const message: fc.Arbitrary<LrsnMessage> = fc.oneof(
-  fc.record({ type: fc.constant('LRSN' as const), services, device: opt(ident), hwver: opt(ident), swver: ident, serno: opt(ident), login: fc.constantFrom('none' as const, 'passwd' as const) }).map(clean),
-  fc.record({ type: fc.constant('Login' as const), user: opt(text), passwd: opt(text), services: opt(services) }).map(clean),
+  fc
+    .record({
+      type: fc.constant('LRSN' as const),
+      services,
+      device: opt(ident),
+      hwver: opt(ident),
+      swver: ident,
+      serno: opt(ident),
+      login: fc.constantFrom('none' as const, 'passwd' as const),
+    })
+    .map(clean),
+  fc
+    .record({ type: fc.constant('Login' as const), user: opt(text), passwd: opt(text), services: opt(services) })
+    .map(clean),
   fc.record({ type: fc.constant('LoginAck' as const), ret: count, services: opt(services) }).map(clean),
   fc.record({ type: fc.constant('Heartbeat' as const), interval: count }),
   fc
@@ -66,12 +110,52 @@ const message: fc.Arbitrary<LrsnMessage> = fc.oneof(
       message: opt(text),
     })
     .map(clean),
-  fc.record({ type: fc.constant('PageRequest' as const), form: fc.constant('short' as const), id: opt(ident), pager: fc.record({ type: noSemi, number: noSemi }), message: opt(text), systemId: opt(ident) }).map(clean),
-  fc.record({ type: fc.constant('PageRequestStatus' as const), id: ident, status: fc.constantFrom(...PAGE_REQUEST_STATUSES), ret: count }),
-  fc.record({ type: fc.constant('KeyCallTXInsert' as const), unit: ident, key: count, table: opt(ident), batt: opt(count) }).map(clean),
-  fc.record({ type: fc.constant('KeyCallTXButton' as const), unit: ident, button: count, table: opt(ident), batt: opt(count) }).map(clean),
-  fc.record({ type: fc.constant('KeyCallTXSupervision' as const), unit: ident, table: opt(ident), batt: opt(count) }).map(clean),
-  fc.record({ type: fc.constant('TableUpdate' as const), action: fc.constantFrom(...TABLE_ACTIONS), table: ident, id: ident, src: opt(ident) }).map(clean),
+  fc
+    .record({
+      type: fc.constant('PageRequest' as const),
+      form: fc.constant('short' as const),
+      id: opt(ident),
+      pager: fc.record({ type: noSemi, number: noSemi }),
+      message: opt(text),
+      systemId: opt(ident),
+    })
+    .map(clean),
+  fc.record({
+    type: fc.constant('PageRequestStatus' as const),
+    id: ident,
+    status: fc.constantFrom(...PAGE_REQUEST_STATUSES),
+    ret: count,
+  }),
+  fc
+    .record({
+      type: fc.constant('KeyCallTXInsert' as const),
+      unit: ident,
+      key: count,
+      table: opt(ident),
+      batt: opt(count),
+    })
+    .map(clean),
+  fc
+    .record({
+      type: fc.constant('KeyCallTXButton' as const),
+      unit: ident,
+      button: count,
+      table: opt(ident),
+      batt: opt(count),
+    })
+    .map(clean),
+  fc
+    .record({ type: fc.constant('KeyCallTXSupervision' as const), unit: ident, table: opt(ident), batt: opt(count) })
+    .map(clean),
+  fc
+    .record({
+      type: fc.constant('TableUpdate' as const),
+      action: fc.constantFrom(...TABLE_ACTIONS),
+      table: ident,
+      id: ident,
+      src: opt(ident),
+    })
+    .map(clean),
   fc.record({ type: fc.constant('TableUpdateAck' as const), id: ident, ret: count }),
   fc
     .record({
@@ -91,7 +175,13 @@ const message: fc.Arbitrary<LrsnMessage> = fc.oneof(
     fc.record({ type: fc.constant('PocsagRX' as const), pager: ident, systemId: ident, message: text }),
     fc.record({ type: fc.constant('PocsagRX' as const), capcode: ident, message: text }),
   ),
-  fc.record({ type: fc.constant('Unknown' as const), name: xmlName, attributes: attrMap, text, children: fc.array(element(2), { maxLength: 2 }) }),
+  fc.record({
+    type: fc.constant('Unknown' as const),
+    name: xmlName,
+    attributes: attrMap,
+    text,
+    children: fc.array(element(2), { maxLength: 2 }),
+  }),
 );
 
 /** The decoded message without what decode adds (the attribute maps, an unknown message's raw line). */
@@ -134,26 +224,53 @@ describe('property: round trip', () => {
 describe('property: arbitrary chunking', () => {
   it('MessageDecoder gives the same messages however the stream is cut', () => {
     fc.assert(
-      fc.property(fc.array(message, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (msgs, rawCuts) => {
-        const bytes = new TextEncoder().encode(msgs.map(encode).join(''));
-        const cuts = [...new Set(rawCuts.map((c) => c % (bytes.byteLength + 1)))].sort((a, b) => a - b);
-        const d = new MessageDecoder();
-        const out: DecodedMessage[] = [];
-        let at = 0;
-        for (const c of [...cuts, bytes.byteLength]) {
-          out.push(...d.push(bytes.subarray(at, c)));
-          at = c;
-        }
-        d.end();
-        expect(d.pending).toBe(0);
-        expect(out).toEqual(msgs.map((m) => decode(encode(m))));
-      }),
+      fc.property(
+        fc.array(message, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (msgs, rawCuts) => {
+          const bytes = new TextEncoder().encode(msgs.map(encode).join(''));
+          const cuts = [...new Set(rawCuts.map((c) => c % (bytes.byteLength + 1)))].sort((a, b) => a - b);
+          const d = new MessageDecoder();
+          const out: DecodedMessage[] = [];
+          let at = 0;
+          for (const c of [...cuts, bytes.byteLength]) {
+            out.push(...d.push(bytes.subarray(at, c)));
+            at = c;
+          }
+          d.end();
+          expect(d.pending).toBe(0);
+          expect(out).toEqual(msgs.map((m) => decode(encode(m))));
+        },
+      ),
     );
   });
 });
 
 describe('property: hostile input raises only CodecError and never hangs', () => {
-  const markup = fc.string({ unit: fc.oneof(anyChar, fc.constantFrom('<', '/>', '</', '="', '<!', '<?', '&#x', '&#', ';', '&amp;', '__proto__', 'LRSN', 'PageRequest', ' a="1"', '\x00', '\ud800')), maxLength: 80 });
+  const markup = fc.string({
+    unit: fc.oneof(
+      anyChar,
+      fc.constantFrom(
+        '<',
+        '/>',
+        '</',
+        '="',
+        '<!',
+        '<?',
+        '&#x',
+        '&#',
+        ';',
+        '&amp;',
+        '__proto__',
+        'LRSN',
+        'PageRequest',
+        ' a="1"',
+        '\x00',
+        '\ud800',
+      ),
+    ),
+    maxLength: 80,
+  });
 
   it('random lines', () => {
     fc.assert(fc.property(markup, (s) => onlyCodecErrors(() => decode(s))));
@@ -161,13 +278,24 @@ describe('property: hostile input raises only CodecError and never hangs', () =>
 
   it('mutated golden lines', () => {
     const lines = FIXTURES.map((f) => f.line);
-    const edit = fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.oneof(anyChar, fc.constantFrom('<', '>', '"', '/', '=', ' ', '&', ';', '!', '?', '\x00')));
+    const edit = fc.tuple(
+      fc.nat(),
+      fc.nat({ max: 3 }),
+      fc.oneof(anyChar, fc.constantFrom('<', '>', '"', '/', '=', ' ', '&', ';', '!', '?', '\x00')),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...lines), fc.array(edit, { minLength: 1, maxLength: 6 }), (line, edits) => {
         let s = line;
         for (const [pos, op, ch] of edits) {
           const i = pos % (s.length + 1);
-          s = op === 0 ? s.slice(0, i) + ch + s.slice(i) : op === 1 ? s.slice(0, i) + s.slice(i + 1) : op === 2 ? s.slice(0, i) + ch + s.slice(i + 1) : s.slice(0, i) + s.slice(i).replace(/"/, '');
+          s =
+            op === 0
+              ? s.slice(0, i) + ch + s.slice(i)
+              : op === 1
+                ? s.slice(0, i) + s.slice(i + 1)
+                : op === 2
+                  ? s.slice(0, i) + ch + s.slice(i + 1)
+                  : s.slice(0, i) + s.slice(i).replace(/"/, '');
         }
         onlyCodecErrors(() => decode(s));
         onlyCodecErrors(() => decode(new TextEncoder().encode(s)));

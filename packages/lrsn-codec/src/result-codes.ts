@@ -43,5 +43,7 @@ export function resultCodeName(ret: number): ResultCodeName | undefined {
 /** "ELICEXCEED (2): accepting the client would exceed …", or "result code 42 (not in the published list)". */
 export function describeResultCode(ret: number): string {
   const name = resultCodeName(ret);
-  return name === undefined ? `result code ${ret} (not in the published list)` : `${name} (${ret}): ${RESULT_CODE_MEANINGS[name]}`;
+  return name === undefined
+    ? `result code ${ret} (not in the published list)`
+    : `${name} (${ret}): ${RESULT_CODE_MEANINGS[name]}`;
 }

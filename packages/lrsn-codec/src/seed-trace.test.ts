@@ -22,7 +22,12 @@ function codeOf(f: () => unknown): string | undefined {
 describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
   it('LR-02 "All messages are XML based." — a line that is not one XML element is LRSN_XML_INVALID', () => {
     expect(decode('<Heartbeat interval="60" />')).toMatchObject({ type: 'Heartbeat' });
-    for (const l of ['Heartbeat interval=60', '{"type":"Heartbeat"}', '<Heartbeat interval="60">', '<Heartbeat interval="60"/><Heartbeat interval="60"/>']) {
+    for (const l of [
+      'Heartbeat interval=60',
+      '{"type":"Heartbeat"}',
+      '<Heartbeat interval="60">',
+      '<Heartbeat interval="60"/><Heartbeat interval="60"/>',
+    ]) {
       expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
     }
   });
@@ -70,7 +75,11 @@ describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
     expect(d.push(utf8('<Heartbeat interval="60"/>\n<LoginAck ret="0"/>'))).toHaveLength(1);
     expect(d.push(utf8('\n'))).toMatchObject([{ type: 'LoginAck', ret: 0 }]);
     // A document split over two lines is two unparsable halves.
-    expect(codeOf(() => new MessageDecoder().push(utf8('<PageRequest id="42">\n<Pager Type="Guest" ID="12"/></PageRequest>\n')))).toBe('LRSN_XML_INVALID');
+    expect(
+      codeOf(() =>
+        new MessageDecoder().push(utf8('<PageRequest id="42">\n<Pager Type="Guest" ID="12"/></PageRequest>\n')),
+      ),
+    ).toBe('LRSN_XML_INVALID');
     expect(encode({ type: 'Heartbeat', interval: 60 })).toBe('<Heartbeat interval="60"/>\n');
   });
 
@@ -78,7 +87,9 @@ describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
     const line = encode({ type: 'PocsagRX', capcode: '700001', message: 'one\ntwo' });
     expect(line).toBe('<PocsagRX capcode="700001">one&#xa;two</PocsagRX>\n');
     expect(decode(line)).toMatchObject({ message: 'one\ntwo' });
-    expect(encode({ type: 'PageRequest', form: 'short', pager: { type: '0', number: '1' }, message: 'a\nb' })).toBe('<PageRequest pager="0;1" message="a&#xa;b"/>\n');
+    expect(encode({ type: 'PageRequest', form: 'short', pager: { type: '0', number: '1' }, message: 'a\nb' })).toBe(
+      '<PageRequest pager="0;1" message="a&#xa;b"/>\n',
+    );
     expect(codeOf(() => decode('<PocsagRX capcode="1">one\ntwo</PocsagRX>'))).toBe('LRSN_NEWLINE_IN_MESSAGE');
   });
 
@@ -90,14 +101,18 @@ describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
   });
 
   it('LR-08 <LRSN services="serv1:ver;...;servn:ver" device="devname" hwver="..." swver="..." login="..." />: "The services list is semicolon delimited. Optionally, the version of the service may be specified by a colon following the service name"; device "Present if server is an LRS hardware unit"; hwver "only included for LRSN servers which run on custom LRS hardware" (a real T7470 omits it); swver and login "Always present"; serno "Present if server has a serial number"', () => {
-    const t7470 = decode('<LRSN services="NetPage:2.0;Config:1.0;Heartbeat:1.0;Inputs:1.0;PocsagRX:1.0;LrsRX:1.0;TableMan:1.0" device="T7470" swver="8.3.0.13" serno="20384" login="none" />');
+    const t7470 = decode(
+      '<LRSN services="NetPage:2.0;Config:1.0;Heartbeat:1.0;Inputs:1.0;PocsagRX:1.0;LrsRX:1.0;TableMan:1.0" device="T7470" swver="8.3.0.13" serno="20384" login="none" />',
+    );
     expect(t7470).toMatchObject({ type: 'LRSN', device: 'T7470', swver: '8.3.0.13', serno: '20384', login: 'none' });
     expect(t7470.type === 'LRSN' && t7470.hwver).toBeUndefined();
     expect(decode('<LRSN services="NetPage:2.1;TableMan" swver="3" login="passwd"/>')).toMatchObject({
       services: [{ name: 'NetPage', version: '2.1' }, { name: 'TableMan' }],
       login: 'passwd',
     });
-    expect(decode('<LRSN services="NetPage:2.0;" swver="3" login="none"/>')).toMatchObject({ services: [{ name: 'NetPage', version: '2.0' }] });
+    expect(decode('<LRSN services="NetPage:2.0;" swver="3" login="none"/>')).toMatchObject({
+      services: [{ name: 'NetPage', version: '2.0' }],
+    });
     expect(codeOf(() => decode('<LRSN swver="3" login="none"/>'))).toBe('LRSN_MISSING_ATTRIBUTE');
     expect(codeOf(() => decode('<LRSN services="A" login="none"/>'))).toBe('LRSN_MISSING_ATTRIBUTE');
     expect(codeOf(() => decode('<LRSN services="A" swver="3"/>'))).toBe('LRSN_MISSING_ATTRIBUTE');
@@ -112,23 +127,39 @@ describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {
   });
 
   it('LR-13 With passwd the client includes user and passwd; "the user name and password should be a valid pair for the server."', () => {
-    expect(decode('<Login user="geoffrey" passwd="mypassword" services="NetPage" />')).toMatchObject({ user: 'geoffrey', passwd: 'mypassword', services: [{ name: 'NetPage' }] });
+    expect(decode('<Login user="geoffrey" passwd="mypassword" services="NetPage" />')).toMatchObject({
+      user: 'geoffrey',
+      passwd: 'mypassword',
+      services: [{ name: 'NetPage' }],
+    });
   });
 
   it('LR-15 ret carries the reason; "the common responses would be ESUCCESS, ELOGIN, ELICEXCEED, ELICEXPIRE, ESERVDOWN, and EMAXCLIENTS"; <LoginAck ret="2" /> is ELICEXCEED', () => {
     const m = decode('<LoginAck ret="2" />');
     expect(m).toMatchObject({ type: 'LoginAck', ret: ResultCode.ELICEXCEED });
     expect(m.type === 'LoginAck' && resultCodeName(m.ret)).toBe('ELICEXCEED');
-    expect([ResultCode.ESUCCESS, ResultCode.ELOGIN, ResultCode.ELICEXCEED, ResultCode.ELICEXPIRE, ResultCode.ESERVDOWN, ResultCode.EMAXCLIENTS]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([
+      ResultCode.ESUCCESS,
+      ResultCode.ELOGIN,
+      ResultCode.ELICEXCEED,
+      ResultCode.ELICEXPIRE,
+      ResultCode.ESERVDOWN,
+      ResultCode.EMAXCLIENTS,
+    ]).toEqual([0, 1, 2, 3, 4, 5]);
     expect(describeResultCode(2)).toMatch(/^ELICEXCEED \(2\): .*licence/);
     expect(decode('<LoginAck ret="42"/>')).toMatchObject({ ret: 42 });
   });
 
   it('LR-16 "The <LoginAck> message also contains a services attribute, indicating which services the client is actually subscribed to." (a failed ack may omit it)', () => {
-    expect(decode('<LoginAck ret="0" services="KeyCallTX;Heartbeat"/>')).toMatchObject({ ret: 0, services: [{ name: 'KeyCallTX' }, { name: 'Heartbeat' }] });
+    expect(decode('<LoginAck ret="0" services="KeyCallTX;Heartbeat"/>')).toMatchObject({
+      ret: 0,
+      services: [{ name: 'KeyCallTX' }, { name: 'Heartbeat' }],
+    });
     const failed = decode('<LoginAck ret="2" />');
     expect(failed.type === 'LoginAck' && failed.services).toBeUndefined();
-    expect(encode({ type: 'LoginAck', ret: 0, services: [{ name: 'KeyCallTX' }, { name: 'Heartbeat' }] })).toBe('<LoginAck ret="0" services="KeyCallTX;Heartbeat"/>\n');
+    expect(encode({ type: 'LoginAck', ret: 0, services: [{ name: 'KeyCallTX' }, { name: 'Heartbeat' }] })).toBe(
+      '<LoginAck ret="0" services="KeyCallTX;Heartbeat"/>\n',
+    );
     expect(encode({ type: 'LoginAck', ret: 2 })).toBe('<LoginAck ret="2"/>\n');
   });
 });

@@ -127,29 +127,57 @@ const FORBIDDEN_RAW_UTF8 = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
  * fast-xml-parser with entities off, every library error is wrapped in a CodecError, and depth and attribute counts are
  * bounded. `base` is the offset of the line in its stream, added to every error offset.
  */
-export function parseXmlLine(line: string, base: number, limits: XmlLimits = DEFAULT_XML_LIMITS, trusted = false): XmlElement {
+export function parseXmlLine(
+  line: string,
+  base: number,
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+  trusted = false,
+): XmlElement {
   screen(line, base, trusted);
   let first = 0;
   while (first < line.length && isSpace(line.charCodeAt(first))) first++;
   let last = line.length - 1;
   while (last >= first && isSpace(line.charCodeAt(last))) last--;
   if (first > last || line.charCodeAt(first) !== 0x3c || line.charCodeAt(last) !== 0x3e) {
-    throw invalid(base + (first > last ? 0 : line.charCodeAt(first) !== 0x3c ? first : last), 'one XML element', first > last ? 'an empty line' : JSON.stringify(line.slice(0, 40)));
+    throw invalid(
+      base + (first > last ? 0 : line.charCodeAt(first) !== 0x3c ? first : last),
+      'one XML element',
+      first > last ? 'an empty line' : JSON.stringify(line.slice(0, 40)),
+    );
   }
   const pi = line.indexOf('<?');
   if (pi >= 0) {
     const other = pi === first ? line.indexOf('<?', pi + 2) : pi;
-    if (other >= 0) throw invalid(base + other, 'no processing instruction except a leading XML declaration', JSON.stringify(line.slice(other, other + 16)));
+    if (other >= 0)
+      throw invalid(
+        base + other,
+        'no processing instruction except a leading XML declaration',
+        JSON.stringify(line.slice(other, other + 16)),
+      );
     // The library skips the declaration without looking at it (`<?xml ???>` passes), so it is checked here.
     XML_DECL.lastIndex = pi;
-    if (!XML_DECL.test(line)) throw invalid(base + pi, 'a well-formed XML declaration (<?xml version="1.0" …?>, XML 1.0 §2.8)', JSON.stringify(line.slice(pi, pi + 40)));
+    if (!XML_DECL.test(line))
+      throw invalid(
+        base + pi,
+        'a well-formed XML declaration (<?xml version="1.0" …?>, XML 1.0 §2.8)',
+        JSON.stringify(line.slice(pi, pi + 40)),
+      );
   }
   const v = XMLValidator.validate(line, XML_VALIDATOR_OPTIONS);
   if (v !== true) {
-    throw invalid(base + Math.max(0, (v.err.col ?? 1) - 1), 'a well-formed XML element (LR-02, LR-04)', `${v.err.code}: ${v.err.msg}`);
+    throw invalid(
+      base + Math.max(0, (v.err.col ?? 1) - 1),
+      'a well-formed XML element (LR-02, LR-04)',
+      `${v.err.code}: ${v.err.msg}`,
+    );
   }
   const fault = markupFault(line);
-  if (fault !== undefined) throw invalid(base + fault.at, fault.expected, JSON.stringify(line.slice(Math.max(0, fault.at - 16), fault.at + 16)));
+  if (fault !== undefined)
+    throw invalid(
+      base + fault.at,
+      fault.expected,
+      JSON.stringify(line.slice(Math.max(0, fault.at - 16), fault.at + 16)),
+    );
   const p = parsersFor(limits.maxDepth);
   let careful = line.includes('__proto__');
   let doc: Node[];
@@ -179,9 +207,21 @@ export function parseXmlLine(line: string, base: number, limits: XmlLimits = DEF
 // Shared by every element without children (most of them); never written to.
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
-function toElement(node: Node, depth: number, line: string, base: number, limits: XmlLimits, careful: boolean): XmlElement {
+function toElement(
+  node: Node,
+  depth: number,
+  line: string,
+  base: number,
+  limits: XmlLimits,
+  careful: boolean,
+): XmlElement {
   if (depth > limits.maxDepth) {
-    throw limitExceeded(LrsnErrorCode.TooDeep, { offset: base, what: 'element nesting', expected: `at most ${limits.maxDepth} levels`, got: `${depth}` });
+    throw limitExceeded(LrsnErrorCode.TooDeep, {
+      offset: base,
+      what: 'element nesting',
+      expected: `at most ${limits.maxDepth} levels`,
+      got: `${depth}`,
+    });
   }
   let name = '';
   for (const k in node) {
@@ -197,16 +237,27 @@ function toElement(node: Node, depth: number, line: string, base: number, limits
   if (attrs !== undefined) {
     const keys = Object.keys(attrs);
     if (keys.length > limits.maxAttributes) {
-      throw limitExceeded(LrsnErrorCode.TooManyAttributes, { offset: base, what: `attributes of <${name}>`, expected: `at most ${limits.maxAttributes}`, got: `${keys.length}` });
+      throw limitExceeded(LrsnErrorCode.TooManyAttributes, {
+        offset: base,
+        what: `attributes of <${name}>`,
+        expected: `at most ${limits.maxAttributes}`,
+        got: `${keys.length}`,
+      });
     }
-    for (const k of keys) attributes.set(careful ? k.slice(CAREFUL_PREFIX.length) : k, attributeValue(attrs[k]!, line, base));
+    for (const k of keys)
+      attributes.set(careful ? k.slice(CAREFUL_PREFIX.length) : k, attributeValue(attrs[k]!, line, base));
   }
   let text = '';
   let children: XmlElement[] = NO_CHILDREN;
   for (const c of content) {
     const t = c['#text'];
     if (typeof t === 'string') {
-      if (t.includes(']]>')) throw invalid(base + Math.max(0, line.indexOf(']]>')), 'no "]]>" in text (XML 1.0 §2.4)', JSON.stringify(t.slice(0, 40)));
+      if (t.includes(']]>'))
+        throw invalid(
+          base + Math.max(0, line.indexOf(']]>')),
+          'no "]]>" in text (XML 1.0 §2.4)',
+          JSON.stringify(t.slice(0, 40)),
+        );
       text += t.includes('&') ? decodeReferences(t, base + Math.max(0, line.indexOf(t))) : t;
     } else {
       if (children === NO_CHILDREN) children = [];
@@ -218,9 +269,21 @@ function toElement(node: Node, depth: number, line: string, base: number, limits
 
 function wrap(e: unknown, msg: string, base: number, limits: XmlLimits) {
   if (/nested/i.test(msg)) {
-    return limitExceeded(LrsnErrorCode.TooDeep, { offset: base, what: 'element nesting', expected: `at most ${limits.maxDepth} levels`, got: 'more', cause: e });
+    return limitExceeded(LrsnErrorCode.TooDeep, {
+      offset: base,
+      what: 'element nesting',
+      expected: `at most ${limits.maxDepth} levels`,
+      got: 'more',
+      cause: e,
+    });
   }
-  return malformed(LrsnErrorCode.XmlInvalid, { offset: base, what: 'XML', expected: 'a well-formed XML element (LR-02)', got: msg, cause: e });
+  return malformed(LrsnErrorCode.XmlInvalid, {
+    offset: base,
+    what: 'XML',
+    expected: 'a well-formed XML element (LR-02)',
+    got: msg,
+    cause: e,
+  });
 }
 
 /**
@@ -282,7 +345,14 @@ function strayEquals(line: string, at: number): boolean {
   while (isSpace(line.charCodeAt(f))) f++;
   const before = line.charCodeAt(b);
   const after = line.charCodeAt(f);
-  return (after !== 0x22 && after !== 0x27) || before === 0x22 || before === 0x27 || before === 0x3d || before === 0x3c || before === 0x2f;
+  return (
+    (after !== 0x22 && after !== 0x27) ||
+    before === 0x22 ||
+    before === 0x27 ||
+    before === 0x3d ||
+    before === 0x3c ||
+    before === 0x2f
+  );
 }
 
 function isSpace(c: number): boolean {

@@ -24,7 +24,9 @@ describe('hostile and odd XML (issue item 6)', () => {
     const dtd = '<!DOCTYPE A [<!ENTITY x "boom">]><A>&x;</A>';
     expect(defaults.parse(dtd).A).toBe('boom');
     expect(codeOf(() => decode(dtd))).toBe('LRSN_DTD_REFUSED');
-    expect(() => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse('<A __proto__="1"/>')).toThrow(/SECURITY/);
+    expect(() =>
+      new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse('<A __proto__="1"/>'),
+    ).toThrow(/SECURITY/);
     expect(decode('<A __proto__="1"/>').attributes.get('__proto__')).toBe('1');
   });
 
@@ -49,7 +51,9 @@ describe('hostile and odd XML (issue item 6)', () => {
   });
 
   it('decodes the predefined entities and numeric references itself, form feed included', () => {
-    const m = decode('<A v="&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#xc;&#x1F600;&#9;&#xd;">&#xa;&#12;&#x7f;&#xFFFD;&#x10FFFF;</A>');
+    const m = decode(
+      '<A v="&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#xc;&#x1F600;&#9;&#xd;">&#xa;&#12;&#x7f;&#xFFFD;&#x10FFFF;</A>',
+    );
     expect(m.attributes.get('v')).toBe('<>&"\'AB\f😀\t\r');
     expect(m.type === 'Unknown' && m.text).toBe('\n\f\x7f\ufffd\u{10ffff}');
   });
@@ -60,7 +64,17 @@ describe('hostile and odd XML (issue item 6)', () => {
       expect(m.type === 'Unknown' && m.text).toBe(`${String.fromCodePoint(cp)}|${String.fromCodePoint(cp)}`);
     }
     expect(decode('<A v="&#x00000000041;&#0000066;"/>').attributes.get('v')).toBe('AB');
-    for (const ref of ['&#0;', '&#x0;', '&#xD800;', '&#xdfff;', '&#xFFFE;', '&#xFFFF;', '&#x110000;', '&#1114112;', '&#x0000000110000;']) {
+    for (const ref of [
+      '&#0;',
+      '&#x0;',
+      '&#xD800;',
+      '&#xdfff;',
+      '&#xFFFE;',
+      '&#xFFFF;',
+      '&#x110000;',
+      '&#1114112;',
+      '&#x0000000110000;',
+    ]) {
       expect(codeOf(() => decode(`<A>${ref}</A>`))).toBe('LRSN_FORBIDDEN_CODE_POINT');
       expect(codeOf(() => decode(`<A v="${ref}"/>`))).toBe('LRSN_FORBIDDEN_CODE_POINT');
     }
@@ -81,31 +95,61 @@ describe('hostile and odd XML (issue item 6)', () => {
   });
 
   it('normalizes raw whitespace in attribute values as XML does, but keeps references', () => {
-    expect(decode('<A v="a\tb\rc" w="a&#x9;b&#xa;c"/>').attributes).toEqual(new Map([['v', 'a b c'], ['w', 'a\tb\nc']]));
+    expect(decode('<A v="a\tb\rc" w="a&#x9;b&#xa;c"/>').attributes).toEqual(
+      new Map([
+        ['v', 'a b c'],
+        ['w', 'a\tb\nc'],
+      ]),
+    );
   });
 
   it('treats __proto__, constructor and prototype as ordinary attribute and element names', () => {
-    const m = decode('<constructor __proto__="p" constructor="c" prototype="q" toString="t" hasOwnProperty="h"><__proto__ a="1"/><prototype/><toString/></constructor>');
+    const m = decode(
+      '<constructor __proto__="p" constructor="c" prototype="q" toString="t" hasOwnProperty="h"><__proto__ a="1"/><prototype/><toString/></constructor>',
+    );
     expect(m.type).toBe('Unknown');
     if (m.type !== 'Unknown') return;
     expect(m.name).toBe('constructor');
-    expect([...m.attributes]).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['prototype', 'q'], ['toString', 't'], ['hasOwnProperty', 'h']]);
+    expect([...m.attributes]).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['prototype', 'q'],
+      ['toString', 't'],
+      ['hasOwnProperty', 'h'],
+    ]);
     expect(m.children.map((c) => c.name)).toEqual(['__proto__', 'prototype', 'toString']);
     expect(Object.getPrototypeOf(m.attributes)).toBe(Map.prototype);
-    expect(decode('<A constructor="c" prototype="p"/>').attributes).toEqual(new Map([['constructor', 'c'], ['prototype', 'p']]));
-    expect(decode('<prototype><constructor/></prototype>')).toMatchObject({ name: 'prototype', children: [{ name: 'constructor' }] });
+    expect(decode('<A constructor="c" prototype="p"/>').attributes).toEqual(
+      new Map([
+        ['constructor', 'c'],
+        ['prototype', 'p'],
+      ]),
+    );
+    expect(decode('<prototype><constructor/></prototype>')).toMatchObject({
+      name: 'prototype',
+      children: [{ name: 'constructor' }],
+    });
     expect(({} as Record<string, unknown>).p).toBeUndefined();
-    expect(encode(m)).toBe('<constructor __proto__="p" constructor="c" prototype="q" toString="t" hasOwnProperty="h"><__proto__ a="1"/><prototype/><toString/></constructor>\n');
+    expect(encode(m)).toBe(
+      '<constructor __proto__="p" constructor="c" prototype="q" toString="t" hasOwnProperty="h"><__proto__ a="1"/><prototype/><toString/></constructor>\n',
+    );
   });
 
   it('rejects a repeated attribute, __proto__ included', () => {
     expect(codeOf(() => decode('<A x="1" x="2"/>'))).toBe('LRSN_XML_INVALID');
     expect(codeOf(() => decode('<A __proto__="1" __proto__="2"/>'))).toBe('LRSN_XML_INVALID');
-    expect(decode('<A __proto__="1"><B __proto__="2"/></A>')).toMatchObject({ attributes: new Map([['__proto__', '1']]) });
+    expect(decode('<A __proto__="1"><B __proto__="2"/></A>')).toMatchObject({
+      attributes: new Map([['__proto__', '1']]),
+    });
   });
 
   it('keeps attributes in document order', () => {
-    expect([...decode('<LoginAck services="NetPage" zeta="z" ret="0" alpha="a"/>').attributes.keys()]).toEqual(['services', 'zeta', 'ret', 'alpha']);
+    expect([...decode('<LoginAck services="NetPage" zeta="z" ret="0" alpha="a"/>').attributes.keys()]).toEqual([
+      'services',
+      'zeta',
+      'ret',
+      'alpha',
+    ]);
   });
 
   it('bounds nesting depth and attribute counts with LimitExceededError', () => {
@@ -122,30 +166,87 @@ describe('hostile and odd XML (issue item 6)', () => {
   });
 
   it('wraps every library error and malformed document in LRSN_XML_INVALID', () => {
-    for (const l of ['', '   ', 'hello', '<A>', '<A></B>', '</A>', '<A/><B/>', '<A/>junk', 'junk<A/>', '<A x=1/>', '<A x/>', '<A x="1"y="2"/>', '<1A/>', '<A x="<"/>', '<A/><?pi x?>', '<?pi?><A/>', '<A><?xml version="1.0"?></A>', '<A>&</A>', '< A/>', '<A>x]]>y</A>']) {
+    for (const l of [
+      '',
+      '   ',
+      'hello',
+      '<A>',
+      '<A></B>',
+      '</A>',
+      '<A/><B/>',
+      '<A/>junk',
+      'junk<A/>',
+      '<A x=1/>',
+      '<A x/>',
+      '<A x="1"y="2"/>',
+      '<1A/>',
+      '<A x="<"/>',
+      '<A/><?pi x?>',
+      '<?pi?><A/>',
+      '<A><?xml version="1.0"?></A>',
+      '<A>&</A>',
+      '< A/>',
+      '<A>x]]>y</A>',
+    ]) {
       expect(codeOf(() => decode(l))).toMatch(/^LRSN_(XML_INVALID|BAD_REFERENCE)$/);
     }
   });
 
   it('rejects a stray "=" in a start tag, which fast-xml-parser\'s validator lets through', () => {
-    for (const l of ['<A ===/>', '<A x="1"=/>', '<A x="1" = y="2"/>', '<A = x="1"/>', '<A x="1"="2"/>', '<A x=="1"/>', "<A x='1' =/>", '<A><B =/></A>']) {
+    for (const l of [
+      '<A ===/>',
+      '<A x="1"=/>',
+      '<A x="1" = y="2"/>',
+      '<A = x="1"/>',
+      '<A x="1"="2"/>',
+      '<A x=="1"/>',
+      "<A x='1' =/>",
+      '<A><B =/></A>',
+    ]) {
       expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
     }
-    expect(decode('<A x = "a=b" y=\'=\'>c = d</A>')).toMatchObject({ type: 'Unknown', text: 'c = d', attributes: new Map([['x', 'a=b'], ['y', '=']]) });
+    expect(decode('<A x = "a=b" y=\'=\'>c = d</A>')).toMatchObject({
+      type: 'Unknown',
+      text: 'c = d',
+      attributes: new Map([
+        ['x', 'a=b'],
+        ['y', '='],
+      ]),
+    });
   });
 
-  it('rejects text outside the root element, which fast-xml-parser\'s validator lets through', () => {
-    for (const l of ['<Heartbeat interval="60"/>>', '<Heartbeat interval="60"/>/>', '<H/>eartbeat interval="60"/>', '<A/>]]>', '<A/>x<B/>', '<?xml version="1.0"?>x<A/>', '<A><B/></F/></A>', '<A/></A/> >', '<A/></B>']) {
+  it("rejects text outside the root element, which fast-xml-parser's validator lets through", () => {
+    for (const l of [
+      '<Heartbeat interval="60"/>>',
+      '<Heartbeat interval="60"/>/>',
+      '<H/>eartbeat interval="60"/>',
+      '<A/>]]>',
+      '<A/>x<B/>',
+      '<?xml version="1.0"?>x<A/>',
+      '<A><B/></F/></A>',
+      '<A/></A/> >',
+      '<A/></B>',
+    ]) {
       expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
     }
     expect(decode(' \t<Heartbeat interval="60"/> \r')).toMatchObject({ type: 'Heartbeat', interval: 60 });
   });
 
   it('checks the XML declaration, which fast-xml-parser skips unread', () => {
-    for (const l of ['<?xml ???><A/>', '<?xml verasion="1.0"?><A/>', '<?xml?><A/>', '<?xml version="2.0"?><A/>', '<?xml encoding="UTF-8" version="1.0"?><A/>', '<?xml version="1.0" standalone="maybe"?><A/>']) {
+    for (const l of [
+      '<?xml ???><A/>',
+      '<?xml verasion="1.0"?><A/>',
+      '<?xml?><A/>',
+      '<?xml version="2.0"?><A/>',
+      '<?xml encoding="UTF-8" version="1.0"?><A/>',
+      '<?xml version="1.0" standalone="maybe"?><A/>',
+    ]) {
       expect(codeOf(() => decode(l))).toBe('LRSN_XML_INVALID');
     }
-    expect(decode(`<?xml version='1.0' encoding="UTF-8" standalone='yes' ?><A/>`)).toMatchObject({ type: 'Unknown', name: 'A' });
+    expect(decode(`<?xml version='1.0' encoding="UTF-8" standalone='yes' ?><A/>`)).toMatchObject({
+      type: 'Unknown',
+      name: 'A',
+    });
   });
 
   it('keeps error messages short however long the offending input is', () => {
@@ -160,7 +261,10 @@ describe('hostile and odd XML (issue item 6)', () => {
   });
 
   it('allows a leading XML declaration and surrounding whitespace', () => {
-    expect(decode('<?xml version="1.0" encoding="UTF-8"?><Heartbeat interval="9"/>')).toMatchObject({ type: 'Heartbeat', interval: 9 });
+    expect(decode('<?xml version="1.0" encoding="UTF-8"?><Heartbeat interval="9"/>')).toMatchObject({
+      type: 'Heartbeat',
+      interval: 9,
+    });
     expect(decode('  <Heartbeat interval="9"/>\t')).toMatchObject({ type: 'Heartbeat', interval: 9 });
   });
 
@@ -173,11 +277,19 @@ describe('hostile and odd XML (issue item 6)', () => {
     expect(codeOf(() => encode({ type: 'PocsagRX', capcode: '1', message: '\ud800' }))).toBe('LRSN_BAD_CHARACTER');
     expect(codeOf(() => encode({ type: 'Heartbeat', interval: -1 }))).toBe('LRSN_BAD_NUMBER');
     expect(codeOf(() => encode({ type: 'Heartbeat', interval: 1.5 }))).toBe('LRSN_BAD_NUMBER');
-    expect(codeOf(() => encode({ type: 'PageRequest', form: 'long', power: 6, pager: { type: 'Guest', id: '1' } }))).toBe('LRSN_BAD_NUMBER');
-    expect(codeOf(() => encode({ type: 'Unknown', name: '1bad', attributes: new Map(), text: '', children: [] }))).toBe('LRSN_BAD_ATTRIBUTE');
-    expect(codeOf(() => encode({ type: 'Heartbeat', interval: 1, attributes: new Map([['a b', 'x']]) }))).toBe('LRSN_BAD_ATTRIBUTE');
+    expect(
+      codeOf(() => encode({ type: 'PageRequest', form: 'long', power: 6, pager: { type: 'Guest', id: '1' } })),
+    ).toBe('LRSN_BAD_NUMBER');
+    expect(codeOf(() => encode({ type: 'Unknown', name: '1bad', attributes: new Map(), text: '', children: [] }))).toBe(
+      'LRSN_BAD_ATTRIBUTE',
+    );
+    expect(codeOf(() => encode({ type: 'Heartbeat', interval: 1, attributes: new Map([['a b', 'x']]) }))).toBe(
+      'LRSN_BAD_ATTRIBUTE',
+    );
     expect(codeOf(() => encode({ type: 'LoginAck', ret: 0, services: [{ name: 'a;b' }] }))).toBe('LRSN_BAD_ATTRIBUTE');
-    expect(codeOf(() => encode({ type: 'PageRequest', form: 'short', pager: { type: '2', number: '' } }))).toBe('LRSN_BAD_ATTRIBUTE');
+    expect(codeOf(() => encode({ type: 'PageRequest', form: 'short', pager: { type: '2', number: '' } }))).toBe(
+      'LRSN_BAD_ATTRIBUTE',
+    );
   });
 });
 
@@ -229,7 +341,7 @@ describe('messages that do not fit their kind', () => {
     expect.assertions(1);
   });
 
-  it('accepts both PocsagRX forms together, as LRS\'s own example shows them', () => {
+  it("accepts both PocsagRX forms together, as LRS's own example shows them", () => {
     const m: DecodedMessage = decode('<PocsagRX pager="105" system_id="4" capcode="700840">Hi</PocsagRX>');
     expect(m).toMatchObject({ pager: '105', systemId: '4', capcode: '700840', message: 'Hi' });
   });

@@ -26,7 +26,8 @@ export function isReferenceableCodePoint(cp: number): boolean {
  * Characters that may not appear raw in an XML document: C0 controls other than tab, LF and CR, U+FFFE, U+FFFF and
  * unpaired surrogates (XML 1.0 §2.2 Char).
  */
-export const FORBIDDEN_RAW = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const FORBIDDEN_RAW =
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Decodes the five predefined entities and decimal/hex character references in `s`. `offset` is where `s` starts in

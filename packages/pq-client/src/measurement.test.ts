@@ -42,7 +42,7 @@ describe('measurement handle', () => {
     expect(warnings).toEqual(['PQ_CLIENT_FRAMES_DROPPED']);
   });
 
-  it('stop() issues one stop command however often it is called, and settles with the machine\'s answer', async () => {
+  it("stop() issues one stop command however often it is called, and settles with the machine's answer", async () => {
     const { m, stops } = handle();
     m.attach(live('running'), undefined);
     const a = m.stop();

@@ -53,7 +53,9 @@ function runBin(args: string[], onStdout?: (text: string, child: ReturnType<type
 /** The first measurement of the recorded image scan, with this bin's own request in place of the recorded one. */
 function imageScanScript(): ScriptStep[] {
   const steps = sessionScript(vendorSession('image scan 8x8'), 0.05);
-  const end = steps.findIndex((s) => 'expect' in s && s.expect.type === 'c' && s.expect.status === StopReasonCode.FINISHED_OK);
+  const end = steps.findIndex(
+    (s) => 'expect' in s && s.expect.type === 'c' && s.expect.status === StopReasonCode.FINISHED_OK,
+  );
   const request = buildRequest({ pixelsX: 8, pixelsY: 8, filename: 'vendor_capture', groupname: 'grp1' });
   return [
     ...steps.slice(0, end + 1).map((s) => ('expect' in s && s.expect.type === 'D' ? { expect: request } : s)),
@@ -145,7 +147,12 @@ describe('portico-pq CLI (in process)', () => {
   });
 
   it('a rejected request exits 1 with the typed error on stderr', async () => {
-    server = await startScriptedServer([{ send: C(0) }, { expect: c(0) }, { expect: buildRequest({}) }, { send: d(ErrorCode.NO_WORKSPACE) }]);
+    server = await startScriptedServer([
+      { send: C(0) },
+      { expect: c(0) },
+      { expect: buildRequest({}) },
+      { send: d(ErrorCode.NO_WORKSPACE) },
+    ]);
     const t = io();
     expect(await runCli(['--port', String(server.port)], t.io)).toBe(1);
     expect(t.err.join('')).toContain('PQ_CLIENT_REJECTED');

@@ -28,7 +28,14 @@ async function scripted(script: ScriptStep[], options: Parameters<typeof connect
 describe('connectPq over loopback', () => {
   it('PQ-02 seed literal "(or may not)": without a greeting connectPq resolves after greetingTimeoutMs and measures', async () => {
     const c1 = await scripted(
-      [{ expect: TEST_POINT }, { send: d(0) }, { send: x(1), delayMs: 5 }, { send: C(ErrorCode.NO_ERROR) }, { expect: c(1) }, { expectClose: true }],
+      [
+        { expect: TEST_POINT },
+        { send: d(0) },
+        { send: x(1), delayMs: 5 },
+        { send: C(ErrorCode.NO_ERROR) },
+        { expect: c(1) },
+        { expectClose: true },
+      ],
       { greetingTimeoutMs: 50 },
     );
     expect(c1.greeting).toBe('absent');
@@ -50,7 +57,7 @@ describe('connectPq over loopback', () => {
     expect((await server!.finished).mismatches).toEqual([]);
   });
 
-  it('PQ-08 simulator default: a server \'S\' error ends the measurement, answered ERROR, done rejects with code and text', async () => {
+  it("PQ-08 simulator default: a server 'S' error ends the measurement, answered ERROR, done rejects with code and text", async () => {
     const c1 = await scripted([
       ...greeted,
       { expect: TEST_POINT },
@@ -71,7 +78,7 @@ describe('connectPq over loopback', () => {
     expect((await server!.finished).mismatches).toEqual([]);
   });
 
-  it('PQ-08 seed literal: an encoded \'C\' error carries the codec\'s text; the frame iterator throws it', async () => {
+  it("PQ-08 seed literal: an encoded 'C' error carries the codec's text; the frame iterator throws it", async () => {
     const c1 = await scripted([
       ...greeted,
       { expect: TEST_POINT },
@@ -88,7 +95,7 @@ describe('connectPq over loopback', () => {
     await expect(iterate()).rejects.toMatchObject({ code: PqClientErrorCode.SERVER_ERROR, text: 'DMA error' });
   });
 
-  it('a \'d\' rejection rejects accepted and done with PQ_CLIENT_REJECTED, the code and the codec\'s text', async () => {
+  it("a 'd' rejection rejects accepted and done with PQ_CLIENT_REJECTED, the code and the codec's text", async () => {
     const c1 = await scripted([...greeted, { expect: TEST_POINT }, { send: d(ErrorCode.FILE_EXISTS) }]);
     const h = c1.measure(TEST_POINT);
     await expect(h.accepted).rejects.toMatchObject({
@@ -125,7 +132,7 @@ describe('connectPq over loopback', () => {
     expect((await server!.finished).mismatches).toEqual([]);
   });
 
-  it('PQ-10 a completion crossing USER_BREAK: both answered, done follows the server, stop() resolves on the \'c\'', async () => {
+  it("PQ-10 a completion crossing USER_BREAK: both answered, done follows the server, stop() resolves on the 'c'", async () => {
     const c1 = await scripted([
       ...greeted,
       { expect: TEST_POINT },
@@ -181,7 +188,7 @@ describe('connectPq over loopback', () => {
     expect((error as Error).cause).toMatchObject({ code: 'PQ_BAD_MAGIC' });
   });
 
-  it('PQ-11 close() while measuring stops first (USER_BREAK → \'c\') and then ends the connection', async () => {
+  it("PQ-11 close() while measuring stops first (USER_BREAK → 'c') and then ends the connection", async () => {
     const c1 = await scripted([
       ...greeted,
       { expect: TEST_POINT },
@@ -207,7 +214,9 @@ describe('connectPq over loopback', () => {
     ]);
     const h = c1.measure(TEST_POINT);
     await h.accepted;
-    await expect(c1.measure(TEST_POINT).accepted).rejects.toMatchObject({ code: PqClientErrorCode.MEASUREMENT_RUNNING });
+    await expect(c1.measure(TEST_POINT).accepted).rejects.toMatchObject({
+      code: PqClientErrorCode.MEASUREMENT_RUNNING,
+    });
     await h.stop();
     expect((await server!.finished).mismatches).toEqual([]);
   });
@@ -221,7 +230,13 @@ describe('connectPq over loopback', () => {
 
   it('traces every message in both directions and reports each status with its answer', async () => {
     const trace: string[] = [];
-    server = await startScriptedServer([...greeted, { expect: TEST_POINT }, { send: d(0) }, { send: C(1) }, { expect: c(1) }]);
+    server = await startScriptedServer([
+      ...greeted,
+      { expect: TEST_POINT },
+      { send: d(0) },
+      { send: C(1) },
+      { expect: c(1) },
+    ]);
     const statuses: [number, number][] = [];
     client = await connectPq({ port: server.port });
     client.on('message', (dir, m: PqMessage) => trace.push(`${dir} ${m.type}`));
@@ -244,8 +259,10 @@ describe('connectPq over loopback', () => {
     server = await startScriptedServer([{ wait: 300 }]);
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 20);
-    await expect(connectPq({ port: server.port, signal: abort.signal, greetingTimeoutMs: 5000 })).rejects.toMatchObject({
-      code: PqClientErrorCode.ABORTED,
-    });
+    await expect(connectPq({ port: server.port, signal: abort.signal, greetingTimeoutMs: 5000 })).rejects.toMatchObject(
+      {
+        code: PqClientErrorCode.ABORTED,
+      },
+    );
   });
 });

@@ -102,7 +102,7 @@ describe('replay of the vendor simulator sessions', () => {
     expect((await server.finished).mismatches).toEqual([]);
   });
 
-  it('the recorded \'S\' MESSAGE_TIMEOUT and close (as the simulator sends them) are answered ERROR and reported', async () => {
+  it("the recorded 'S' MESSAGE_TIMEOUT and close (as the simulator sends them) are answered ERROR and reported", async () => {
     const session = vendorSession('point measurement whose completion');
     const timeout = session.messages.find((m) => m.hex?.startsWith('3900535051535054fdff'));
     server = await startScriptedServer([
@@ -123,10 +123,14 @@ describe('replay of the vendor simulator sessions', () => {
     expect((await server.finished).mismatches).toEqual([]);
   });
 
-  it('"illegal header": the simulator\'s \'S\' MESSAGE_CORRUPTED is answered ERROR and reported with its text', async () => {
+  it("\"illegal header\": the simulator's 'S' MESSAGE_CORRUPTED is answered ERROR and reported with its text", async () => {
     const session = vendorSession('illegal header');
     // The recorded client's malformed message is not replayed: this client never sends one.
-    server = await startScriptedServer([...sessionScript(session, SCALE), { expect: c(StopReasonCode.ERROR) }, { close: true }]);
+    server = await startScriptedServer([
+      ...sessionScript(session, SCALE),
+      { expect: c(StopReasonCode.ERROR) },
+      { close: true },
+    ]);
     client = await connectPq({ port: server.port });
     const error = await new Promise<PqClientError>((resolve) => client?.on('error', resolve));
     expect(error).toMatchObject({
@@ -137,7 +141,7 @@ describe('replay of the vendor simulator sessions', () => {
     expect((await server.finished).mismatches).toEqual([]);
   });
 
-  it('"test image scan with explained status replies": a test type completes with no ResultingFilename; \'c\' stands for the recorded \'s\'', async () => {
+  it("\"test image scan with explained status replies\": a test type completes with no ResultingFilename; 'c' stands for the recorded 's'", async () => {
     const session = vendorSession('test image scan');
     server = await startScriptedServer([...sessionScript(session, SCALE), { expectClose: true }]);
     client = await connectPq({ port: server.port });

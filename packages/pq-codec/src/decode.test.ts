@@ -25,10 +25,34 @@ describe('decode: errors carry a stable code, the class and the offset', () => {
     ['status length 11', '0b00435051535054000000', PqErrorCode.BAD_LENGTH, 0, MalformedInputError],
     ['usMsgLen beyond the bytes', '0a0043505153505400', PqErrorCode.TRUNCATED, 9, TruncatedInputError],
     ['bytes after usMsgLen', '0a00435051535054000000', PqErrorCode.TRAILING_BYTES, 10, MalformedInputError],
-    ['explanation longer than the message', HDR(14, 'S') + '0000' + '0300' + '6162', PqErrorCode.TRUNCATED, 14, TruncatedInputError],
-    ['explanation shorter than the message', HDR(14, 'S') + '0000' + '0100' + '6162', PqErrorCode.BAD_LENGTH, 13, MalformedInputError],
-    ['negative record count', HDR(24, 'x') + '00020001' + '00000000' + '01000000' + 'ffffffff', PqErrorCode.BAD_COUNT, 20, MalformedInputError],
-    ['record count beyond the message', HDR(24, 'x') + '00020001' + '00000000' + '01000000' + '01000000', PqErrorCode.TRUNCATED, 24, TruncatedInputError],
+    [
+      'explanation longer than the message',
+      HDR(14, 'S') + '0000' + '0300' + '6162',
+      PqErrorCode.TRUNCATED,
+      14,
+      TruncatedInputError,
+    ],
+    [
+      'explanation shorter than the message',
+      HDR(14, 'S') + '0000' + '0100' + '6162',
+      PqErrorCode.BAD_LENGTH,
+      13,
+      MalformedInputError,
+    ],
+    [
+      'negative record count',
+      HDR(24, 'x') + '00020001' + '00000000' + '01000000' + 'ffffffff',
+      PqErrorCode.BAD_COUNT,
+      20,
+      MalformedInputError,
+    ],
+    [
+      'record count beyond the message',
+      HDR(24, 'x') + '00020001' + '00000000' + '01000000' + '01000000',
+      PqErrorCode.TRUNCATED,
+      24,
+      TruncatedInputError,
+    ],
     [
       'truncated record value',
       HDR(58, 'x') + '00020001' + '00000000' + '01000000' + '01000000' + NAME_DET1 + '02' + '3930',
@@ -91,7 +115,16 @@ describe('the 65,535-byte limit (usMsgLen is a uint16)', () => {
     const bytes = encode(msg);
     expect(bytes.byteLength).toBe(65535);
     expect(decode(bytes)).toEqual(msg);
-    const req: PqMessage = { type: 'D', recordVersion: 0x01000200, measurementType: 0, pixelsX: 0, pixelsY: 0, scanningPattern: 0, spatialResolution: 0, records: records(65535) };
+    const req: PqMessage = {
+      type: 'D',
+      recordVersion: 0x01000200,
+      measurementType: 0,
+      pixelsX: 0,
+      pixelsY: 0,
+      scanningPattern: 0,
+      spatialResolution: 0,
+      records: records(65535),
+    };
     expect(encode(req).byteLength).toBe(65535);
   });
 
@@ -99,7 +132,16 @@ describe('the 65,535-byte limit (usMsgLen is a uint16)', () => {
     const e = codecErrorOf(() => encode(explained(MAX_MESSAGE_LENGTH - 11)));
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e.code).toBe(PqErrorCode.TOO_LARGE);
-    const req: PqMessage = { type: 'D', recordVersion: 0x01000200, measurementType: 0, pixelsX: 0, pixelsY: 0, scanningPattern: 0, spatialResolution: 0, records: records(65536) };
+    const req: PqMessage = {
+      type: 'D',
+      recordVersion: 0x01000200,
+      measurementType: 0,
+      pixelsX: 0,
+      pixelsY: 0,
+      scanningPattern: 0,
+      spatialResolution: 0,
+      records: records(65536),
+    };
     expect(codecErrorOf(() => encode(req)).code).toBe(PqErrorCode.TOO_LARGE);
   });
 
@@ -118,11 +160,31 @@ describe('encode: values that do not fit their field', () => {
     ['status outside int16', { type: 'C', status: 40000 }, PqErrorCode.BAD_VALUE],
     ['non-integer status', { type: 'c', status: 1.5 }, PqErrorCode.BAD_VALUE],
     ['recordNumber outside int32', { ...frame, recordNumber: 2 ** 31 }, PqErrorCode.BAD_VALUE],
-    ['uint32 record negative', { ...frame, records: [{ kind: 'uint32', name: 'det1', value: -1 }] }, PqErrorCode.BAD_VALUE],
-    ['int32 record too large', { ...frame, records: [{ kind: 'int32', name: 'x', value: 2 ** 31 }] }, PqErrorCode.BAD_VALUE],
-    ['name of 32 bytes', { ...frame, records: [{ kind: 'uint32', name: 'n'.repeat(32), value: 1 }] }, PqErrorCode.FIELD_TOO_LONG],
-    ['name holding a NUL', { ...frame, records: [{ kind: 'uint32', name: 'det\u00001', value: 1 }] }, PqErrorCode.BAD_VALUE],
-    ['name not windows-1252', { ...frame, records: [{ kind: 'uint32', name: 'det✓', value: 1 }] }, PqErrorCode.UNENCODABLE_TEXT],
+    [
+      'uint32 record negative',
+      { ...frame, records: [{ kind: 'uint32', name: 'det1', value: -1 }] },
+      PqErrorCode.BAD_VALUE,
+    ],
+    [
+      'int32 record too large',
+      { ...frame, records: [{ kind: 'int32', name: 'x', value: 2 ** 31 }] },
+      PqErrorCode.BAD_VALUE,
+    ],
+    [
+      'name of 32 bytes',
+      { ...frame, records: [{ kind: 'uint32', name: 'n'.repeat(32), value: 1 }] },
+      PqErrorCode.FIELD_TOO_LONG,
+    ],
+    [
+      'name holding a NUL',
+      { ...frame, records: [{ kind: 'uint32', name: 'det\u00001', value: 1 }] },
+      PqErrorCode.BAD_VALUE,
+    ],
+    [
+      'name not windows-1252',
+      { ...frame, records: [{ kind: 'uint32', name: 'det✓', value: 1 }] },
+      PqErrorCode.UNENCODABLE_TEXT,
+    ],
     ['explanation not windows-1252', { type: 'S', status: 0, text: '日本' }, PqErrorCode.UNENCODABLE_TEXT],
     ['unknown message type', { type: 'Q', status: 0 }, PqErrorCode.UNKNOWN_TYPE],
     ['unknown record kind', { ...frame, records: [{ kind: 'bool', name: 'b', value: 1 }] }, PqErrorCode.BAD_VALUE],
@@ -140,9 +202,23 @@ describe('float32 values round-trip byte for byte', () => {
   it('NaN payloads keep their raw bits in scalars, arrays and the spatial resolution', () => {
     const hex =
       HDR(36 + 36 + 42, 'D') +
-      '00020001' + '01000000' + '01000000' + '01000000' + '00000000' + '0100807f' + '02000000' +
-      '54' + '00'.repeat(30) + '00' + '0200c0ff' +
-      '41' + '00'.repeat(30) + 'f0' + '0200' + '0100807f' + '00000080';
+      '00020001' +
+      '01000000' +
+      '01000000' +
+      '01000000' +
+      '00000000' +
+      '0100807f' +
+      '02000000' +
+      '54' +
+      '00'.repeat(30) +
+      '00' +
+      '0200c0ff' +
+      '41' +
+      '00'.repeat(30) +
+      'f0' +
+      '0200' +
+      '0100807f' +
+      '00000080';
     const bytes = fromHex(hex);
     const msg = decode(bytes);
     if (msg.type !== 'D') throw new Error('not a request');
@@ -154,16 +230,30 @@ describe('float32 values round-trip byte for byte', () => {
 
 describe("'x' frames: the one-pass reader and the checked reader agree", () => {
   // A codec equal to windows-1252 but not one of the built-ins: it sends a frame down the checked ByteReader path.
-  const checked: TextCodec = { name: 'windows-1252 (checked path)', encode: windows1252.encode, decode: windows1252.decode };
-  const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 31 });
+  const checked: TextCodec = {
+    name: 'windows-1252 (checked path)',
+    encode: windows1252.encode,
+    decode: windows1252.decode,
+  };
+  const ascii = fc.string({
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    maxLength: 31,
+  });
   const asciiRecord: fc.Arbitrary<OptionalRecord> = fc.oneof(
     fc.record({ kind: fc.constant('float' as const), name: ascii, value: fc.float({ noNaN: true }) }),
-    fc.record({ kind: fc.constant('int32' as const), name: ascii, value: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }),
+    fc.record({
+      kind: fc.constant('int32' as const),
+      name: ascii,
+      value: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+    }),
     fc.record({ kind: fc.constant('uint32' as const), name: ascii, value: fc.integer({ min: 0, max: 0xffffffff }) }),
     fc.record({
       kind: fc.constant('string' as const),
       name: ascii,
-      value: fc.string({ unit: fc.integer({ min: 0x01, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 140 }),
+      value: fc.string({
+        unit: fc.integer({ min: 0x01, max: 0x7f }).map((c) => String.fromCharCode(c)),
+        maxLength: 140,
+      }),
       terminated: fc.boolean(),
     }),
   );
@@ -172,7 +262,9 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
     recordVersion: fc.integer({ min: 0, max: 0xffffffff }),
     measurementType: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
     recordNumber: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
-    records: fc.array(fc.oneof({ weight: 6, arbitrary: asciiRecord }, { weight: 1, arbitrary: optionalRecord }), { maxLength: 12 }),
+    records: fc.array(fc.oneof({ weight: 6, arbitrary: asciiRecord }, { weight: 1, arbitrary: optionalRecord }), {
+      maxLength: 12,
+    }),
   });
 
   function outcome(bytes: Uint8Array, encoding: TextCodec | 'windows-1252' | 'latin1' | 'utf-8'): unknown {
@@ -195,7 +287,11 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
   });
 
   it('same message or same error (code, class, offset) for arbitrarily damaged frames, in every built-in encoding', () => {
-    const damaged = fc.tuple(frame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat());
+    const damaged = fc.tuple(
+      frame,
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      fc.nat(),
+    );
     fc.assert(
       fc.property(damaged, ([m, edits, cut]) => {
         const bytes = encode(m).slice();
@@ -237,7 +333,10 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
     // 64 frames of one layout turn its template into a generated function (records.ts, COMPILE_AFTER); 80 decodes of
     // the intact frame get there whatever earlier tests left in the tables. Then damaged copies (same size and count)
     // go through the compiled checks and must decode, or fail, exactly as the checked reader says.
-    const damaged = fc.tuple(frame, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }));
+    const damaged = fc.tuple(
+      frame,
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+    );
     fc.assert(
       fc.property(damaged, ([m, edits]) => {
         const bytes = encode(m);
@@ -320,11 +419,26 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
   });
 
   it('names and strings stay right when more distinct texts arrive than the intern table has slots', () => {
-    const records: OptionalRecord[] = Array.from({ length: 1500 }, (_, i) => ({ kind: 'uint32', name: `n${i}`, value: i }));
-    const texts: OptionalRecord[] = Array.from({ length: 1500 }, (_, i) => ({ kind: 'string', name: 's', value: `v${i}`, terminated: true }));
+    const records: OptionalRecord[] = Array.from({ length: 1500 }, (_, i) => ({
+      kind: 'uint32',
+      name: `n${i}`,
+      value: i,
+    }));
+    const texts: OptionalRecord[] = Array.from({ length: 1500 }, (_, i) => ({
+      kind: 'string',
+      name: 's',
+      value: `v${i}`,
+      terminated: true,
+    }));
     for (const batch of [records, texts, records, texts]) {
       for (let i = 0; i < batch.length; i += 300) {
-        const m: PqMessage = { type: 'x', recordVersion: 0, measurementType: 0, recordNumber: i, records: batch.slice(i, i + 300) };
+        const m: PqMessage = {
+          type: 'x',
+          recordVersion: 0,
+          measurementType: 0,
+          recordNumber: i,
+          records: batch.slice(i, i + 300),
+        };
         expect(decode(encode(m))).toEqual(m);
       }
     }
@@ -360,11 +474,22 @@ describe("'x' frames: the one-pass reader and the checked reader agree", () => {
     const bytes = encode(m);
     expect(decode(bytes)).toEqual(m);
     const asLatin1 = decode(bytes, { encoding: 'latin1' });
-    expect(asLatin1.type === 'x' && asLatin1.records[0]).toEqual({ kind: 'string', name: 'Preis\u0080', value: '5 \u0080', terminated: true });
+    expect(asLatin1.type === 'x' && asLatin1.records[0]).toEqual({
+      kind: 'string',
+      name: 'Preis\u0080',
+      value: '5 \u0080',
+      terminated: true,
+    });
   });
 
   it("invalid UTF-8 in an 'x' string → PQ_BAD_TEXT at the offending byte's absolute offset, from decode() and from the stream", () => {
-    const m: PqMessage = { type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [{ kind: 'string', name: 's', value: 'ab', terminated: false }] };
+    const m: PqMessage = {
+      type: 'x',
+      recordVersion: 0,
+      measurementType: 0,
+      recordNumber: 1,
+      records: [{ kind: 'string', name: 's', value: 'ab', terminated: false }],
+    };
     const bytes = encode(m).slice();
     bytes[bytes.length - 1] = 0xff;
     const e = codecErrorOf(() => decode(bytes, { encoding: 'utf-8' }));

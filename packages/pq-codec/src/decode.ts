@@ -25,7 +25,13 @@ export function releaseReader(r: ByteReader): void {
  * read in one pass, or undefined when the one-pass reader gives up (then `decodeFrame`'s checked path reads it). Only
  * for the built-in text codecs. `view` is a DataView of `data.buffer`, in which `data` starts at `delta`.
  */
-function decodeDataFrameFast(data: Uint8Array, view: DataView, delta: number, pos: number, length: number): DataFrame | undefined {
+function decodeDataFrameFast(
+  data: Uint8Array,
+  view: DataView,
+  delta: number,
+  pos: number,
+  length: number,
+): DataFrame | undefined {
   const records = readRecordsFast(view, data, delta, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length);
   if (records === undefined) return undefined;
   const o = delta + pos;
@@ -33,7 +39,12 @@ function decodeDataFrameFast(data: Uint8Array, view: DataView, delta: number, po
 }
 
 /** Every 'x' message is made here, so both decoding paths give it one hidden class. */
-function dataFrame(recordVersion: number, measurementType: number, recordNumber: number, records: OptionalRecord[]): DataFrame {
+function dataFrame(
+  recordVersion: number,
+  measurementType: number,
+  recordNumber: number,
+  records: OptionalRecord[],
+): DataFrame {
   return { type: 'x', recordVersion, measurementType, recordNumber, records };
 }
 

@@ -7,7 +7,16 @@ import {
   REQUEST_FIXED_LENGTH,
 } from './constants.js';
 import { PqErrorCode } from './errors.js';
-import { checkInt32, checkNumber, checkUint32, encodeText, type PreparedRecord, prepareRecord, writeFloat32, writeRecord } from './records.js';
+import {
+  checkInt32,
+  checkNumber,
+  checkUint32,
+  encodeText,
+  type PreparedRecord,
+  prepareRecord,
+  writeFloat32,
+  writeRecord,
+} from './records.js';
 import { resolveTextCodec } from './text.js';
 import type { OptionalRecord, PqCodecOptions, PqMessage } from './types.js';
 
@@ -72,7 +81,11 @@ function statusFrame(type: number, status: number): Uint8Array {
   return out;
 }
 
-function prepareAll(records: readonly OptionalRecord[], options: PqCodecOptions, fixed: number): [PreparedRecord[], number] {
+function prepareAll(
+  records: readonly OptionalRecord[],
+  options: PqCodecOptions,
+  fixed: number,
+): [PreparedRecord[], number] {
   const codec = resolveTextCodec(options.encoding);
   const prepared: PreparedRecord[] = [];
   let size = fixed;
@@ -132,7 +145,10 @@ export function encode(msg: PqMessage, options: PqCodecOptions = {}): Uint8Array
       const [prepared, size] = prepareAll(msg.records, options, DATAFRAME_FIXED_LENGTH);
       const w = new ByteWriter({ capacity: size, maxLength: size });
       header(w, size, MessageType.DATAFRAME_SRVNACK);
-      w.u32(msg.recordVersion, true).i32(msg.measurementType, true).i32(msg.recordNumber, true).i32(prepared.length, true);
+      w.u32(msg.recordVersion, true)
+        .i32(msg.measurementType, true)
+        .i32(msg.recordNumber, true)
+        .i32(prepared.length, true);
       for (const p of prepared) writeRecord(w, p);
       return done(w);
     }

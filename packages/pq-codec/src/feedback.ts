@@ -46,7 +46,9 @@ export function parseServerVersion(text: string): number | undefined {
 
 const DET = /^det([1-8])$/;
 const LASER = /^LaserName([1-8])$/;
-const SCALAR_KEYS: Readonly<Record<string, 'sync' | 'cps1' | 'cps2' | 'cpm1' | 'cpm2' | 'maxcpp' | 'resultingLaserRepetitionRate'>> = {
+const SCALAR_KEYS: Readonly<
+  Record<string, 'sync' | 'cps1' | 'cps2' | 'cpm1' | 'cpm2' | 'maxcpp' | 'resultingLaserRepetitionRate'>
+> = {
   sync: 'sync',
   cps1: 'cps1',
   cps2: 'cps2',

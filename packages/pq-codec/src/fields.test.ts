@@ -27,8 +27,21 @@ describe('well-known request records', () => {
 
   it('buildRequest writes them and readRequestFields reads them back, keeping unknown names', () => {
     const extra: OptionalRecord = { kind: 'int32', name: 'MyVendorFlag', value: 7 };
-    const req = buildRequest({ pixelsX: 64, pixelsY: 32, spatialResolution: 1e-7, scanningPattern: ScanningPattern.BIDIRECTIONAL, ...fields, extra: [extra] });
-    expect(req).toMatchObject({ type: 'D', recordVersion: RECORD_VERSION, measurementType: MeasurementType.IMAGESCAN, pixelsX: 64, pixelsY: 32 });
+    const req = buildRequest({
+      pixelsX: 64,
+      pixelsY: 32,
+      spatialResolution: 1e-7,
+      scanningPattern: ScanningPattern.BIDIRECTIONAL,
+      ...fields,
+      extra: [extra],
+    });
+    expect(req).toMatchObject({
+      type: 'D',
+      recordVersion: RECORD_VERSION,
+      measurementType: MeasurementType.IMAGESCAN,
+      pixelsX: 64,
+      pixelsY: 32,
+    });
     const back = decode(encode(req));
     if (back.type !== 'D') throw new Error('not a request');
     expect(readRequestFields(back.records)).toEqual({

@@ -106,12 +106,21 @@ const xChunks = chunks(xStream);
   check(collect<Uint8Array>((k) => splitAll(statusChunks, k)).length === STATUS_FRAMES, 'status stream split');
   const xs = collect<PqMessage>((k) => decodeAll(xChunks, k));
   const want = [decode(x466), decode(x312)];
-  check(xs.length === X_FRAMES && xs.every((m, i) => JSON.stringify(m) === JSON.stringify(want[i % 2])), "'x' stream decode");
+  check(
+    xs.length === X_FRAMES && xs.every((m, i) => JSON.stringify(m) === JSON.stringify(want[i % 2])),
+    "'x' stream decode",
+  );
   const split = collect<Uint8Array>((k) => splitAll(xChunks, k));
   // Every frame, compared after the whole stream went through (views of reused memory would fail here).
-  check(split.length === X_FRAMES && split.every((f, i) => bytesEqual(f, i % 2 === 0 ? x466 : x312)), "'x' stream split");
+  check(
+    split.length === X_FRAMES && split.every((f, i) => bytesEqual(f, i % 2 === 0 ? x466 : x312)),
+    "'x' stream split",
+  );
   const byHand = collect<PqMessage>((k) => handDecodeAll(xChunks, k));
-  check(byHand.length === X_FRAMES && byHand.every((m, i) => JSON.stringify(m) === JSON.stringify(want[i % 2])), "'x' by hand");
+  check(
+    byHand.length === X_FRAMES && byHand.every((m, i) => JSON.stringify(m) === JSON.stringify(want[i % 2])),
+    "'x' by hand",
+  );
 }
 
 // Encode: 'C'/'c' status frames against the same 10 bytes written with a DataView.

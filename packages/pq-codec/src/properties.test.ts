@@ -54,7 +54,13 @@ describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
   it('every float32 bit pattern, NaN payloads included, re-encodes to the same bytes', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), (bits) => {
-        const bytes = encode({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 0, records: [{ kind: 'uint32', name: 'f', value: bits }] });
+        const bytes = encode({
+          type: 'x',
+          recordVersion: 0,
+          measurementType: 0,
+          recordNumber: 0,
+          records: [{ kind: 'uint32', name: 'f', value: bits }],
+        });
         bytes[24 + 31] = 0x00; // bType FLOAT
         expect(toHex(encode(decode(bytes)))).toBe(toHex(bytes));
       }),
@@ -63,14 +69,18 @@ describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
 
   it('arbitrary chunking: the stream decoder yields the same messages for any split', () => {
     fc.assert(
-      fc.property(fc.array(message, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (ms, points) => {
-        const stream = concatBytes(ms.map((m) => encode(m)));
-        const d = new PqStreamDecoder();
-        const out: PqMessage[] = [];
-        for (const c of cut(stream, points)) out.push(...d.push(c));
-        d.end();
-        expect(out).toEqual(ms);
-      }),
+      fc.property(
+        fc.array(message, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (ms, points) => {
+          const stream = concatBytes(ms.map((m) => encode(m)));
+          const d = new PqStreamDecoder();
+          const out: PqMessage[] = [];
+          for (const c of cut(stream, points)) out.push(...d.push(c));
+          d.end();
+          expect(out).toEqual(ms);
+        },
+      ),
     );
   });
 
@@ -90,10 +100,17 @@ describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
 
   it('random bytes behind a valid header raise only CodecError', () => {
     fc.assert(
-      fc.property(fc.constantFrom(0x44, 0x64, 0x78, 0x43, 0x63, 0x53, 0x73), fc.uint8Array({ maxLength: 200 }), (type, body) => {
-        const bytes = concatBytes([Uint8Array.of((body.byteLength + 8) & 0xff, (body.byteLength + 8) >> 8, type, 0x50, 0x51, 0x53, 0x50, 0x54), body]);
-        onlyCodecErrors(() => decode(bytes));
-      }),
+      fc.property(
+        fc.constantFrom(0x44, 0x64, 0x78, 0x43, 0x63, 0x53, 0x73),
+        fc.uint8Array({ maxLength: 200 }),
+        (type, body) => {
+          const bytes = concatBytes([
+            Uint8Array.of((body.byteLength + 8) & 0xff, (body.byteLength + 8) >> 8, type, 0x50, 0x51, 0x53, 0x50, 0x54),
+            body,
+          ]);
+          onlyCodecErrors(() => decode(bytes));
+        },
+      ),
     );
   });
 

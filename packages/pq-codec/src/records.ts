@@ -99,7 +99,15 @@ function internSlot(v: DataView, b: Uint8Array, start: number, o: number, length
 }
 
 /** Whether the `length` ASCII bytes at `o` (`b[start]`) are the text in `slot`; `end` bounds the frame's bytes. */
-function sameText(v: DataView, b: Uint8Array, start: number, o: number, length: number, slot: number, end: number): boolean {
+function sameText(
+  v: DataView,
+  b: Uint8Array,
+  start: number,
+  o: number,
+  length: number,
+  slot: number,
+  end: number,
+): boolean {
   if (internLengths[slot] !== length) return false;
   const at = slot * SLOT_WORDS;
   const full = length & ~3;
@@ -195,8 +203,10 @@ export function readRecord(r: ByteReader, codec: TextCodec): OptionalRecord {
       r.need(count * 4, 'array elements');
       const at = r.pos;
       r.pos += count * 4;
-      if (bType === OptDataType.FLOATS_ARRAY) return { kind: 'float[]', name, values: typedFrom(new Float32Array(count), b, at) };
-      if (bType === OptDataType.LONGS_ARRAY) return { kind: 'int32[]', name, values: typedFrom(new Int32Array(count), b, at) };
+      if (bType === OptDataType.FLOATS_ARRAY)
+        return { kind: 'float[]', name, values: typedFrom(new Float32Array(count), b, at) };
+      if (bType === OptDataType.LONGS_ARRAY)
+        return { kind: 'int32[]', name, values: typedFrom(new Int32Array(count), b, at) };
       return { kind: 'uint32[]', name, values: typedFrom(new Uint32Array(count), b, at) };
     }
     case OptDataType.FIXED_LENGTH_STRING: {
@@ -206,7 +216,12 @@ export function readRecord(r: ByteReader, codec: TextCodec): OptionalRecord {
       r.pos += length;
       // A terminating NUL, if present, is counted in wLen (pq.md §3.2); remember it so the bytes round-trip.
       const terminated = length > 0 && b[at + length - 1] === 0;
-      const value = decodeText(codec, b.subarray(at, at + length - (terminated ? 1 : 0)), r.baseOffset + at, 'string record');
+      const value = decodeText(
+        codec,
+        b.subarray(at, at + length - (terminated ? 1 : 0)),
+        r.baseOffset + at,
+        'string record',
+      );
       return stringRecord(name, value, terminated);
     }
     default:
@@ -273,7 +288,13 @@ function stringRecord(name: string, value: string, terminated: boolean): StringR
  * every error and every value by construction. Only for the built-in codecs (`isBuiltIn`), whose decoding is pure;
  * the caller checks that.
  */
-export function readRecordsFast(v: DataView, b: Uint8Array, delta: number, p: number, end: number): OptionalRecord[] | undefined {
+export function readRecordsFast(
+  v: DataView,
+  b: Uint8Array,
+  delta: number,
+  p: number,
+  end: number,
+): OptionalRecord[] | undefined {
   if (end - p < 4) return undefined;
   const count = v.getInt32(p + delta, true);
   // Every record takes at least 34 bytes: a larger count cannot fit and is left to the checked reader.
@@ -283,7 +304,9 @@ export function readRecordsFast(v: DataView, b: Uint8Array, delta: number, p: nu
   if (templateCount[t] === count && templateSpan[t] === span) {
     const compiled = compiledTemplates[t];
     const records =
-      compiled !== undefined ? compiled(v, p + delta, templateNames, templateStrings) : fromTemplate(v, p + delta, t, count);
+      compiled !== undefined
+        ? compiled(v, p + delta, templateNames, templateStrings)
+        : fromTemplate(v, p + delta, t, count);
     if (records !== undefined) return records;
   }
   const key = (span & (LAYOUTS - 1)) * LAYOUT_RECORDS * 2;
@@ -310,7 +333,9 @@ export function readRecordsFast(v: DataView, b: Uint8Array, delta: number, p: nu
       else if (bType === OptDataType.LONG) records[i] = int32Record(name, v.getInt32(valueAt, true));
       else {
         const value = v.getFloat32(valueAt, true);
-        records[i] = Number.isNaN(value) ? nanFloatRecord(name, value, v.getUint32(valueAt, true)) : floatRecord(name, value);
+        records[i] = Number.isNaN(value)
+          ? nanFloatRecord(name, value, v.getUint32(valueAt, true))
+          : floatRecord(name, value);
       }
       p += RECORD_NAME_LENGTH + 1 + 4;
     } else if (bType === OptDataType.FIXED_LENGTH_STRING) {
@@ -366,7 +391,8 @@ function fromTemplate(v: DataView, o: number, t: number, count: number): Optiona
   const c0 = t * TEMPLATE_WORDS * 3;
   const c1 = c0 + templateWords[t]! * 3;
   for (let k = c0; k < c1; k += 3) {
-    if ((v.getInt32(o + templateChecks[k]!, true) & templateChecks[k + 2]!) !== templateChecks[k + 1]!) return undefined;
+    if ((v.getInt32(o + templateChecks[k]!, true) & templateChecks[k + 2]!) !== templateChecks[k + 1]!)
+      return undefined;
   }
   if (++templateHits[t] === COMPILE_AFTER) compiledTemplates[t] = compileTemplate(t, count);
   const r0 = t * TEMPLATE_RECORDS;
@@ -414,7 +440,16 @@ function addWords(v: DataView, o: number, c: number, n: number, from: number, to
 }
 
 /** Keeps the frame just decoded (count at `b[p]`, `span` bytes, `records`) as template `t`. */
-function buildTemplate(v: DataView, b: Uint8Array, delta: number, p: number, t: number, count: number, span: number, records: OptionalRecord[]): void {
+function buildTemplate(
+  v: DataView,
+  b: Uint8Array,
+  delta: number,
+  p: number,
+  t: number,
+  count: number,
+  span: number,
+  records: OptionalRecord[],
+): void {
   const o = p + delta;
   const c = t * TEMPLATE_WORDS * 3;
   const r0 = t * TEMPLATE_RECORDS;
@@ -467,7 +502,9 @@ type CompiledTemplate = (
   names: readonly string[],
   strings: readonly string[],
 ) => OptionalRecord[] | undefined;
-const compiledTemplates: (CompiledTemplate | undefined)[] = new Array<CompiledTemplate | undefined>(TEMPLATES).fill(undefined);
+const compiledTemplates: (CompiledTemplate | undefined)[] = new Array<CompiledTemplate | undefined>(TEMPLATES).fill(
+  undefined,
+);
 const templateHits = new Int32Array(TEMPLATES);
 let codegenRefused = false;
 
@@ -504,7 +541,9 @@ function compileTemplate(t: number, count: number): CompiledTemplate | undefined
         );
         break;
       default:
-        records.push(`{ kind: 'string', name: ${name}, value: strings[${r}], terminated: ${templateTerminated[r0 + i] === 1} }`);
+        records.push(
+          `{ kind: 'string', name: ${name}, value: strings[${r}], terminated: ${templateTerminated[r0 + i] === 1} }`,
+        );
     }
   }
   const source = [
@@ -559,10 +598,16 @@ function tooLong(what: string, max: number, got: number): LimitExceededError {
 export function prepareRecord(record: OptionalRecord, codec: TextCodec): PreparedRecord {
   // cName ends at its first NUL (pq.md §3.2), so a name holding one would not read back as written.
   const nul = record.name.indexOf('\0');
-  if (nul >= 0) throw badValue(`record name ${JSON.stringify(record.name)}`, 'a name without NUL characters', `NUL at index ${nul}`);
+  if (nul >= 0)
+    throw badValue(
+      `record name ${JSON.stringify(record.name)}`,
+      'a name without NUL characters',
+      `NUL at index ${nul}`,
+    );
   const name = encodeText(codec, record.name, 'record name');
   // 31 bytes hold at most 30 characters plus the NUL (pq.md §3.2); a full 31-byte name read from the wire is kept.
-  if (name.byteLength > RECORD_NAME_LENGTH) throw tooLong(`record name '${record.name}'`, RECORD_NAME_LENGTH, name.byteLength);
+  if (name.byteLength > RECORD_NAME_LENGTH)
+    throw tooLong(`record name '${record.name}'`, RECORD_NAME_LENGTH, name.byteLength);
   const what = `'${record.name}' value`;
   switch (record.kind) {
     case 'float':
@@ -588,7 +633,11 @@ export function prepareRecord(record: OptionalRecord, codec: TextCodec): Prepare
       return { record, name, body: text, size: 34 + length };
     }
     default:
-      throw badValue('optional record', 'kind float, int32, uint32, float[], int32[], uint32[] or string', (record as { kind: unknown }).kind);
+      throw badValue(
+        'optional record',
+        'kind float, int32, uint32, float[], int32[], uint32[] or string',
+        (record as { kind: unknown }).kind,
+      );
   }
 }
 
@@ -636,7 +685,9 @@ export function writeRecord(w: ByteWriter, p: PreparedRecord): void {
     case 'string': {
       const body = p.body!;
       const terminated = r.terminated !== false;
-      w.u8(OptDataType.FIXED_LENGTH_STRING).u16(body.byteLength + (terminated ? 1 : 0), true).bytes(body);
+      w.u8(OptDataType.FIXED_LENGTH_STRING)
+        .u16(body.byteLength + (terminated ? 1 : 0), true)
+        .bytes(body);
       if (terminated) w.u8(0);
       return;
     }

@@ -147,7 +147,13 @@ describe('PqStreamDecoder', () => {
 
 describe('PqStreamDecoder memory', () => {
   it('keeps no view of a chunk it no longer reads: a peer stalling mid-frame holds only the pending bytes', () => {
-    const frame = encode({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [{ kind: 'uint32', name: 'cps1', value: 7 }] });
+    const frame = encode({
+      type: 'x',
+      recordVersion: 0,
+      measurementType: 0,
+      recordNumber: 1,
+      records: [{ kind: 'uint32', name: 'cps1', value: 7 }],
+    });
     // A 1 MiB buffer holding one whole frame and the first 10 bytes of the next.
     const big = new Uint8Array(1 << 20);
     big.set(frame, 0);

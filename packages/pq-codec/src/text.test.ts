@@ -13,7 +13,9 @@ describe('windows-1252 (the default, pq.md §10)', () => {
     // Written out from the Encoding Standard rather than compared with TextDecoder('windows-1252'): some Node builds
     // decode that label as latin1 (0x80 → U+0080), which is why the codec carries its own table.
     const high = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-    const want = Array.from(ALL_BYTES, (b) => (b >= 0x80 && b < 0xa0 ? high[b - 0x80]! : String.fromCharCode(b))).join('');
+    const want = Array.from(ALL_BYTES, (b) => (b >= 0x80 && b < 0xa0 ? high[b - 0x80]! : String.fromCharCode(b))).join(
+      '',
+    );
     expect(windows1252.decode(ALL_BYTES)).toBe(want);
     expect(windows1252.decode(Uint8Array.of(0x81, 0x8d, 0x8f, 0x90, 0x9d))).toBe('\u0081\u008d\u008f\u0090\u009d');
   });
@@ -52,7 +54,7 @@ describe('other encodings', () => {
     expect(utf8.encode('😀').byteLength).toBe(4);
   });
 
-  it('utf-8 decoding is wire\'s decodeUtf8 under PQ_BAD_TEXT, pointing at the bad byte; a leading U+FEFF survives the round trip', () => {
+  it("utf-8 decoding is wire's decodeUtf8 under PQ_BAD_TEXT, pointing at the bad byte; a leading U+FEFF survives the round trip", () => {
     const e = codecErrorOf(() => utf8.decode(Uint8Array.of(0x61, 0xff)));
     expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, 1]);
     for (const text of ['\ufeffab', '\ufeff\ufeff', 'a\ufeff']) {

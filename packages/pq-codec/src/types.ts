@@ -126,7 +126,12 @@ export interface ExplainedStatusReply {
   text: string;
 }
 
-export type StatusMessage = DataframeReply | EncodedStatus | EncodedStatusReply | ExplainedStatus | ExplainedStatusReply;
+export type StatusMessage =
+  | DataframeReply
+  | EncodedStatus
+  | EncodedStatusReply
+  | ExplainedStatus
+  | ExplainedStatusReply;
 export type PqMessage = DataframeRequest | DataFrame | StatusMessage;
 export type PqMessageType = PqMessage['type'];
 

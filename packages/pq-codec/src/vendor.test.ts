@@ -78,7 +78,7 @@ describe('PicoQuant simulator sessions (shared/data/pq/vendor-simulator-sessions
     expect(f.unknown).toEqual([]);
   });
 
-  it('keeps the simulator\'s three explanations verbatim', () => {
+  it("keeps the simulator's three explanations verbatim", () => {
     const texts = all
       .filter((m) => !m.invalid)
       .flatMap((m) => {

@@ -24,8 +24,17 @@ async function expectMessage(c: RawClient, check: (m: PqMessage | undefined) => 
 }
 
 /** 'D' (test point measurement) → 'd', then USER_BREAK → 'c' to end it; only the first round trip is timed. */
-async function requestLatency(): Promise<{ samples: number[]; cycle: () => Promise<void>; close: () => Promise<void> }> {
-  const server = await createPqServer({ port: 0, pacing: NO_PACING, noDelay: true, simulator: { frameIntervalMs: 60_000 } });
+async function requestLatency(): Promise<{
+  samples: number[];
+  cycle: () => Promise<void>;
+  close: () => Promise<void>;
+}> {
+  const server = await createPqServer({
+    port: 0,
+    pacing: NO_PACING,
+    noDelay: true,
+    simulator: { frameIntervalMs: 60_000 },
+  });
   const c = await RawClient.connect(server.address.port);
   await expectMessage(c, (m) => m?.type === 'C', "greeting 'C'");
   await c.send({ type: 'c', status: 0 });
@@ -54,7 +63,9 @@ async function requestLatency(): Promise<{ samples: number[]; cycle: () => Promi
 }
 
 /** A bare TCP echo of the same bytes: the floor any server on this loopback can reach. */
-async function echoLatency(bytes: Uint8Array): Promise<{ samples: number[]; cycle: () => Promise<void>; close: () => Promise<void> }> {
+async function echoLatency(
+  bytes: Uint8Array,
+): Promise<{ samples: number[]; cycle: () => Promise<void>; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const echo = createServer((s) => {
     sockets.add(s);
@@ -198,7 +209,12 @@ async function ptuWriting(): Promise<void> {
     });
     // Photon generation, measured apart: the simulator's events per second against filling the same arrays with
     // exponential random numbers (the cheapest thing that produces the same amount of data).
-    const gen = new PhotonGenerator({ detectors: [{ rateCps: 1e6, lifetimeNs: 2.5 }], syncRateHz: 40e6, resolutionS: 16e-12, seed: 2 });
+    const gen = new PhotonGenerator({
+      detectors: [{ rateCps: 1e6, lifetimeNs: 2.5 }],
+      syncRateHz: 40e6,
+      resolutionS: 16e-12,
+      seed: 2,
+    });
     let t = 0;
     const n = gen.generate(0, 0.1).length;
     const nsync = new Float64Array(n);

@@ -155,7 +155,9 @@ class SessionBinding {
     this.session = new ServerSession(server.options);
     conn.on('message', (m) => {
       const now = this.clock.now();
-      this.run(m.type === 'corrupt' ? this.session.corrupted(now, m.error, m.illegalHeader) : this.session.received(now, m));
+      this.run(
+        m.type === 'corrupt' ? this.session.corrupted(now, m.error, m.illegalHeader) : this.session.received(now, m),
+      );
     });
     conn.on('close', () => {
       this.run(this.session.peerClosed(this.clock.now()));
@@ -261,7 +263,11 @@ class SessionBinding {
         this.stopsBeforeStart.delete(id);
         this.server.fail(this.info, error);
         this.run(
-          this.session.started(this.clock.now(), id, { ok: false, status: ErrorCode.UNKNOWN_ERROR, reason: String(error) }),
+          this.session.started(this.clock.now(), id, {
+            ok: false,
+            status: ErrorCode.UNKNOWN_ERROR,
+            reason: String(error),
+          }),
         );
       },
     );
@@ -284,7 +290,11 @@ export async function createPqServer(options: PqServerOptions = {}): Promise<PqS
   const clock = options.clock ?? realClock;
   const port = options.port ?? 6000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new PqServerError('PQ_SERVER_BAD_OPTION', { what: 'option port', expected: 'an integer 0…65535', got: String(port) });
+    throw new PqServerError('PQ_SERVER_BAD_OPTION', {
+      what: 'option port',
+      expected: 'an integer 0…65535',
+      got: String(port),
+    });
   }
   let backend = options.backend;
   if (backend === undefined && options.upstream !== undefined) {
@@ -297,7 +307,11 @@ export async function createPqServer(options: PqServerOptions = {}): Promise<PqS
   }
   // A frame interval set for pacing is also how often the simulator reports, unless the simulator has its own.
   const paced = options.pacing?.frameIntervalMs;
-  backend ??= new SimulatorBackend({ clock, ...(paced !== undefined && paced > 0 ? { frameIntervalMs: paced } : {}), ...options.simulator });
+  backend ??= new SimulatorBackend({
+    clock,
+    ...(paced !== undefined && paced > 0 ? { frameIntervalMs: paced } : {}),
+    ...options.simulator,
+  });
   const codec = options.encoding === undefined ? {} : { encoding: options.encoding };
   let server: PqServer | undefined;
   const early: Connection<ServerInput, PqMessage>[] = [];

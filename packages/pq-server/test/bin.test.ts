@@ -30,9 +30,13 @@ afterAll(async () => {
 describe('portico-pq-server bin', () => {
   it('listens on --port 0, prints the bound port, serves a measurement into its workspace and logs the session', async () => {
     expect(existsSync(bin)).toBe(true);
-    child = spawn(process.execPath, [bin, '--port', '0', '--no-pacing', '--workspace', ws.dir, '--frame-interval', '50'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      [bin, '--port', '0', '--no-pacing', '--workspace', ws.dir, '--frame-interval', '50'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines = createInterface({ input: child.stdout! });
     const listening = new Promise<number>((resolve) => {
       lines.on('line', (line) => {

@@ -47,7 +47,11 @@ describe('@portico/pq-client against @portico/pq-server over loopback', () => {
       break;
     }
     await second.stop();
-    expect(await second.done).toMatchObject({ end: 'stopped', status: ErrorCode.NO_ERROR, resultingFilename: 'File_001.ptu' });
+    expect(await second.done).toMatchObject({
+      end: 'stopped',
+      status: ErrorCode.NO_ERROR,
+      resultingFilename: 'File_001.ptu',
+    });
     expect((await readBack(join(ws.dir, 'File_001.ptu'))).summary.recordCountMismatch).toBe(false);
     await client.close();
   });

@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRequest, ErrorCode, HEADER_LENGTH, MeasurementType, SimulatorExplanation, StopReasonCode } from '@portico/pq-codec';
+import {
+  buildRequest,
+  ErrorCode,
+  HEADER_LENGTH,
+  MeasurementType,
+  SimulatorExplanation,
+  StopReasonCode,
+} from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING, type PqServer, type PqServerOptions, seedVariant } from '../src/index.js';
 import { histogramDecayNs, lifetimeNs, readBack } from '../src/test-support/ptu.js';
@@ -52,7 +59,9 @@ describe.each([
     expect(done.frames.length).toBeGreaterThanOrEqual(1);
     expect(done.frames.map((f) => (f.type === 'x' ? f.recordNumber : 0))).toEqual(done.frames.map((_, i) => i + 1));
     const first = done.frames[0]!;
-    expect(first.type === 'x' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({ value: 'scan.ptu' });
+    expect(first.type === 'x' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({
+      value: 'scan.ptu',
+    });
     await c.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
 
     const file = await readBack(join(fx.ws.dir, 'grp1', 'scan.ptu'));
@@ -84,7 +93,11 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     const s = await start();
     await client(s);
     const second = await client(s, false);
-    expect(await second.next()).toEqual({ type: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY });
+    expect(await second.next()).toEqual({
+      type: 'S',
+      status: ErrorCode.SERVER_BUSY,
+      text: SimulatorExplanation.SERVER_BUSY,
+    });
     await second.send({ type: 'c', status: StopReasonCode.ERROR });
     const t0 = performance.now();
     expect(await second.next()).toBeUndefined();
@@ -124,10 +137,16 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
   it('PQ-12 "acknowledgement of a status message missing: Server terminates connection after well defined timeout" (\'S\' MESSAGE_TIMEOUT); the file is complete', async () => {
     const s = await start({ replyTimeoutMs: 300 });
     const c = await client(s);
-    await c.send(buildRequest({ measurementType: MeasurementType.IMAGESCAN, pixelsX: 2, pixelsY: 2, filename: 'left' }));
+    await c.send(
+      buildRequest({ measurementType: MeasurementType.IMAGESCAN, pixelsX: 2, pixelsY: 2, filename: 'left' }),
+    );
     expect(await c.next()).toEqual({ type: 'd', status: 0 });
     expect((await c.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
-    expect(await c.next()).toEqual({ type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT });
+    expect(await c.next()).toEqual({
+      type: 'S',
+      status: ErrorCode.MESSAGE_TIMEOUT,
+      text: SimulatorExplanation.MESSAGE_TIMEOUT,
+    });
     expect(await c.next()).toBeUndefined();
     expect((await readBack(join(fx.ws.dir, 'left.ptu'))).summary.recordCountMismatch).toBe(false);
   });
@@ -145,10 +164,15 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect((await readBack(join(fx.ws.dir, 'overrun.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
-  it('path-escaping names are refused with \'d\' FILE_CREATE and nothing is written outside the workspace', async () => {
+  it("path-escaping names are refused with 'd' FILE_CREATE and nothing is written outside the workspace", async () => {
     const s = await start();
     const c = await client(s);
-    for (const input of [{ filename: '../outside' }, { groupname: '../../tmp' }, { filename: '/etc/x' }, { groupname: 'a\\..\\..' }]) {
+    for (const input of [
+      { filename: '../outside' },
+      { groupname: '../../tmp' },
+      { filename: '/etc/x' },
+      { groupname: 'a\\..\\..' },
+    ]) {
       await c.send(buildRequest(input));
       expect(await c.next()).toEqual({ type: 'd', status: ErrorCode.FILE_CREATE });
     }

@@ -1,5 +1,12 @@
 import { connect, type Socket } from 'node:net';
-import { buildRequest, encode, ErrorCode, type OptionalRecord, type PqMessage, PqStreamDecoder } from '@portico/pq-codec';
+import {
+  buildRequest,
+  encode,
+  ErrorCode,
+  type OptionalRecord,
+  type PqMessage,
+  PqStreamDecoder,
+} from '@portico/pq-codec';
 import { VirtualClock } from '@portico/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPqServer, type MeasurementBackend, type MeasurementSink, type PqServer } from '../src/index.js';

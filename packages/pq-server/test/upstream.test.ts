@@ -67,7 +67,12 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
         port: 0,
         pacing: NO_PACING,
         replyTimeoutMs: 1500,
-        upstream: { host: '127.0.0.1', port: (silent.address() as AddressInfo).port, replyTimeoutMs: 300, client: { greetingTimeoutMs: 1200 } },
+        upstream: {
+          host: '127.0.0.1',
+          port: (silent.address() as AddressInfo).port,
+          replyTimeoutMs: 300,
+          client: { greetingTimeoutMs: 1200 },
+        },
       });
       servers.push(proxy);
       const client = await fx.connect(proxy.address.port);

@@ -28,7 +28,8 @@ describe('B.7 code lists', () => {
     expect(formatEsp(65535)).toBe('eSP65535');
     expect(parseEsp('eSP0001')).toBe(1);
     expect(parseEsp('eSP0008')).toBe(8);
-    for (const bad of ['eSP1', 'ESP0001', 'eSP00001', 'eSP65536', 'eSP 001']) expect(() => parseEsp(bad)).toThrow(CodecError);
+    for (const bad of ['eSP1', 'ESP0001', 'eSP00001', 'eSP65536', 'eSP 001'])
+      expect(() => parseEsp(bad)).toThrow(CodecError);
     expect(() => formatEsp(-1)).toThrow(CodecError);
   });
 

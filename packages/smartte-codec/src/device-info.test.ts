@@ -58,8 +58,22 @@ describe('device information string (B.3)', () => {
   });
 
   it('keeps unknown keys in order (not rejected); the last duplicate wins; empty segments are skipped', () => {
-    expect(parseDeviceInfo('zz=1;;cols=80;scan=2d;cols=40;zz=3;')).toEqual({ cols: 40, unknown: [['scan', '2d'], ['zz', '3']] });
-    expect(formatDeviceInfo({ rows: 8, unknown: [['b', '2'], ['a', '1']] })).toBe('rows=8;b=2;a=1');
+    expect(parseDeviceInfo('zz=1;;cols=80;scan=2d;cols=40;zz=3;')).toEqual({
+      cols: 40,
+      unknown: [
+        ['scan', '2d'],
+        ['zz', '3'],
+      ],
+    });
+    expect(
+      formatDeviceInfo({
+        rows: 8,
+        unknown: [
+          ['b', '2'],
+          ['a', '1'],
+        ],
+      }),
+    ).toBe('rows=8;b=2;a=1');
     expect(parseDeviceInfo('')).toEqual({});
     expect(parseDeviceInfo('enc=')).toEqual({ enc: [] });
   });
@@ -82,7 +96,16 @@ describe('device information string (B.3)', () => {
     expect(err(() => formatDeviceInfo({ cols: -1 })).code).toBe('ST_BAD_DEVICE_INFO');
     expect(err(() => formatDeviceInfo({ enc: [256] })).code).toBe('ST_BAD_DEVICE_INFO');
     expect(err(() => formatDeviceInfo({ unknown: [['uid', 'x']] })).code).toBe('ST_BAD_DEVICE_INFO');
-    expect(err(() => formatDeviceInfo({ unknown: [['a', '1'], ['a', '2']] })).code).toBe('ST_BAD_DEVICE_INFO');
+    expect(
+      err(() =>
+        formatDeviceInfo({
+          unknown: [
+            ['a', '1'],
+            ['a', '2'],
+          ],
+        }),
+      ).code,
+    ).toBe('ST_BAD_DEVICE_INFO');
   });
 
   it('round-trips any device information (fast-check)', () => {
@@ -102,7 +125,11 @@ describe('device information string (B.3)', () => {
         voice: fc.boolean(),
         unknown: fc.uniqueArray(
           fc.tuple(
-            text.filter((k) => k !== '' && !['uid', 'type', 'ver', 'cols', 'rows', 'os', 'kbd', 'backlight', 'enc', 'multi', 'voice'].includes(k)),
+            text.filter(
+              (k) =>
+                k !== '' &&
+                !['uid', 'type', 'ver', 'cols', 'rows', 'os', 'kbd', 'backlight', 'enc', 'multi', 'voice'].includes(k),
+            ),
             text,
           ),
           { selector: (t) => t[0], minLength: 1, maxLength: 3 },

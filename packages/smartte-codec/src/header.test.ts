@@ -106,7 +106,13 @@ describe('B.1 header', () => {
     // Names inherited from Object.prototype are not packet types either.
     expect(codeOf(() => encode({ ...sealed, packetType: 'toString' as never })).code).toBe('ST_UNKNOWN_TYPE');
     expect(codeOf(() => encode({ type: 'constructor', seq: 0, token: 0 } as never)).code).toBe('ST_UNKNOWN_TYPE');
-    expect(codeOf(() => encode({ ...sealed, packetType: 'ACK', sealed: new Uint8Array(15) })).code).toBe('ST_TRUNCATED');
-    expect(codeOf(() => decode(fromHex('53 54 01 11 02 00 00 01 00 00 00 0f 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00'))).code).toBe('ST_TRUNCATED');
+    expect(codeOf(() => encode({ ...sealed, packetType: 'ACK', sealed: new Uint8Array(15) })).code).toBe(
+      'ST_TRUNCATED',
+    );
+    expect(
+      codeOf(() =>
+        decode(fromHex('53 54 01 11 02 00 00 01 00 00 00 0f 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00')),
+      ).code,
+    ).toBe('ST_TRUNCATED');
   });
 });

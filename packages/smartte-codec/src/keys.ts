@@ -41,7 +41,22 @@ export function checkSize(what: string, bytes: Uint8Array, ...sizes: number[]): 
 
 /** DER prefix of a PKCS#8 X25519 private key (RFC 8410): the 32 raw bytes follow. */
 const PKCS8_X25519_PREFIX = Uint8Array.of(
-  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
+  0x30,
+  0x2e,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x6e,
+  0x04,
+  0x22,
+  0x04,
+  0x20,
 );
 
 /** Wraps a 32-byte raw X25519 private key as PKCS#8 (Web Crypto has no raw private-key import). */
@@ -63,19 +78,22 @@ const b64url = (s: string): Uint8Array => {
  * non-extractable, together with its raw public key.
  */
 export function importX25519PrivateKey(key: Uint8Array | JsonWebKey): Promise<X25519KeyPair> {
-  return subtle({ offset: 0, what: 'X25519 private key import', expected: 'a PKCS#8 or JWK X25519 private key' }, async (s) => {
-    const alg = { name: 'X25519' };
-    const usages: KeyUsage[] = ['deriveBits'];
-    // Imported once extractable only to read the public key (`x`), then kept non-extractable.
-    const imp = (extractable: boolean): Promise<CryptoKey> =>
-      key instanceof Uint8Array
-        ? s.importKey('pkcs8', bufferSource(key), alg, extractable, usages)
-        : s.importKey('jwk', key, alg, extractable, usages);
-    const jwk = await s.exportKey('jwk', await imp(true));
-    const publicKey = b64url(jwk.x ?? '');
-    checkSize('X25519 public key', publicKey, SMARTTE_LIMITS.publicKeySize);
-    return { privateKey: await imp(false), publicKey };
-  });
+  return subtle(
+    { offset: 0, what: 'X25519 private key import', expected: 'a PKCS#8 or JWK X25519 private key' },
+    async (s) => {
+      const alg = { name: 'X25519' };
+      const usages: KeyUsage[] = ['deriveBits'];
+      // Imported once extractable only to read the public key (`x`), then kept non-extractable.
+      const imp = (extractable: boolean): Promise<CryptoKey> =>
+        key instanceof Uint8Array
+          ? s.importKey('pkcs8', bufferSource(key), alg, extractable, usages)
+          : s.importKey('jwk', key, alg, extractable, usages);
+      const jwk = await s.exportKey('jwk', await imp(true));
+      const publicKey = b64url(jwk.x ?? '');
+      checkSize('X25519 public key', publicKey, SMARTTE_LIMITS.publicKeySize);
+      return { privateKey: await imp(false), publicKey };
+    },
+  );
 }
 
 /** Imports a raw 32-byte X25519 private key (wrapped as PKCS#8). */
@@ -94,10 +112,13 @@ export function generateX25519KeyPair(): Promise<X25519KeyPair> {
 /** X25519 agreement: the 32-byte shared secret between our private key and the peer's raw public key. */
 export async function x25519SharedSecret(privateKey: CryptoKey, peerPublicKey: Uint8Array): Promise<Uint8Array> {
   checkSize('X25519 public key', peerPublicKey, SMARTTE_LIMITS.publicKeySize);
-  return subtle({ offset: 0, what: 'X25519 agreement', expected: 'an X25519 private key and a valid public key' }, async (s) => {
-    const pub = await s.importKey('raw', bufferSource(peerPublicKey), { name: 'X25519' }, false, []);
-    return new Uint8Array(await s.deriveBits({ name: 'X25519', public: pub }, privateKey, 256));
-  });
+  return subtle(
+    { offset: 0, what: 'X25519 agreement', expected: 'an X25519 private key and a valid public key' },
+    async (s) => {
+      const pub = await s.importKey('raw', bufferSource(peerPublicKey), { name: 'X25519' }, false, []);
+      return new Uint8Array(await s.deriveBits({ name: 'X25519', public: pub }, privateKey, 256));
+    },
+  );
 }
 
 /** B.6 HKDF salt: CLIENT_NONCE ‖ the 4 token bytes as in the CONNECT_ACCEPT header (big-endian). */
@@ -154,7 +175,8 @@ export async function deriveSessionKeys(options: {
 /** B.6 threat model: the pinnable fingerprint of a server key, SHA-256 of SERVER_KEY. */
 export async function keyFingerprint(publicKey: Uint8Array): Promise<Uint8Array> {
   checkSize('SERVER_KEY', publicKey, SMARTTE_LIMITS.publicKeySize);
-  return subtle({ offset: 0, what: 'SHA-256', expected: 'a digest' }, async (s) =>
-    new Uint8Array(await s.digest('SHA-256', bufferSource(publicKey))),
+  return subtle(
+    { offset: 0, what: 'SHA-256', expected: 'a digest' },
+    async (s) => new Uint8Array(await s.digest('SHA-256', bufferSource(publicKey))),
   );
 }

@@ -1,12 +1,7 @@
 // B.3: payload of every packet type, from bytes and back. Every payload must be consumed exactly.
 import { ByteReader, type ByteWriter, LimitExceededError, MalformedInputError } from '@portico/wire';
 import { type PacketTypeName, SMARTTE_LIMITS } from './constants.js';
-import {
-  decodeConnectAccept,
-  decodeConnectRequest,
-  encodeConnectAccept,
-  encodeConnectRequest,
-} from './connect.js';
+import { decodeConnectAccept, decodeConnectRequest, encodeConnectAccept, encodeConnectRequest } from './connect.js';
 import { formatDeviceInfo, parseDeviceInfo } from './device-info.js';
 import { checkInt, SmartTeErrorCode } from './errors.js';
 import type { HostEntry, Packet, PacketHeaderFields } from './packets.js';
@@ -36,12 +31,7 @@ function limit(offset: number, what: string, max: number, got: number): LimitExc
 }
 
 /** Decodes the cleartext payload of a packet whose header has been read; `base` is the payload's absolute offset. */
-export function decodePayload(
-  type: PacketTypeName,
-  h: PacketHeaderFields,
-  payload: Uint8Array,
-  base: number,
-): Packet {
+export function decodePayload(type: PacketTypeName, h: PacketHeaderFields, payload: Uint8Array, base: number): Packet {
   switch (type) {
     case 'CONNECT_REQUEST':
       return decodeConnectRequest(h, payload, base);
@@ -77,7 +67,8 @@ export function decodePayload(
       break;
     case 'REGISTER_REQUEST':
     case 'REGISTER_ACCEPT':
-      p = r.remaining === 0 ? { type, ...h } : { type, ...h, lastDelivered: r.u32(undefined, `${type} last delivered`) };
+      p =
+        r.remaining === 0 ? { type, ...h } : { type, ...h, lastDelivered: r.u32(undefined, `${type} last delivered`) };
       break;
     case 'SET_TIME': {
       const ms = r.u64(undefined, 'SET_TIME time');

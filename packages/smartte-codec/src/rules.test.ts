@@ -43,7 +43,10 @@ describe('SET_DEVICE_CONFIG rules (B.3)', () => {
         { tag: 0x25, value: fromHex('ff') },
       ],
     });
-    expect(rulesOf('40 01 01 22 01 01')).toEqual({ encryptionLevel: 1, unknown: [{ tag: 0x40, value: fromHex('01') }] });
+    expect(rulesOf('40 01 01 22 01 01')).toEqual({
+      encryptionLevel: 1,
+      unknown: [{ tag: 0x40, value: fromHex('01') }],
+    });
   });
 
   it('the last duplicate wins, even when it is out of range', () => {

@@ -220,9 +220,7 @@ describe('B.6 sealing rules', () => {
       }
       expect(regions.header).toBe(128);
       expect(regions.tag).toBe(128);
-      expect(regions.ciphertext).toBe(
-        original.type === 'SET_TIME' ? 80 : original.type === 'DISCONNECT' ? 32 : 0,
-      );
+      expect(regions.ciphertext).toBe(original.type === 'SET_TIME' ? 80 : original.type === 'DISCONNECT' ? 32 : 0);
     });
   }
 

@@ -126,7 +126,8 @@ export async function seal(keys: LinkKeys, packet: Packet, counter: number): Pro
   const length = plain.length + SMARTTE_TAG_SIZE;
   checkEncodedSize(SMARTTE_HEADER_SIZE + length);
   const out = new Uint8Array(SMARTTE_HEADER_SIZE + length);
-  const fields = packet.ack === undefined ? { seq, token: packet.token } : { seq, ack: packet.ack, token: packet.token };
+  const fields =
+    packet.ack === undefined ? { seq, token: packet.token } : { seq, ack: packet.ack, token: packet.token };
   writeHeader(out, typeCode(packet.type), true, fields, length);
   const header = out.subarray(0, SMARTTE_HEADER_SIZE);
   const direction = keys.role === 'client' ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
@@ -134,7 +135,12 @@ export async function seal(keys: LinkKeys, packet: Packet, counter: number): Pro
     { offset: SMARTTE_HEADER_SIZE, what: `sealing ${packet.type}`, expected: 'an AES-GCM encrypt key (LinkKeys)' },
     (s) =>
       s.encrypt(
-        { name: 'AES-GCM', iv: bufferSource(sealNonce(direction, kind, counter)), additionalData: bufferSource(header), tagLength: 128 },
+        {
+          name: 'AES-GCM',
+          iv: bufferSource(sealNonce(direction, kind, counter)),
+          additionalData: bufferSource(header),
+          tagLength: 128,
+        },
         keys.sendKey,
         bufferSource(plain),
       ),

@@ -119,8 +119,6 @@ describe('B.4 TLV', () => {
       ).code,
     ).toBe('ST_TLV_DUPLICATE');
     expect(err(() => encode({ ...base, uid: 'x'.repeat(256) })).code).toBe('ST_TLV_BAD_LENGTH');
-    expect(err(() => encode({ ...base, unknown: [{ tag: 300, value: new Uint8Array(0) }] })).code).toBe(
-      'ST_BAD_VALUE',
-    );
+    expect(err(() => encode({ ...base, unknown: [{ tag: 300, value: new Uint8Array(0) }] })).code).toBe('ST_BAD_VALUE');
   });
 });

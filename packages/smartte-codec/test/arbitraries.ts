@@ -10,9 +10,9 @@ const u32 = fc.nat(0xffff_ffff);
 const text = (maxLength: number) => fc.string({ unit: 'binary', maxLength });
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 
-const header = fc.record({ seq: u16, ack: fc.option(u16, { nil: undefined }), token: u32 }).map(({ seq, ack, token }) =>
-  ack === undefined ? { seq, token } : { seq, ack, token },
-);
+const header = fc
+  .record({ seq: u16, ack: fc.option(u16, { nil: undefined }), token: u32 })
+  .map(({ seq, ack, token }) => (ack === undefined ? { seq, token } : { seq, ack, token }));
 
 const optional = <T extends object>(o: T): T => {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
@@ -28,7 +28,10 @@ function unknownTlvs(isKnown: (tag: number) => boolean): fc.Arbitrary<Tlv[] | un
     .map((a) => (a.length === 0 ? undefined : a.sort((x, y) => x.tag - y.tag)));
 }
 
-const known = (...tags: number[]) => (t: number) => tags.includes(t);
+const known =
+  (...tags: number[]) =>
+  (t: number) =>
+    tags.includes(t);
 
 export const deviceInfo: fc.Arbitrary<DeviceInfo> = fc
   .record(

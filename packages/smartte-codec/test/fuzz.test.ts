@@ -148,11 +148,16 @@ describe('properties', () => {
     const { client, server } = await keys;
     const sealed = await seal(server, { type: 'DATA', seq: 1, token: 1, data: new Uint8Array(20) }, 1);
     await fc.assert(
-      fc.asyncProperty(fc.nat(sealed.byteLength - 1), fc.nat(0xff), fc.integer({ min: 1, max: 3 }), async (at, b, c) => {
-        const d = sealed.slice();
-        d[at] = b;
-        await onlyCodecErrorsAsync(() => open(client, d, c));
-      }),
+      fc.asyncProperty(
+        fc.nat(sealed.byteLength - 1),
+        fc.nat(0xff),
+        fc.integer({ min: 1, max: 3 }),
+        async (at, b, c) => {
+          const d = sealed.slice();
+          d[at] = b;
+          await onlyCodecErrorsAsync(() => open(client, d, c));
+        },
+      ),
     );
   });
 

@@ -120,4 +120,3 @@ export const GOLDEN: Record<string, SmartTeDatagram> = {
     sealed: bytes('3328a17a08298f78823b16b5ca186a53'),
   },
 };
-

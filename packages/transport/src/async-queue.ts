@@ -65,7 +65,9 @@ export class AsyncQueue<T> {
       return Promise.resolve({ value: item, done: false });
     }
     if (this.ended) {
-      return this.failure === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.failure);
+      return this.failure === undefined
+        ? Promise.resolve({ value: undefined, done: true })
+        : Promise.reject(this.failure);
     }
     const { signal, timeoutMs } = options;
     if (signal?.aborted) return Promise.reject(abortError(`waiting for ${this.what}`, signal));

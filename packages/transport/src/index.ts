@@ -21,7 +21,14 @@ export type {
   FrameEncoder,
   SocketAddress,
 } from './tcp/options.js';
-export { bindUdp, type Datagram, type UdpCounters, UdpEndpoint, type UdpEndpointEvents, type UdpEndpointOptions } from './udp/endpoint.js';
+export {
+  bindUdp,
+  type Datagram,
+  type UdpCounters,
+  UdpEndpoint,
+  type UdpEndpointEvents,
+  type UdpEndpointOptions,
+} from './udp/endpoint.js';
 export { type PortAllocation, PortPool, type PortPoolOptions } from './udp/port-pool.js';
 export { ReliableDriver, type ReliableDriverOptions } from './reliable/driver.js';
 export { ReliableEngine } from './reliable/engine.js';

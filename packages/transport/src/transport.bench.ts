@@ -128,8 +128,10 @@ async function tcpBenchmarks(): Promise<void> {
     const items = frame.byteLength * n;
     // Correctness before timing: the framed side decodes exactly the payload bytes, the bare side gets every byte.
     if ((await framed.move(payload, n)) !== size * n) throw new Error(`framed ${size} B moved the wrong byte count`);
-    if ((await bare.move(frame, n)) !== frame.byteLength * n) throw new Error(`bare ${size} B moved the wrong byte count`);
-    if ((await zeroCopy.move(payload, n)) !== size * n) throw new Error(`zero-copy ${size} B moved the wrong byte count`);
+    if ((await bare.move(frame, n)) !== frame.byteLength * n)
+      throw new Error(`bare ${size} B moved the wrong byte count`);
+    if ((await zeroCopy.move(payload, n)) !== size * n)
+      throw new Error(`zero-copy ${size} B moved the wrong byte count`);
     // Transport's own cost: a length-prefix codec that never copies (the encoder returns [header, payload], one
     // vectored write; the decoder hands a frame out as the views of the chunks it arrived in), so only transport
     // differs from the bare socket pair. This is the row the issue's target applies to.
@@ -331,7 +333,9 @@ async function reliableBenchmarks(): Promise<void> {
       time: 3000,
     });
     const [s, b] = [subject.mbPerSecond(), baseline.mbPerSecond()];
-    sustained.push(`| ${title}, sustained (total bytes / total time) | ${s.toFixed(1)} MB/s | ${b.toFixed(1)} MB/s | ${(s / b).toFixed(3)} |`);
+    sustained.push(
+      `| ${title}, sustained (total bytes / total time) | ${s.toFixed(1)} MB/s | ${b.toFixed(1)} MB/s | ${(s / b).toFixed(3)} |`,
+    );
     await reliable.close();
     await raw.close();
   }

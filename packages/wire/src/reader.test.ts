@@ -142,7 +142,11 @@ describe('ByteReader', () => {
 describe('PorticoError', () => {
   it('says what was done, what was expected and what came, after a stable code', () => {
     const cause = new Error('ECONNRESET');
-    const e = new PorticoError('X_CLOSED', { what: 'send to 127.0.0.1:6000', expected: 'an open connection', got: 'closed', cause }, ['in state idle']);
+    const e = new PorticoError(
+      'X_CLOSED',
+      { what: 'send to 127.0.0.1:6000', expected: 'an open connection', got: 'closed', cause },
+      ['in state idle'],
+    );
     expect(e.message).toBe('X_CLOSED: send to 127.0.0.1:6000: expected an open connection: got closed: in state idle');
     expect([e.code, e.expected, e.got, e.cause]).toEqual(['X_CLOSED', 'an open connection', 'closed', cause]);
     expect(new PorticoError('X', { what: 'w' }).message).toBe('X: w');

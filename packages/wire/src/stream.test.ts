@@ -15,24 +15,28 @@ describe('ChunkBuffer', () => {
 
   it('copies only the partial remainder and keeps bytes in order across any chunking', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.integer({ min: 1, max: 97 }), { maxLength: 40 }), (all, cuts) => {
-        const cb = new ChunkBuffer();
-        const out: number[] = [];
-        let at = 0;
-        let i = 0;
-        while (at < all.length) {
-          const n = cuts[i++ % Math.max(1, cuts.length)] ?? all.length;
-          cb.append(all.subarray(at, at + n));
-          at += n;
-          // consume roughly half of what is pending, as a parser that found whole messages would
-          const take = Math.floor(cb.length / 2);
-          out.push(...cb.data.subarray(0, take));
-          cb.consume(take);
-        }
-        out.push(...cb.data);
-        expect(cb.consumed + cb.length).toBe(all.length);
-        expect(bytesEqual(new Uint8Array(out), all)).toBe(true);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { maxLength: 40 }),
+        (all, cuts) => {
+          const cb = new ChunkBuffer();
+          const out: number[] = [];
+          let at = 0;
+          let i = 0;
+          while (at < all.length) {
+            const n = cuts[i++ % Math.max(1, cuts.length)] ?? all.length;
+            cb.append(all.subarray(at, at + n));
+            at += n;
+            // consume roughly half of what is pending, as a parser that found whole messages would
+            const take = Math.floor(cb.length / 2);
+            out.push(...cb.data.subarray(0, take));
+            cb.consume(take);
+          }
+          out.push(...cb.data);
+          expect(cb.consumed + cb.length).toBe(all.length);
+          expect(bytesEqual(new Uint8Array(out), all)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -42,7 +42,12 @@ export function vendorSession(nameStart: string): VendorSession {
 }
 
 /** The four real PTU files of data/ptu (README.md there gives their figures). */
-export const PTU_SAMPLES = ['hydraharp_v10_t3.ptu', 'hydraharp_v20_t3.ptu', 'hydraharp_v20_t2.ptu', 'picoharp_v30_t2.ptu'] as const;
+export const PTU_SAMPLES = [
+  'hydraharp_v10_t3.ptu',
+  'hydraharp_v20_t3.ptu',
+  'hydraharp_v20_t2.ptu',
+  'picoharp_v30_t2.ptu',
+] as const;
 
 export function ptuSamplePath(name: (typeof PTU_SAMPLES)[number]): string {
   return sharedDataPath('ptu', name);

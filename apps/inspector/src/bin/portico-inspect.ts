@@ -22,10 +22,15 @@ program
   .command('pq-stream')
   .description('decode a raw PQ byte stream (one direction of a connection) as it would arrive')
   .argument('<file>', 'binary file holding the bytes')
-  .option('--from <side>', 'who sent the bytes: server or client (names the status codes)', (v: string) => {
-    if (v !== 'server' && v !== 'client') throw new InvalidArgumentError('expected "server" or "client"');
-    return v;
-  }, 'server')
+  .option(
+    '--from <side>',
+    'who sent the bytes: server or client (names the status codes)',
+    (v: string) => {
+      if (v !== 'server' && v !== 'client') throw new InvalidArgumentError('expected "server" or "client"');
+      return v;
+    },
+    'server',
+  )
   .action(async (file: string, opts: { from: 'server' | 'client' }) => {
     const r = await inspectPqStream(file, opts.from, print);
     process.exitCode = r.error ? 1 : 0;

@@ -52,7 +52,8 @@ export const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'lrsn-seed-passwd',
-    source: 'seed: the <LRSN> template with its example values services="NetPage:2.1;TableMan" and device="T7500", login passwd',
+    source:
+      'seed: the <LRSN> template with its example values services="NetPage:2.1;TableMan" and device="T7500", login passwd',
     line: '<LRSN services="NetPage:2.1;TableMan" device="T7500" hwver="2" swver="1.4" login="passwd" />',
     message: {
       type: 'LRSN',
@@ -61,7 +62,13 @@ export const FIXTURES: readonly Fixture[] = [
       hwver: '2',
       swver: '1.4',
       login: 'passwd',
-      attributes: attrs({ services: 'NetPage:2.1;TableMan', device: 'T7500', hwver: '2', swver: '1.4', login: 'passwd' }),
+      attributes: attrs({
+        services: 'NetPage:2.1;TableMan',
+        device: 'T7500',
+        hwver: '2',
+        swver: '1.4',
+        login: 'passwd',
+      }),
     },
     canonical: '<LRSN services="NetPage:2.1;TableMan" device="T7500" hwver="2" swver="1.4" login="passwd"/>\n',
   },
@@ -92,7 +99,7 @@ export const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'login-lrs-sample',
-    source: "lrsn.md §2.2: LRS's sample with login=\"none\"",
+    source: 'lrsn.md §2.2: LRS\'s sample with login="none"',
     line: '<Login services="NetPage;Heartbeat" />',
     message: {
       type: 'Login',
@@ -155,7 +162,8 @@ export const FIXTURES: readonly Fixture[] = [
       message: 'Table ready\nWelcome',
       attributes: attrs({ id: '7', power: '5', color: 'RB' }),
     },
-    canonical: '<PageRequest id="7" power="5" color="RB"><Pager Type="AlphaCoaster" ID="007"/><Message>Table ready&#xa;Welcome</Message></PageRequest>\n',
+    canonical:
+      '<PageRequest id="7" power="5" color="RB"><Pager Type="AlphaCoaster" ID="007"/><Message>Table ready&#xa;Welcome</Message></PageRequest>\n',
   },
   {
     name: 'pagerequest-short',
@@ -189,7 +197,13 @@ export const FIXTURES: readonly Fixture[] = [
     name: 'pagerequeststatus',
     source: "Portico's PageRequestStatus format (README, portico-choices.ts)",
     line: '<PageRequestStatus id="42" status="sent" ret="0"/>',
-    message: { type: 'PageRequestStatus', id: '42', status: 'sent', ret: 0, attributes: attrs({ id: '42', status: 'sent', ret: '0' }) },
+    message: {
+      type: 'PageRequestStatus',
+      id: '42',
+      status: 'sent',
+      ret: 0,
+      attributes: attrs({ id: '42', status: 'sent', ret: '0' }),
+    },
     canonical: '<PageRequestStatus id="42" status="sent" ret="0"/>\n',
   },
   {
@@ -276,9 +290,20 @@ export const FIXTURES: readonly Fixture[] = [
       msg1: 0,
       msg2: 0,
       msg3: 0,
-      attributes: attrs({ pager: '23', system_id: '4', station_id: '1', mode: '1', lights: '0', msg0: '0', msg1: '0', msg2: '0', msg3: '0' }),
+      attributes: attrs({
+        pager: '23',
+        system_id: '4',
+        station_id: '1',
+        mode: '1',
+        lights: '0',
+        msg0: '0',
+        msg1: '0',
+        msg2: '0',
+        msg3: '0',
+      }),
     },
-    canonical: '<LrsRXGuest pager="23" system_id="4" station_id="1" mode="1" lights="0" msg0="0" msg1="0" msg2="0" msg3="0"/>\n',
+    canonical:
+      '<LrsRXGuest pager="23" system_id="4" station_id="1" mode="1" lights="0" msg0="0" msg1="0" msg2="0" msg3="0"/>\n',
   },
   {
     name: 'lrsrx-staff',
@@ -295,9 +320,20 @@ export const FIXTURES: readonly Fixture[] = [
       msg1: 0,
       msg2: 0,
       msg3: 0,
-      attributes: attrs({ pager: '101', system_id: '7', station_id: '2', mode: '12', lights: '2', msg0: '0', msg1: '0', msg2: '0', msg3: '0' }),
+      attributes: attrs({
+        pager: '101',
+        system_id: '7',
+        station_id: '2',
+        mode: '12',
+        lights: '2',
+        msg0: '0',
+        msg1: '0',
+        msg2: '0',
+        msg3: '0',
+      }),
     },
-    canonical: '<LrsRXStaff pager="101" system_id="7" station_id="2" mode="12" lights="2" msg0="0" msg1="0" msg2="0" msg3="0"/>\n',
+    canonical:
+      '<LrsRXStaff pager="101" system_id="7" station_id="2" mode="12" lights="2" msg0="0" msg1="0" msg2="0" msg3="0"/>\n',
   },
   {
     name: 'pocsagrx-mapped',
@@ -331,7 +367,8 @@ export const FIXTURES: readonly Fixture[] = [
       children: [{ name: 'Note', attributes: attrs({ lang: 'en' }), text: 'window', children: [] }],
       raw: '<RemoteWaitEntry party="Jones &amp; Co" size="4" __proto__="x"><Note lang="en">window</Note>seat soon</RemoteWaitEntry>',
     },
-    canonical: '<RemoteWaitEntry party="Jones &amp; Co" size="4" __proto__="x">seat soon<Note lang="en">window</Note></RemoteWaitEntry>\n',
+    canonical:
+      '<RemoteWaitEntry party="Jones &amp; Co" size="4" __proto__="x">seat soon<Note lang="en">window</Note></RemoteWaitEntry>\n',
   },
   {
     name: 'known-with-unknown-attribute',

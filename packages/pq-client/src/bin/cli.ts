@@ -25,7 +25,8 @@ const TYPES: Readonly<Record<string, number>> = {
 function number(what: string, min: number): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${what} must be a number ≥ ${min}`);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min)
+      throw new InvalidArgumentError(`${what} must be a number ≥ ${min}`);
     return n;
   };
 }
@@ -68,7 +69,11 @@ function program(io: CliIo): Command {
     .description('Run one measurement on a PicoQuant SymPhoTime remote interface (PQ) server and show its progress.')
     .option('-H, --host <host>', 'server host', '127.0.0.1')
     .option('-p, --port <port>', 'server port', number('port', 1), 6000)
-    .option('-t, --type <type>', 'point, image, test-point, test-image or a number (default: image with --pixels, else point)', measurementType)
+    .option(
+      '-t, --type <type>',
+      'point, image, test-point, test-image or a number (default: image with --pixels, else point)',
+      measurementType,
+    )
     .option('--pixels <WxH>', 'image size in pixels, e.g. 256x256', pixels)
     .option('--time-per-pixel <seconds>', 'TimePerPixel record', number('time per pixel', 0))
     .option('--resolution <metres>', 'pixel size in metres (fSpatialResolution)', number('resolution', 0))
@@ -79,8 +84,17 @@ function program(io: CliIo): Command {
     .option('-d, --duration <seconds>', 'stop the measurement (USER_BREAK) after this long', number('duration', 0))
     .option('--greeting-timeout <ms>', 'wait this long for the server greeting', number('greeting timeout', 0), 500)
     .option('--reply-timeout <ms>', "longest wait for the server's replies", number('reply timeout', 1), 4000)
-    .option('--frame-interval <ms>', "the server's frame interval (3 without a frame = silent server)", number('frame interval', 1), 1250)
-    .addOption(new Option('--encoding <name>', 'text encoding of names').choices(['windows-1252', 'utf-8', 'latin1']).default('windows-1252'))
+    .option(
+      '--frame-interval <ms>',
+      "the server's frame interval (3 without a frame = silent server)",
+      number('frame interval', 1),
+      1250,
+    )
+    .addOption(
+      new Option('--encoding <name>', 'text encoding of names')
+        .choices(['windows-1252', 'utf-8', 'latin1'])
+        .default('windows-1252'),
+    )
     .option('-v, --verbose', 'log every message on stderr')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -132,7 +146,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const h = client.measure(requestOf(o), io.signal ? { signal: io.signal } : {});
     await h.accepted;
     io.out('measurement accepted\n');
-    const timer = o.duration === undefined ? undefined : setTimeout(() => void h.stop().catch(() => {}), o.duration * 1000);
+    const timer =
+      o.duration === undefined ? undefined : setTimeout(() => void h.stop().catch(() => {}), o.duration * 1000);
     let det1: number | undefined;
     let frames = 0;
     const show = () => {

@@ -4,7 +4,9 @@ import { det1Of, formatRate, outcomeLine, progressLine, ptuLocation } from './pr
 
 describe('progress line', () => {
   it('shows elapsed time, frames and the det1 count rate', () => {
-    expect(progressLine({ elapsedMs: 3249, frames: 3, det1: 123_456 })).toBe('elapsed 3.2 s | frames 3 | det1 123.5 kcps');
+    expect(progressLine({ elapsedMs: 3249, frames: 3, det1: 123_456 })).toBe(
+      'elapsed 3.2 s | frames 3 | det1 123.5 kcps',
+    );
     expect(progressLine({ elapsedMs: 0, frames: 0, det1: undefined })).toBe('elapsed 0.0 s | frames 0 | det1 –');
   });
 
@@ -12,7 +14,7 @@ describe('progress line', () => {
     expect([formatRate(950), formatRate(1000), formatRate(4_012_345)]).toEqual(['950 cps', '1.0 kcps', '4.01 Mcps']);
   });
 
-  it('reads det1 from a frame\'s feedback values', () => {
+  it("reads det1 from a frame's feedback values", () => {
     expect(det1Of(firstFrame('a.ptu'))).toBe(1000);
     expect(det1Of(x(2, []))).toBeUndefined();
   });
@@ -21,7 +23,9 @@ describe('progress line', () => {
     expect(ptuLocation({ resultingFilename: 'File_013.ptu', resultingGroupname: 'grp1' })).toBe(
       "PTU file: grp1/File_013.ptu (in the server's workspace)",
     );
-    expect(ptuLocation({ resultingFilename: 'File_001.ptu' })).toBe("PTU file: File_001.ptu (in the server's workspace)");
+    expect(ptuLocation({ resultingFilename: 'File_001.ptu' })).toBe(
+      "PTU file: File_001.ptu (in the server's workspace)",
+    );
     expect(ptuLocation({})).toBe('no PTU file reported (test measurements store nothing)');
   });
 

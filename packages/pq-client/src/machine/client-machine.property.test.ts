@@ -32,7 +32,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('client machine invariants under any server behaviour', () => {
-  it('PQ-07 never answers a frame, answers every status once with \'c\', never sends \'D\' during the greeting wait, settles every measurement once', () => {
+  it("PQ-07 never answers a frame, answers every status once with 'c', never sends 'D' during the greeting wait, settles every measurement once", () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
         const m = new MachineDriver().start();

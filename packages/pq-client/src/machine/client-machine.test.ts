@@ -56,7 +56,7 @@ describe('greeting (PQ-02, PQ-03)', () => {
     expect(m.all('ready')).toEqual([{ type: 'ready', greeting: 'absent' }]);
   });
 
-  it('PQ-03 never sends \'D\' while a greeting is unanswered: a request made during the wait follows the answer', () => {
+  it("PQ-03 never sends 'D' while a greeting is unanswered: a request made during the wait follows the answer", () => {
     const m = new MachineDriver().start().measure(1);
     expect(m.sent()).toEqual([]);
     m.advance(200).receive(C(0));
@@ -84,7 +84,7 @@ describe('greeting (PQ-02, PQ-03)', () => {
     expect(m.all('accepted')).toHaveLength(1);
   });
 
-  it('an explained greeting (\'S\' NO_ERROR) is answered the same way', () => {
+  it("an explained greeting ('S' NO_ERROR) is answered the same way", () => {
     const m = new MachineDriver().start().receive(S(0, 'hello'));
     expect(m.sent()).toEqual([CONTINUE_OK]);
   });
@@ -131,7 +131,7 @@ describe('measurement request (PQ-04, PQ-05)', () => {
     expect(m.machine.info(1)?.phase).toBe('running');
   });
 
-  it('a \'d\' error rejects the request with the code and the codec\'s text', () => {
+  it("a 'd' error rejects the request with the code and the codec's text", () => {
     const m = new MachineDriver().start().receive(C(0)).measure(1).receive(d(ErrorCode.FILE_EXISTS));
     const [failed] = m.all('failed');
     expect(failed?.error).toMatchObject({
@@ -143,12 +143,12 @@ describe('measurement request (PQ-04, PQ-05)', () => {
     expect(m.all('done')).toEqual([]);
   });
 
-  it('\'d\' SERVER_BUSY (a request while the server measures for someone) is a rejection with status -2', () => {
+  it("'d' SERVER_BUSY (a request while the server measures for someone) is a rejection with status -2", () => {
     const m = new MachineDriver().start().receive(C(0)).measure(1).receive(d(ErrorCode.SERVER_BUSY));
     expect(m.all('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.REJECTED, status: -2 });
   });
 
-  it('an error status instead of \'d\' is answered ERROR and fails the request', () => {
+  it("an error status instead of 'd' is answered ERROR and fails the request", () => {
     const m = new MachineDriver().start().receive(C(0)).measure(1);
     m.take();
     m.receive(S(ErrorCode.NO_WORKSPACE, 'no workspace'));
@@ -287,14 +287,14 @@ describe('client stop (PQ-10)', () => {
     expect(m.allSent().filter((s) => s.type === 'c')).toHaveLength(1);
   });
 
-  it('an explained \'s\' acknowledgement counts, and a mismatching code is a warning, not a failure', () => {
+  it("an explained 's' acknowledgement counts, and a mismatching code is a warning, not a failure", () => {
     const m = running();
     m.stop(1).receive({ type: 's', status: StopReasonCode.USER_BREAK, text: 'ok' });
     expect(m.all('done')).toMatchObject([{ outcome: { end: 'stopped', status: 2 } }]);
     expect(m.all('warning').map((w) => w.warning.code)).toEqual(['PQ_CLIENT_ACK_CODE']);
   });
 
-  it('stop while the request waits for \'d\': USER_BREAK goes out right after \'d\' NO_ERROR', () => {
+  it("stop while the request waits for 'd': USER_BREAK goes out right after 'd' NO_ERROR", () => {
     const m = new MachineDriver().start().receive(C(0)).measure(1).stop(1);
     expect(m.sent().map((s) => s.type)).toEqual(['c', 'D']);
     m.receive(d(0));
@@ -303,7 +303,7 @@ describe('client stop (PQ-10)', () => {
     expect(m.all('stopped')).toHaveLength(1);
   });
 
-  it('stop while the request waits for \'d\' and \'d\' is an error: nothing to stop, stop resolves', () => {
+  it("stop while the request waits for 'd' and 'd' is an error: nothing to stop, stop resolves", () => {
     const m = new MachineDriver().start().receive(C(0)).measure(1).stop(1).receive(d(ErrorCode.FILE_CREATE));
     expect(m.allSent().map((s) => s.type)).toEqual(['c', 'D']);
     expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
@@ -326,7 +326,7 @@ describe('client stop (PQ-10)', () => {
     expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
   });
 
-  it('a request made while the previous stop still waits for its \'c\' is sent after the \'c\'', () => {
+  it("a request made while the previous stop still waits for its 'c' is sent after the 'c'", () => {
     const m = running();
     m.stop(1).receive(C(1));
     m.take();
@@ -338,7 +338,7 @@ describe('client stop (PQ-10)', () => {
 });
 
 describe('time-outs', () => {
-  it('no \'d\' within the 4000 ms reply time-out is a typed time-out and the client closes', () => {
+  it("no 'd' within the 4000 ms reply time-out is a typed time-out and the client closes", () => {
     const m = new MachineDriver().start().receive(C(0)).measure(1).advance(3999);
     expect(m.all('failed')).toEqual([]);
     m.advance(1);
@@ -346,7 +346,7 @@ describe('time-outs', () => {
     expect(m.all('close')).toHaveLength(1);
   });
 
-  it('no \'c\' to USER_BREAK within the reply time-out: stop rejects with the time-out and the client closes', () => {
+  it("no 'c' to USER_BREAK within the reply time-out: stop rejects with the time-out and the client closes", () => {
     const m = running();
     m.stop(1).advance(4000);
     const stopped = m.all('stopped');
@@ -396,7 +396,7 @@ describe('connection end (PQ-11) and server errors while idle', () => {
     expect(m.all('close')).toEqual([{ type: 'close' }]);
   });
 
-  it('PQ-11 close while measuring stops the measurement first (USER_BREAK → \'c\'), then closes', () => {
+  it("PQ-11 close while measuring stops the measurement first (USER_BREAK → 'c'), then closes", () => {
     const m = running();
     m.close();
     expect(m.sent()).toEqual([USER_BREAK]);
@@ -406,7 +406,7 @@ describe('connection end (PQ-11) and server errors while idle', () => {
     expect(m.all('done')).toMatchObject([{ outcome: { end: 'stopped' } }]);
   });
 
-  it('an \'S\' MESSAGE_TIMEOUT while idle is answered ERROR and explains the close that follows', () => {
+  it("an 'S' MESSAGE_TIMEOUT while idle is answered ERROR and explains the close that follows", () => {
     const m = new MachineDriver().start().receive(C(0));
     m.take();
     m.receive(S(ErrorCode.MESSAGE_TIMEOUT, SimulatorExplanation.MESSAGE_TIMEOUT));
@@ -429,7 +429,7 @@ describe('connection end (PQ-11) and server errors while idle', () => {
     expect(m.all('error')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
   });
 
-  it('a \'D\' or an unsolicited reply from the server is a warning, not an answer', () => {
+  it("a 'D' or an unsolicited reply from the server is a warning, not an answer", () => {
     const m = running();
     m.receive(buildRequest({}), c(0), d(0));
     expect(m.sent()).toEqual([]);

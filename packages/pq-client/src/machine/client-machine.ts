@@ -167,7 +167,10 @@ export class PqClientMachine {
       m!.phase = 'ended';
       this.settleFailed(
         m!,
-        this.error('ABORTED', `measurement #${id}`, { expected: 'a request to send', got: 'stopped before it was sent' }),
+        this.error('ABORTED', `measurement #${id}`, {
+          expected: 'a request to send',
+          got: 'stopped before it was sent',
+        }),
       );
       this.out.push({ type: 'stopped', id });
     } else if (this.current?.id === id) {
@@ -254,7 +257,11 @@ export class PqClientMachine {
         if (this.greeting === 'absent') this.greeting = 'answered';
       } else if (status > 0) {
         this.answer(msg, REPLY.FINISHED_OK);
-        this.warn('PQ_CLIENT_UNEXPECTED_STATUS', `a server status ${describeStatus(status, text)} with no measurement running`, msg);
+        this.warn(
+          'PQ_CLIENT_UNEXPECTED_STATUS',
+          `a server status ${describeStatus(status, text)} with no measurement running`,
+          msg,
+        );
       } else {
         this.answer(msg, REPLY.ERROR);
         const error = this.serverError(msg, status, text, m ? 'requested' : 'idle');
@@ -334,13 +341,21 @@ export class PqClientMachine {
   private onAcknowledgement(msg: StatusMessage & { type: 'c' | 's' }, now: number): void {
     const m = this.current;
     if (m?.phase !== 'stopping') {
-      this.warn('PQ_CLIENT_UNEXPECTED_REPLY', `a '${msg.type}' ${describeStatus(msg.status)} with no status outstanding`, msg);
+      this.warn(
+        'PQ_CLIENT_UNEXPECTED_REPLY',
+        `a '${msg.type}' ${describeStatus(msg.status)} with no status outstanding`,
+        msg,
+      );
       return;
     }
     this.replyDeadline = undefined;
     // Any 'c' or 's' acknowledges USER_BREAK; a code other than NO_ERROR is noted, not fatal (some clients echo codes).
     if (msg.status !== STATUS.NO_ERROR) {
-      this.warn('PQ_CLIENT_ACK_CODE', `USER_BREAK acknowledged with ${describeStatus(msg.status)}, expected NO_ERROR`, msg);
+      this.warn(
+        'PQ_CLIENT_ACK_CODE',
+        `USER_BREAK acknowledged with ${describeStatus(msg.status)}, expected NO_ERROR`,
+        msg,
+      );
     }
     if (!m.settled) {
       m.settled = true;

@@ -39,7 +39,8 @@ function show(m: PqMessage): string {
 
 function matches(expected: PqMessage, got: PqMessage): boolean {
   const isReply = (m: PqMessage) => m.type === 'c' || m.type === 's';
-  if (isReply(expected) && isReply(got)) return 'status' in expected && 'status' in got && expected.status === got.status;
+  if (isReply(expected) && isReply(got))
+    return 'status' in expected && 'status' in got && expected.status === got.status;
   return bytesEqual(encode(expected), encode(got));
 }
 
@@ -128,4 +129,3 @@ export async function startScriptedServer(
     close: () => listener.close({ deadlineMs: 200 }),
   };
 }
-

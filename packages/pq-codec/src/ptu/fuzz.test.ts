@@ -50,10 +50,15 @@ describe('PTU properties', () => {
 
   it('random bytes, with or without a valid preamble, raise only CodecError', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(), { maxLength: 4 }), (magic, body, cuts) => {
-        const bytes = magic ? new Uint8Array([...preambleBytes(), ...body]) : body;
-        readOrCodecError(bytes, cuts);
-      }),
+      fc.property(
+        fc.boolean(),
+        fc.uint8Array({ maxLength: 600 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (magic, body, cuts) => {
+          const bytes = magic ? new Uint8Array([...preambleBytes(), ...body]) : body;
+          readOrCodecError(bytes, cuts);
+        },
+      ),
     );
   });
 

@@ -1,4 +1,10 @@
-import { type CodecError, concatBytes, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
+import {
+  type CodecError,
+  concatBytes,
+  LimitExceededError,
+  MalformedInputError,
+  TruncatedInputError,
+} from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { PtuRecordType, PtuTagName } from './constants.js';
 import { PtuErrorCode } from './errors.js';
@@ -9,7 +15,9 @@ import { codecErrorOf } from '../test-support/errors.js';
 
 function headerWith(tags: PtuTagInput[], withRecordType = true): Uint8Array {
   const all: PtuTagInput[] = [
-    ...(withRecordType ? [{ ident: PtuTagName.RecordType, type: 'Int8' as const, value: PtuRecordType.GenericT3 }] : []),
+    ...(withRecordType
+      ? [{ ident: PtuTagName.RecordType, type: 'Int8' as const, value: PtuRecordType.GenericT3 }]
+      : []),
     ...tags,
     { ident: PtuTagName.HeaderEnd, type: 'Empty8' },
   ];
@@ -86,19 +94,39 @@ describe('PTU tag header', () => {
 
   const errors: [string, Uint8Array, string, abstract new (...args: never[]) => CodecError, number][] = [
     ['a PHU file (PQHISTO)', preambleBytes('PQHISTO'), PtuErrorCode.BadMagic, MalformedInputError, 0],
-    ['a bad tag type', concatBytes([preambleBytes(), rawTag('X', -1, 0x30000008, 0n)]), PtuErrorCode.BadTagType, MalformedInputError, 52],
-    ['a negative data length', concatBytes([preambleBytes(), rawTag('X', -1, 0x4001ffff, -8n)]), PtuErrorCode.BadTagLength, MalformedInputError, 56],
+    [
+      'a bad tag type',
+      concatBytes([preambleBytes(), rawTag('X', -1, 0x30000008, 0n)]),
+      PtuErrorCode.BadTagType,
+      MalformedInputError,
+      52,
+    ],
+    [
+      'a negative data length',
+      concatBytes([preambleBytes(), rawTag('X', -1, 0x4001ffff, -8n)]),
+      PtuErrorCode.BadTagLength,
+      MalformedInputError,
+      56,
+    ],
     ['no record type', headerWith([], false), PtuErrorCode.MissingTag, MalformedInputError, 64],
     [
       'an unknown record type',
-      concatBytes([preambleBytes(), rawTag(PtuTagName.RecordType, -1, 0x10000008, 0x00010308n), rawTag('Header_End', -1, 0xffff0008, 0n)]),
+      concatBytes([
+        preambleBytes(),
+        rawTag(PtuTagName.RecordType, -1, 0x10000008, 0x00010308n),
+        rawTag('Header_End', -1, 0xffff0008, 0n),
+      ]),
       PtuErrorCode.UnknownRecordType,
       MalformedInputError,
       56,
     ],
     [
       'a record type stored as Float8',
-      concatBytes([preambleBytes(), rawTag(PtuTagName.RecordType, -1, 0x20000008, 0n), rawTag('Header_End', -1, 0xffff0008, 0n)]),
+      concatBytes([
+        preambleBytes(),
+        rawTag(PtuTagName.RecordType, -1, 0x20000008, 0n),
+        rawTag('Header_End', -1, 0xffff0008, 0n),
+      ]),
       PtuErrorCode.BadTagValue,
       MalformedInputError,
       52,
@@ -110,7 +138,13 @@ describe('PTU tag header', () => {
       MalformedInputError,
       16 + 48 + 40,
     ],
-    ['a header cut inside a tag', synthHeader(PtuRecordType.GenericT3).subarray(0, 70), PtuErrorCode.TruncatedHeader, TruncatedInputError, 64],
+    [
+      'a header cut inside a tag',
+      synthHeader(PtuRecordType.GenericT3).subarray(0, 70),
+      PtuErrorCode.TruncatedHeader,
+      TruncatedInputError,
+      64,
+    ],
   ];
   for (const [what, bytes, code, cls, offset] of errors) {
     it(`rejects ${what} with ${code} at offset ${offset}`, () => {
@@ -123,7 +157,12 @@ describe('PTU tag header', () => {
   }
 
   it('limits the number of tags (PTU_HEADER_TOO_LARGE)', () => {
-    const tags: PtuTagInput[] = Array.from({ length: 20 }, (_, i) => ({ ident: 'N', index: i, type: 'Int8', value: i }));
+    const tags: PtuTagInput[] = Array.from({ length: 20 }, (_, i) => ({
+      ident: 'N',
+      index: i,
+      type: 'Int8',
+      value: i,
+    }));
     const e = codecErrorOf(() => parsePtuHeader(headerWith(tags), { maxTags: 10 }));
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e.code).toBe(PtuErrorCode.HeaderTooLarge);
@@ -131,9 +170,17 @@ describe('PTU tag header', () => {
 
   it('rejects tags it cannot write with PTU_BAD_TAG', () => {
     expect(codecErrorOf(() => encodePtuTag({ ident: 'x'.repeat(32), type: 'Empty8' })).code).toBe(PtuErrorCode.BadTag);
-    expect(codecErrorOf(() => encodePtuTag({ ident: 'A', type: 'AnsiString', value: 'Ω' })).code).toBe(PtuErrorCode.BadTag);
-    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2 ** 60 })).code).toBe(PtuErrorCode.BadTag);
-    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2n ** 63n })).code).toBe(PtuErrorCode.BadTag);
-    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', index: -2, type: 'Int8', value: 1 })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'A', type: 'AnsiString', value: 'Ω' })).code).toBe(
+      PtuErrorCode.BadTag,
+    );
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2 ** 60 })).code).toBe(
+      PtuErrorCode.BadTag,
+    );
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2n ** 63n })).code).toBe(
+      PtuErrorCode.BadTag,
+    );
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'I', index: -2, type: 'Int8', value: 1 })).code).toBe(
+      PtuErrorCode.BadTag,
+    );
   });
 });

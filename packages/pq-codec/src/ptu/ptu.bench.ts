@@ -182,10 +182,14 @@ function perCpuSecond(fn: () => unknown, items: number): number {
   const summary = reader.end();
   const seconds = (performance.now() - t0) / 1000;
   const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
-  console.log(`\nPTU 1 GiB stream (${chunkSize >> 20} MiB chunks): ${summary.records} records, ${events} events, ` +
-    `${(summary.records / seconds / 1e6).toFixed(1)} M records/s incl. chunk generation`);
-  console.log(`peak rss ${mib(peakRss)} (start ${mib(before.rss)}), peak arrayBuffers ${mib(peakAb)} ` +
-    `(start ${mib(before.arrayBuffers)}), reader retainedBytes max ${maxRetained} B`);
-  if (summary.recordCountMismatch) throw new Error(`1 GiB stream: ${summary.warnings.join("; ")}`);
+  console.log(
+    `\nPTU 1 GiB stream (${chunkSize >> 20} MiB chunks): ${summary.records} records, ${events} events, ` +
+      `${(summary.records / seconds / 1e6).toFixed(1)} M records/s incl. chunk generation`,
+  );
+  console.log(
+    `peak rss ${mib(peakRss)} (start ${mib(before.rss)}), peak arrayBuffers ${mib(peakAb)} ` +
+      `(start ${mib(before.arrayBuffers)}), reader retainedBytes max ${maxRetained} B`,
+  );
+  if (summary.recordCountMismatch) throw new Error(`1 GiB stream: ${summary.warnings.join('; ')}`);
   console.log(machineLine());
 }

@@ -222,4 +222,3 @@ export function mergeBatches(mode: 'T2' | 'T3', batches: readonly PtuBatch[]): P
   }
   return toBatch(mode, out, length, batches[0]?.firstRecord ?? 0, records);
 }
-

@@ -16,7 +16,12 @@ export interface PtuRecordTypeInfo {
   wrap: number;
 }
 
-function info(name: PtuRecordTypeName, layout: 'PicoHarp' | 'HydraHarp', version: 1 | 2, wrap: number): PtuRecordTypeInfo {
+function info(
+  name: PtuRecordTypeName,
+  layout: 'PicoHarp' | 'HydraHarp',
+  version: 1 | 2,
+  wrap: number,
+): PtuRecordTypeInfo {
   const code = PtuRecordType[name];
   return { code, name, mode: ((code >>> 8) & 0xff) === 2 ? 'T2' : 'T3', layout, version, wrap };
 }

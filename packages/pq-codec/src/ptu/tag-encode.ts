@@ -72,7 +72,11 @@ export function encodePtuTag(tag: PtuTagInput): Uint8Array {
     case 'AnsiString': {
       const b = encodeCp1252(tag.value);
       if (!(b instanceof Uint8Array)) {
-        throw badTag(tag, 'text encodable in windows-1252', `character ${b.unencodable} of ${JSON.stringify(tag.value)}`);
+        throw badTag(
+          tag,
+          'text encodable in windows-1252',
+          `character ${b.unencodable} of ${JSON.stringify(tag.value)}`,
+        );
       }
       data = new Uint8Array(pad8(b.byteLength + 1));
       data.set(b);

@@ -163,7 +163,9 @@ describe('PTU record vectors (pq.md §7 bit layouts)', () => {
     const name = `${v.file} as 0x${v.recordType.toString(16).padStart(8, '0')}`;
     it(`decodes ${name}`, () => {
       const records = readHexVector(v.file);
-      const got = eventsOf(concatBytes([synthHeader(v.recordType, { numberOfRecords: records.byteLength / 4 }), records]));
+      const got = eventsOf(
+        concatBytes([synthHeader(v.recordType, { numberOfRecords: records.byteLength / 4 }), records]),
+      );
       expect(got.list).toEqual(v.events);
       expect(got.overflows).toBe(v.overflows);
       expect(got.ignored).toBe(v.ignored ?? 0);

@@ -9,7 +9,12 @@ import { flatten } from './test-support/collect.js';
 import { PtuWriter, writePtu } from './writer.js';
 import { codecErrorOf } from '../test-support/errors.js';
 
-const BASE = { globalResolution: 1 / 40e6, resolution: 2.5e-11, createdAt: new Date(Date.UTC(2026, 0, 2)), guid: '{G}' };
+const BASE = {
+  globalResolution: 1 / 40e6,
+  resolution: 2.5e-11,
+  createdAt: new Date(Date.UTC(2026, 0, 2)),
+  guid: '{G}',
+};
 
 describe('PtuWriter', () => {
   it('writes a file the reader round-trips: header tags, image tags and line/frame markers', () => {
@@ -58,7 +63,14 @@ describe('PtuWriter', () => {
     const bytes = w.encode({ nsync: [5000 * 1024 + 7], channel: [1], dtime: [9] });
     const v = new DataView(bytes.buffer);
     const words = Array.from({ length: bytes.byteLength / 4 }, (_, i) => v.getUint32(4 * i, true));
-    expect(words).toEqual([0xfe0003ff, 0xfe0003ff, 0xfe0003ff, 0xfe0003ff, (0xfe000000 | 908) >>> 0, (1 << 25) | (9 << 10) | 7]);
+    expect(words).toEqual([
+      0xfe0003ff,
+      0xfe0003ff,
+      0xfe0003ff,
+      0xfe0003ff,
+      (0xfe000000 | 908) >>> 0,
+      (1 << 25) | (9 << 10) | 7,
+    ]);
   });
 
   it('inserts one overflow record per wrap for PicoHarp T3 and HydraHarp v1 T3', () => {
@@ -77,7 +89,12 @@ describe('PtuWriter', () => {
   });
 
   it('re-encodes a decoded batch (BigUint64Array nsync) to the same records', () => {
-    const file = writePtu(BASE, { nsync: [7, 3_000_000, 3_000_001], channel: [0, 1, 1], dtime: [1, 2, 3], kind: [0, 1, 0] });
+    const file = writePtu(BASE, {
+      nsync: [7, 3_000_000, 3_000_001],
+      channel: [0, 1, 1],
+      dtime: [1, 2, 3],
+      kind: [0, 1, 0],
+    });
     const { header, events } = readPtu(file);
     if (events.mode !== 'T3') throw new Error('expected T3');
     const again = writePtu(BASE, events);
@@ -85,7 +102,9 @@ describe('PtuWriter', () => {
   });
 
   it('refuses a jump needing more than 2^28 overflow records in one call (PTU_BAD_EVENT, a LimitExceededError)', () => {
-    const e = codecErrorOf(() => new PtuWriter(BASE).encode({ nsync: new BigUint64Array([2n ** 53n]), channel: [0], dtime: [0] }));
+    const e = codecErrorOf(() =>
+      new PtuWriter(BASE).encode({ nsync: new BigUint64Array([2n ** 53n]), channel: [0], dtime: [0] }),
+    );
     expect(e.code).toBe(PtuErrorCode.BadEvent);
   });
 
@@ -180,8 +199,18 @@ describe('PtuWriter', () => {
         }
         const w = new PtuWriter({ ...BASE, recordType });
         const k = Math.min(cut, list.length);
-        const a = w.encode({ nsync: nsync.slice(0, k), channel: channel.slice(0, k), dtime: dtime.slice(0, k), kind: kind.slice(0, k) });
-        const b = w.encode({ nsync: nsync.slice(k), channel: channel.slice(k), dtime: dtime.slice(k), kind: kind.slice(k) });
+        const a = w.encode({
+          nsync: nsync.slice(0, k),
+          channel: channel.slice(0, k),
+          dtime: dtime.slice(0, k),
+          kind: kind.slice(0, k),
+        });
+        const b = w.encode({
+          nsync: nsync.slice(k),
+          channel: channel.slice(k),
+          dtime: dtime.slice(k),
+          kind: kind.slice(k),
+        });
         const { events, summary } = readPtu(concatBytes([w.headerWithCount(), a, b]));
         expect(summary.recordCountMismatch).toBe(false);
         const f = flatten('T3', [events]);

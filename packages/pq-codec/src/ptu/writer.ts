@@ -1,5 +1,12 @@
 import { LimitExceededError, MalformedInputError, concatBytes } from '@portico/wire';
-import { PTU_MAGIC, PTU_PREAMBLE_BYTES, PTU_RECORD_BYTES, PTU_VERSION, PtuRecordType, PtuTagName } from './constants.js';
+import {
+  PTU_MAGIC,
+  PTU_PREAMBLE_BYTES,
+  PTU_RECORD_BYTES,
+  PTU_VERSION,
+  PtuRecordType,
+  PtuTagName,
+} from './constants.js';
 import { PtuErrorCode } from './errors.js';
 import { PtuEventKind } from './events.js';
 import { type PtuRecordTypeInfo, recordTypeInfo } from './record-types.js';
@@ -263,8 +270,8 @@ export class PtuWriter {
       const marker = (events.kind?.[i] ?? PtuEventKind.Photon) === PtuEventKind.Marker;
       const c = events.channel[i]!;
       const dt = events.dtime?.[i] ?? 0;
-      if (pico) put(marker ? (0xf0000000 | (c << 16) | field) : ((c << 28) | (dt << 16) | field));
-      else put(marker ? (0x80000000 | (c << 25) | (dt << 10) | field) : ((c << 25) | (dt << 10) | field));
+      if (pico) put(marker ? 0xf0000000 | (c << 16) | field : (c << 28) | (dt << 16) | field);
+      else put(marker ? 0x80000000 | (c << 25) | (dt << 10) | field : (c << 25) | (dt << 10) | field);
     }
     this.lastHi = lastHi;
     this.lastLo = lastLo;

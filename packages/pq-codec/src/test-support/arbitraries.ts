@@ -28,7 +28,11 @@ const records = fc.array(optionalRecord, { maxLength: 8 });
 
 export const message: fc.Arbitrary<PqMessage> = fc.oneof(
   fc.record({ type: fc.constantFrom('C' as const, 'c' as const, 'd' as const), status: int16 }),
-  fc.record({ type: fc.constantFrom('S' as const, 's' as const), status: int16, text: fc.string({ unit: fc.constantFrom('\0', ...CHARS), maxLength: 80 }) }),
+  fc.record({
+    type: fc.constantFrom('S' as const, 's' as const),
+    status: int16,
+    text: fc.string({ unit: fc.constantFrom('\0', ...CHARS), maxLength: 80 }),
+  }),
   fc.record({
     type: fc.constant('D' as const),
     recordVersion: uint32,
@@ -39,5 +43,11 @@ export const message: fc.Arbitrary<PqMessage> = fc.oneof(
     spatialResolution: float32,
     records,
   }),
-  fc.record({ type: fc.constant('x' as const), recordVersion: uint32, measurementType: int32, recordNumber: int32, records }),
+  fc.record({
+    type: fc.constant('x' as const),
+    recordVersion: uint32,
+    measurementType: int32,
+    recordNumber: int32,
+    records,
+  }),
 );

@@ -25,7 +25,13 @@ describe('FrameSplitter (the benchmark baseline)', () => {
   it('hands out every frame, in any chunking, and frames stay intact after later pushes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 2, max: 2000 }) }, { weight: 1, arbitrary: fc.constant(65_535) }), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            { weight: 9, arbitrary: fc.integer({ min: 2, max: 2000 }) },
+            { weight: 1, arbitrary: fc.constant(65_535) },
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 20 }),
         (sizes, cuts) => {
           const { bytes, frames } = stream(sizes);

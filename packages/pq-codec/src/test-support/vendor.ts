@@ -25,7 +25,17 @@ export function loadVendorSessions(): VendorSession[] {
     messages: s.messages.flatMap((m, index) =>
       m.hex === undefined || m.dir === undefined
         ? []
-        : [{ t: m.t, dir: m.dir, hex: m.hex, bytes: fromHex(m.hex), invalid: m.invalid === true, session: s.name, index }],
+        : [
+            {
+              t: m.t,
+              dir: m.dir,
+              hex: m.hex,
+              bytes: fromHex(m.hex),
+              invalid: m.invalid === true,
+              session: s.name,
+              index,
+            },
+          ],
     ),
   }));
 }

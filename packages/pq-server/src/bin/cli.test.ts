@@ -18,8 +18,23 @@ describe('portico-pq-server arguments', () => {
   it('takes host, port, workspace, completion code, pacing, detectors, fixed time and fault injection', () => {
     const c = parseArgs(
       [
-        '--host', '0.0.0.0', '--port', '0', '--workspace', '/data/ws', '--completion', 'no-error', '--no-pacing',
-        '--detectors', '1000:2,500:4.5', '--measurement-time', '5', '--fault', 'FIFO_OVERRUN@3', '--no-greeting', '--analysis',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--workspace',
+        '/data/ws',
+        '--completion',
+        'no-error',
+        '--no-pacing',
+        '--detectors',
+        '1000:2,500:4.5',
+        '--measurement-time',
+        '5',
+        '--fault',
+        'FIFO_OVERRUN@3',
+        '--no-greeting',
+        '--analysis',
       ],
       '/x',
     );

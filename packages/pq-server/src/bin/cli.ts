@@ -12,11 +12,13 @@ export interface CliConfig {
   logLevel: string;
 }
 
-const number = (what: string, min: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${what} must be a number ≥ ${min}, got ${v}`);
-  return n;
-};
+const number =
+  (what: string, min: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${what} must be a number ≥ ${min}, got ${v}`);
+    return n;
+  };
 
 /** "40000:2.5,30000:3" → det1 at 40 kcps with 2.5 ns, det2 at 30 kcps with 3 ns. */
 export function parseDetectors(v: string): DetectorSpec[] {
@@ -37,7 +39,8 @@ export function parseDetectors(v: string): DetectorSpec[] {
 export function parseFault(v: string): { status: number; afterS: number } {
   const m = /^([A-Z_]+|-?\d+)@(\d+(?:\.\d+)?)$/.exec(v.trim());
   const code = m?.[1];
-  const status = code === undefined ? undefined : /^-?\d+$/.test(code) ? Number(code) : (ErrorCode as Record<string, number>)[code];
+  const status =
+    code === undefined ? undefined : /^-?\d+$/.test(code) ? Number(code) : (ErrorCode as Record<string, number>)[code];
   if (m === null || status === undefined) {
     throw new InvalidArgumentError(`fault must be <ERROR_CODE or number>@<seconds>, e.g. FIFO_OVERRUN@3, got ${v}`);
   }
@@ -58,7 +61,11 @@ export function buildCommand(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'TCP port (0: any free port, printed at start)', number('port', 0), 6000)
     .option('--workspace <dir>', 'workspace directory for PTU files', 'workspace')
-    .option('--completion <code>', "completion status: 'ready' (MEASUREMENT_READY, simulator) or 'no-error' (seed)", 'ready')
+    .option(
+      '--completion <code>',
+      "completion status: 'ready' (MEASUREMENT_READY, simulator) or 'no-error' (seed)",
+      'ready',
+    )
     .option('--errors <form>', "run-time errors as 'explained' ('S', simulator) or 'encoded' ('C', seed)", 'explained')
     .option('--seed-variant', "the seed's literal variant: completion NO_ERROR, errors as encoded 'C'")
     .option('--no-greeting', "send no 'C' NO_ERROR greeting on connect")
@@ -69,7 +76,11 @@ export function buildCommand(): Command {
     .option('--no-pacing', 'reply delay, gap and frame pacing all 0')
     .option('--reply-timeout <ms>', 'time allowed for every client answer', number('reply timeout', 1), 4000)
     .option('--detectors <list>', 'detectors as rate:lifetime,… e.g. 40000:2.5,30000:3', parseDetectors)
-    .option('--measurement-time <s>', 'end every measurement after this many seconds', number('measurement time', 0.001))
+    .option(
+      '--measurement-time <s>',
+      'end every measurement after this many seconds',
+      number('measurement time', 0.001),
+    )
     .option('--time-per-pixel <s>', 'time per pixel when a scan request has none', number('time per pixel', 1e-9))
     .option('--sync-rate <hz>', 'laser repetition rate', number('sync rate', 1))
     .option('--fault <code@s>', 'inject a fault into every measurement, e.g. FIFO_OVERRUN@3', parseFault)
@@ -109,8 +120,10 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliConf
   const cmd = buildCommand().exitOverride();
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts<RawOptions>();
-  if (!['ready', 'no-error'].includes(o.completion)) throw new InvalidArgumentError("--completion must be 'ready' or 'no-error'");
-  if (!['explained', 'encoded'].includes(o.errors)) throw new InvalidArgumentError("--errors must be 'explained' or 'encoded'");
+  if (!['ready', 'no-error'].includes(o.completion))
+    throw new InvalidArgumentError("--completion must be 'ready' or 'no-error'");
+  if (!['explained', 'encoded'].includes(o.errors))
+    throw new InvalidArgumentError("--errors must be 'explained' or 'encoded'");
   const workspace = o.upstream ? undefined : resolve(cwd, o.workspace);
   const server: PqServerOptions = {
     host: o.host,

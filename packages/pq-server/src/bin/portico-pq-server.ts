@@ -19,9 +19,12 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { name: 'portico-pq-server' } });
   if (config.workspace !== undefined) await mkdir(config.workspace, { recursive: true });
   const server = await createPqServer(config.server);
-  server.on('connection', (s, busy) => log.info({ session: s.id, remote: `${s.remote.address}:${s.remote.port}`, busy }, 'connection'));
+  server.on('connection', (s, busy) =>
+    log.info({ session: s.id, remote: `${s.remote.address}:${s.remote.port}`, busy }, 'connection'),
+  );
   server.on('session', (s, event) => {
-    const status = 'status' in event && typeof event.status === 'number' ? { statusName: statusName(event.status, 'server') } : {};
+    const status =
+      'status' in event && typeof event.status === 'number' ? { statusName: statusName(event.status, 'server') } : {};
     const detail = event.type === 'corrupted' ? { ...event, error: String(event.error) } : event;
     log.info({ session: s.id, ...detail, ...status }, event.type);
   });

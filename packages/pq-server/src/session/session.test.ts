@@ -80,7 +80,9 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     const h = running(options);
     h.frame(1, det([10])).frame(1, det([20]));
     h.ended(1, { kind: 'complete' }).receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
-    h.receive(buildRequest({ pixelsX: 4, pixelsY: 4 })).started(2).frame(2, det([30]));
+    h.receive(buildRequest({ pixelsX: 4, pixelsY: 4 }))
+      .started(2)
+      .frame(2, det([30]));
     const frames = h.sent.filter((s) => s.message.type === 'x').map((s) => s.message);
     expect(frames.map((f) => (f.type === 'x' ? [f.recordNumber, f.measurementType] : []))).toEqual([
       [1, 0],
@@ -115,7 +117,13 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     else expect(msg).toEqual({ type: 'C', status: ErrorCode.FIFO_OVERRUN });
     // "Client acknowledges status message" with ERROR; an echoed code is logged, not fatal.
     h.receive({ type: 'c', status: ErrorCode.FIFO_OVERRUN });
-    expect(h.events).toContainEqual({ type: 'reply', for: 'error', status: -101, expected: StopReasonCode.ERROR, implicit: false });
+    expect(h.events).toContainEqual({
+      type: 'reply',
+      for: 'error',
+      status: -101,
+      expected: StopReasonCode.ERROR,
+      implicit: false,
+    });
     h.receive(buildRequest());
     expect(h.starts).toHaveLength(2);
   });
@@ -150,7 +158,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     expect(h.clock.pending).toBe(0);
   });
 
-  it('PQ-10 "Client terminates measurement" before the backend started: still \'d\' then \'c\' NO_ERROR', () => {
+  it("PQ-10 \"Client terminates measurement\" before the backend started: still 'd' then 'c' NO_ERROR", () => {
     const h = new SessionHarness(options).open();
     h.receive({ type: 'c', status: 0 }).receive(buildRequest());
     h.receive({ type: 'C', status: StopReasonCode.USER_BREAK });
@@ -194,7 +202,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
 });
 
 describe('ServerSession requests and errors', () => {
-  it('a \'D\' while a measurement runs gets \'d\' SERVER_BUSY and leaves it alone', () => {
+  it("a 'D' while a measurement runs gets 'd' SERVER_BUSY and leaves it alone", () => {
     const h = running();
     h.receive(buildRequest({ filename: 'other' }));
     expect(h.wire()).toEqual(['C0', 'd0', 'd-2']);
@@ -208,13 +216,17 @@ describe('ServerSession requests and errors', () => {
     ['an unknown record version', buildRequest({ recordVersion: 0x01000100 }), ErrorCode.INVALID_REC_VERSION],
     ['an unknown measurement type', buildRequest({ measurementType: 7 }), ErrorCode.UNSUPPORTED_MEASUREMENT],
     ['zero pixels', buildRequest({ pixelsX: 0, pixelsY: 8, measurementType: 1 }), ErrorCode.UNSUPPORTED_MEASUREMENT],
-    ['a TimeStampArray of 513', buildRequest({ timeStampArray: new Array(513).fill(0) }), ErrorCode.TIMESTAMP_ARRAY_TOO_LONG],
+    [
+      'a TimeStampArray of 513',
+      buildRequest({ timeStampArray: new Array(513).fill(0) }),
+      ErrorCode.TIMESTAMP_ARRAY_TOO_LONG,
+    ],
     [
       'a Filename that is not a string',
       buildRequest({ extra: [{ kind: 'int32', name: 'Filename', value: 3 }] }),
       ErrorCode.TYPE_MISMATCH,
     ],
-  ])('refuses %s with the error code in \'d\'', (_what, request, status) => {
+  ])("refuses %s with the error code in 'd'", (_what, request, status) => {
     const h = new SessionHarness(fast).open();
     h.receive({ type: 'c', status: 0 }).receive(request);
     expect(h.last().message).toEqual({ type: 'd', status });
@@ -227,9 +239,13 @@ describe('ServerSession requests and errors', () => {
     expect(h.starts).toHaveLength(1);
   });
 
-  it('a backend refusal (e.g. FILE_EXISTS) becomes the \'d\' status', () => {
+  it("a backend refusal (e.g. FILE_EXISTS) becomes the 'd' status", () => {
     const h = new SessionHarness(fast).open();
-    h.receive(buildRequest({ filename: 'x' })).started(1, { ok: false, status: ErrorCode.FILE_EXISTS, reason: 'exists' });
+    h.receive(buildRequest({ filename: 'x' })).started(1, {
+      ok: false,
+      status: ErrorCode.FILE_EXISTS,
+      reason: 'exists',
+    });
     expect(h.last().message).toEqual({ type: 'd', status: ErrorCode.FILE_EXISTS });
     h.receive(buildRequest({ filename: 'y' }));
     expect(h.starts).toHaveLength(2);
@@ -282,7 +298,7 @@ describe('ServerSession second client', () => {
     expect(h.closed).toEqual({ at: 157, reason: 'busy' });
   });
 
-  it('is closed 4000 ms after the \'S\' if it never answers, and a \'D\' does not start anything', () => {
+  it("is closed 4000 ms after the 'S' if it never answers, and a 'D' does not start anything", () => {
     const h = new SessionHarness(fast).open(true);
     h.receive(buildRequest());
     expect(h.starts).toEqual([]);

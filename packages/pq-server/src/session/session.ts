@@ -141,7 +141,11 @@ export class ServerSession {
   }
 
   /** The backend answered a `start` action. */
-  started(now: number, id: number, result: { ok: true } | { ok: false; status: number; reason: string }): SessionAction[] {
+  started(
+    now: number,
+    id: number,
+    result: { ok: true } | { ok: false; status: number; reason: string },
+  ): SessionAction[] {
     const m = this.measurement;
     if (m === undefined || m.id !== id || m.phase !== 'starting') return [];
     const replyAt = m.receivedAt + this.options.pacing.replyDelayMs;
@@ -242,7 +246,8 @@ export class ServerSession {
     // Real clients (Odemis) echo the code they received; any 'c'/'s' is the acknowledgement (issue 6 §2).
     this.emit({ type: 'reply', for: a.for, status: implicit ? undefined : status, expected: a.expected, implicit });
     this.awaiting = undefined;
-    if ((a.for === 'completion' || a.for === 'error') && this.measurement?.phase === 'ended') this.measurement = undefined;
+    if ((a.for === 'completion' || a.for === 'error') && this.measurement?.phase === 'ended')
+      this.measurement = undefined;
   }
 
   private onRequest(now: number, req: DataframeRequest): void {
@@ -361,7 +366,13 @@ export class ServerSession {
         // PQ-06: "the server sends repeatedly unsolicited data frames"; numbered from 1 per measurement (pq.md §10).
         this.out.push({
           kind: 'send',
-          message: { type: 'x', recordVersion: RECORD_VERSION, measurementType: type, recordNumber: m.frames, records: item.records },
+          message: {
+            type: 'x',
+            recordVersion: RECORD_VERSION,
+            measurementType: type,
+            recordNumber: m.frames,
+            records: item.records,
+          },
         });
         this.emit({ type: 'frame', measurement: m.id, number: m.frames });
         continue;

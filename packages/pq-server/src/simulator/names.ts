@@ -29,7 +29,11 @@ export type NameCheck = { ok: true } | { ok: false; status: number; reason: stri
  * control characters, an absolute path or drive letter, or a character Windows forbids in names (issue 6 §4).
  */
 export function checkNameSafety(name: string, what: 'Filename' | 'Groupname'): NameCheck {
-  const bad = (reason: string): NameCheck => ({ ok: false, status: ErrorCode.FILE_CREATE, reason: `${what} ${JSON.stringify(name)} ${reason}` });
+  const bad = (reason: string): NameCheck => ({
+    ok: false,
+    status: ErrorCode.FILE_CREATE,
+    reason: `${what} ${JSON.stringify(name)} ${reason}`,
+  });
   if (/[\u0000-\u001f\u007f]/.test(name)) return bad('contains a control character');
   if (/[/\\]/.test(name)) return bad('contains a path separator');
   if (name.includes('..')) return bad("contains '..'");

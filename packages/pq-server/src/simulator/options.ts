@@ -76,7 +76,11 @@ export const DEFAULT_DETECTORS: readonly DetectorSpec[] = [
 export function resolveSimulatorOptions(o: SimulatorOptions): ResolvedSimulatorOptions {
   const detectors = o.detectors ?? DEFAULT_DETECTORS;
   if (detectors.length < 1 || detectors.length > 8) {
-    throw new PqServerError('PQ_SERVER_BAD_OPTION', { what: 'option detectors', expected: '1…8 detectors (det1..det8)', got: `${detectors.length}` });
+    throw new PqServerError('PQ_SERVER_BAD_OPTION', {
+      what: 'option detectors',
+      expected: '1…8 detectors (det1..det8)',
+      got: `${detectors.length}`,
+    });
   }
   detectors.forEach((d, i) => {
     requireMs(`detectors[${i}].rateCps`, d.rateCps, 0, 1e9);
@@ -87,7 +91,8 @@ export function resolveSimulatorOptions(o: SimulatorOptions): ResolvedSimulatorO
   return {
     workspace: o.workspace,
     frameIntervalMs: requireMs('frameIntervalMs', o.frameIntervalMs ?? 1250, 1),
-    measurementTimeS: o.measurementTimeS === undefined ? undefined : requireMs('measurementTimeS', o.measurementTimeS, 0.001),
+    measurementTimeS:
+      o.measurementTimeS === undefined ? undefined : requireMs('measurementTimeS', o.measurementTimeS, 0.001),
     defaultTimePerPixelS: requireMs('defaultTimePerPixelS', o.defaultTimePerPixelS ?? 10e-6, 1e-9, 3600),
     detectors,
     syncRateHz,

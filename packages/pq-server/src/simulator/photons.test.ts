@@ -34,19 +34,28 @@ describe('PhotonGenerator', () => {
 
   it('returns events in time order for any split of the interval', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 0.01, noNaN: true }), { maxLength: 6 }), fc.integer(), (cuts, seed) => {
-        const g = new PhotonGenerator({ detectors: [{ rateCps: 2e4, lifetimeNs: 1 }], syncRateHz: 1e7, resolutionS: 1e-10, seed });
-        const points = [0, ...cuts.sort((a, b) => a - b), 0.01];
-        let last = -1;
-        for (let i = 1; i < points.length; i++) {
-          const b = g.generate(points[i - 1]!, points[i]!, []);
-          for (let k = 0; k < b.length; k++) {
-            expect(b.nsync[k]!).toBeGreaterThanOrEqual(last);
-            expect(b.dtime[k]!).toBeLessThan(1000);
-            last = b.nsync[k]!;
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 0.01, noNaN: true }), { maxLength: 6 }),
+        fc.integer(),
+        (cuts, seed) => {
+          const g = new PhotonGenerator({
+            detectors: [{ rateCps: 2e4, lifetimeNs: 1 }],
+            syncRateHz: 1e7,
+            resolutionS: 1e-10,
+            seed,
+          });
+          const points = [0, ...cuts.sort((a, b) => a - b), 0.01];
+          let last = -1;
+          for (let i = 1; i < points.length; i++) {
+            const b = g.generate(points[i - 1]!, points[i]!, []);
+            for (let k = 0; k < b.length; k++) {
+              expect(b.nsync[k]!).toBeGreaterThanOrEqual(last);
+              expect(b.dtime[k]!).toBeLessThan(1000);
+              last = b.nsync[k]!;
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });

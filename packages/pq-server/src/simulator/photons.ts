@@ -64,7 +64,10 @@ export class PhotonGenerator {
     }
     this.totalRate = sum;
     this.tauBins = options.detectors.map((d) => (d.lifetimeNs * 1e-9) / options.resolutionS);
-    this.binsPerPeriod = Math.max(1, Math.min(MAX_DTIME + 1, Math.floor(1 / (options.syncRateHz * options.resolutionS))));
+    this.binsPerPeriod = Math.max(
+      1,
+      Math.min(MAX_DTIME + 1, Math.floor(1 / (options.syncRateHz * options.resolutionS))),
+    );
   }
 
   get detectorCount(): number {

@@ -102,7 +102,9 @@ export class SimulatedRun implements RunningMeasurement {
     const batch = this.advance(until, last);
     this.frames++;
     const counts = this.counts(batch, until - fromS);
-    this.o.sink.frame(this.frames === 1 ? this.o.firstFrame(counts) : this.o.laterFrame(counts, this.maxPerPixel(batch)));
+    this.o.sink.frame(
+      this.frames === 1 ? this.o.firstFrame(counts) : this.o.laterFrame(counts, this.maxPerPixel(batch)),
+    );
     if (last) {
       void this.finish({ kind: 'complete' });
       return;
@@ -138,7 +140,13 @@ export class SimulatedRun implements RunningMeasurement {
     const total = det.reduce((a, b) => a + b, 0);
     const cps2 = this.previousTotal ?? total;
     this.previousTotal = total;
-    return { cps1: total, cps2, det, photons, meanDtime: photons.map((c, i) => (c > 0 ? dtimeSum[i]! / c + 0.5 : Number.NaN)) };
+    return {
+      cps1: total,
+      cps2,
+      det,
+      photons,
+      meanDtime: photons.map((c, i) => (c > 0 ? dtimeSum[i]! / c + 0.5 : Number.NaN)),
+    };
   }
 
   /** "maxcpp": the most photons any one pixel got in this interval. */
@@ -177,7 +185,11 @@ export class SimulatedRun implements RunningMeasurement {
       if (this.o.file) {
         summary = await this.o.file.close();
         if (this.o.file.error !== undefined && outcome.kind !== 'stopped') {
-          final = { kind: 'error', status: ErrorCode.FILE_CREATE, text: `Cannot write measurement file: ${String(this.o.file.error)}` };
+          final = {
+            kind: 'error',
+            status: ErrorCode.FILE_CREATE,
+            text: `Cannot write measurement file: ${String(this.o.file.error)}`,
+          };
         }
       }
       this.o.onClosed(summary);

@@ -55,7 +55,13 @@ function measurement(r: StartResult): RunningMeasurement {
 describe('SimulatorBackend image scans', () => {
   it('PQ-09 "On Measurement Complete": a scan completes after max(PixX × PixY × TimePerPixel, one frame interval), after at least one frame', async () => {
     const { clock, start } = setup();
-    const { result, sink } = await start({ pixelsX: 8, pixelsY: 8, timePerPixel: 0.001, filename: 'scan', groupname: 'grp1' });
+    const { result, sink } = await start({
+      pixelsX: 8,
+      pixelsY: 8,
+      timePerPixel: 0.001,
+      filename: 'scan',
+      groupname: 'grp1',
+    });
     measurement(result);
     clock.advance(1249);
     expect(sink.frames).toHaveLength(0);
@@ -100,7 +106,7 @@ describe('SimulatorBackend image scans', () => {
     expect(await s2.ended).toEqual({ kind: 'complete' });
   });
 
-  it('writes exactly the records the seeded generator gives for the scan\'s interval', async () => {
+  it("writes exactly the records the seeded generator gives for the scan's interval", async () => {
     const { clock, start } = setup({ seed: 11 });
     const { sink } = await start({ pixelsX: 4, pixelsY: 2, timePerPixel: 0.01, filename: 'exact' });
     clock.advance(1250);
@@ -137,9 +143,17 @@ describe('SimulatorBackend image scans', () => {
 
   it("test types still have their names checked (the 'D' is validated alike), though they store nothing", async () => {
     const { start } = setup({ workspace: join(ws.dir, 'missing') });
-    const longFile = await start({ measurementType: MeasurementType.TEST_POINTMEAS, filename: `${'f'.repeat(250)}{$DateCode}` });
+    const longFile = await start({
+      measurementType: MeasurementType.TEST_POINTMEAS,
+      filename: `${'f'.repeat(250)}{$DateCode}`,
+    });
     expect(longFile.result).toMatchObject({ ok: false, status: ErrorCode.FILENAME_TOO_LONG });
-    const longGroup = await start({ measurementType: MeasurementType.TEST_IMAGESCAN, pixelsX: 2, pixelsY: 2, groupname: 'g'.repeat(64) });
+    const longGroup = await start({
+      measurementType: MeasurementType.TEST_IMAGESCAN,
+      pixelsX: 2,
+      pixelsY: 2,
+      groupname: 'g'.repeat(64),
+    });
     expect(longGroup.result).toMatchObject({ ok: false, status: ErrorCode.GROUPNAME_TOO_LONG });
     const escaping = await start({ measurementType: MeasurementType.TEST_POINTMEAS, groupname: '..\\x' });
     expect(escaping.result).toMatchObject({ ok: false, status: ErrorCode.FILE_CREATE });
@@ -167,7 +181,7 @@ describe('SimulatorBackend point measurements', () => {
     expect(file.summary.photons).toBeLessThan(194_000);
   });
 
-  it('with a fixed measurement time every measurement ends then, as PicoQuant\'s simulator does after 5 s', async () => {
+  it("with a fixed measurement time every measurement ends then, as PicoQuant's simulator does after 5 s", async () => {
     const { clock, start } = setup({ measurementTimeS: 5 });
     const { sink } = await start({});
     clock.advance(5000);

@@ -10,22 +10,9 @@ import {
 } from '@portico/pq-codec';
 import { PtuRecordType, type PtuWriterOptions } from '@portico/pq-codec/ptu';
 import { type Clock, realClock } from '@portico/transport';
-import type {
-  MeasurementBackend,
-  MeasurementSink,
-  RunningMeasurement,
-  StartResult,
-  StopReason,
-} from '../backend.js';
+import type { MeasurementBackend, MeasurementSink, RunningMeasurement, StartResult, StopReason } from '../backend.js';
 import type { MeasurementPlan } from '../session/validate.js';
-import {
-  checkNameSafety,
-  expandTemplates,
-  MAX_FILENAME,
-  MAX_GROUPNAME,
-  nextAutoName,
-  resolveInside,
-} from './names.js';
+import { checkNameSafety, expandTemplates, MAX_FILENAME, MAX_GROUPNAME, nextAutoName, resolveInside } from './names.js';
 import { type ResolvedSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
 import { PhotonGenerator } from './photons.js';
 import { PtuFile, type PtuFileSummary } from './ptu-file.js';
@@ -81,7 +68,12 @@ export class SimulatorBackend implements MeasurementBackend {
     const startedAtWall = this.wallClock();
     const geometry: ScanGeometry | undefined =
       plan.kind === 'image'
-        ? { pixX: plan.pixelsX, pixY: plan.pixelsY, timePerPixelS: plan.timePerPixelS ?? o.defaultTimePerPixelS, frames: 1 }
+        ? {
+            pixX: plan.pixelsX,
+            pixY: plan.pixelsY,
+            timePerPixelS: plan.timePerPixelS ?? o.defaultTimePerPixelS,
+            frames: 1,
+          }
         : undefined;
     // Names are checked for test types too: the 'D' is validated the same way, only nothing is stored (issue 6 §2).
     const names = this.expandNames(plan, startedAtWall);
@@ -102,8 +94,16 @@ export class SimulatorBackend implements MeasurementBackend {
     if (geometry && o.measurementTimeS !== undefined) {
       geometry.frames = Math.max(1, Math.ceil(o.measurementTimeS / frameTimeS(geometry)));
     }
-    const seed = o.seed === undefined ? (Date.now() ^ (++this.seedCounter * 0x9e3779b1)) >>> 0 : (o.seed + this.seedCounter++) >>> 0;
-    const generator = new PhotonGenerator({ detectors: o.detectors, syncRateHz: o.syncRateHz, resolutionS: o.resolutionS, seed });
+    const seed =
+      o.seed === undefined
+        ? (Date.now() ^ (++this.seedCounter * 0x9e3779b1)) >>> 0
+        : (o.seed + this.seedCounter++) >>> 0;
+    const generator = new PhotonGenerator({
+      detectors: o.detectors,
+      syncRateHz: o.syncRateHz,
+      resolutionS: o.resolutionS,
+      seed,
+    });
     const fault = o.fault;
     const run = new SimulatedRun({
       clock: this.clock,
@@ -117,7 +117,11 @@ export class SimulatorBackend implements MeasurementBackend {
       fault:
         fault === undefined
           ? undefined
-          : { status: fault.status, afterS: fault.afterS, text: fault.text ?? statusDescription(fault.status, 'server') },
+          : {
+              status: fault.status,
+              afterS: fault.afterS,
+              text: fault.text ?? statusDescription(fault.status, 'server'),
+            },
       firstFrame: (counts) =>
         feedbackRecords({
           serverVersion: o.serverVersion,
@@ -167,12 +171,21 @@ export class SimulatorBackend implements MeasurementBackend {
   private expandNames(plan: MeasurementPlan, when: Date): ExpandedNames | Refusal {
     const tick = this.tickCount();
     const groupname = plan.groupname === undefined ? undefined : expandTemplates(plan.groupname, when, tick);
-    const requested = plan.filename === undefined || plan.filename === '' ? undefined : expandTemplates(plan.filename, when, tick);
+    const requested =
+      plan.filename === undefined || plan.filename === '' ? undefined : expandTemplates(plan.filename, when, tick);
     if (requested !== undefined && requested.length > MAX_FILENAME) {
-      return { ok: false, status: ErrorCode.FILENAME_TOO_LONG, reason: `Filename has ${requested.length} characters, at most 255` };
+      return {
+        ok: false,
+        status: ErrorCode.FILENAME_TOO_LONG,
+        reason: `Filename has ${requested.length} characters, at most 255`,
+      };
     }
     if (groupname !== undefined && groupname.length > MAX_GROUPNAME) {
-      return { ok: false, status: ErrorCode.GROUPNAME_TOO_LONG, reason: `Groupname has ${groupname.length} characters, at most 63` };
+      return {
+        ok: false,
+        status: ErrorCode.GROUPNAME_TOO_LONG,
+        reason: `Groupname has ${groupname.length} characters, at most 63`,
+      };
     }
     for (const [name, what] of [
       [requested, 'Filename'],
@@ -194,10 +207,15 @@ export class SimulatorBackend implements MeasurementBackend {
     const o = this.options;
     const workspace = o.workspace;
     if (workspace === undefined || !(await isDirectory(workspace))) {
-      return { ok: false, status: ErrorCode.NO_WORKSPACE, reason: `workspace ${JSON.stringify(workspace ?? '')} is not a directory` };
+      return {
+        ok: false,
+        status: ErrorCode.NO_WORKSPACE,
+        reason: `workspace ${JSON.stringify(workspace ?? '')} is not a directory`,
+      };
     }
     const dir = resolveInside(workspace, groupname ?? '');
-    if (dir === undefined) return { ok: false, status: ErrorCode.FILE_CREATE, reason: 'Groupname resolves outside the workspace' };
+    if (dir === undefined)
+      return { ok: false, status: ErrorCode.FILE_CREATE, reason: 'Groupname resolves outside the workspace' };
     try {
       await mkdir(dir, { recursive: true });
     } catch (e) {
@@ -228,7 +246,9 @@ export class SimulatorBackend implements MeasurementBackend {
   private writerOptions(plan: MeasurementPlan, geometry: ScanGeometry | undefined, when: Date): PtuWriterOptions {
     const o = this.options;
     // Request records SymPhoTime does not interpret "are kept as comments in the measurement file" (pq.md §3.2).
-    const extras = plan.records.filter((r) => !['Filename', 'Groupname', 'Comment'].includes(r.name)).map(describeRecord);
+    const extras = plan.records
+      .filter((r) => !['Filename', 'Groupname', 'Comment'].includes(r.name))
+      .map(describeRecord);
     const comment = [plan.comment ?? '', ...extras].filter((s) => s !== '').join('\r\n');
     const options: PtuWriterOptions = {
       recordType: PtuRecordType.HydraHarp2T3,

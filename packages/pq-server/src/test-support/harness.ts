@@ -72,7 +72,10 @@ export class SessionHarness {
   corrupt(error: unknown = new Error('bad magic')): this {
     return this.apply(this.session.corrupted(this.now, error));
   }
-  started(measurement: number, result: { ok: true } | { ok: false; status: number; reason: string } = { ok: true }): this {
+  started(
+    measurement: number,
+    result: { ok: true } | { ok: false; status: number; reason: string } = { ok: true },
+  ): this {
     return this.apply(this.session.started(this.now, measurement, result));
   }
   frame(measurement: number, records: OptionalRecord[]): this {
@@ -94,7 +97,9 @@ export class SessionHarness {
 
   /** Messages sent so far as short strings, e.g. `C0`, `d0`, `x1`, `S-3`. */
   wire(): string[] {
-    return this.sent.map(({ message: m }) => (m.type === 'x' ? `x${m.recordNumber}` : m.type === 'D' ? 'D' : `${m.type}${m.status}`));
+    return this.sent.map(({ message: m }) =>
+      m.type === 'x' ? `x${m.recordNumber}` : m.type === 'D' ? 'D' : `${m.type}${m.status}`,
+    );
   }
 
   last(): Sent {

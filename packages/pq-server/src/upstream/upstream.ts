@@ -1,6 +1,12 @@
 import { type DataframeRequest, ErrorCode, statusDescription } from '@portico/pq-codec';
 import { realClock, type TimerHandle } from '@portico/transport';
-import { connectPq, isPqClientError, type PqClient, type PqClientOptions, type PqMeasurement } from '@portico/pq-client';
+import {
+  connectPq,
+  isPqClientError,
+  type PqClient,
+  type PqClientOptions,
+  type PqMeasurement,
+} from '@portico/pq-client';
 import type {
   MeasurementBackend,
   MeasurementOutcome,
@@ -87,11 +93,16 @@ export class UpstreamBackend implements MeasurementBackend {
       const status = isPqClientError(e) && e.status !== undefined ? e.status : ErrorCode.UNKNOWN_ERROR;
       return { ok: false, status, reason: String(e) };
     }
-    const run = new UpstreamRun(m, sink, () => {
-      this.running.delete(run);
-    }, (failed) => {
-      if (failed) this.drop(client);
-    });
+    const run = new UpstreamRun(
+      m,
+      sink,
+      () => {
+        this.running.delete(run);
+      },
+      (failed) => {
+        if (failed) this.drop(client);
+      },
+    );
     this.running.add(run);
     run.pump();
     return { ok: true, measurement: run };

@@ -218,7 +218,12 @@ describe('ReliableEngine unit behaviour', () => {
   });
 
   it('linking: after N unanswered retransmissions it pauses data, probes with SYNC at the interval, reports out-of-range, and recovers on any packet', () => {
-    const opts: ReliableOptions = { ...smartteLike, linkingRetransmissions: 2, syncInterval: 2000, outOfRangeDelay: 5000 };
+    const opts: ReliableOptions = {
+      ...smartteLike,
+      linkingRetransmissions: 2,
+      syncInterval: 2000,
+      outOfRangeDelay: 5000,
+    };
     const e = new ReliableEngine<number>(opts);
     const p = dataOf(e.send(0, 1))[0]!;
     let now = 0;

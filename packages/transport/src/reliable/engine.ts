@@ -144,7 +144,14 @@ export class ReliableEngine<P> {
 
   /** Takes one packet from the peer. */
   receive(now: number, packet: IncomingPacket<P>): ReceiveOutput<P> {
-    const out: ReceiveOutput<P> = { transmit: [], deliver: [], events: [], wakeAt: undefined, verdict: 'ack', ext: undefined };
+    const out: ReceiveOutput<P> = {
+      transmit: [],
+      deliver: [],
+      events: [],
+      wakeAt: undefined,
+      verdict: 'ack',
+      ext: undefined,
+    };
     if (packet.ack !== undefined) this.onAck(now, packet.ack, packet.kind === 'ack', out);
     // smartte.md: "any packet from the server ends linking and resumes retransmission".
     if (this.link) this.endLinking(now, out);

@@ -72,14 +72,7 @@ export interface EngineOutput<P> {
 }
 
 /** How an incoming packet was taken. */
-export type ReceiveVerdict =
-  | 'delivered'
-  | 'buffered'
-  | 'duplicate'
-  | 'outside-window'
-  | 'invalid-seq'
-  | 'ack'
-  | 'sync';
+export type ReceiveVerdict = 'delivered' | 'buffered' | 'duplicate' | 'outside-window' | 'invalid-seq' | 'ack' | 'sync';
 
 export interface ReceiveOutput<P> extends EngineOutput<P> {
   verdict: ReceiveVerdict;

@@ -63,7 +63,10 @@ export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
   async accept(options: WaitOptions = {}): Promise<Connection<In, Out>> {
     const r = await this.pending.next(options);
     if (r.done) {
-      throw new TransportError('TRANSPORT_CLOSED', { what: `accept on port ${this.address.port}`, got: 'closed listener' });
+      throw new TransportError('TRANSPORT_CLOSED', {
+        what: `accept on port ${this.address.port}`,
+        got: 'closed listener',
+      });
     }
     return r.value;
   }

@@ -10,7 +10,9 @@ import { type Listener, listen } from './listener.js';
 
 type Conn = Connection<Uint8Array, Uint8Array>;
 
-async function echoServer(extra: Partial<Parameters<typeof listen<Uint8Array>>[0]> = {}): Promise<Listener<Uint8Array>> {
+async function echoServer(
+  extra: Partial<Parameters<typeof listen<Uint8Array>>[0]> = {},
+): Promise<Listener<Uint8Array>> {
   return listen<Uint8Array>({
     host: '127.0.0.1',
     port: 0,
@@ -391,7 +393,12 @@ describe('TCP listener and connection', () => {
 
   it('parts on either side of 4 KiB (copied into one buffer below it, vectored at and above it) arrive intact and in order', async () => {
     const server = await echoServer();
-    const c = await connect({ host: '127.0.0.1', port: server.address.port, decoder: framing.decoder, encode: encodeFrameParts });
+    const c = await connect({
+      host: '127.0.0.1',
+      port: server.address.port,
+      decoder: framing.decoder,
+      encode: encodeFrameParts,
+    });
     // 4 + payload bytes per message: 4,091 is the largest copied, 4,092 the smallest written vectored.
     const sizes = [0, 1, 466, 4091, 4092, 5000, 100, 70_000, 3];
     const payloads = sizes.map((n, k) => new Uint8Array(n).map((_, i) => (i * 7 + k) & 0xff));

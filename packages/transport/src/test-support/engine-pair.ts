@@ -21,7 +21,9 @@ export const smartteLike: ReliableOptions = {
 
 export function toIncoming<P>(t: Transmission<P>): IncomingPacket<P> {
   const p = t.packet;
-  return p.kind === 'data' ? { kind: 'data', seq: p.seq, ack: p.ack, payload: p.payload } : { kind: p.kind, ack: p.ack };
+  return p.kind === 'data'
+    ? { kind: 'data', seq: p.seq, ack: p.ack, payload: p.payload }
+    : { kind: p.kind, ack: p.ack };
 }
 
 export interface Side {

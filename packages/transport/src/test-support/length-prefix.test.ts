@@ -15,7 +15,10 @@ function chunked(frames: Uint8Array[], cuts: number[]): Uint8Array[] {
   return chunks;
 }
 
-const framesAndCuts = [fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 10 })] as const;
+const framesAndCuts = [
+  fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 6 }),
+  fc.array(fc.nat(), { maxLength: 10 }),
+] as const;
 
 describe('test LengthPrefixDecoder', () => {
   it('decodes any frames split at any points (property)', () => {

@@ -72,9 +72,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
       else if (this.inbox.size < this.maxBuffered) this.inbox.push(d);
       else this.counters.droppedIn++;
     });
-    socket.on('error', (err) =>
-      this.emit('error', systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)),
-    );
+    socket.on('error', (err) => this.emit('error', systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)));
   }
 
   get isClosed(): boolean {
@@ -130,7 +128,10 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
   }
 
   private closedError(what: string): TransportError {
-    return new TransportError('TRANSPORT_CLOSED', { what: `${what} on udp port ${this.address.port}`, got: 'closed endpoint' });
+    return new TransportError('TRANSPORT_CLOSED', {
+      what: `${what} on udp port ${this.address.port}`,
+      got: 'closed endpoint',
+    });
   }
 }
 

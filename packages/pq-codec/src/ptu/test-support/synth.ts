@@ -44,7 +44,11 @@ export function wordsToBytes(words: readonly number[] | Uint32Array): Uint8Array
 }
 
 /** A PTU file of `recordType` holding `words`, NumberOfRecords = words.length unless given. */
-export function synthFile(recordType: number, words: readonly number[] | Uint32Array, o: SynthHeaderOptions = {}): Uint8Array {
+export function synthFile(
+  recordType: number,
+  words: readonly number[] | Uint32Array,
+  o: SynthHeaderOptions = {},
+): Uint8Array {
   return concatBytes([synthHeader(recordType, { numberOfRecords: words.length, ...o }), wordsToBytes(words)]);
 }
 
