@@ -20,8 +20,28 @@ export interface PtuDecodeCounts {
   markers: number;
   /** Overflow records (one record may stand for several wraps). */
   overflows: number;
+  /**
+   * Wraps of the time tag (nsync) counter the overflow records stand for: a HydraHarp v2, TimeHarp 260 or Generic
+   * overflow record carries a count (pq.md §7 "count = nsync for v2+" / "count = timetag (0 ⇒ 1)"), so this can be
+   * far larger than `overflows`.
+   */
+  wraps: number;
+  /**
+   * Records on a channel their record type cannot carry (PicoHarp T2 channels 5..14, PicoHarp T3 channels 0 and
+   * 5..14), which PicoQuant's ptudemo.cc reports as "Illegal Chan". See `PtuRecordDecoderOptions.keepIllegalChannels`.
+   */
+  illegal: number;
   /** Special records that are neither overflow nor marker (e.g. HydraHarp T3 special channel 0 or 16..62). */
   ignored: number;
+}
+
+export interface PtuRecordDecoderOptions {
+  /**
+   * Emit PicoHarp T2 records on the illegal channels 5..14 as photons (default false: they are counted in `illegal`
+   * and dropped, as ptudemo.cc's ProcessPHT2 drops them). PicoHarp T3 records on channel 0 or 5..14 are always
+   * emitted and counted, as ProcessPHT3 reports them and still hands them on as photons.
+   */
+  keepIllegalChannels?: boolean;
 }
 
 /**
@@ -39,11 +59,15 @@ export class PtuRecordDecoder implements PtuDecodeCounts {
   photons = 0;
   markers = 0;
   overflows = 0;
+  wraps = 0;
   ignored = 0;
+  illegal = 0;
+  readonly keepIllegalChannels: boolean;
 
-  constructor(info: PtuRecordTypeInfo, dataOffset = 0) {
+  constructor(info: PtuRecordTypeInfo, dataOffset = 0, options: PtuRecordDecoderOptions = {}) {
     this.info = info;
     this.dataOffset = dataOffset;
+    this.keepIllegalChannels = options.keepIllegalChannels ?? false;
   }
 
   /** The current overflow correction in time units. */
@@ -109,6 +133,7 @@ function decodeHHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   let lo0 = d.oflLo;
   let hi0 = d.oflHi;
   let ovf = 0;
+  let wr = 0;
   let mk = 0;
   let ign = 0;
   for (let i = start; i < end; i++) {
@@ -134,6 +159,7 @@ function decodeHHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
       const count = v1 ? 1 : r & 0x3ff || 1;
       lo0 += count * 1024;
       ovf++;
+      wr += count;
       if (lo0 >= 4294967296) {
         addOverflow(d, lo0, hi0, i - start);
         lo0 = d.oflLo;
@@ -161,6 +187,7 @@ function decodeHHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   d.oflLo = lo0;
   d.oflHi = hi0;
   d.overflows += ovf;
+  d.wraps += wr;
   d.markers += mk;
   d.ignored += ign;
   return n;
@@ -178,6 +205,7 @@ function decodeHHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   let lo0 = d.oflLo;
   let hi0 = d.oflHi;
   let ovf = 0;
+  let wr = 0;
   let mk = 0;
   let ign = 0;
   for (let i = start; i < end; i++) {
@@ -191,6 +219,7 @@ function decodeHHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
       const count = v1 ? 1 : r & 0x1ffffff || 1;
       lo0 += count * wrap;
       ovf++;
+      wr += count;
       if (lo0 >= 4294967296) {
         addOverflow(d, lo0, hi0, i - start);
         lo0 = d.oflLo;
@@ -223,13 +252,15 @@ function decodeHHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   d.oflLo = lo0;
   d.oflHi = hi0;
   d.overflows += ovf;
+  d.wraps += wr;
   d.markers += mk;
   d.ignored += ign;
   return n;
 }
 
 // pq.md §7 "PicoHarp T3: channel 4 | dtime 12 | nsync 16. ch=15 means special: dtime = markers, or 0 = overflow. Wrap
-// 65536."
+// 65536." Channel 0 and 5..14 cannot occur (ptudemo.cc ProcessPHT3: "Should never occur in T3 Mode" / "Should not occur
+// with current routers"): counted as illegal and, as there, still handed on as photons.
 function decodePHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: number, o: PtuEventBuffers, n: number) {
   const t32 = o.time32;
   const dt = o.dtime;
@@ -239,6 +270,7 @@ function decodePHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   let hi0 = d.oflHi;
   let ovf = 0;
   let mk = 0;
+  let bad = 0;
   for (let i = start; i < end; i++) {
     const r = w[i]!;
     const c = r >>> 28;
@@ -257,6 +289,8 @@ function decodePHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
       }
       kind = 1;
       mk++;
+    } else if (c === 0 || c > 4) {
+      bad++;
     }
     let lo = lo0 + (r & 0xffff);
     let hi = hi0;
@@ -276,20 +310,26 @@ function decodePHT3(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   d.oflLo = lo0;
   d.oflHi = hi0;
   d.overflows += ovf;
+  d.wraps += ovf;
   d.markers += mk;
+  d.illegal += bad;
   return n;
 }
 
 // pq.md §7 "PicoHarp T2: channel 4 | timetag 28. ch=15 means special: low 4 bits of the timetag = markers, or 0 =
-// overflow. Wrap 210698240." A marker keeps the full 28-bit time tag, as ptudemo.cc does.
+// overflow. Wrap 210698240." A marker keeps the full 28-bit time tag, as ptudemo.cc does. Channels 5..14 cannot
+// occur: ptudemo.cc's ProcessPHT2 prints "Illegal Chan" and drops the record; so does this decoder unless told to keep
+// them (issue 12 item 11), and either way it counts them.
 function decodePHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: number, o: PtuEventBuffers, n: number) {
   const t32 = o.time32;
   const ch = o.channel;
   const kd = o.kind;
+  const keep = d.keepIllegalChannels;
   let lo0 = d.oflLo;
   let hi0 = d.oflHi;
   let ovf = 0;
   let mk = 0;
+  let bad = 0;
   for (let i = start; i < end; i++) {
     const r = w[i]!;
     const c = r >>> 28;
@@ -311,6 +351,9 @@ function decodePHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
       channel = m;
       kind = 1;
       mk++;
+    } else if (c > 4) {
+      bad++;
+      if (!keep) continue;
     }
     let lo = lo0 + t;
     let hi = hi0;
@@ -328,7 +371,9 @@ function decodePHT2(d: PtuRecordDecoder, w: Uint32Array, start: number, end: num
   d.oflLo = lo0;
   d.oflHi = hi0;
   d.overflows += ovf;
+  d.wraps += ovf;
   d.markers += mk;
+  d.illegal += bad;
   return n;
 }
 

@@ -24,6 +24,11 @@ export const PtuErrorCode = {
   AfterEnd: 'PTU_AFTER_END',
   /** Writer input: an event value does not fit the record layout or time runs backwards. */
   BadEvent: 'PTU_BAD_EVENT',
+  /**
+   * Writer input: a photon on a channel the record type cannot carry (e.g. PicoHarp T3 channel 0 or 5..14, which
+   * PicoQuant's reader reports as illegal), or marker bits outside 1..15.
+   */
+  IllegalChannel: 'PTU_ILLEGAL_CHANNEL',
   /** Writer input: a tag cannot be encoded (bad name, index or value). */
   BadTag: 'PTU_BAD_TAG',
   /** The writer cannot write this record type. */

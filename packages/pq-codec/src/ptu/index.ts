@@ -30,10 +30,11 @@ export {
   type PtuT2Batch,
   type PtuT3Batch,
 } from './events.js';
-export { type PtuDecodeCounts, PtuRecordDecoder, recordWords } from './decode.js';
+export { type PtuDecodeCounts, PtuRecordDecoder, type PtuRecordDecoderOptions, recordWords } from './decode.js';
 export {
   mergeBatches,
   type PtuFile,
+  type PtuReadOptions,
   type PtuReadSummary,
   PtuReader,
   type PtuReaderOptions,

@@ -1,12 +1,15 @@
 import { ChunkBuffer, MalformedInputError, type StreamDecoder } from '@portico/wire';
 import { u32At } from '../bytes.js';
 import { PTU_RECORD_BYTES } from './constants.js';
-import { PtuRecordDecoder, recordWords } from './decode.js';
+import { PtuRecordDecoder, type PtuRecordDecoderOptions, recordWords } from './decode.js';
 import { PtuErrorCode } from './errors.js';
 import { allocEventBuffers, type PtuBatch, toBatch } from './events.js';
 import { type PtuHeader, PtuHeaderParser, type PtuHeaderLimits, truncatedHeader } from './header.js';
 
-export interface PtuReaderOptions extends PtuHeaderLimits {
+/** How to read a whole file: header limits and what to do with records on illegal channels. */
+export interface PtuReadOptions extends PtuHeaderLimits, PtuRecordDecoderOptions {}
+
+export interface PtuReaderOptions extends PtuReadOptions {
   /** Most records decoded into one batch (default 1,048,576), bounding the size of each batch's arrays. */
   maxBatchRecords?: number;
 }
@@ -16,16 +19,28 @@ export interface PtuReadSummary {
   records: number;
   photons: number;
   markers: number;
+  /** Overflow records. */
   overflows: number;
+  /** Wraps of the time tag counter those overflow records stand for (one v2 overflow record may carry up to 1023). */
+  wraps: number;
   /** Special records that are neither overflow nor marker. */
   ignored: number;
+  /**
+   * Records on a channel their record type cannot carry (PicoHarp T2 channels 5..14: dropped unless
+   * `keepIllegalChannels`; PicoHarp T3 channels 0 and 5..14: kept, as ptudemo.cc keeps them). Each kind is also a
+   * warning.
+   */
+  illegal: number;
   /** Bytes after the last whole record (a file cut inside a record). */
   trailingBytes: number;
   /** TTResult_NumberOfRecords as written in the header (undefined if absent). */
   expectedRecords: bigint | undefined;
   /** True when TTResult_NumberOfRecords is present and differs from `records` (or trailing bytes remain). */
   recordCountMismatch: boolean;
-  /** Human-readable warnings (count mismatch, trailing bytes); the records that could be read are still returned. */
+  /**
+   * Human-readable warnings (count mismatch, trailing bytes, illegal channels); the records that could be read are
+   * still returned.
+   */
   warnings: string[];
 }
 
@@ -40,6 +55,7 @@ export interface PtuReadSummary {
 export class PtuReader implements StreamDecoder<PtuBatch> {
   private readonly parser: PtuHeaderParser;
   private readonly maxBatchRecords: number;
+  private readonly decoderOptions: PtuRecordDecoderOptions;
   private readonly buffer = new ChunkBuffer();
   private readonly carry = new Uint8Array(PTU_RECORD_BYTES);
   private readonly carryWord = new Uint32Array(1);
@@ -53,6 +69,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
   constructor(options: PtuReaderOptions = {}) {
     this.parser = new PtuHeaderParser(options);
     this.maxBatchRecords = Math.max(1, Math.floor(options.maxBatchRecords ?? 1 << 20));
+    this.decoderOptions = { keepIllegalChannels: options.keepIllegalChannels ?? false };
   }
 
   /** Input bytes held between pushes: the header buffer's capacity plus any partial record. */
@@ -78,7 +95,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
       if (!this.parser.done) return [];
       const header = this.parser.header();
       this.header = header;
-      this.decoder = new PtuRecordDecoder(header.record, header.dataOffset);
+      this.decoder = new PtuRecordDecoder(header.record, header.dataOffset, this.decoderOptions);
       const rest = this.buffer.data;
       const batches = this.decodeBytes(rest);
       this.buffer.clear();
@@ -105,6 +122,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
         `TTResult_NumberOfRecords says ${expected} records but the file holds ${d.records} (pq.md §7; e.g. a file whose writer was interrupted)`,
       );
     }
+    if (d.illegal > 0) warnings.push(illegalWarning(d));
     if (this.carryLength > 0) {
       warnings.push(`${this.carryLength} trailing byte(s) after the last whole record`);
     }
@@ -113,7 +131,9 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
       photons: d.photons,
       markers: d.markers,
       overflows: d.overflows,
+      wraps: d.wraps,
       ignored: d.ignored,
+      illegal: d.illegal,
       trailingBytes: this.carryLength,
       expectedRecords: expected,
       recordCountMismatch: countMismatch || this.carryLength > 0,
@@ -173,6 +193,18 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
   }
 }
 
+/** The warning for records on illegal channels, worded after ptudemo.cc's "Illegal Chan" report. */
+function illegalWarning(d: PtuRecordDecoder): string {
+  const n = d.illegal;
+  const records = `${n} record${n === 1 ? '' : 's'}`;
+  if (d.info.mode === 'T2') {
+    return d.keepIllegalChannels
+      ? `${records} on illegal channels 5..14 of PicoHarp T2 kept as photons (keepIllegalChannels)`
+      : `${records} on illegal channels 5..14 of PicoHarp T2 dropped, as PicoQuant's ptudemo.cc drops them`;
+  }
+  return `${records} on illegal channels (0 or 5..14) of PicoHarp T3 kept as photons, as PicoQuant's ptudemo.cc keeps them`;
+}
+
 /** A whole PTU file decoded at once. */
 export interface PtuFile {
   header: PtuHeader;
@@ -185,7 +217,7 @@ export interface PtuFile {
  * Decodes a whole PTU file held in memory. A NumberOfRecords that disagrees with the file length is reported in
  * `summary` (the readable records are returned); a file cut inside the header throws PTU_TRUNCATED_HEADER.
  */
-export function readPtu(bytes: Uint8Array, options: PtuHeaderLimits = {}): PtuFile {
+export function readPtu(bytes: Uint8Array, options: PtuReadOptions = {}): PtuFile {
   const reader = new PtuReader({ ...options, maxBatchRecords: Number.MAX_SAFE_INTEGER });
   const batches = reader.push(bytes);
   const summary = reader.end();

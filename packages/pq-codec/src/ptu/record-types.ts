@@ -14,6 +14,15 @@ export interface PtuRecordTypeInfo {
   version: 1 | 2;
   /** Time-tag (T2) or nsync (T3) units added per overflow. */
   wrap: number;
+  /**
+   * The photon channels a record of this type can carry, numbered as `PtuBatch.channel` and ptudemo.cc number them:
+   * PicoHarp T2 0..4 (ProcessPHT2: "Illegal Chan" above 4), PicoHarp T3 1..4 (ProcessPHT3: channel 0 "should never
+   * occur in T3 mode", above 4 "should not occur"), HydraHarp-layout T3 0..63 (6-bit field), HydraHarp-layout T2
+   * 0 (the sync, special channel 0) to 64 (field + 1). Channel 15 of the PicoHarp layout is the special record.
+   */
+  channels: { min: number; max: number };
+  /** Marker bits a marker record carries: 1..15 for every type (4 marker inputs; HydraHarp special ch 1..15). */
+  markers: { min: number; max: number };
 }
 
 function info(
@@ -23,7 +32,11 @@ function info(
   wrap: number,
 ): PtuRecordTypeInfo {
   const code = PtuRecordType[name];
-  return { code, name, mode: ((code >>> 8) & 0xff) === 2 ? 'T2' : 'T3', layout, version, wrap };
+  const mode = ((code >>> 8) & 0xff) === 2 ? 'T2' : 'T3';
+  let channels: { min: number; max: number };
+  if (layout === 'PicoHarp') channels = mode === 'T2' ? { min: 0, max: 4 } : { min: 1, max: 4 };
+  else channels = mode === 'T2' ? { min: 0, max: 64 } : { min: 0, max: 63 };
+  return { code, name, mode, layout, version, wrap, channels, markers: { min: 1, max: 15 } };
 }
 
 const TABLE: readonly PtuRecordTypeInfo[] = [

@@ -64,15 +64,24 @@ const TABLE: Row[] = [
   },
 ];
 
-/** Overflow records counted straight from the raw words, independently of the decoder (pq.md §7 layouts). */
-function countOverflows(bytes: Uint8Array, dataOffset: number, recordType: number): number {
+/**
+ * Overflow records and the wraps they stand for, counted straight from the raw words, independently of the decoder
+ * (pq.md §7 layouts: v2 HydraHarp-layout records carry the count in the low bits, 0 meaning 1).
+ */
+function countOverflows(bytes: Uint8Array, dataOffset: number, recordType: number): [number, number] {
   const v = new DataView(bytes.buffer, bytes.byteOffset + dataOffset);
+  const multi = recordType === PtuRecordType.HydraHarp2T3 || recordType === PtuRecordType.HydraHarp2T2;
+  const mask = recordType === PtuRecordType.HydraHarp2T3 ? 0x3ff : 0x1ffffff;
   let n = 0;
+  let wraps = 0;
   for (let at = 0; at + 4 <= v.byteLength; at += 4) {
     const r = v.getUint32(at, true);
-    if (recordType === PtuRecordType.PicoHarpT2 ? r >>> 28 === 15 && (r & 15) === 0 : r >>> 25 === 0x7f) n++;
+    if (recordType === PtuRecordType.PicoHarpT2 ? r >>> 28 === 15 && (r & 15) === 0 : r >>> 25 === 0x7f) {
+      n++;
+      wraps += multi ? r & mask || 1 : 1;
+    }
   }
-  return n;
+  return [n, wraps];
 }
 
 describe('PTU sample files', () => {
@@ -90,7 +99,8 @@ describe('PTU sample files', () => {
       expect(summary.records).toBe(row.records);
       expect(summary.recordCountMismatch).toBe(false);
       expect(summary.warnings).toEqual([]);
-      expect(summary.overflows).toBe(countOverflows(bytes, header.dataOffset, row.recordType));
+      expect([summary.overflows, summary.wraps]).toEqual(countOverflows(bytes, header.dataOffset, row.recordType));
+      expect(summary.illegal).toBe(0);
       expect(summary.photons + summary.markers + summary.overflows + summary.ignored).toBe(row.records);
       expect(events.length).toBe(summary.photons + summary.markers);
       // The last event falls at the end of the measurement (time = tag · MeasDesc_GlobalResolution, pq.md §7).

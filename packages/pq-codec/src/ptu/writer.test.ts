@@ -134,26 +134,28 @@ describe('PtuWriter', () => {
     expect(second.summary.expectedRecords).toBe(BigInt(first.summary.records));
   });
 
-  it('rejects events that do not fit the record layout with PTU_BAD_EVENT and the event index', () => {
+  it('rejects events that do not fit the record layout with a typed error and the event index', () => {
     const w = (): PtuWriter => new PtuWriter(BASE);
-    const cases: [Parameters<PtuWriter['encode']>[0], number][] = [
-      [{ nsync: [1, 0], channel: [0, 0], dtime: [0, 0] }, 1],
-      [{ nsync: [1], channel: [64], dtime: [0] }, 0],
-      [{ nsync: [1, 2], channel: [0, 0], dtime: [0, 32768] }, 1],
-      [{ nsync: [1], channel: [0], kind: [PtuEventKind.Marker] }, 0],
-      [{ nsync: [1], channel: [16], kind: [PtuEventKind.Marker] }, 0],
-      [{ nsync: [1], channel: [1], dtime: [0], kind: [2] }, 0],
-      [{ nsync: [-1], channel: [1], dtime: [0] }, 0],
-      [{ nsync: [1.5], channel: [1], dtime: [0] }, 0],
-      [{ nsync: [1], channel: [1] }, 0],
+    const cases: [Parameters<PtuWriter['encode']>[0], number, string][] = [
+      [{ nsync: [1, 0], channel: [0, 0], dtime: [0, 0] }, 1, PtuErrorCode.BadEvent],
+      [{ nsync: [1], channel: [64], dtime: [0] }, 0, PtuErrorCode.IllegalChannel],
+      [{ nsync: [1, 2], channel: [0, 0], dtime: [0, 32768] }, 1, PtuErrorCode.BadEvent],
+      [{ nsync: [1], channel: [0], kind: [PtuEventKind.Marker] }, 0, PtuErrorCode.IllegalChannel],
+      [{ nsync: [1], channel: [16], kind: [PtuEventKind.Marker] }, 0, PtuErrorCode.IllegalChannel],
+      [{ nsync: [1], channel: [1], dtime: [0], kind: [2] }, 0, PtuErrorCode.BadEvent],
+      [{ nsync: [-1], channel: [1], dtime: [0] }, 0, PtuErrorCode.BadEvent],
+      [{ nsync: [1.5], channel: [1], dtime: [0] }, 0, PtuErrorCode.BadEvent],
+      [{ nsync: [1], channel: [1] }, 0, PtuErrorCode.BadEvent],
     ];
-    for (const [events, at] of cases) {
+    for (const [events, at, code] of cases) {
       const e = codecErrorOf(() => w().encode(events));
-      expect(e.code).toBe(PtuErrorCode.BadEvent);
+      expect(e.code).toBe(code);
       expect(e.offset).toBe(at);
     }
     const ph = new PtuWriter({ ...BASE, recordType: PtuRecordType.PicoHarpT3 });
-    expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [15], dtime: [0] })).code).toBe(PtuErrorCode.BadEvent);
+    expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [15], dtime: [0] })).code).toBe(
+      PtuErrorCode.IllegalChannel,
+    );
     expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [1], dtime: [4096] })).code).toBe(PtuErrorCode.BadEvent);
   });
 
@@ -194,7 +196,7 @@ describe('PtuWriter', () => {
           t += pico ? Math.min(e.gap, 200_000) : e.gap;
           nsync.push(t);
           kind.push(e.marker ? 1 : 0);
-          channel.push(e.marker ? 1 + (e.channel % 15) : pico ? e.channel % 15 : e.channel);
+          channel.push(e.marker ? 1 + (e.channel % 15) : pico ? 1 + (e.channel % 4) : e.channel);
           dtime.push(e.marker && pico ? 0 : pico ? e.dtime % 4096 : e.dtime);
         }
         const w = new PtuWriter({ ...BASE, recordType });

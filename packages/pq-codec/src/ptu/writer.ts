@@ -285,16 +285,24 @@ export class PtuWriter {
     const kind = e.kind?.[i] ?? PtuEventKind.Photon;
     const c = e.channel[i];
     const dt = e.dtime?.[i] ?? (kind === PtuEventKind.Photon ? undefined : 0);
-    const pico = this.info.layout === 'PicoHarp';
+    const info = this.info;
+    const pico = info.layout === 'PicoHarp';
     const dMax = pico ? 0xfff : 0x7fff;
-    if (kind === PtuEventKind.Marker) {
-      if (!Number.isInteger(c) || c! < 1 || c! > 15) throw badEvent(at, 'marker bits 1..15', `${c}`);
-      if (!pico && (!Number.isInteger(dt) || dt! < 0 || dt! > dMax)) throw badEvent(at, `dtime 0..${dMax}`, `${dt}`);
-      return;
+    if (kind !== PtuEventKind.Photon && kind !== PtuEventKind.Marker) {
+      throw badEvent(at, 'kind 0 (photon) or 1 (marker)', `${kind}`);
     }
-    if (kind !== PtuEventKind.Photon) throw badEvent(at, 'kind 0 (photon) or 1 (marker)', `${kind}`);
-    const cMax = pico ? 14 : 63;
-    if (!Number.isInteger(c) || c! < 0 || c! > cMax) throw badEvent(at, `channel 0..${cMax}`, `${c}`);
+    const marker = kind === PtuEventKind.Marker;
+    const range = marker ? info.markers : info.channels;
+    if (!Number.isInteger(c) || c! < range.min || c! > range.max) {
+      throw new MalformedInputError({
+        code: PtuErrorCode.IllegalChannel,
+        offset: at,
+        what: `PTU event ${at}`,
+        expected: `${marker ? 'marker bits' : 'a photon channel'} ${range.min}..${range.max} (${info.name}, pq.md §7)`,
+        got: `${c}`,
+      });
+    }
+    if (marker && pico) return;
     if (!Number.isInteger(dt) || dt! < 0 || dt! > dMax) throw badEvent(at, `dtime 0..${dMax}`, `${dt}`);
   }
 }
