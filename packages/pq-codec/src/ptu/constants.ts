@@ -67,4 +67,56 @@ export const PtuTagName = {
   BitsPerRecord: 'TTResultFormat_BitsPerRecord',
   RecordType: 'TTResultFormat_TTTRRecType',
   HeaderEnd: 'Header_End',
+  Comment: 'File_Comment',
+  // Hardware and measurement description that PicoQuant software and third-party readers look for (issue 12 item 6);
+  // the tag types are those of the SymPhoTime-written samples in ../data/ptu.
+  /** AnsiString, e.g. "HydraHarp". */
+  HwType: 'HW_Type',
+  /** AnsiString. */
+  HwSerialNo: 'HW_SerialNo',
+  /** Int8: input channels; SymPhoTime counts the sync input too (3 for two detectors in the samples). */
+  HwInpChannels: 'HW_InpChannels',
+  /** Float8 [s]: the hardware's base resolution. */
+  HwBaseResolution: 'HW_BaseResolution',
+  /** Int8: marker inputs. */
+  HwMarkers: 'HW_Markers',
+  /** Bool8 array, Idx 0 .. HW_Markers - 1. */
+  HwMarkersEnabled: 'HWMarkers_Enabled',
+  /** Int8: MeasDesc_Resolution / HW_BaseResolution. */
+  BinningFactor: 'MeasDesc_BinningFactor',
+  /** Int8 [ms]: the acquisition time asked for. */
+  AcquisitionTime: 'MeasDesc_AcquisitionTime',
+  /** Int8: why the measurement ended (PtuStopReason). */
+  StopReason: 'TTResult_StopReason',
+  /** Int8 [ms]: when it ended, counted from its start. */
+  StopAfter: 'TTResult_StopAfter',
+  /** Int8: 1 point, 2 line, 3 image. */
+  ImgDimensions: 'ImgHdr_Dimensions',
+  /** Int8: the scanner (PtuImageIdent), 3 = LSM. */
+  ImgIdent: 'ImgHdr_Ident',
+  /** Int8: frames the image measurement holds (read by tttrlib, ptufile and PicoQuant's own scan readers). */
+  ImgMaxFrames: 'ImgHdr_MaxFrames',
+  /** Float8 [µm]: scan origin. */
+  ImgX0: 'ImgHdr_X0',
+  ImgY0: 'ImgHdr_Y0',
 } as const;
+
+/**
+ * TTResult_StopReason values (PicoQuant tag dictionary; the samples hold 0 after a full acquisition time and 1 after a
+ * manual stop).
+ */
+export const PtuStopReason = {
+  TimeOver: 0,
+  Manual: 1,
+  Overflow: 2,
+  Error: 3,
+  Unknown: -1,
+} as const;
+export type PtuStopReason = (typeof PtuStopReason)[keyof typeof PtuStopReason];
+
+/** ImgHdr_Ident values: the scanner that made an image (PicoQuant scan readers: 1 PI E710 piezo, 3 LSM). */
+export const PtuImageIdent = {
+  PiE710: 1,
+  Lsm: 3,
+} as const;
+export type PtuImageIdent = (typeof PtuImageIdent)[keyof typeof PtuImageIdent];

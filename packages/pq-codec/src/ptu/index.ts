@@ -4,8 +4,10 @@ export {
   PTU_RECORD_BYTES,
   PTU_TAG_BYTES,
   PTU_VERSION,
+  PtuImageIdent,
   PtuRecordType,
   type PtuRecordTypeName,
+  PtuStopReason,
   PtuTagName,
   PtuTagTypeCode,
   type PtuTagType,
@@ -41,8 +43,9 @@ export {
   readPtu,
 } from './reader.js';
 export { encodePtuTag, type PtuTagInput } from './tag-encode.js';
+export type { PtuHardwareOptions, PtuHeaderOptions, PtuImageOptions } from './header-tags.js';
 export {
-  type PtuImageOptions,
+  type PtuHeaderPatch,
   type PtuRecordCountPatch,
   type PtuT3EventsInput,
   PtuWriter,

@@ -10,43 +10,12 @@ import {
 import { PtuErrorCode } from './errors.js';
 import { PtuEventKind } from './events.js';
 import { type PtuRecordTypeInfo, recordTypeInfo } from './record-types.js';
+import { headerTags, type PtuHeaderOptions } from './header-tags.js';
 import { encodePtuTag, type PtuTagInput } from './tag-encode.js';
 
-/** Scan geometry for an image measurement (tag dictionary ImgHdr_*; Measurement_SubMode 3 = image). */
-export interface PtuImageOptions {
-  pixX: number;
-  pixY: number;
-  /** ImgHdr_PixResol, pixel size in µm. */
-  pixResol?: number;
-  /** Marker bit numbers (1-based) of line start, line stop and frame; a marker record carries 1 << (n - 1). */
-  lineStart: number;
-  lineStop: number;
-  frame?: number;
-  bidirect?: boolean;
-  /** ImgHdr_TimePerPixel in ms. */
-  timePerPixel?: number;
-  sinCorrection?: number;
-}
-
-export interface PtuWriterOptions {
+export interface PtuWriterOptions extends PtuHeaderOptions {
   /** A T3 record type (default HydraHarp2T3, 0x01010304). */
   recordType?: number;
-  /** MeasDesc_GlobalResolution [s], the sync period. */
-  globalResolution: number;
-  /** MeasDesc_Resolution [s], the dtime bin. */
-  resolution: number;
-  /** TTResult_SyncRate [Hz] (default round(1 / globalResolution)). */
-  syncRate?: number;
-  /** File_CreatingTime (default: now). */
-  createdAt?: Date;
-  /** File_GUID (default: a random GUID in braces, as PicoQuant writes it). */
-  guid?: string;
-  comment?: string;
-  creatorName?: string;
-  creatorVersion?: string;
-  image?: PtuImageOptions;
-  /** More tags, written before Header_End; a tag with the (Ident, Idx) of a generated one replaces its value. */
-  tags?: readonly PtuTagInput[];
 }
 
 /** T3 events to encode, e.g. a PtuT3Batch. `nsync` is absolute and must not decrease. */
@@ -62,25 +31,15 @@ export interface PtuT3EventsInput {
   length?: number;
 }
 
-/** Where the header's record count lives and its current bytes, for a caller that rewrites it in place. */
-export interface PtuRecordCountPatch {
+/** Where a fixed-size header value lives and the bytes to write there, for a caller that rewrites it in place. */
+export interface PtuHeaderPatch {
   offset: number;
   bytes: Uint8Array;
 }
+/** The record count's patch (a PtuHeaderPatch). */
+export type PtuRecordCountPatch = PtuHeaderPatch;
 
-const RESERVED = new Set<string>([
-  PtuTagName.RecordType,
-  PtuTagName.BitsPerRecord,
-  PtuTagName.NumberOfRecords,
-  PtuTagName.HeaderEnd,
-]);
 const TWO_32 = 4294967296;
-
-function randomGuid(): string {
-  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  const id = c?.randomUUID?.() ?? '00000000-0000-0000-0000-000000000000';
-  return `{${id.toUpperCase()}}`;
-}
 
 function badEvent(at: number, expected: string, got: string): MalformedInputError {
   return new MalformedInputError({ code: PtuErrorCode.BadEvent, offset: at, what: `PTU event ${at}`, expected, got });
@@ -100,6 +59,8 @@ export class PtuWriter {
   readonly numberOfRecordsOffset: number;
   /** Records encoded so far, overflow records included. */
   recordCount = 0;
+  /** Fixed-size tags of the header by (ident, index), with the offset of their 48-byte head. */
+  private readonly values = new Map<string, { offset: number; tag: PtuTagInput }>();
   /** Overflow wraps already written. */
   private wraps = 0;
   private lastHi = 0;
@@ -119,13 +80,14 @@ export class PtuWriter {
       });
     }
     this.info = info;
-    const tags = this.headerTags(options);
+    const tags = headerTags(info, options);
     const parts: Uint8Array[] = [preamble()];
     let offset = PTU_PREAMBLE_BYTES;
     let countOffset = -1;
     for (const t of tags) {
       const bytes = encodePtuTag(t);
       if (t.ident === PtuTagName.NumberOfRecords) countOffset = offset + 40;
+      if (PATCHABLE.has(t.type)) this.values.set(tagKey(t.ident, t.index ?? -1), { offset, tag: t });
       parts.push(bytes);
       offset += bytes.byteLength;
     }
@@ -133,57 +95,24 @@ export class PtuWriter {
     this.numberOfRecordsOffset = countOffset;
   }
 
-  private headerTags(o: PtuWriterOptions): PtuTagInput[] {
-    const img = o.image;
-    const tags: PtuTagInput[] = [
-      { ident: PtuTagName.FileGuid, type: 'AnsiString', value: o.guid ?? randomGuid() },
-      { ident: PtuTagName.FileCreatingTime, type: 'TDateTime', value: o.createdAt ?? new Date() },
-      { ident: 'File_Comment', type: 'AnsiString', value: o.comment ?? '' },
-      { ident: PtuTagName.CreatorSwName, type: 'AnsiString', value: o.creatorName ?? 'Portico' },
-      { ident: PtuTagName.CreatorSwVersion, type: 'AnsiString', value: o.creatorVersion ?? '0.0.0' },
-      { ident: PtuTagName.MeasurementMode, type: 'Int8', value: 3 },
-      { ident: PtuTagName.MeasurementSubMode, type: 'Int8', value: img ? 3 : 0 },
-      { ident: PtuTagName.RecordType, type: 'Int8', value: this.info.code },
-      { ident: PtuTagName.BitsPerRecord, type: 'Int8', value: 32 },
-      { ident: PtuTagName.GlobalResolution, type: 'Float8', value: o.globalResolution },
-      { ident: PtuTagName.Resolution, type: 'Float8', value: o.resolution },
-      { ident: PtuTagName.SyncRate, type: 'Int8', value: o.syncRate ?? Math.round(1 / o.globalResolution) },
-      { ident: PtuTagName.NumberOfRecords, type: 'Int8', value: 0 },
-    ];
-    if (img) {
-      tags.push(
-        { ident: 'ImgHdr_Dimensions', type: 'Int8', value: 3 },
-        { ident: 'ImgHdr_PixX', type: 'Int8', value: img.pixX },
-        { ident: 'ImgHdr_PixY', type: 'Int8', value: img.pixY },
-        { ident: 'ImgHdr_LineStart', type: 'Int8', value: img.lineStart },
-        { ident: 'ImgHdr_LineStop', type: 'Int8', value: img.lineStop },
-      );
-      if (img.frame !== undefined) tags.push({ ident: 'ImgHdr_Frame', type: 'Int8', value: img.frame });
-      if (img.pixResol !== undefined) tags.push({ ident: 'ImgHdr_PixResol', type: 'Float8', value: img.pixResol });
-      tags.push({ ident: 'ImgHdr_BiDirect', type: 'Bool8', value: img.bidirect ?? false });
-      if (img.timePerPixel !== undefined) {
-        tags.push({ ident: 'ImgHdr_TimePerPixel', type: 'Float8', value: img.timePerPixel });
-      }
-      if (img.sinCorrection !== undefined) {
-        tags.push({ ident: 'ImgHdr_SinCorrection', type: 'Int8', value: img.sinCorrection });
-      }
+  /**
+   * The bytes to write over the value of the header's fixed-size tag (ident, index) — Int8, Float8, Bool8, TDateTime —
+   * so a caller can rewrite it in place, as the record count (e.g. TTResult_StopReason at the end of a measurement).
+   * Throws PTU_BAD_TAG for a tag the header lacks or a value its type cannot hold.
+   */
+  tagPatch(ident: string, value: number | bigint | boolean | Date, index = -1): PtuHeaderPatch {
+    const found = this.values.get(tagKey(ident, index));
+    if (found === undefined) {
+      throw new MalformedInputError({
+        code: PtuErrorCode.BadTag,
+        offset: 0,
+        what: `PTU tag ${JSON.stringify(ident)}[${index}] to rewrite`,
+        expected: 'a fixed-size tag of this header',
+        got: 'none',
+      });
     }
-    for (const extra of o.tags ?? []) {
-      if (RESERVED.has(extra.ident)) {
-        throw new MalformedInputError({
-          code: PtuErrorCode.BadTag,
-          offset: 0,
-          what: `PTU tag ${JSON.stringify(extra.ident)} to write`,
-          expected: 'a tag the writer does not manage itself',
-          got: extra.ident,
-        });
-      }
-      const at = tags.findIndex((t) => t.ident === extra.ident && (t.index ?? -1) === (extra.index ?? -1));
-      if (at >= 0) tags[at] = extra;
-      else tags.push(extra);
-    }
-    tags.push({ ident: PtuTagName.HeaderEnd, type: 'Empty8' });
-    return tags;
+    const bytes = encodePtuTag({ ...found.tag, value } as PtuTagInput).subarray(40, 48);
+    return { offset: found.offset + 40, bytes };
   }
 
   /** The current record count as the 8 bytes (int64 LE) to write at `numberOfRecordsOffset`. */
@@ -306,6 +235,10 @@ export class PtuWriter {
     if (!Number.isInteger(dt) || dt! < 0 || dt! > dMax) throw badEvent(at, `dtime 0..${dMax}`, `${dt}`);
   }
 }
+
+/** Tag types whose value sits in the 8-byte value field, so it can be rewritten in place. */
+const PATCHABLE = new Set<string>(['Int8', 'Float8', 'Bool8', 'TDateTime', 'BitSet64', 'Color8']);
+const tagKey = (ident: string, index: number): string => `${ident}\u0000${index}`;
 
 function preamble(): Uint8Array {
   const p = new Uint8Array(PTU_PREAMBLE_BYTES);

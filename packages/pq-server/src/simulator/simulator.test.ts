@@ -1,23 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildRequestInput, buildRequest, ErrorCode, MeasurementType } from '@portico/pq-codec';
+import { type BuildRequestInput, ErrorCode, MeasurementType } from '@portico/pq-codec';
 import { PtuWriter } from '@portico/pq-codec/ptu';
-import { VirtualClock } from '@portico/transport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningMeasurement, StartResult } from '../backend.js';
-import { validateRequest } from '../session/validate.js';
 import { readBack } from '../test-support/ptu.js';
-import { RecordingSink, tempWorkspace } from '../test-support/sink.js';
+import { measurement, SLOW_DETECTORS, simulatorHarness } from '../test-support/simulator.js';
+import { tempWorkspace } from '../test-support/sink.js';
 import type { SimulatorOptions } from './options.js';
 import { PhotonGenerator } from './photons.js';
 import { scanMarkers } from './scan.js';
-import { SimulatorBackend } from './simulator.js';
 
-const slow = [
-  { rateCps: 2000, lifetimeNs: 2.5 },
-  { rateCps: 1000, lifetimeNs: 4 },
-];
+const slow = SLOW_DETECTORS;
 let ws: { dir: string; remove: () => Promise<void> };
 beforeEach(async () => {
   ws = await tempWorkspace();
@@ -26,31 +20,7 @@ afterEach(async () => {
   await ws.remove();
 });
 
-function setup(options: SimulatorOptions = {}) {
-  const clock = new VirtualClock();
-  const backend = new SimulatorBackend({
-    clock,
-    workspace: ws.dir,
-    detectors: slow,
-    seed: 7,
-    wallClock: () => new Date(2014, 1, 4, 13, 28, 13),
-    tickCount: () => 16_616_009,
-    ...options,
-  });
-  const start = async (input: BuildRequestInput): Promise<{ result: StartResult; sink: RecordingSink }> => {
-    const request = buildRequest(input);
-    const v = validateRequest(request);
-    if (!v.ok) throw new Error(v.reason);
-    const sink = new RecordingSink();
-    return { result: await backend.start(request, v.plan, sink), sink };
-  };
-  return { clock, backend, start };
-}
-
-function measurement(r: StartResult): RunningMeasurement {
-  if (!r.ok) throw new Error(`refused ${r.status}: ${r.reason}`);
-  return r.measurement;
-}
+const setup = (options: SimulatorOptions = {}) => simulatorHarness(ws.dir, options);
 
 describe('SimulatorBackend image scans', () => {
   it('PQ-09 "On Measurement Complete": a scan completes after max(PixX × PixY × TimePerPixel, one frame interval), after at least one frame', async () => {

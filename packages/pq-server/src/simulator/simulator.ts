@@ -8,7 +8,7 @@ import {
   type OptionalRecord,
   statusDescription,
 } from '@portico/pq-codec';
-import { PtuRecordType, type PtuWriterOptions } from '@portico/pq-codec/ptu';
+import { PtuImageIdent, PtuRecordType, PtuStopReason, type PtuWriterOptions } from '@portico/pq-codec/ptu';
 import { type Clock, realClock } from '@portico/transport';
 import type { MeasurementBackend, MeasurementSink, RunningMeasurement, StartResult, StopReason } from '../backend.js';
 import type { MeasurementPlan } from '../session/validate.js';
@@ -18,6 +18,14 @@ import { PhotonGenerator } from './photons.js';
 import { PtuFile, type PtuFileSummary } from './ptu-file.js';
 import { FRAME_MARKER, frameTimeS, LINE_START_MARKER, LINE_STOP_MARKER, type ScanGeometry } from './scan.js';
 import { type FrameCounts, SimulatedRun } from './run.js';
+import { packageVersion } from './version.js';
+
+/**
+ * The instrument the simulator's files describe: a HydraHarp as SymPhoTime 64 writes it in ../data/ptu (HW_Type
+ * "HydraHarp", 1 ps base resolution, 4 marker inputs, HW_InpChannels counting the sync input too). The serial number
+ * says what it is, so no file is taken for a real instrument's.
+ */
+const SIMULATED_HARDWARE = { type: 'HydraHarp', serialNo: 'PORTICO-SIM', baseResolution: 1e-12, markers: 4 };
 
 /** Where a started measurement stores its data (undefined for test types, which store nothing). */
 interface Target {
@@ -75,6 +83,10 @@ export class SimulatorBackend implements MeasurementBackend {
             frames: 1,
           }
         : undefined;
+    // A fixed measurement time longer than one scan repeats the scan, frame after frame.
+    if (geometry && o.measurementTimeS !== undefined) {
+      geometry.frames = Math.max(1, Math.ceil(o.measurementTimeS / frameTimeS(geometry)));
+    }
     // Names are checked for test types too: the 'D' is validated the same way, only nothing is stored (issue 6 §2).
     const names = this.expandNames(plan, startedAtWall);
     if (!names.ok) return names;
@@ -84,16 +96,7 @@ export class SimulatorBackend implements MeasurementBackend {
       if (!opened.ok) return opened;
       target = opened.target;
     }
-    const frameIntervalS = o.frameIntervalMs / 1000;
-    // An image scan completes after max(PixX × PixY × TimePerPixel, one frame interval), always after at least one
-    // frame; with a fixed measurement time every measurement ends then, as PicoQuant's simulator does (issue 6 §4).
-    let durationS: number | undefined;
-    if (o.measurementTimeS !== undefined) durationS = o.measurementTimeS;
-    else if (geometry) durationS = Math.max(frameTimeS(geometry), frameIntervalS);
-    // A fixed measurement time longer than one scan repeats the scan, frame after frame.
-    if (geometry && o.measurementTimeS !== undefined) {
-      geometry.frames = Math.max(1, Math.ceil(o.measurementTimeS / frameTimeS(geometry)));
-    }
+    const durationS = this.plannedDurationS(geometry);
     const seed =
       o.seed === undefined
         ? (Date.now() ^ (++this.seedCounter * 0x9e3779b1)) >>> 0
@@ -148,6 +151,17 @@ export class SimulatorBackend implements MeasurementBackend {
     this.running.add(run);
     run.start();
     return { ok: true, measurement: run satisfies RunningMeasurement };
+  }
+
+  /**
+   * How long a measurement runs: an image scan completes after max(PixX × PixY × TimePerPixel, one frame interval),
+   * always after at least one frame; with a fixed measurement time every measurement ends then, as PicoQuant's
+   * simulator does (issue 6 §4). Undefined: a point measurement runs until stopped.
+   */
+  private plannedDurationS(geometry: ScanGeometry | undefined): number | undefined {
+    const o = this.options;
+    if (o.measurementTimeS !== undefined) return o.measurementTimeS;
+    return geometry ? Math.max(frameTimeS(geometry), o.frameIntervalMs / 1000) : undefined;
   }
 
   /** Analysis values of one interval (option `analysis`), named as SymPhoTime's TCSPC histogram window names them. */
@@ -221,7 +235,7 @@ export class SimulatorBackend implements MeasurementBackend {
     } catch (e) {
       return { ok: false, status: ErrorCode.FILE_CREATE, reason: `cannot create ${dir}: ${(e as Error).message}` };
     }
-    const writerOptions = this.writerOptions(plan, geometry, when);
+    const writerOptions = this.writerOptions(plan, geometry, when, this.plannedDurationS(geometry));
     // Without a Filename the simulator numbers files File_001, File_002, … (data/pq/README.md); retry on a race.
     for (let attempt = 0; attempt < 16; attempt++) {
       const name = requested ?? nextAutoName(await readdir(dir).catch(() => []));
@@ -243,7 +257,12 @@ export class SimulatorBackend implements MeasurementBackend {
     return { ok: false, status: ErrorCode.FILE_CREATE, reason: 'no free File_NNN name' };
   }
 
-  private writerOptions(plan: MeasurementPlan, geometry: ScanGeometry | undefined, when: Date): PtuWriterOptions {
+  private writerOptions(
+    plan: MeasurementPlan,
+    geometry: ScanGeometry | undefined,
+    when: Date,
+    durationS: number | undefined,
+  ): PtuWriterOptions {
     const o = this.options;
     // Request records SymPhoTime does not interpret "are kept as comments in the measurement file" (pq.md §3.2).
     const extras = plan.records
@@ -258,7 +277,14 @@ export class SimulatorBackend implements MeasurementBackend {
       createdAt: when,
       comment,
       creatorName: 'Portico pq-server simulator',
-      creatorVersion: '0.1.0',
+      creatorVersion: packageVersion(),
+      // SymPhoTime counts the sync input in HW_InpChannels (3 for two detectors in ../data/ptu).
+      hardware: { ...SIMULATED_HARDWARE, inputChannels: o.detectors.length + 1 },
+      // The acquisition time asked for; a point measurement that runs until stopped has none until it ends.
+      acquisitionTimeMs: durationS === undefined ? 0 : durationS * 1000,
+      // Rewritten when the measurement ends: a file left by a killed server says it was not stopped cleanly.
+      stopReason: PtuStopReason.Unknown,
+      stopAfterMs: 0,
     };
     if (geometry) {
       options.image = {
@@ -270,6 +296,11 @@ export class SimulatorBackend implements MeasurementBackend {
         frame: FRAME_MARKER,
         bidirect: plan.bidirectional,
         timePerPixel: geometry.timePerPixelS * 1e3,
+        ident: PtuImageIdent.Lsm,
+        maxFrames: geometry.frames,
+        // Requests carry no scan origin (pq.md §3.2): the simulated scan starts at the stage's origin.
+        x0: 0,
+        y0: 0,
       };
     }
     return options;
