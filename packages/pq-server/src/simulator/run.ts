@@ -4,7 +4,8 @@ import type { Clock, TimerHandle } from '@portico/transport';
 import type { MeasurementOutcome, MeasurementSink, RunningMeasurement, StopReason } from '../backend.js';
 import type { PhotonBatch, PhotonGenerator } from './photons.js';
 import type { PtuFile, PtuFileSummary } from './ptu-file.js';
-import { type ScanGeometry, scanMarkers } from './scan.js';
+import { FRAME_MARKER, LINE_STOP_MARKER, type ScanGeometry, scanMarkers } from './scan.js';
+import { finalTags } from './stop.js';
 
 /** How early a timer may fire and still count as on time (Node's timers round to whole milliseconds). */
 const TIMER_SLACK_S = 0.002;
@@ -49,6 +50,9 @@ export class SimulatedRun implements RunningMeasurement {
   private readonly startedAt: number;
   private generatedS = 0;
   private frames = 0;
+  /** Line-stop and frame markers written so far: the lines and frames the file really holds. */
+  private linesWritten = 0;
+  private framesBegun = 0;
   private previousTotal: number | undefined;
   private timer: TimerHandle | undefined;
   private ending: Promise<void> | undefined;
@@ -61,8 +65,9 @@ export class SimulatedRun implements RunningMeasurement {
     this.schedule();
   }
 
-  stop(_reason: StopReason): Promise<void> {
-    return this.finish({ kind: 'stopped' });
+  /** Ends the measurement; `reason` goes into the file's TTResult_StopReason (see stop.ts). */
+  stop(reason: StopReason): Promise<void> {
+    return this.finish({ kind: 'stopped' }, reason);
   }
 
   private elapsedS(): number {
@@ -118,6 +123,10 @@ export class SimulatedRun implements RunningMeasurement {
     if (toS <= fromS) return undefined;
     const g = this.o.geometry;
     const markers = g ? scanMarkers(g, fromS, toS, final) : [];
+    for (const m of markers) {
+      if (m.bits & (1 << (LINE_STOP_MARKER - 1))) this.linesWritten++;
+      if (m.bits & (1 << (FRAME_MARKER - 1))) this.framesBegun++;
+    }
     const batch = this.o.generator.generate(fromS, toS, markers);
     this.generatedS = toS;
     if (this.o.file && batch.length > 0) void this.o.file.append(batch);
@@ -170,7 +179,7 @@ export class SimulatedRun implements RunningMeasurement {
     return best;
   }
 
-  private finish(outcome: MeasurementOutcome): Promise<void> {
+  private finish(outcome: MeasurementOutcome, stop?: StopReason): Promise<void> {
     this.ending ??= (async () => {
       this.o.clock.clearTimeout(this.timer);
       this.timer = undefined;
@@ -183,7 +192,15 @@ export class SimulatedRun implements RunningMeasurement {
       let summary: PtuFileSummary | undefined;
       let final = outcome;
       if (this.o.file) {
-        summary = await this.o.file.close();
+        summary = await this.o.file.close(
+          finalTags({
+            outcome,
+            stop,
+            measuredS: this.generatedS,
+            plannedS: this.o.durationS,
+            ...(this.o.geometry ? { scan: { lines: this.linesWritten, frames: this.framesBegun } } : {}),
+          }),
+        );
         if (this.o.file.error !== undefined && outcome.kind !== 'stopped') {
           final = {
             kind: 'error',

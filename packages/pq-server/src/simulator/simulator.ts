@@ -18,6 +18,7 @@ import { PhotonGenerator } from './photons.js';
 import { PtuFile, type PtuFileSummary } from './ptu-file.js';
 import { FRAME_MARKER, frameTimeS, LINE_START_MARKER, LINE_STOP_MARKER, type ScanGeometry } from './scan.js';
 import { type FrameCounts, SimulatedRun } from './run.js';
+import { LINES_RECORDED_TAG } from './stop.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -302,6 +303,8 @@ export class SimulatorBackend implements MeasurementBackend {
         x0: 0,
         y0: 0,
       };
+      // Rewritten at the end with the lines really recorded (a scan may be cut short).
+      options.tags = [{ ident: LINES_RECORDED_TAG, type: 'Int8', value: 0 }];
     }
     return options;
   }
