@@ -76,6 +76,8 @@ describe('PtuFile', () => {
     await g.appendRecords(records(1));
     await g.close([{ ident: 'ImgHdr_MaxFrames', value: 2 }]);
     expect((g.error as { code?: string }).code).toBe(PtuErrorCode.BadTag);
+    // The count was written all the same.
+    expect(Number((await onDisk(g.path)).summary.expectedRecords)).toBe(1);
   });
 
   it('drops appends after close() (its descriptor may belong to another file by then) and refuses a bad option', async () => {

@@ -140,9 +140,10 @@ export class PtuFile {
     this.closed ??= (async () => {
       try {
         if (this.failure === undefined) {
+          // The count first: a bad final tag must not cost the file its count.
+          await writeAll(this.handle, countBytes(this.count), this.writer.numberOfRecordsOffset);
           const patches = finalTags.map((t) => this.writer.tagPatch(t.ident, t.value, t.index));
           for (const p of patches) await writeAll(this.handle, p.bytes, p.offset);
-          await writeAll(this.handle, countBytes(this.count), this.writer.numberOfRecordsOffset);
         }
       } catch (e) {
         this.failure = e;
