@@ -12,6 +12,11 @@ const TYPE_SYMBOL: Record<PqMessage['type'], string> = {
   s: 'EXPLAINED_STATUSREPLY',
 };
 
+/** `'C' ENCODED_STATUSMSG`: the type byte and the spec's symbol. */
+export function typeSymbol(type: PqMessage['type']): string {
+  return `'${type}' ${TYPE_SYMBOL[type]}`;
+}
+
 /** float32 values printed with the 7 significant digits a float32 holds, not the float64 expansion. */
 const f32 = (x: number): string => String(Number(x.toPrecision(7)));
 
@@ -39,19 +44,29 @@ export function formatRecords(records: readonly OptionalRecord[]): string {
 
 /**
  * The sender decides how a status value is named (pq.md §3.4): a server sends E_ERROR_CODES, a client
- * E_STOPREASON_CODES, and the answer to a status carries the answering side's codes.
+ * E_STOPREASON_CODES, and the answer to a status carries the answering side's codes. When the sender is not known,
+ * both readings are shown.
  */
-export function formatPqMessage(m: PqMessage, from: StatusDirection): string {
-  const head = `'${m.type}' ${TYPE_SYMBOL[m.type]}`;
+function statusText(status: number, from: StatusDirection | undefined): string {
+  if (from !== undefined) return statusName(status, from);
+  return `server:${statusName(status, 'server')}|client:${statusName(status, 'client')}`;
+}
+
+/** The fields of a message in one line, without its type. */
+export function formatPqFields(m: PqMessage, from: StatusDirection | undefined): string {
   switch (m.type) {
     case 'D':
-      return `${head} type=${m.measurementType} pixels=${m.pixelsX}x${m.pixelsY} pattern=${m.scanningPattern} resolution=${f32(m.spatialResolution)} m ${formatRecords(m.records)}`;
+      return `type=${m.measurementType} pixels=${m.pixelsX}x${m.pixelsY} pattern=${m.scanningPattern} resolution=${f32(m.spatialResolution)} m ${formatRecords(m.records)}`;
     case 'x':
-      return `${head} #${m.recordNumber} type=${m.measurementType} ${formatRecords(m.records)}`;
+      return `#${m.recordNumber} type=${m.measurementType} ${formatRecords(m.records)}`;
     case 'S':
     case 's':
-      return `${head} ${m.status} ${statusName(m.status, from)} ${JSON.stringify(m.text)}`;
+      return `${m.status} ${statusText(m.status, from)} ${JSON.stringify(m.text)}`;
     default:
-      return `${head} ${m.status} ${statusName(m.status, from)}`;
+      return `${m.status} ${statusText(m.status, from)}`;
   }
+}
+
+export function formatPqMessage(m: PqMessage, from: StatusDirection | undefined): string {
+  return `${typeSymbol(m.type)} ${formatPqFields(m, from)}`;
 }

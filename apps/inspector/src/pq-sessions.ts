@@ -1,9 +1,11 @@
 // Decodes a capture of PQ sessions in the JSON shape of shared/data/pq/vendor-simulator-sessions.json
 // ({ sessions: [{ name, messages: [{ t, dir: 's2c' | 'c2s', hex, invalid? } | { t, event }] }] }) and prints
 // every message. Each message is decoded on its own, exactly as recorded.
-import { readFile } from 'node:fs/promises';
 import { decode, isCodecError } from '@portico/pq-codec';
 import { fromHex } from '@portico/wire';
+import type { Output } from './commands/output.js';
+import { InspectError } from './errors.js';
+import { readInput } from './input.js';
 import { formatPqMessage } from './pq-format.js';
 
 interface CapturedMessage {
@@ -25,27 +27,32 @@ export interface SessionsReport {
   surprises: number;
 }
 
-export class CaptureFormatError extends Error {
-  override name = 'CaptureFormatError';
-  readonly code = 'INSPECT_BAD_CAPTURE';
-}
-
-function parseCapture(text: string, file: string): Capture {
+export function parseCapture(text: string, file: string): Capture {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new CaptureFormatError(`${file}: expected JSON, got a parse error: ${(e as Error).message}`);
+    throw new InspectError('INSPECT_BAD_CAPTURE', {
+      what: file,
+      expected: 'JSON',
+      got: `a parse error: ${(e as Error).message}`,
+    });
   }
   const sessions = (data as Capture | null)?.sessions;
   if (!Array.isArray(sessions)) {
-    throw new CaptureFormatError(`${file}: expected an object with a "sessions" array, got ${typeof data}`);
+    throw new InspectError('INSPECT_BAD_CAPTURE', {
+      what: file,
+      expected: 'an object with a "sessions" array',
+      got: data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data,
+    });
   }
   return data as Capture;
 }
 
-export async function inspectPqSessions(file: string, out: (line: string) => void): Promise<SessionsReport> {
-  const capture = parseCapture(await readFile(file, 'utf8'), file);
+export async function inspectPqSessions(file: string, output: Output): Promise<SessionsReport> {
+  const input = await readInput(file);
+  const capture = parseCapture(Buffer.from(input.bytes).toString('utf8'), input.name);
+  const out = output.line;
   const report: SessionsReport = { decoded: 0, rejected: 0, surprises: 0 };
   if (capture.source) out(`source: ${capture.source}`);
   capture.sessions.forEach((session, i) => {
@@ -74,6 +81,9 @@ export async function inspectPqSessions(file: string, out: (line: string) => voi
     }
   });
   out('');
-  out(`${report.decoded} messages decoded, ${report.rejected} rejected, ${report.surprises} unexpected`);
+  output.summary(
+    `pq-sessions: ${capture.sessions.length} sessions, ${report.decoded} messages decoded, ${report.rejected} rejected, ${report.surprises} unexpected`,
+    { sessions: capture.sessions.length, ...report },
+  );
   return report;
 }

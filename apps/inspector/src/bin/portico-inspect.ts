@@ -1,44 +1,107 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
-import { CaptureFormatError, inspectPqSessions } from '../pq-sessions.js';
-import { inspectPqStream } from '../pq-stream.js';
+// portico-inspect: decode and check PQ, LRSN and SmartTE traffic. Usage errors exit 2 (commander's errors included),
+// bad inputs print one line and exit 2, violations or damage exit 1, a clean run exits 0.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runCheck } from '../commands/check.js';
+import { runDecode } from '../commands/decode.js';
+import { processOutput } from '../commands/output.js';
+import { runPcap } from '../commands/pcap.js';
+import { isInspectError } from '../errors.js';
+import { PROTOCOLS, type Protocol, type Side } from '../message.js';
+import { inspectPqSessions } from '../pq-sessions.js';
 
-const print = (line: string) => process.stdout.write(`${line}\n`);
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+function side(v: string): Side {
+  if (v !== 'server' && v !== 'client') throw new InvalidArgumentError('expected "server" or "client"');
+  return v;
+}
+
+function count(v: string): number {
+  if (v === 'all') return Number.POSITIVE_INFINITY;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of bytes or "all"');
+  return n;
+}
+
+const protocolOption = () =>
+  new Option('-p, --protocol <protocol>', 'the protocol of the bytes').choices(PROTOCOLS).makeOptionMandatory();
+const jsonOption = () => new Option('--json', 'one JSON object per line (the last one is the summary)');
+const rawLimitOption = () =>
+  new Option('--raw-limit <bytes>', 'raw bytes dumped per message ("all" for every byte)')
+    .argParser(count)
+    .default(256);
 
 const program = new Command('portico-inspect')
-  .description('Decode and check captured Portico protocol traffic (PQ today; LRSN and SmartTE as they land).')
-  .showHelpAfterError();
+  .description('Decode and check PQ, LRSN and SmartTE traffic: raw bytes, captures (pcap, pcapng) and sessions.')
+  .version(version, '-V, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('decode')
+  .description('decode every message of raw bytes (binary, or hex text); FILE "-" reads standard input')
+  .argument('<file>', 'input file, or - for standard input')
+  .addOption(protocolOption())
+  .addOption(new Option('--from <side>', 'who sent the bytes: server or client').argParser(side))
+  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'hex', 'binary']).default('auto'))
+  .addOption(jsonOption())
+  .addOption(rawLimitOption())
+  .action(
+    async (
+      file: string,
+      o: { protocol: Protocol; from?: Side; format: 'auto' | 'hex' | 'binary'; json?: boolean; rawLimit: number },
+    ) => {
+      const json = o.json === true;
+      process.exitCode = await runDecode(
+        file,
+        { protocol: o.protocol, ...(o.from ? { from: o.from } : {}), format: o.format, json, rawLimit: o.rawLimit },
+        processOutput(json),
+      );
+    },
+  );
+
+program
+  .command('pcap')
+  .description('decode every session of a pcap or pcapng capture (PQ, LRSN over TCP; SmartTE over UDP) as a timeline')
+  .argument('<file>', 'capture file, or - for standard input')
+  .addOption(jsonOption())
+  .addOption(rawLimitOption())
+  .action(async (file: string, o: { json?: boolean; rawLimit: number }) => {
+    const json = o.json === true;
+    process.exitCode = await runPcap(file, { json, rawLimit: o.rawLimit }, processOutput(json));
+  });
+
+program
+  .command('check')
+  .description("hold every session against its protocol's handshake; exit 1 when a rule is broken")
+  .argument('<file>', 'pcap/pcapng capture or PQ session JSON, or - for standard input')
+  .addOption(jsonOption())
+  .action(async (file: string, o: { json?: boolean }) => {
+    const json = o.json === true;
+    process.exitCode = await runCheck(file, json, processOutput(json));
+  });
 
 program
   .command('pq-sessions')
   .description('decode every message of a PQ session capture (the JSON format of shared/data/pq)')
-  .argument('<file>', 'capture file, e.g. ../shared/data/pq/vendor-simulator-sessions.json')
+  .argument('<file>', 'capture file, or - for standard input')
   .action(async (file: string) => {
-    const r = await inspectPqSessions(file, print);
+    const r = await inspectPqSessions(file, processOutput(false));
     process.exitCode = r.surprises > 0 ? 1 : 0;
   });
 
-program
-  .command('pq-stream')
-  .description('decode a raw PQ byte stream (one direction of a connection) as it would arrive')
-  .argument('<file>', 'binary file holding the bytes')
-  .option(
-    '--from <side>',
-    'who sent the bytes: server or client (names the status codes)',
-    (v: string) => {
-      if (v !== 'server' && v !== 'client') throw new InvalidArgumentError('expected "server" or "client"');
-      return v;
-    },
-    'server',
-  )
-  .action(async (file: string, opts: { from: 'server' | 'client' }) => {
-    const r = await inspectPqStream(file, opts.from, print);
-    process.exitCode = r.error ? 1 : 0;
-  });
-
 program.parseAsync().catch((e: unknown) => {
-  if (e instanceof CaptureFormatError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
-    process.stderr.write(`portico-inspect: ${(e as Error).message}\n`);
+  if (e instanceof CommanderError) {
+    // Help and --version end through here with exit code 0; every other commander error is a usage error.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  if (isInspectError(e)) {
+    process.stderr.write(`portico-inspect: ${e.message}\n`);
     process.exitCode = 2;
     return;
   }
