@@ -8,7 +8,8 @@ export type InspectErrorCode =
   | 'INSPECT_EMPTY_INPUT'
   | 'INSPECT_UNREADABLE'
   | 'INSPECT_BAD_CAPTURE'
-  | 'INSPECT_BAD_HEX';
+  | 'INSPECT_BAD_HEX'
+  | 'INSPECT_LISTEN_FAILED';
 
 export class InspectError extends PorticoError<InspectErrorCode> {
   override name = 'InspectError';

@@ -6,7 +6,7 @@ import { encode as encodePq } from '@portico/pq-codec';
 import { VENDOR_SESSIONS_FILE } from '@portico/test-data';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merge, type Step, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
-import { writePcapng } from './support/pcap-writer.js';
+import { writePcapng } from '../src/pcap/writer.js';
 import { inspect, lastLine } from './support/run.js';
 import { LRSN_GREETING, lrsnSteps, pqSteps, smartteDatagrams } from './support/sessions.js';
 

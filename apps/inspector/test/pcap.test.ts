@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merge, type Seg, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
-import { type Link, type Packet, writePcap, writePcapng } from './support/pcap-writer.js';
+import { type Link, type Packet, writePcap, writePcapng } from '../src/pcap/writer.js';
 import { inspect, lastLine } from './support/run.js';
 import { lrsnSteps, pqSteps, smartteDatagrams } from './support/sessions.js';
 

@@ -7,9 +7,11 @@ import { runCheck } from '../commands/check.js';
 import { runDecode } from '../commands/decode.js';
 import { processOutput } from '../commands/output.js';
 import { runPcap } from '../commands/pcap.js';
+import { runProxy } from '../commands/proxy.js';
 import { isInspectError } from '../errors.js';
 import { PROTOCOLS, type Protocol, type Side } from '../message.js';
 import { inspectPqSessions } from '../pq-sessions.js';
+import { type HostPort, parseHostPort } from '../proxy/address.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -84,6 +86,45 @@ program
     const json = o.json === true;
     process.exitCode = await runCheck(file, json, processOutput(json));
   });
+
+program
+  .command('proxy')
+  .description('live tap: forward a client to a server unchanged, printing messages and violations as they happen')
+  .addOption(protocolOption())
+  .addOption(new Option('--listen <host:port>', 'where clients connect').argParser(parseHostPort).makeOptionMandatory())
+  .addOption(new Option('--target <host:port>', 'the real server').argParser(parseHostPort).makeOptionMandatory())
+  .addOption(new Option('--record <file>', 'also write what passes as a pcapng capture'))
+  .addOption(jsonOption())
+  .addOption(rawLimitOption())
+  .action(
+    async (o: {
+      protocol: Protocol;
+      listen: HostPort;
+      target: HostPort;
+      record?: string;
+      json?: boolean;
+      rawLimit: number;
+    }) => {
+      const json = o.json === true;
+      // Runs until SIGINT or SIGTERM; then the record is finished and the summary printed.
+      const stop = new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      process.exitCode = await runProxy(
+        {
+          protocol: o.protocol,
+          listen: o.listen,
+          target: o.target,
+          ...(o.record ? { record: o.record } : {}),
+          json,
+          rawLimit: o.rawLimit,
+        },
+        processOutput(json),
+        stop,
+      );
+    },
+  );
 
 program
   .command('pq-sessions')

@@ -1,6 +1,7 @@
-// Writes capture files for the tests, from the published formats (pcap-savefile(5); draft-ietf-opsawg-pcapng):
-// classic pcap in either byte order with micro- or nanosecond stamps, and pcapng with an if_tsresol option. Frames
-// are built from TCP/UDP payloads over IPv4 or IPv6 and Ethernet, Linux SLL, SLL2 or BSD loopback link headers.
+// Writes capture files (the proxy's --record, and the tests' fixtures), from the published formats
+// (pcap-savefile(5); draft-ietf-opsawg-pcapng): classic pcap in either byte order with micro- or nanosecond
+// stamps, and pcapng with an if_tsresol option. Frames are built from TCP/UDP payloads over IPv4 or IPv6 and
+// Ethernet, Linux SLL, SLL2 or BSD loopback link headers.
 
 export type Link = 'ethernet' | 'sll' | 'sll2' | 'null';
 export const LINKTYPE: Record<Link, number> = { ethernet: 1, sll: 113, sll2: 276, null: 0 };
@@ -167,8 +168,8 @@ function block(type: number, body: Uint8Array, le: boolean): Uint8Array {
   return out;
 }
 
-/** pcapng: one section, one interface with if_tsresol 10^-9 (nanoseconds), Enhanced Packet Blocks. */
-export function writePcapng(packets: readonly Packet[], link: Link, options: { bigEndian?: boolean } = {}): Uint8Array {
+/** pcapng Section Header and one Interface Description (if_tsresol 10^-9: nanosecond stamps). */
+export function pcapngHeader(link: Link, options: { bigEndian?: boolean } = {}): Uint8Array {
   const le = !options.bigEndian;
   const shb = new Uint8Array(16);
   const sv = new DataView(shb.buffer);
@@ -183,18 +184,25 @@ export function writePcapng(packets: readonly Packet[], link: Link, options: { b
   iv.setUint16(10, 1, le);
   idb[12] = 9; // 10^-9 s
   // opt_endofopt (4 zero bytes) follows at 16.
-  const parts = [block(0x0a0d0d0a, shb, le), block(1, idb, le)];
-  for (const p of packets) {
-    const ts = BigInt(Math.round(p.time * 1e6));
-    const body = new Uint8Array(20 + p.frame.length);
-    const bv = new DataView(body.buffer);
-    bv.setUint32(0, 0, le);
-    bv.setUint32(4, Number(ts >> 32n), le);
-    bv.setUint32(8, Number(ts & 0xffffffffn), le);
-    bv.setUint32(12, p.frame.length, le);
-    bv.setUint32(16, p.frame.length, le);
-    body.set(p.frame, 20);
-    parts.push(block(6, body, le));
-  }
-  return Buffer.concat(parts);
+  return Buffer.concat([block(0x0a0d0d0a, shb, le), block(1, idb, le)]);
+}
+
+/** One Enhanced Packet Block on interface 0 (of a header written by `pcapngHeader`). */
+export function pcapngPacket(p: Packet, options: { bigEndian?: boolean } = {}): Uint8Array {
+  const le = !options.bigEndian;
+  const ts = BigInt(Math.round(p.time * 1e6));
+  const body = new Uint8Array(20 + p.frame.length);
+  const bv = new DataView(body.buffer);
+  bv.setUint32(0, 0, le);
+  bv.setUint32(4, Number(ts >> 32n), le);
+  bv.setUint32(8, Number(ts & 0xffffffffn), le);
+  bv.setUint32(12, p.frame.length, le);
+  bv.setUint32(16, p.frame.length, le);
+  body.set(p.frame, 20);
+  return block(6, body, le);
+}
+
+/** pcapng: one section, one interface, Enhanced Packet Blocks. */
+export function writePcapng(packets: readonly Packet[], link: Link, options: { bigEndian?: boolean } = {}): Uint8Array {
+  return Buffer.concat([pcapngHeader(link, options), ...packets.map((p) => pcapngPacket(p, options))]);
 }
