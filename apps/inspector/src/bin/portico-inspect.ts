@@ -72,9 +72,14 @@ program
   .argument('<file>', 'capture file, or - for standard input')
   .addOption(jsonOption())
   .addOption(rawLimitOption())
-  .action(async (file: string, o: { json?: boolean; rawLimit: number }) => {
+  .addOption(new Option('--html <file>', 'also write a self-contained HTML report (sequence diagrams, raw bytes)'))
+  .action(async (file: string, o: { json?: boolean; rawLimit: number; html?: string }) => {
     const json = o.json === true;
-    process.exitCode = await runPcap(file, { json, rawLimit: o.rawLimit }, processOutput(json));
+    process.exitCode = await runPcap(
+      file,
+      { json, rawLimit: o.rawLimit, ...(o.html ? { html: o.html } : {}) },
+      processOutput(json),
+    );
   });
 
 program

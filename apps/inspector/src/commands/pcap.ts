@@ -1,16 +1,20 @@
 // `portico-inspect pcap FILE|-`: every session of a pcap/pcapng capture as a timeline of decoded messages, with the
 // conformance violations marked where they happen.
+import { writeFile } from 'node:fs/promises';
 import { captureSessions } from '../capture-input.js';
 import { checkSession, type Finding } from '../conformance/run.js';
 import { formatMessageJson, formatMessageText } from '../format.js';
 import { readInput } from '../input.js';
 import { endpointText, type InspectedMessage } from '../message.js';
 import type { Session } from '../pcap/sessions.js';
+import { type ReportSession, renderHtmlReport } from '../report/html.js';
 import type { Output } from './output.js';
 
 export interface PcapOptions {
   json: boolean;
   rawLimit: number;
+  /** Also write a self-contained HTML report here. */
+  html?: string;
 }
 
 export function sessionTitle(s: Session): string {
@@ -41,8 +45,10 @@ export async function runPcap(file: string, o: PcapOptions, out: Output): Promis
   let damaged = 0;
   let violations = 0;
   const perProtocol = new Map<string, number>();
+  const report: ReportSession[] = [];
   for (const s of capture.sessions) {
     const findings = sessionFindings(s);
+    report.push({ session: s, findings });
     const byMessage = new Map<InspectedMessage, Finding[]>();
     for (const f of findings) byMessage.set(f.culprit, [...(byMessage.get(f.culprit) ?? []), f]);
     perProtocol.set(s.protocol ?? 'unrecognised', (perProtocol.get(s.protocol ?? 'unrecognised') ?? 0) + 1);
@@ -87,11 +93,12 @@ export async function runPcap(file: string, o: PcapOptions, out: Output): Promis
     for (const n of s.notes) out.line(`    note: ${n}`);
     if (!s.protocol) out.line(`    ${s.bytes} bytes not decoded`);
   }
+  if (o.html) await writeFile(o.html, renderHtmlReport(`portico-inspect: ${name}`, report));
   if (capture.damage && !o.json)
     out.line(`capture damaged at byte ${capture.damage.offset}: ${capture.damage.message}`);
   const kinds = [...perProtocol].map(([p, n]) => `${p} ${n}`).join(', ');
   out.summary(
-    `pcap: ${capture.sessions.length} sessions${kinds ? ` (${kinds})` : ''}, ${messages - damaged} messages decoded, ${damaged} damaged, ${violations} violations, ${capture.packets} packets (${capture.format}) from ${name}${capture.damage ? ', capture damaged' : ''}`,
+    `pcap: ${capture.sessions.length} sessions${kinds ? ` (${kinds})` : ''}, ${messages - damaged} messages decoded, ${damaged} damaged, ${violations} violations, ${capture.packets} packets (${capture.format}) from ${name}${capture.damage ? ', capture damaged' : ''}${o.html ? `, report in ${o.html}` : ''}`,
     {
       sessions: capture.sessions.length,
       decoded: messages - damaged,
