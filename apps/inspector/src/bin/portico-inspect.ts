@@ -8,6 +8,7 @@ import { runDecode } from '../commands/decode.js';
 import { processOutput } from '../commands/output.js';
 import { runPcap } from '../commands/pcap.js';
 import { runProxy } from '../commands/proxy.js';
+import { runPtu } from '../commands/ptu.js';
 import { isInspectError } from '../errors.js';
 import { PROTOCOLS, type Protocol, type Side } from '../message.js';
 import { inspectPqSessions } from '../pq-sessions.js';
@@ -130,6 +131,23 @@ program
       );
     },
   );
+
+program
+  .command('ptu')
+  .description('a PTU (TTTR) file: header tags, summary, records and micro-time histogram, read in chunks')
+  .argument('<file>', 'PTU file, or - for standard input')
+  .option('--summary', 'records, photons per channel, overflows, markers, resolutions and duration (no tags)')
+  .addOption(new Option('--records <n>', 'print the first N decoded records').argParser(count).default(0))
+  .option('--histogram', 'draw the micro-time (lifetime) histogram in the terminal (T3 files)')
+  .addOption(jsonOption())
+  .action(async (file: string, o: { summary?: boolean; records: number; histogram?: boolean; json?: boolean }) => {
+    const json = o.json === true;
+    process.exitCode = await runPtu(
+      file,
+      { summary: o.summary === true, records: o.records, histogram: o.histogram === true, json },
+      processOutput(json),
+    );
+  });
 
 program
   .command('pq-sessions')
