@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encode as encodePq } from '@portico/pq-codec';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,5 +56,16 @@ describe('portico-inspect pcap --html', () => {
     expect(page).toMatch(/<tr id="s1m5" class="violation">/);
     expect(page).toContain('<pre>00000000  0a 00 43 50 51 53 50 54 00 00                    ..CPQSPT..</pre>');
     expect(page).toContain('<p class="ok">No violations.</p>');
+  });
+
+  it('docs/sample-report.html is what the README command makes of docs/sample.pcapng', async () => {
+    const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+    const html = join(tmp, 'sample.html');
+    await inspect(['pcap', '--html', html, docs('sample.pcapng')]);
+    const made = readFileSync(html, 'utf8').replaceAll(
+      `portico-inspect: ${docs('sample.pcapng')}`,
+      'portico-inspect: sample.pcapng',
+    );
+    expect(made).toBe(readFileSync(docs('sample-report.html'), 'utf8'));
   });
 });
