@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HANDSHAKE_STEPS } from '../src/conformance/smartte/rules.js';
 import { merge, type Seg, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
 import { type Link, type Packet, writePcap, writePcapng } from '../src/pcap/writer.js';
 import { inspect, lastLine } from './support/run.js';
@@ -103,16 +104,8 @@ describe('portico-inspect pcap', () => {
       'client PageRequest',
       'server PageRequestStatus',
     ]);
-    expect(sessions[2]!.slice(0, 8).map((t) => t.split(' ')[1])).toEqual([
-      'CONNECT_REQUEST',
-      'CONNECT_ACCEPT',
-      'REGISTER_REQUEST',
-      'REGISTER_ACCEPT',
-      'GET_DEVICE_CONFIG',
-      'DEVICE_CONFIG',
-      'SET_DEVICE_CONFIG',
-      'ACK',
-    ]);
+    // Steps 1–7 of ST-17, then the client's ACK of step 7.
+    expect(sessions[2]!.slice(0, 8).map((t) => t.split(' ')[1])).toEqual([...HANDSHAKE_STEPS.slice(0, 7), 'ACK']);
   });
 
   it('reassembles IPv6 TCP segments delivered out of order and retransmitted, across a sequence-number wrap', async () => {

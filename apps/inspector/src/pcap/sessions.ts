@@ -41,8 +41,13 @@ function decodeDirection(
   for (const run of r.runs) {
     const messages = protocol === 'pq' ? decodePqBytes(run.bytes, { from }) : decodeLrsnBytes(run.bytes, { from });
     for (const m of messages) {
-      const done = completedAt(run.arrivals, m.offset + run.offset, m.offset + run.offset + Math.max(1, m.raw.length));
-      out.push({ ...m, offset: m.offset + run.offset, time: done.time, packet: done.index, src, dst });
+      m.offset += run.offset;
+      const done = completedAt(run.arrivals, m.offset, m.offset + Math.max(1, m.raw.length));
+      m.time = done.time;
+      m.packet = done.index;
+      m.src = src;
+      m.dst = dst;
+      out.push(m);
     }
   }
   for (const g of r.gaps) {
@@ -148,7 +153,7 @@ function tcpSession(c: TcpConnection, id: number): Session {
   };
 }
 
-const same = (x: Endpoint, y: Endpoint) => x.address === y.address && x.port === y.port;
+const key = (e: Endpoint) => `${e.address}|${e.port}`;
 
 /** SmartTE: a session is everything to and from one client endpoint (B.5: replies go to the source address). */
 function smartteSessions(
@@ -156,6 +161,7 @@ function smartteSessions(
   firstId: number,
 ): { sessions: Session[]; other: UdpDatagram[] } {
   const sessions: Session[] = [];
+  const byClient = new Map<string, Session>();
   const other: UdpDatagram[] = [];
   for (const d of datagrams) {
     const recognition = recognizeUdp(d.payload, [d.src.port, d.dst.port]);
@@ -163,35 +169,40 @@ function smartteSessions(
       other.push(d);
       continue;
     }
-    const probe = decodeSmartteDatagram(d.payload, 0);
-    const known = sessions.find((s) => same(s.client, d.src) || same(s.client, d.dst));
+    const bySrc = byClient.get(key(d.src));
+    const known = bySrc ?? byClient.get(key(d.dst));
     let from: Side;
-    if (known) from = same(known.client, d.src) ? 'client' : 'server';
-    else from = (probe.message ? smartteSender(smartteType(probe.message as SmartTeDatagram)) : undefined) ?? 'client';
-    const client = from === 'client' ? d.src : d.dst;
-    const server = from === 'client' ? d.dst : d.src;
-    const session =
-      known ??
-      (() => {
-        const s: Session = {
-          id: firstId + sessions.length,
-          transport: 'udp',
-          protocol: 'smartte',
-          recognisedBy: recognition.by,
-          client,
-          server,
-          sidesBy: probe.message ? 'packet types' : 'first datagram taken as the client’s',
-          messages: [],
-          start: d.time,
-          end: d.time,
-          notes: [],
-          bytes: 0,
-        };
-        sessions.push(s);
-        return s;
-      })();
+    let session: Session;
+    if (known) {
+      from = bySrc ? 'client' : 'server';
+      session = known;
+    } else {
+      const probe = decodeSmartteDatagram(d.payload, 0);
+      from = (probe.message ? smartteSender(smartteType(probe.message as SmartTeDatagram)) : undefined) ?? 'client';
+      const client = from === 'client' ? d.src : d.dst;
+      session = {
+        id: firstId + sessions.length,
+        transport: 'udp',
+        protocol: 'smartte',
+        recognisedBy: recognition.by,
+        client,
+        server: from === 'client' ? d.dst : d.src,
+        sidesBy: probe.message ? 'packet types' : 'first datagram taken as the client’s',
+        messages: [],
+        start: d.time,
+        end: d.time,
+        notes: [],
+        bytes: 0,
+      };
+      sessions.push(session);
+      byClient.set(key(client), session);
+    }
     const m = decodeSmartteDatagram(d.payload, session.bytes, from);
-    session.messages.push({ ...m, time: d.time, packet: d.index, src: d.src, dst: d.dst });
+    m.time = d.time;
+    m.packet = d.index;
+    m.src = d.src;
+    m.dst = d.dst;
+    session.messages.push(m);
     session.bytes += d.payload.length;
     session.end = Math.max(session.end, d.time);
   }

@@ -2,6 +2,7 @@
 // by sequence number whatever order they were captured in; bytes seen before (retransmissions, overlaps) are taken
 // once; a hole that no segment fills splits the stream into runs, and the hole is reported instead of being papered
 // over, so a decoder never joins bytes that were not adjacent on the wire.
+import { concatBytes } from '@portico/wire';
 import { TcpFlag } from './ip.js';
 
 interface Piece {
@@ -89,7 +90,7 @@ export class TcpDirection {
     let runStart = next;
     const close = () => {
       if (parts.length === 0) return;
-      runs.push({ offset: runStart - shift, bytes: concat(parts), arrivals });
+      runs.push({ offset: runStart - shift, bytes: parts.length === 1 ? parts[0]! : concatBytes(parts), arrivals });
       parts = [];
       arrivals = [];
     };
@@ -114,17 +115,6 @@ export class TcpDirection {
     close();
     return { runs, gaps, retransmitted, outOfOrder, length: next - shift - gaps.reduce((n, g) => n + g.length, 0) };
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** When bytes [start, end) of a run were all there: the latest arrival among the pieces covering them. */
