@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Prints `ci: N passed, N failed` from the test runner's own counts: the JSON reports vitest writes in every package
 // (test-results.json, see tooling/vitest-config). A package whose tests did not run (no report) counts as one failure.
+// A skipped or todo test counts as a failure too: CI must run every test, the ones that need ../shared/data included
+// (issue 12 item 15), so a run where any test skips fails. Exits 1 when anything failed.
+// `node ci-summary.mjs [root]`: the root defaults to this repository (a test points it at a scratch tree).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = resolve(process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..'));
 let passed = 0;
 let failed = 0;
 for (const group of ['packages', 'apps', 'tooling']) {
@@ -30,7 +33,10 @@ for (const group of ['packages', 'apps', 'tooling']) {
     }
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed += r.numPassedTests ?? 0;
-    failed += (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    failed += (r.numFailedTests ?? 0) + skipped;
+    if (skipped > 0)
+      console.log(`ci-summary: ${pkg.name}: ${skipped} skipped or todo, counted as failures (CI runs every test)`);
     // A test file that failed to load has no test results of its own: count it as a failure too.
     let extra = 0;
     for (const file of r.testResults ?? []) {
@@ -46,3 +52,4 @@ for (const group of ['packages', 'apps', 'tooling']) {
   }
 }
 console.log(`ci: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

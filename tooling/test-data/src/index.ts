@@ -1,11 +1,25 @@
-// The shared test data lives beside the repository (../shared/data, read-only, see its README.md). Tests and
-// benchmarks read it in place through this one module, so its location and shapes are written down once.
+// The shared test data lives beside the repository (../shared/data, read-only, see its README.md) or where
+// PORTICO_SHARED_DATA points (location.js decides). Tests and benchmarks read it in place through this one module, so
+// its location and shapes are written down once.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { requireSharedData } from './location.js';
 
-/** `../shared/data/<parts>` as a file path (the repository root is three levels above this file). */
+export {
+  DEFAULT_SHARED_DATA,
+  REPO_ROOT,
+  requireSharedData,
+  SHARED_DATA_ENV,
+  SharedDataMissingError,
+  sharedDataDir,
+} from './location.js';
+
+/**
+ * `<shared data>/<parts>` as a file path. Throws SharedDataMissingError (one line naming PORTICO_SHARED_DATA) when the
+ * folder is missing, so a test without its data fails with the reason instead of a bare ENOENT.
+ */
 export function sharedDataPath(...parts: string[]): string {
-  return fileURLToPath(new URL(`../../../../shared/data/${parts.join('/')}`, import.meta.url));
+  return join(requireSharedData(), ...parts);
 }
 
 /** One message or event of data/pq/vendor-simulator-sessions.json (data/pq/README.md). */
