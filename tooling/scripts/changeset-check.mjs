@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import parse from '@changesets/parse';
+import { workspacePackages } from './workspace-packages.mjs';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const SOURCE = /^(packages|apps)\/([^/]+)\/src\//;
@@ -37,20 +38,6 @@ function releaseBase() {
   }
 }
 
-/** Package directory (packages/x, apps/x) -> its name, for the directories that hold a package.json. */
-function packageNames() {
-  const names = new Map();
-  for (const group of ['packages', 'apps']) {
-    if (!existsSync(join(root, group))) continue;
-    for (const e of readdirSync(join(root, group), { withFileTypes: true })) {
-      const file = join(root, group, e.name, 'package.json');
-      if (e.isDirectory() && existsSync(file))
-        names.set(`${group}/${e.name}`, JSON.parse(readFileSync(file, 'utf8')).name);
-    }
-  }
-  return names;
-}
-
 /** The package directories whose shipped sources a list of changed paths touches. */
 function touchedDirs(paths) {
   const dirs = new Set();
@@ -63,7 +50,7 @@ function touchedDirs(paths) {
 
 const tag = releaseBase();
 const range = tag ? [`${tag}..HEAD`] : ['HEAD'];
-const names = packageNames();
+const names = new Map(workspacePackages(root).map((p) => [p.rel, p.name]));
 const problems = [];
 
 // Pending changesets: the packages they name, and the directories covered by empty ones.

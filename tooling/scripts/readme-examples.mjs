@@ -2,8 +2,9 @@
 // Every ```js block of a package README is an example. A block right after the comment
 // `<!-- example: not run (why) -->` is type-checked only (it needs an instrument, say); every other one is also run.
 // test/readme-examples.test.ts writes them out, type-checks them against the built packages and runs them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { workspacePackages } from './workspace-packages.mjs';
 
 const NOT_RUN = /^<!--\s*example:\s*not run\s*\(([^)]+)\)\s*-->$/;
 
@@ -27,21 +28,13 @@ export function extractExamples(markdown) {
 
 /** Workspace packages (packages/*, apps/*) with their README text, if they have one. */
 export function packagesWithReadmes(root) {
-  const out = [];
-  for (const group of ['packages', 'apps']) {
-    if (!existsSync(join(root, group))) continue;
-    for (const e of readdirSync(join(root, group), { withFileTypes: true })) {
-      const dir = join(root, group, e.name);
-      if (!e.isDirectory() || !existsSync(join(dir, 'package.json'))) continue;
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      const readme = join(dir, 'README.md');
-      out.push({
-        name: manifest.name,
-        rel: `${group}/${e.name}`,
-        private: manifest.private === true,
-        readme: existsSync(readme) ? readFileSync(readme, 'utf8') : undefined,
-      });
-    }
-  }
-  return out;
+  return workspacePackages(root).map((p) => {
+    const readme = join(p.dir, 'README.md');
+    return {
+      name: p.name,
+      rel: p.rel,
+      private: p.manifest.private === true,
+      readme: existsSync(readme) ? readFileSync(readme, 'utf8') : undefined,
+    };
+  });
 }

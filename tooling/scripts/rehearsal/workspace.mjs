@@ -2,8 +2,9 @@
 // not ignored, so an uncommitted change is rehearsed too; no node_modules, dist or caches) into the scratch folder,
 // installs from the lockfile, versions a snapshot release there and builds it.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { workspacePackages } from '../workspace-packages.mjs';
 import { run } from './run.mjs';
 
 export const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
@@ -22,21 +23,6 @@ export function copyWorkingTree(root, dest) {
     copyFileSync(join(root, f), join(dest, f));
   }
   return files.length;
-}
-
-/** Every workspace package under packages/ and apps/: { name, dir, manifest }. */
-export function workspacePackages(root) {
-  const out = [];
-  for (const group of ['packages', 'apps']) {
-    if (!existsSync(join(root, group))) continue;
-    for (const e of readdirSync(join(root, group), { withFileTypes: true })) {
-      const file = join(root, group, e.name, 'package.json');
-      if (!e.isDirectory() || !existsSync(file)) continue;
-      const manifest = readJson(file);
-      out.push({ name: manifest.name, dir: join(root, group, e.name), rel: `${group}/${e.name}`, manifest });
-    }
-  }
-  return out;
 }
 
 /**
