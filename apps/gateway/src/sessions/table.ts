@@ -1,0 +1,152 @@
+import { EventEmitter } from 'node:events';
+import type { Protocol } from '../modules/types.js';
+
+/** One entry of a session's timeline: what happened, when (ms since the epoch). */
+export interface TimelineEntry {
+  at: number;
+  event: string;
+  detail?: Record<string, unknown>;
+}
+
+/** One row of the admin connections list (issue 15 §3). */
+export interface SessionView {
+  /** Unique in the gateway: `<protocol>-<the role's own id>`. */
+  key: string;
+  protocol: Protocol;
+  id: string;
+  peer: string;
+  /** The handshake step or state, in the role's own words. */
+  state: string;
+  /** When the connection opened (ISO 8601). */
+  since: string;
+  stateSince: string;
+  counters: Record<string, number>;
+  /** Protocol-specific summary (e.g. PQ's last measurement request). */
+  info: Record<string, unknown>;
+}
+
+export interface SessionDetail extends SessionView {
+  timeline: TimelineEntry[];
+}
+
+export interface Alert {
+  at: string;
+  protocol: Protocol | 'gateway';
+  level: 'warn' | 'error';
+  code: string;
+  message: string;
+  session?: string;
+}
+
+export interface SessionTableEvents {
+  /** A session opened or changed. */
+  session: [view: SessionView];
+  /** A session ended (removed from the list). */
+  closed: [view: SessionView];
+  alert: [alert: Alert];
+  /** A counter moved (for /metrics): `name` in the role's words, e.g. "frames", "handshakes_failed". */
+  count: [protocol: Protocol, name: string, by: number, labels: Record<string, string>];
+}
+
+interface Entry {
+  view: SessionView;
+  timeline: TimelineEntry[];
+}
+
+/**
+ * The gateway's view of every open session of every protocol, fed by the protocol modules from their role packages'
+ * events. It holds no protocol logic: states and counters are named by the module. Timelines and alerts are bounded.
+ */
+export class SessionTable extends EventEmitter<SessionTableEvents> {
+  private readonly entries = new Map<string, Entry>();
+  private readonly alertLog: Alert[] = [];
+
+  constructor(
+    private readonly limits = { timeline: 200, alerts: 500 },
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  open(protocol: Protocol, id: string, peer: string, state: string, info: Record<string, unknown> = {}): void {
+    const at = new Date(this.now()).toISOString();
+    const view: SessionView = {
+      key: `${protocol}-${id}`,
+      protocol,
+      id,
+      peer,
+      state,
+      since: at,
+      stateSince: at,
+      counters: {},
+      info,
+    };
+    this.entries.set(view.key, { view, timeline: [] });
+    this.note(view.key, 'open', { peer });
+    this.emit('session', view);
+  }
+
+  /** Records an event in the session's timeline, and optionally moves its state, counters and info. */
+  update(
+    key: string,
+    event: string,
+    change: {
+      state?: string;
+      count?: Record<string, number>;
+      info?: Record<string, unknown>;
+      detail?: Record<string, unknown>;
+    } = {},
+  ): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    const v = e.view;
+    if (change.state !== undefined && change.state !== v.state) {
+      v.state = change.state;
+      v.stateSince = new Date(this.now()).toISOString();
+    }
+    for (const [name, by] of Object.entries(change.count ?? {})) v.counters[name] = (v.counters[name] ?? 0) + by;
+    if (change.info) Object.assign(v.info, change.info);
+    this.note(key, event, change.detail);
+    this.emit('session', v);
+  }
+
+  close(key: string, reason: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.note(key, 'closed', { reason });
+    this.entries.delete(key);
+    e.view.state = 'closed';
+    this.emit('closed', e.view);
+  }
+
+  count(protocol: Protocol, name: string, by = 1, labels: Record<string, string> = {}): void {
+    this.emit('count', protocol, name, by, labels);
+  }
+
+  alert(a: Omit<Alert, 'at'>): void {
+    const alert: Alert = { at: new Date(this.now()).toISOString(), ...a };
+    this.alertLog.push(alert);
+    if (this.alertLog.length > this.limits.alerts) this.alertLog.shift();
+    this.emit('alert', alert);
+  }
+
+  list(): SessionView[] {
+    return [...this.entries.values()].map((e) => e.view);
+  }
+
+  get(key: string): SessionDetail | undefined {
+    const e = this.entries.get(key);
+    return e && { ...e.view, timeline: [...e.timeline] };
+  }
+
+  alerts(): Alert[] {
+    return [...this.alertLog];
+  }
+
+  private note(key: string, event: string, detail: Record<string, unknown> | undefined): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    e.timeline.push(detail === undefined ? { at: this.now(), event } : { at: this.now(), event, detail });
+    if (e.timeline.length > this.limits.timeline) e.timeline.shift();
+  }
+}
