@@ -24,6 +24,8 @@ export interface ProtocolStatus {
 export interface Gateway {
   readonly protocols: readonly ProtocolStatus[];
   readonly admin: { url: string; token: string; generatedToken: boolean } | undefined;
+  /** When start-up began (ms since the epoch). */
+  readonly startedAt: number;
   /** Stops accepting, ends sessions cleanly; resolves false when `timeoutMs` passed first. */
   close(timeoutMs?: number): Promise<boolean>;
   /** Applies what can change live; says what needs a restart (issue 15 §5). */
@@ -126,10 +128,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
       log.info('admin: disabled in the configuration');
     }
     state = 'ready';
-    log.info({ startupMs: Date.now() - started }, `ready in ${Date.now() - started} ms`);
 
     return {
       protocols,
+      startedAt: started,
       admin: admin && { url: admin.url, token: guard.token, generatedToken },
       async close(timeoutMs = current.shutdown.drainTimeoutMs) {
         state = 'draining';

@@ -36,7 +36,8 @@ function installSignals(gw: Gateway, log: Logger, request: RunRequest): void {
     resolveConfig(request).then(
       (next) => {
         const r = gw.reload(next);
-        log.info(
+        // A change that waits for a restart is something the operator must act on: logged as a warning.
+        log[r.needsRestart.length > 0 ? 'warn' : 'info'](
           r,
           r.applied.length + r.needsRestart.length === 0
             ? 'reload: no change'
@@ -63,6 +64,9 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       const log = await createLogger(config.log.level, config.log.format);
       const gw = await startGateway(config, log, VERSION);
       installSignals(gw, log, request);
+      // Logged once the signal handlers are in place, so a signal sent on seeing it is always handled.
+      const ms = Date.now() - gw.startedAt;
+      log.info({ startupMs: ms }, `ready in ${ms} ms`);
       running = true;
     },
   });

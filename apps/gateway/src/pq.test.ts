@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connectPq } from '@portico/pq-client';
+import { readPtu } from '@portico/pq-codec/ptu';
+import { describe, expect, it } from 'vitest';
+import { adminRequest, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
+
+/** PQ without the simulator's pacing, frames every 50 ms, so a measurement takes a moment. */
+const FAST_PQ = `
+pq:
+  pacing: { replyDelayMs: 0, minGapMs: 0, frameIntervalMs: 0 }
+  backend: { kind: simulator, frameIntervalMs: 50, seed: 7 }
+`;
+
+async function fastGateway() {
+  const dir = await tempDir();
+  const config = await writeConfig(dir, 'gateway.yaml', FAST_PQ);
+  return startGateway(['--config', config], dir);
+}
+
+describe('PQ through the gateway (spawned binary, the project pq-client)', () => {
+  it('a measurement completes, the admin API shows the session with its counters and the measurement status', async () => {
+    const gw = await fastGateway();
+    try {
+      const client = await connectPq({ host: '127.0.0.1', port: gw.pqPort, frameIntervalMs: 1000 });
+      const list = (await adminRequest(gw.admin, '/api/connections')).body as { key: string; state: string }[];
+      expect(list).toEqual([
+        expect.objectContaining({
+          protocol: 'pq',
+          key: 'pq-1',
+          state: 'ready',
+          peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+        }),
+      ]);
+      const m = client.measure({ pixelsX: 8, pixelsY: 8, timePerPixel: 0.002, filename: 'scan', groupname: 'g' });
+      let frames = 0;
+      for await (const _ of m) frames++;
+      const outcome = await m.done;
+      expect(outcome).toMatchObject({
+        end: 'completed',
+        statusName: 'MEASUREMENT_READY',
+        resultingFilename: 'scan.ptu',
+      });
+
+      const detail = (await adminRequest(gw.admin, '/api/connections/pq-1')).body as {
+        counters: Record<string, number>;
+        info: { lastRequest: Record<string, number> };
+        timeline: { event: string }[];
+      };
+      expect(detail.counters).toMatchObject({ requests: 1, measurements: 1, frames });
+      expect(detail.info.lastRequest).toMatchObject({ measurement: 1, pixelsX: 8, pixelsY: 8 });
+      expect(detail.timeline.map((t) => t.event)).toEqual(
+        expect.arrayContaining(['open', 'greeting', 'reply to greeting', 'request', 'started', 'frame', 'ended']),
+      );
+      const measurements = (await adminRequest(gw.admin, '/api/pq/measurements')).body;
+      expect(measurements).toEqual([
+        expect.objectContaining({ session: 'pq-1', measurement: 1, state: 'ended', outcome: 'complete', frames }),
+      ]);
+      const metrics = (await adminRequest(gw.admin, '/metrics')).text;
+      expect(metrics).toContain('portico_handshakes_total{protocol="pq",result="completed"} 1');
+      expect(metrics).toContain('portico_measurements_total{protocol="pq",outcome="complete"} 1');
+      expect(metrics).toContain(`portico_frames_total{protocol="pq",direction="out"} ${frames}`);
+      await client.close();
+
+      const file = readPtu(new Uint8Array(await readFile(join(gw.dataDir, 'pq-workspace', 'g', 'scan.ptu'))));
+      expect(file.summary.recordCountMismatch).toBe(false);
+      expect(file.summary.records).toBeGreaterThan(0);
+    } finally {
+      expect(await gw.stop()).toBe(0);
+    }
+  });
+
+  it('SIGTERM during a measurement drains: the PTU file is closed valid and the process exits 0', async () => {
+    const gw = await fastGateway();
+    const client = await connectPq({ host: '127.0.0.1', port: gw.pqPort, frameIntervalMs: 1000 });
+    // A point measurement (no pixels) runs until stopped (pq-server README, "The simulator backend").
+    const m = client.measure({ filename: 'point' });
+    void m.done.catch(() => {});
+    let frames = 0;
+    const iterating = (async () => {
+      try {
+        for await (const _ of m) if (++frames === 3) gw.proc.kill('SIGTERM');
+      } catch {
+        // The server ends the connection as it drains.
+      }
+    })();
+    expect(await gw.exited).toBe(0);
+    await iterating;
+    await client.close().catch(() => {});
+    expect(frames).toBeGreaterThanOrEqual(3);
+    expect(gw.lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['SIGTERM: draining (no new sessions; running ones end cleanly)', 'drained, exiting']),
+    );
+    const file = readPtu(new Uint8Array(await readFile(join(gw.dataDir, 'pq-workspace', 'point.ptu'))));
+    expect(file.summary).toMatchObject({ recordCountMismatch: false, trailingBytes: 0 });
+    expect(file.summary.expectedRecords).toBe(BigInt(file.summary.records));
+    expect(file.summary.photons).toBeGreaterThan(0);
+  });
+
+  it('SIGHUP reloads: the log level applies at once, a port change is reported as needing a restart, a bad file is refused', async () => {
+    const dir = await tempDir();
+    const config = await writeConfig(dir, 'gateway.yaml', FAST_PQ);
+    const gw = await startGateway(['--config', config], dir);
+    try {
+      await writeConfig(dir, 'gateway.yaml', `${FAST_PQ}log: { level: debug }\nlrsn: { port: 3800 }\n`);
+      gw.proc.kill('SIGHUP');
+      const line = await gw.waitFor((l) => l.msg.startsWith('reload:'));
+      expect(line).toMatchObject({ applied: ['log.level'], needsRestart: ['lrsn.port'] });
+      expect(line.msg).toBe('reload: applied log.level; needs a restart to take effect: lrsn.port');
+      await writeConfig(dir, 'gateway.yaml', 'lrsn: { port: -1 }\n');
+      gw.proc.kill('SIGHUP');
+      const refused = await gw.waitFor((l) => l.msg.startsWith('reload refused'));
+      expect(refused['issues']).toEqual([{ path: 'lrsn.port', message: expect.any(String) }]);
+      expect((await adminRequest(gw.admin, '/api/ready')).status).toBe(200);
+    } finally {
+      expect(await gw.stop('SIGINT')).toBe(0);
+    }
+  });
+});

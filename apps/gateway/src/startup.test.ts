@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminRequest, type Running, startGateway } from './test-support/spawn.js';
+
+describe('portico-gateway start-up and admin API (spawned binary)', () => {
+  let gw: Running;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('prints where everything listens, says in one line each which protocols this build lacks, and the token', () => {
+    const byProtocol = (p: string) => gw.lines.filter((l) => l['protocol'] === p);
+    expect(byProtocol('smartte')).toEqual([
+      expect.objectContaining({
+        msg: expect.stringMatching(/^smartte: not available in this build \(@portico\/smartte-server/),
+      }),
+    ]);
+    expect(byProtocol('lrsn')).toEqual([
+      expect.objectContaining({
+        msg: expect.stringMatching(/^lrsn: not available in this build \(@portico\/lrsn-server/),
+      }),
+    ]);
+    expect(byProtocol('pq')).toEqual([
+      expect.objectContaining({
+        transport: 'tcp',
+        host: '127.0.0.1',
+        flag: '--pq-port',
+        msg: expect.stringContaining('listening on tcp://127.0.0.1:'),
+      }),
+    ]);
+    expect(gw.pqPort).toBeGreaterThan(0);
+    expect(gw.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(gw.token).toMatch(/^[\w-]{32}$/);
+    expect(gw.lines.at(-1)?.msg).toMatch(/^ready in \d+ ms$/);
+  });
+
+  it('health, readiness and the protocols of this build', async () => {
+    expect(await adminRequest(gw.admin, '/api/health')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', ready: true },
+    });
+    expect(await adminRequest(gw.admin, '/api/ready')).toMatchObject({
+      status: 200,
+      body: { ready: true, state: 'ready' },
+    });
+    const { body } = await adminRequest(gw.admin, '/api/protocols');
+    expect(body).toEqual([
+      expect.objectContaining({ protocol: 'smartte', enabled: true, available: false, listening: [] }),
+      expect.objectContaining({ protocol: 'lrsn', enabled: true, available: false, listening: [] }),
+      expect.objectContaining({
+        protocol: 'pq',
+        available: true,
+        listening: [expect.objectContaining({ port: gw.pqPort })],
+      }),
+    ]);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a cross-site Origin', async () => {
+    const rebound = await adminRequest(gw.admin, '/api/connections', { headers: { host: 'attacker.example' } });
+    expect(rebound).toMatchObject({ status: 403, body: { code: 'ADMIN_BAD_HOST' } });
+    const port = new URL(gw.admin).port;
+    const cross = await adminRequest(gw.admin, '/api/connections', {
+      headers: { host: `localhost:${port}`, origin: 'http://attacker.example' },
+    });
+    expect(cross).toMatchObject({ status: 403, body: { code: 'ADMIN_BAD_ORIGIN' } });
+  });
+
+  it('needs the token to disconnect, and says which sessions its role package cannot end', async () => {
+    const path = '/api/connections/pq-1/disconnect';
+    expect(await adminRequest(gw.admin, path, { method: 'POST' })).toMatchObject({
+      status: 401,
+      body: { code: 'ADMIN_TOKEN_REQUIRED' },
+    });
+    expect(
+      await adminRequest(gw.admin, path, { method: 'POST', headers: { authorization: 'Bearer wrong-token' } }),
+    ).toMatchObject({ status: 403, body: { code: 'ADMIN_BAD_TOKEN' } });
+    expect(
+      await adminRequest(gw.admin, '/api/connections/pq-999/disconnect', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.token}` },
+      }),
+    ).toMatchObject({ status: 404, body: { code: 'ADMIN_NO_SUCH_SESSION' } });
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const r = await adminRequest(gw.admin, '/metrics');
+    expect(r.status).toBe(200);
+    expect(r.type).toContain('text/plain');
+    expect(r.text).toContain('# TYPE portico_sessions gauge');
+    expect(r.text).toContain('# TYPE portico_handshakes_total counter');
+    expect(r.text).toContain('process_resident_memory_bytes');
+  });
+
+  it('unknown routes are JSON 404s', async () => {
+    expect(await adminRequest(gw.admin, '/api/nope')).toMatchObject({ status: 404, body: { code: 'ADMIN_NOT_FOUND' } });
+  });
+});
