@@ -100,7 +100,13 @@ export async function startGateway(args: string[] = [], dataDir?: string): Promi
           reject(new Error(`no matching log line within ${ms} ms; stderr: ${err}; lines: ${JSON.stringify(lines)}`)),
         ms,
       );
-      waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+      waiters.push({
+        match,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
       void exited.then(() => reject(new Error(`gateway exited; stderr: ${err}`)));
     });
   };
