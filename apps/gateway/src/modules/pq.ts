@@ -106,17 +106,21 @@ export const pqModule: ProtocolModule<PqConfig> = {
       );
       switch (ev.type) {
         case 'greeting':
-          sessions.update(k, 'greeting', { state: 'greeting', detail: { status: ev.status } });
+          sessions.update(k, 'greeting', { direction: 'out', state: 'greeting', detail: { status: ev.status } });
           return;
         case 'busy':
-          sessions.update(k, 'busy', { state: 'busy' });
+          sessions.update(k, 'busy', { direction: 'out', state: 'busy' });
           return;
         case 'reply': {
           if (ev.for === 'greeting') {
             sessions.count('pq', 'handshakes', 1, { result: 'completed' });
           }
           const state = ev.for === 'busy' ? 'busy' : 'ready';
-          sessions.update(k, `reply to ${ev.for}`, { state, detail: { status: ev.status, expected: ev.expected } });
+          sessions.update(k, `reply to ${ev.for}`, {
+            direction: 'in',
+            state,
+            detail: { status: ev.status, expected: ev.expected },
+          });
           return;
         }
         case 'request': {
@@ -128,6 +132,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
           };
           current.set(s.id, ev.measurement);
           sessions.update(k, 'request', {
+            direction: 'in',
             state: 'requested',
             count: { requests: 1 },
             info: { lastRequest: { measurement: ev.measurement, ...request } },
@@ -138,6 +143,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
         case 'refused': {
           const m = current.get(s.id);
           sessions.update(k, 'refused', {
+            direction: 'out',
             state: 'ready',
             count: { refused: 1 },
             detail: { status: ev.status, reason: ev.reason },
@@ -148,6 +154,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
         }
         case 'started':
           sessions.update(k, 'started', {
+            direction: 'out',
             state: 'measuring',
             count: { measurements: 1 },
             detail: { measurement: ev.measurement },
@@ -156,6 +163,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
           return;
         case 'frame': {
           sessions.update(k, 'frame', {
+            direction: 'out',
             count: { frames: 1 },
             detail: { measurement: ev.measurement, number: ev.number },
           });
@@ -165,6 +173,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
         }
         case 'ended':
           sessions.update(k, 'ended', {
+            direction: 'out',
             state: 'completing',
             detail: { measurement: ev.measurement, outcome: ev.outcome, status: ev.status },
           });
@@ -195,6 +204,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
         case 'corrupted':
           sessions.count('pq', 'errors', 1, { code: 'MESSAGE_CORRUPTED' });
           sessions.update(k, 'corrupted', {
+            direction: 'in',
             state: 'corrupted',
             count: { errors: 1 },
             detail: { error: String(ev.error) },
@@ -211,8 +221,11 @@ export const pqModule: ProtocolModule<PqConfig> = {
           current.delete(s.id);
           sessions.close(k, ev.reason);
           return;
-        default:
-          sessions.update(k, ev.type, { detail: { ...ev } });
+        case 'client-status':
+        case 'request-while-busy':
+        case 'unexpected':
+          sessions.update(k, ev.type, { direction: 'in', detail: { ...ev } });
+          return;
       }
     });
     return {

@@ -5,6 +5,8 @@ import type { Protocol } from '../modules/types.js';
 export interface TimelineEntry {
   at: number;
   event: string;
+  /** `in`: a message from the peer; `out`: a message to it; absent: something the gateway noted. */
+  direction?: 'in' | 'out';
   detail?: Record<string, unknown>;
 }
 
@@ -91,6 +93,7 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     key: string,
     event: string,
     change: {
+      direction?: 'in' | 'out';
       state?: string;
       count?: Record<string, number>;
       info?: Record<string, unknown>;
@@ -106,7 +109,7 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     }
     for (const [name, by] of Object.entries(change.count ?? {})) v.counters[name] = (v.counters[name] ?? 0) + by;
     if (change.info) Object.assign(v.info, change.info);
-    this.note(key, event, change.detail);
+    this.note(key, event, change.detail, change.direction);
     this.emit('session', v);
   }
 
@@ -143,10 +146,18 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     return [...this.alertLog];
   }
 
-  private note(key: string, event: string, detail: Record<string, unknown> | undefined): void {
+  private note(
+    key: string,
+    event: string,
+    detail: Record<string, unknown> | undefined,
+    direction?: 'in' | 'out',
+  ): void {
     const e = this.entries.get(key);
     if (!e) return;
-    e.timeline.push(detail === undefined ? { at: this.now(), event } : { at: this.now(), event, detail });
+    const entry: TimelineEntry = { at: this.now(), event };
+    if (direction !== undefined) entry.direction = direction;
+    if (detail !== undefined) entry.detail = detail;
+    e.timeline.push(entry);
     if (e.timeline.length > this.limits.timeline) e.timeline.shift();
   }
 }
