@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { stringify } from 'yaml';
 import { applyFlags, type ConfigFlags, parsePort, parsePortRange } from './config/flags.js';
 import { readConfigFile, validateConfig } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
@@ -98,6 +97,7 @@ export function buildProgram(h: CliHandlers): Command {
     )
     .argument('[file]', 'configuration file (YAML or JSON)')
     .action(async (file: string | undefined) => {
+      const { stringify } = await import('yaml');
       h.out(stringify(await resolveConfig({ configFile: file, flags: {} })));
     });
   return program;

@@ -84,6 +84,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
       }
     }
 
+    const metrics = createMetrics(table);
     const generatedToken = config.admin.token === undefined;
     const guard = {
       token: config.admin.token ?? randomBytes(24).toString('base64url'),
@@ -99,7 +100,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
         },
         {
           table,
-          metrics: createMetrics(table),
+          metrics,
           status: () => ({
             ready: state === 'ready',
             state,
@@ -128,6 +129,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
       log.info('admin: disabled in the configuration');
     }
     state = 'ready';
+    // prom-client loads after the caller has reported ready (a timer runs after its continuation): start-up does not
+    // wait for it, and counts made meanwhile are replayed.
+    setTimeout(() => void metrics.load(), 0);
 
     return {
       protocols,

@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
-import type { Registry } from 'prom-client';
 import { PORT_FLAGS } from '../config/flags.js';
 import { GatewayError } from '../errors.js';
 import { bindError } from '../modules/bind-error.js';
 import { authority } from '../net.js';
 import type { SessionTable } from '../sessions/table.js';
 import { checkRequest, type GuardSettings } from './guard.js';
+import type { Metrics } from './metrics.js';
 import { staticFile } from './static.js';
 
 /** What the admin API reads from the rest of the gateway. */
 export interface AdminSource {
   table: SessionTable;
-  metrics: Registry;
+  metrics: Metrics;
   /** Health and readiness (ready is false while starting and draining). */
   status(): { ready: boolean; state: string; uptimeS: number; version: string };
   protocols(): unknown;
@@ -84,9 +84,9 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     if (get && path === '/api/pq/measurements') return json(res, 200, await src.measurements());
     if (get && path === '/api/events') return openStream(req, res);
     if (get && path === '/metrics') {
-      const body = await src.metrics.metrics();
-      res.writeHead(200, { ...HEADERS, 'content-type': src.metrics.contentType });
-      res.end(body);
+      const m = await src.metrics.scrape();
+      res.writeHead(200, { ...HEADERS, 'content-type': m.contentType });
+      res.end(m.body);
       return;
     }
     const session = /^\/api\/connections\/([a-z]+-[\w.-]+)(\/disconnect)?$/.exec(path);

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { type ConfigIssue, GatewayError } from '../errors.js';
 import { type ConfigInput, configSchema, type GatewayConfig } from './schema.js';
@@ -48,7 +47,10 @@ export async function readConfigFile(file: string): Promise<ConfigInput> {
     );
   }
   try {
-    return (extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)) as ConfigInput;
+    if (extname(file).toLowerCase() === '.json') return JSON.parse(text) as ConfigInput;
+    // Loaded only for a YAML file, so a start without one does not pay for it.
+    const { parse } = await import('yaml');
+    return parse(text) as ConfigInput;
   } catch (e) {
     throw new GatewayError(
       'GATEWAY_CONFIG_UNREADABLE',
