@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRequest, type Running, startGateway } from './test-support/spawn.js';
 
@@ -91,6 +92,30 @@ describe('portico-gateway start-up and admin API (spawned binary)', () => {
     expect(r.text).toContain('# TYPE portico_sessions gauge');
     expect(r.text).toContain('# TYPE portico_handshakes_total counter');
     expect(r.text).toContain('process_resident_memory_bytes');
+  });
+
+  it('a corrupted PQ stream becomes a server alert and an error count, and the session leaves the list', async () => {
+    const socket = connect(gw.pqPort, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.on('error', () => {});
+    socket.resume(); // read the greeting and the 'S', so the server's close is seen
+    // Length 8, type 'C', magic "XXXXX" instead of "PQSPT" (pq.md §1): an illegal header.
+    socket.write(Buffer.from([8, 0, 0x43, 0x58, 0x58, 0x58, 0x58, 0x58]));
+    await new Promise((r) => socket.once('close', r));
+    await expect
+      .poll(async () => (await adminRequest(gw.admin, '/api/alerts')).body)
+      .toEqual([
+        expect.objectContaining({
+          protocol: 'pq',
+          level: 'warn',
+          code: 'MESSAGE_CORRUPTED',
+          session: expect.stringMatching(/^pq-\d+$/),
+        }),
+      ]);
+    await expect.poll(async () => (await adminRequest(gw.admin, '/api/connections')).body).toEqual([]);
+    const metrics = (await adminRequest(gw.admin, '/metrics')).text;
+    expect(metrics).toContain('portico_errors_total{protocol="pq",code="MESSAGE_CORRUPTED"} 1');
+    expect(metrics).toContain('portico_alerts_total{protocol="pq",code="MESSAGE_CORRUPTED"} 1');
   });
 
   it('unknown routes are JSON 404s', async () => {
