@@ -14,6 +14,8 @@ export async function createLogger(level: string, format: 'auto' | 'json' | 'pre
     colorize: process.stdout.isTTY === true,
     translateTime: 'HH:MM:ss.l',
     ignore: 'pid,hostname,name',
+    // Every message says what it is about on its own; the fields are for JSON consumers (and debug runs).
+    hideObject: level !== 'debug' && level !== 'trace',
   });
   return pino(options, stream);
 }
