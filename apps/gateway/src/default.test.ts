@@ -19,7 +19,7 @@ function run(args: string[]): Promise<string> {
 }
 
 describe('portico-gateway with no configuration', () => {
-  it(`starts the embedded default${netns ? ' on its default ports (PQ 6000, admin 9600) in a network namespace' : ' (no network namespace here: ports by flag)'} and a pq-client completes its greeting`, async () => {
+  it(`PQ-01 the server "listens at port 6000 for client messages.": starts the embedded default${netns ? ' on its default ports (PQ 6000, admin 9600) in a network namespace' : ' (no network namespace here: ports by flag)'} and a pq-client completes its greeting`, async () => {
     const dir = await tempDir();
     const inner = [process.execPath, RUNNER, BIN, dir];
     const args = netns

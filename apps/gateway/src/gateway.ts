@@ -7,7 +7,8 @@ import { type AdminServer, startAdmin } from './admin/server.js';
 import { classifyChanges, changedPaths } from './config/diff.js';
 import type { GatewayConfig } from './config/schema.js';
 import { MODULES, PROTOCOLS, ROLE_PACKAGES } from './modules/available.js';
-import { PQ_MEASUREMENTS } from './modules/pq.js';
+import { PQ_MEASUREMENTS, pqControlFor } from './modules/pq.js';
+import type { PqControl } from './pq-control.js';
 import type { ListeningAddress, ModuleContext, Protocol, ProtocolModule, RunningProtocol } from './modules/types.js';
 import { MemoryRegistry } from './registry/registry.js';
 import { SessionTable } from './sessions/table.js';
@@ -48,8 +49,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
   const running = new Map<Protocol, RunningProtocol>();
   const protocols: ProtocolStatus[] = [];
   let admin: AdminServer | undefined;
+  let pqControl: PqControl | undefined;
 
   const stopAll = async (): Promise<void> => {
+    await pqControl?.close();
     await Promise.allSettled([...running.values()].map((r) => r.close()));
     running.clear();
     await admin?.close();
@@ -84,6 +87,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
       }
     }
 
+    const pqListening = running.get('pq')?.listening[0];
+    if (pqListening) pqControl = pqControlFor(config.pq, dataDir, pqListening);
     const metrics = createMetrics(table);
     const generatedToken = config.admin.token === undefined;
     const guard = {
@@ -101,6 +106,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
         {
           table,
           metrics,
+          ...(pqControl ? { pq: pqControl } : {}),
           status: () => ({
             ready: state === 'ready',
             state,

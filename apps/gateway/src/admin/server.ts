@@ -8,6 +8,7 @@ import { authority } from '../net.js';
 import type { SessionTable } from '../sessions/table.js';
 import { checkRequest, type GuardSettings } from './guard.js';
 import type { Metrics } from './metrics.js';
+import { ControlError, type PqControl } from '../pq-control.js';
 import { staticFile } from './static.js';
 
 /** What the admin API reads from the rest of the gateway. */
@@ -18,6 +19,8 @@ export interface AdminSource {
   status(): { ready: boolean; state: string; uptimeS: number; version: string };
   protocols(): unknown;
   measurements(): Promise<unknown>;
+  /** Simulator measurements started from the API; absent when PQ is not running. */
+  pq?: PqControl;
   /** Ends a session: true when ended, false when unknown, 'unsupported' when its role package cannot. */
   disconnect(key: string): Promise<boolean | 'unsupported'>;
 }
@@ -54,6 +57,25 @@ const HEADERS = {
   'cache-control': 'no-store',
 };
 
+const MAX_BODY = 64 * 1024;
+
+/** A JSON request body of at most 64 KiB. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY)
+      throw new HttpError(413, 'ADMIN_BODY_TOO_LARGE', `a request body of at most ${MAX_BODY} bytes`);
+    chunks.push(c);
+  }
+  try {
+    return chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'ADMIN_BAD_JSON', 'the request body is not JSON');
+  }
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { ...HEADERS, 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -89,6 +111,7 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
       res.end(m.body);
       return;
     }
+    if (path.startsWith('/api/pq/control') || path.startsWith('/api/pq/files/')) return pqRoute(req, res, method, path);
     const session = /^\/api\/connections\/([a-z]+-[\w.-]+)(\/disconnect)?$/.exec(path);
     if (session) {
       const key = session[1]!;
@@ -125,6 +148,36 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     throw new HttpError(404, 'ADMIN_NOT_FOUND', `no route ${method} ${path}`);
   };
 
+  /** Start/stop a simulator measurement and download its PTU file (issue 15 §3). */
+  const pqRoute = async (req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> => {
+    const pq = src.pq;
+    if (!pq) throw new HttpError(404, 'ADMIN_PQ_NOT_RUNNING', 'PQ is not running in this gateway');
+    if (path === '/api/pq/control' && method === 'GET') return json(res, 200, pq.list());
+    if (path === '/api/pq/control' && method === 'POST') return json(res, 202, await pq.start(await readJson(req)));
+    const stop = /^\/api\/pq\/control\/(\d+)\/stop$/.exec(path);
+    if (stop && method === 'POST') {
+      if (!(await pq.stop(Number(stop[1]))))
+        throw new HttpError(404, 'ADMIN_NO_SUCH_MEASUREMENT', `no running measurement ${stop[1]}`);
+      return json(res, 200, { stopped: Number(stop[1]) });
+    }
+    if (path.startsWith('/api/pq/files/') && method === 'GET') {
+      const name = decodeURIComponent(path.slice('/api/pq/files/'.length));
+      const body = await pq.file(name);
+      if (!body) throw new HttpError(404, 'ADMIN_NO_SUCH_FILE', `no PTU file ${name} in the workspace`);
+      res.writeHead(200, {
+        ...HEADERS,
+        'content-type': 'application/octet-stream',
+        'content-disposition': `attachment; filename="${name
+          .split('/')
+          .pop()!
+          .replace(/[^\w.-]/g, '_')}"`,
+      });
+      res.end(body);
+      return;
+    }
+    throw new HttpError(404, 'ADMIN_NOT_FOUND', `no route ${method} ${path}`);
+  };
+
   /** Server-sent events: a snapshot, then every session change and alert as it happens (issue 15 §4). */
   const openStream = (req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(200, { ...HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
@@ -137,6 +190,8 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     src.table.on('session', onSession);
     src.table.on('closed', onClosed);
     src.table.on('alert', onAlert);
+    const onFeedback = (id: number, at: number, values: unknown) => send('feedback', { id, at, values });
+    src.pq?.on('feedback', onFeedback);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000).unref();
     streams.add(res);
     req.on('close', () => {
@@ -144,13 +199,15 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
       src.table.off('session', onSession);
       src.table.off('closed', onClosed);
       src.table.off('alert', onAlert);
+      src.pq?.off('feedback', onFeedback);
       streams.delete(res);
     });
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
-      if (e instanceof HttpError) json(res, e.status, { code: e.code, message: e.message });
+      if (e instanceof HttpError || e instanceof ControlError)
+        json(res, e.status, { code: e.code, message: e.message });
       else json(res, 500, { code: 'ADMIN_INTERNAL', message: String(e) });
     });
   };

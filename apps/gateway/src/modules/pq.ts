@@ -4,7 +4,8 @@ import { createPqServer, type PqServerOptions, type SessionInfo } from '@portico
 import type { PqConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
-import type { ProtocolModule, RunningProtocol } from './types.js';
+import { PqControl } from '../pq-control.js';
+import type { ListeningAddress, ProtocolModule, RunningProtocol } from './types.js';
 
 /** Registry namespace of PQ measurement status (ARCHITECTURE.md "State and scale"). */
 export const PQ_MEASUREMENTS = 'pq.measurements';
@@ -242,3 +243,14 @@ export const pqModule: ProtocolModule<PqConfig> = {
     };
   },
 };
+
+/** The admin API's PQ client of this gateway's own PQ server, paced to the server's frame interval. */
+export function pqControlFor(c: PqConfig, dataDir: string, listening: ListeningAddress): PqControl {
+  const paced = c.pacing?.frameIntervalMs;
+  const frames = c.backend.kind === 'simulator' ? c.backend.frameIntervalMs : undefined;
+  const frameIntervalMs = frames ?? (paced !== undefined && paced > 0 ? paced : 1250);
+  return new PqControl(
+    { host: listening.host, port: listening.port, frameIntervalMs },
+    pqServerOptions(c, dataDir).workspace,
+  );
+}

@@ -138,19 +138,21 @@ export async function adminRequest(
   base: string,
   path: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; body: unknown; text: string; type: string }> {
+): Promise<{ status: number; body: unknown; text: string; bytes: Buffer; type: string }> {
   const { request } = await import('node:http');
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
         const type = String(res.headers['content-type'] ?? '');
         resolve({
           status: res.statusCode ?? 0,
           text,
+          bytes,
           type,
           body: type.includes('json') ? JSON.parse(text) : undefined,
         });
