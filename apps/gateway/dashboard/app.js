@@ -129,6 +129,36 @@ function startChart() {
   }, 1000);
 }
 
+// PQ feedback values (cps1, cps2, det1 …) of a measurement, one point per data frame; a new measurement starts a new
+// chart, with one series per numeric value the server reports.
+let feedback;
+
+function onFeedback(f) {
+  const names = Object.keys(f.values).filter((k) => typeof f.values[k] === 'number' && /^(cps|det)\d+$/.test(k));
+  if (names.length === 0) return;
+  if (feedback === undefined || feedback.id !== f.id) {
+    const palette = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#65a30d', '#db2777'];
+    $('feedback').replaceChildren();
+    $('feedback-hint').textContent = `measurement ${f.id}`;
+    const data = [[], ...names.map(() => [])];
+    const plot = new uPlot(
+      {
+        width: Math.min(900, document.body.clientWidth - 40),
+        height: 220,
+        series: [{}, ...names.map((label, i) => ({ label, stroke: palette[i % palette.length] }))],
+        scales: { x: { time: true } },
+        axes: [{}, { size: 80, label: 'counts/s' }],
+      },
+      data,
+      $('feedback'),
+    );
+    feedback = { id: f.id, names, data, plot };
+  }
+  feedback.data[0].push(f.at / 1000);
+  feedback.names.forEach((n, i) => feedback.data[i + 1].push(f.values[n] ?? null));
+  feedback.plot.setData(feedback.data);
+}
+
 function connect() {
   const events = new EventSource('/api/events');
   events.addEventListener('open', () => {
@@ -154,6 +184,7 @@ function connect() {
     if (s.key === selected) $('detail-summary').textContent = `${s.key}: closed`;
   });
   events.addEventListener('alert', (e) => addAlert(JSON.parse(e.data)));
+  events.addEventListener('feedback', (e) => onFeedback(JSON.parse(e.data)));
 }
 
 void loadProtocols();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { connectPq } from '@portico/pq-client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startGateway } from './test-support/spawn.js';
+import { adminRequest, type Running, startGateway } from './test-support/spawn.js';
 
 /** Debian's Chromium (`.ci/run` installs the `chromium` package); playwright-core downloads no browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -55,6 +55,18 @@ describe('dashboard in headless Chromium', () => {
 
     await client.close();
     await expect.poll(() => page.locator('#connections tbody tr').count()).toBe(0);
+
+    // A measurement started through the admin API: its count rates are drawn live.
+    const started = await adminRequest(gw.admin, '/api/pq/control', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.token}` },
+      body: JSON.stringify({ filename: 'dash' }),
+    });
+    expect(started.status).toBe(202);
+    await expect.poll(() => page.textContent('#feedback-hint'), { timeout: 10_000 }).toBe('measurement 1');
+    await expect.poll(() => page.locator('#feedback .u-legend').textContent()).toContain('cps1');
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-feedback.png`, fullPage: true });
     expect(errors).toEqual([]);
   });
 });
