@@ -39,7 +39,7 @@ describe('PQ simulator measurements from the admin API (spawned binary)', () => 
       expect(started).toMatchObject({ status: 202, body: { id: 1, state: 'running' } });
       await expect
         .poll(async () => ((await adminRequest(gw.admin, '/api/pq/control')).body as Control[])[0]?.state, {
-          timeout: 10_000,
+          timeout: 30_000,
         })
         .toBe('completed');
       const [done] = (await adminRequest(gw.admin, '/api/pq/control')).body as Control[];

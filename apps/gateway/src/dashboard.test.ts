@@ -63,7 +63,7 @@ describe('dashboard in headless Chromium', () => {
       body: JSON.stringify({ filename: 'dash' }),
     });
     expect(started.status).toBe(202);
-    await expect.poll(() => page.textContent('#feedback-hint'), { timeout: 10_000 }).toBe('measurement 1');
+    await expect.poll(() => page.textContent('#feedback-hint'), { timeout: 30_000 }).toBe('measurement 1');
     await expect.poll(() => page.locator('#feedback .u-legend').textContent()).toContain('cps1');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-feedback.png`, fullPage: true });

@@ -25,7 +25,7 @@ const ready = new Promise((resolve, reject) => {
     }
   });
   exited.then(() => reject(new Error(`gateway exited: ${stderr}`)));
-  setTimeout(() => reject(new Error('no ready line within 10 s')), 10_000).unref();
+  setTimeout(() => reject(new Error('no ready line within 60 s')), 60_000).unref();
 });
 
 const getJson = (url) =>

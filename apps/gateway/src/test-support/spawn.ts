@@ -50,7 +50,7 @@ export function runOnce(
     let stderr = '';
     p.stdout.on('data', (c: Buffer) => (stdout += c));
     p.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => p.kill('SIGKILL'), 90_000);
     p.on('error', reject);
     p.on('close', (code) => {
       clearTimeout(timer);
@@ -91,7 +91,7 @@ export async function startGateway(args: string[] = [], dataDir?: string): Promi
     }
   });
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  const waitFor = (match: (l: LogLine) => boolean, ms = 10_000): Promise<LogLine> => {
+  const waitFor = (match: (l: LogLine) => boolean, ms = 60_000): Promise<LogLine> => {
     const seen = lines.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -125,7 +125,7 @@ export async function startGateway(args: string[] = [], dataDir?: string): Promi
     exited,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
       const code = await exited;
       clearTimeout(timer);
       return code;
