@@ -155,7 +155,7 @@ function onFeedback(f) {
     feedback = { id: f.id, names, data, plot };
   }
   feedback.data[0].push(f.at / 1000);
-  feedback.names.forEach((n, i) => feedback.data[i + 1].push(f.values[n] ?? null));
+  for (const [i, n] of feedback.names.entries()) feedback.data[i + 1].push(f.values[n] ?? null);
   feedback.plot.setData(feedback.data);
 }
 
