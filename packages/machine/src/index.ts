@@ -1,0 +1,27 @@
+export {
+  Binding,
+  type BindingClosed,
+  type BindingOptions,
+  type EventMapOf,
+  type Link,
+  type LinkSink,
+} from './binding.js';
+export { connectionLink, type DatagramLinkOptions, datagramLink } from './links.js';
+export {
+  type Action,
+  type CloseAction,
+  close,
+  type EmitAction,
+  earliest,
+  emit,
+  type Input,
+  type Machine,
+  type RuntimeInput,
+  type SendAction,
+  send,
+  type TypedEvent,
+  type WakeAction,
+  wake,
+} from './machine.js';
+export { type ReliableDelivery, ReliableMachine, type ReliableMachineEvent, type ReliableSend } from './reliable.js';
+export { type Port, Runner, type RunnerOptions } from './runner.js';

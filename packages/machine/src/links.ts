@@ -1,0 +1,76 @@
+import type { Connection, UdpEndpoint } from '@portico/transport';
+import type { Link, LinkSink } from './binding.js';
+import type { CloseAction } from './machine.js';
+
+/** Swallows a rejected send: a connection that refuses a write is closing, and its close reaches the machine. */
+const ignore = (): void => {};
+
+/**
+ * A framed TCP `Connection` as a link: decoded messages in, one socket write per `send`, `close` drains (after the
+ * final message, if any); the connection's CloseInfo becomes the machine's `closed` input.
+ */
+export function connectionLink<Recv, Out>(connection: Connection<Recv, Out>): Link<Recv, Out> {
+  return {
+    attach(sink: LinkSink<Recv>) {
+      connection.on('message', (m) => sink.receive(m));
+      connection.on('close', (info) => sink.closed(info.reason, info.error));
+    },
+    send(message: Out) {
+      connection.send(message).catch(ignore);
+    },
+    close(action: CloseAction<Out>) {
+      if (action.final !== undefined) connection.send(action.final).catch(ignore);
+      void connection.close();
+    },
+  };
+}
+
+export interface DatagramLinkOptions<Recv, Out> {
+  /** The one peer this link talks to; datagrams from anyone else are ignored. */
+  peer: { address: string; port: number };
+  /** Decodes one datagram; undefined drops it (a datagram that is not the protocol's). */
+  decode: (data: Uint8Array) => Recv | undefined;
+  encode: (message: Out) => Uint8Array;
+  /** Closes the endpoint when the machine closes (default true: a per-session port). */
+  ownsEndpoint?: boolean;
+}
+
+/**
+ * A UDP endpoint as a link to one peer: every `send` is one datagram; `close` writes the final datagram, stops
+ * listening and (by default) closes the endpoint; the machine then hears `closed` with reason `local`.
+ */
+export function datagramLink<Recv, Out>(
+  endpoint: UdpEndpoint,
+  options: DatagramLinkOptions<Recv, Out>,
+): Link<Recv, Out> {
+  const { peer } = options;
+  let sink: LinkSink<Recv> | undefined;
+  let open = true;
+  const onDatagram = (d: { data: Uint8Array; address: string; port: number }) => {
+    if (d.address !== peer.address || d.port !== peer.port) return;
+    const m = options.decode(d.data);
+    if (m !== undefined) sink?.receive(m);
+  };
+  return {
+    attach(s: LinkSink<Recv>) {
+      sink = s;
+      endpoint.on('datagram', onDatagram);
+    },
+    send(message: Out) {
+      if (open) endpoint.sendNow(options.encode(message), peer.port, peer.address);
+    },
+    close(action: CloseAction<Out>) {
+      if (!open) return;
+      open = false;
+      endpoint.off('datagram', onDatagram);
+      // The final datagram is handed to the system before the socket closes (a close right after sendNow drops it).
+      const final =
+        action.final === undefined
+          ? Promise.resolve()
+          : endpoint.send(options.encode(action.final), peer.port, peer.address).catch(ignore);
+      void final
+        .then(() => ((options.ownsEndpoint ?? true) ? endpoint.close() : undefined))
+        .then(() => sink?.closed('local', action.error));
+    },
+  };
+}
