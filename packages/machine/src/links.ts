@@ -26,8 +26,11 @@ export function connectionLink<Recv, Out>(connection: Connection<Recv, Out>): Li
 }
 
 export interface DatagramLinkOptions<Recv, Out> {
-  /** The one peer this link talks to; datagrams from anyone else are ignored. */
-  peer: { address: string; port: number };
+  /**
+   * The one peer this link talks to; datagrams from anyone else are ignored. Without it, the first sender becomes the
+   * peer (a session port that learns its client from the first datagram); nothing is sent before that.
+   */
+  peer?: { address: string; port: number };
   /** Decodes one datagram; undefined drops it (a datagram that is not the protocol's). */
   decode: (data: Uint8Array) => Recv | undefined;
   encode: (message: Out) => Uint8Array;
@@ -43,10 +46,11 @@ export function datagramLink<Recv, Out>(
   endpoint: UdpEndpoint,
   options: DatagramLinkOptions<Recv, Out>,
 ): Link<Recv, Out> {
-  const { peer } = options;
+  let peer = options.peer;
   let sink: LinkSink<Recv> | undefined;
   let open = true;
   const onDatagram = (d: { data: Uint8Array; address: string; port: number }) => {
+    peer ??= { address: d.address, port: d.port };
     if (d.address !== peer.address || d.port !== peer.port) return;
     const m = options.decode(d.data);
     if (m !== undefined) sink?.receive(m);
@@ -57,7 +61,7 @@ export function datagramLink<Recv, Out>(
       endpoint.on('datagram', onDatagram);
     },
     send(message: Out) {
-      if (open) endpoint.sendNow(options.encode(message), peer.port, peer.address);
+      if (open && peer) endpoint.sendNow(options.encode(message), peer.port, peer.address);
     },
     close(action: CloseAction<Out>) {
       if (!open) return;
@@ -65,7 +69,7 @@ export function datagramLink<Recv, Out>(
       endpoint.off('datagram', onDatagram);
       // The final datagram is handed to the system before the socket closes (a close right after sendNow drops it).
       const final =
-        action.final === undefined
+        action.final === undefined || peer === undefined
           ? Promise.resolve()
           : endpoint.send(options.encode(action.final), peer.port, peer.address).catch(ignore);
       void final

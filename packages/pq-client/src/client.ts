@@ -1,3 +1,4 @@
+import { Binding, connectionLink, type Link } from '@portico/machine';
 import { CodecError, encode, type PqMessage, PqStreamDecoder, type TextEncoding } from '@portico/pq-codec';
 import {
   type CloseInfo,
@@ -8,11 +9,11 @@ import {
   isTransportError,
   realClock,
   type SocketAddress,
-  type TimerHandle,
 } from '@portico/transport';
 import { PqClientError, PqClientErrorCode } from './errors.js';
-import type { ClientAction } from './machine/actions.js';
+import type { ClientCommand, ClientEvent } from './machine/actions.js';
 import { PqClientMachine } from './machine/client-machine.js';
+import { transportCloseError } from './machine/close-error.js';
 import { Measurement } from './measurement.js';
 import { toRequestMessage } from './request.js';
 import type {
@@ -29,17 +30,16 @@ import type {
 export const DEFAULT_PQ_PORT = 6000;
 
 /**
- * A connection to a SymPhoTime remote interface (or any PQ server): the Node binding of `PqClientMachine` over
- * transport's TCP connection. Create it with `connectPq`.
+ * A connection to a SymPhoTime remote interface (or any PQ server): `PqClientMachine` run by the role runtime's
+ * binding over transport's TCP connection; this class turns its events into measurement handles and public events.
+ * Create it with `connectPq`.
  */
 export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
   /** Resolves once, when the connection is gone. */
   readonly closed: Promise<PqCloseInfo>;
   private readonly machine: PqClientMachine;
+  private readonly binding: Binding<PqMessage, PqMessage, ClientEvent, ClientCommand>;
   private readonly handles = new Map<number, Measurement>();
-  private readonly pending: ClientAction[] = [];
-  private running = false;
-  private timer: TimerHandle | undefined;
   private nextId = 0;
   private closeError: PqClientError | undefined;
   /** The last failure not tied to a measurement (e.g. 'S' MESSAGE_TIMEOUT): it explains a close that follows. */
@@ -65,10 +65,36 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    connection.on('message', (m) => {
-      this.emit('message', 'in', m);
-      this.run(this.machine.received(m, this.clock.now()));
+    // The trace sees each message before the machine does, and each outgoing one before it is written.
+    connection.on('message', (m) => this.emit('message', 'in', m));
+    const link = connectionLink(connection);
+    const traced: Link<PqMessage, PqMessage> = {
+      attach: (sink) => link.attach(sink),
+      send: (m) => {
+        this.emit('message', 'out', m);
+        link.send(m);
+      },
+      close: (a) => {
+        if (a.error instanceof PqClientError) this.closeError ??= a.error;
+        link.close(a);
+      },
+    };
+    const b = new Binding<PqMessage, PqMessage, ClientEvent, ClientCommand>(this.machine, traced, { clock });
+    this.binding = b;
+    b.on('ready', () => this.readyWaiter?.resolve());
+    b.on('accepted', (e) => this.handles.get(e.id)?.onAccepted(e.reply));
+    b.on('frame', (e) => this.handles.get(e.id)?.onFrame(e.frame));
+    b.on('done', (e) => this.handles.get(e.id)?.onDone(e.outcome));
+    b.on('failed', (e) => this.handles.get(e.id)?.onFailed(e.error));
+    b.on('stopped', (e) => this.handles.get(e.id)?.onStopped(e.error));
+    b.on('status', (e) => this.emit('status', e.status, e.answer));
+    b.on('warning', (e) => this.emit('warning', e.warning));
+    b.on('error', (e) => {
+      this.lastError = e.error;
+      this.readyWaiter?.reject(e.error); // still connecting: connectPq rejects with it (e.g. SERVER_BUSY)
+      this.emit('error', e.error);
     });
+    // Registered after the binding's own: the machine has heard the close when this runs.
     connection.on('close', (info) => this.onTransportClose(info));
   }
 
@@ -96,13 +122,17 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
    * measurement is running fails with PQ_CLIENT_MEASUREMENT_RUNNING.
    */
   measure(request: MeasurementRequest, options: MeasureOptions = {}): PqMeasurement {
+    // Forget handles the machine is done with (their `stop()` resolves at once from now on).
+    for (const hid of this.handles.keys()) {
+      if (this.machine.info(hid) === undefined) this.handles.delete(hid);
+    }
     const id = ++this.nextId;
     const message = toRequestMessage(request);
     const handle = new Measurement(
       id,
       message,
       {
-        stop: (mid) => this.run(this.machine.stop(mid, this.clock.now())),
+        stop: (mid) => this.binding.input({ type: 'stop', id: mid }),
         warn: (code, text) => this.emit('warning', { code, message: text }),
       },
       this.clock,
@@ -116,7 +146,7 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
       handle.onFailed(problem);
       return handle;
     }
-    this.run(this.machine.measure(id, message, this.clock.now()));
+    this.binding.input({ type: 'measure', id, request: message });
     handle.attach(this.machine.info(id), options.signal);
     return handle;
   }
@@ -127,7 +157,7 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
    */
   close(): Promise<PqCloseInfo> {
     this.closeRequested = true;
-    this.run(this.machine.close(this.clock.now()));
+    this.binding.input({ type: 'close' });
     return this.closed;
   }
 
@@ -162,7 +192,7 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
         return;
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.run(this.machine.start(this.clock.now()));
+      this.binding.input({ type: 'start' });
     });
   }
 
@@ -185,85 +215,8 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
     return this.options.encoding === undefined ? {} : { encoding: this.options.encoding };
   }
 
-  /** Performs actions in order; actions produced while performing (a handler calling back in) queue behind them. */
-  private run(actions: ClientAction[]): void {
-    this.pending.push(...actions);
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (let a = this.pending.shift(); a !== undefined; a = this.pending.shift()) this.perform(a);
-    } finally {
-      this.running = false;
-    }
-    // Forget handles the machine is done with (their `stop()` resolves at once from now on).
-    for (const id of this.handles.keys()) {
-      if (this.machine.info(id) === undefined) this.handles.delete(id);
-    }
-  }
-
-  private perform(a: ClientAction): void {
-    switch (a.type) {
-      case 'send':
-        this.emit('message', 'out', a.message);
-        // A failed send means the connection is closing; its close event settles everything.
-        this.connection.send(a.message).catch(() => {});
-        return;
-      case 'timer':
-        this.clock.clearTimeout(this.timer);
-        this.timer =
-          a.at === undefined
-            ? undefined
-            : this.clock.setTimeout(
-                () => {
-                  this.timer = undefined;
-                  this.run(this.machine.timer(this.clock.now()));
-                },
-                Math.max(0, Math.ceil(a.at - this.clock.now())),
-              );
-        return;
-      case 'ready':
-        this.readyWaiter?.resolve();
-        return;
-      case 'accepted':
-        this.handles.get(a.id)?.onAccepted(a.reply);
-        return;
-      case 'frame':
-        this.handles.get(a.id)?.onFrame(a.frame);
-        return;
-      case 'dropped':
-        return;
-      case 'done':
-        this.handles.get(a.id)?.onDone(a.outcome);
-        return;
-      case 'failed':
-        this.handles.get(a.id)?.onFailed(a.error);
-        return;
-      case 'stopped':
-        this.handles.get(a.id)?.onStopped(a.error);
-        return;
-      case 'status':
-        this.emit('status', a.status, a.answer);
-        return;
-      case 'warning':
-        this.emit('warning', a.warning);
-        return;
-      case 'error':
-        this.lastError = a.error;
-        this.readyWaiter?.reject(a.error); // still connecting: connectPq rejects with it (e.g. SERVER_BUSY)
-        this.emit('error', a.error);
-        return;
-      case 'close':
-        if (a.error) this.closeError ??= a.error;
-        void this.connection.close();
-        return;
-    }
-  }
-
   private onTransportClose(info: CloseInfo): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    const transportError = this.transportError(info);
-    this.run(this.machine.closedByTransport(transportError));
+    const transportError = transportCloseError(info.reason, info.error);
     this.readyWaiter?.reject(
       this.closeError ??
         transportError ??
@@ -280,28 +233,6 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
         : { reason: this.closeRequested || info.reason === 'local' ? 'local' : 'remote', error: undefined };
     this.emit('close', result);
     this.resolveClosed(result);
-  }
-
-  private transportError(info: CloseInfo): PqClientError | undefined {
-    if (info.reason === 'decode-error') {
-      const cause = isTransportError(info.error) && info.error.cause !== undefined ? info.error.cause : info.error;
-      const codec = cause instanceof CodecError ? cause : undefined;
-      return new PqClientError(PqClientErrorCode.DECODE, {
-        what: 'decoding the server stream',
-        expected: 'PQ messages',
-        got: codec ? `${codec.code} at offset ${codec.offset}` : String(cause),
-        cause,
-      });
-    }
-    if (info.reason === 'socket-error') {
-      return new PqClientError(PqClientErrorCode.CLOSED, {
-        what: 'connection',
-        expected: 'an open socket',
-        got: 'a socket error',
-        cause: info.error,
-      });
-    }
-    return undefined;
   }
 }
 

@@ -7,7 +7,14 @@ export {
   type PqClientErrorCodeValue,
   type PqClientErrorDetails,
 } from './errors.js';
-export { type ClientAction, type ClientMachineOptions, DEFAULT_MACHINE_OPTIONS } from './machine/actions.js';
+export {
+  type ClientAction,
+  type ClientCommand,
+  type ClientEvent,
+  type ClientInput,
+  type ClientMachineOptions,
+  DEFAULT_MACHINE_OPTIONS,
+} from './machine/actions.js';
 export { PqClientMachine } from './machine/client-machine.js';
 export { toRequestMessage } from './request.js';
 export type {

@@ -1,14 +1,16 @@
 import { buildRequest, type DataFrame, decode, type PqMessage, PqStreamDecoder } from '@portico/pq-codec';
 import { compare, printTable } from '@portico/bench';
+import { Binding, type Link, type LinkSink } from '@portico/machine';
 import { realClock } from '@portico/transport';
 import { concatBytes, fromHex } from '@portico/wire';
+import type { ClientCommand, ClientEvent } from './machine/actions.js';
 import { PqClientMachine } from './machine/client-machine.js';
 import { Measurement } from './measurement.js';
 import { loadVendorSessions } from './test-support/vendor-sessions.js';
 
 /**
- * Client-side cost of a data frame: stream decode + machine + dispatch to the measurement's frame iterator, against
- * the codec's bare `decode` of the same frames, in the same run. The frames are the real ones PicoQuant's simulator
+ * Client-side cost of a data frame: stream decode + machine on the runtime's binding + dispatch to the measurement's
+ * frame iterator, against the codec's bare `decode` of the same frames, in the same run. The frames are the real ones PicoQuant's simulator
  * sent (../shared/data/pq/vendor-simulator-sessions.json), repeated to 1,000 per iteration.
  */
 const recorded = loadVendorSessions()
@@ -19,17 +21,24 @@ const FRAMES = 1000;
 const frames = Array.from({ length: FRAMES }, (_, i) => recorded[i % recorded.length]!);
 const stream = concatBytes(frames);
 
-/** A machine with measurement 1 running, and its handle, wired as PqClient wires them. */
+/**
+ * A machine with measurement 1 running on the runtime's binding (over a link that writes nothing), and its handle,
+ * wired as PqClient wires them.
+ */
 function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement } {
   const request = buildRequest({ measurementType: 0x80 });
-  const machine = new PqClientMachine({ greetingTimeoutMs: 0 });
+  let sink: LinkSink<PqMessage> | undefined;
+  const link: Link<PqMessage, PqMessage> = { attach: (s) => (sink = s), send: () => {}, close: () => {} };
+  const binding = new Binding<PqMessage, PqMessage, ClientEvent, ClientCommand>(
+    new PqClientMachine({ greetingTimeoutMs: 0 }),
+    link,
+  );
   const handle = new Measurement(1, request, { stop: () => {}, warn: () => {} }, realClock, Number.POSITIVE_INFINITY);
-  machine.start(0);
-  machine.measure(1, request, 0);
-  machine.received({ type: 'd', status: 0 }, 0);
-  const feed = (m: PqMessage) => {
-    for (const a of machine.received(m, 0)) if (a.type === 'frame') handle.onFrame(a.frame);
-  };
+  binding.on('frame', (e) => handle.onFrame(e.frame));
+  binding.input({ type: 'start' });
+  binding.input({ type: 'measure', id: 1, request });
+  const feed = (m: PqMessage) => sink!.receive(m);
+  feed({ type: 'd', status: 0 });
   return { feed, handle };
 }
 

@@ -9,7 +9,16 @@ export type {
 export { type CorruptInput, ServerDecoder, type ServerInput } from './decoder.js';
 export { PqServerError, type PqServerErrorCode, type PqServerErrorDetails } from './errors.js';
 export { createPqServer, PqServer, type PqServerEvents, type PqServerOptions, type SessionInfo } from './server.js';
-export type { AwaitedReply, CloseCause, SessionAction, SessionEvent } from './session/events.js';
+export type {
+  AwaitedReply,
+  BackendRequest,
+  CloseCause,
+  SessionAction,
+  SessionCommand,
+  SessionEvent,
+  SessionInput,
+  SessionOutput,
+} from './session/events.js';
 export {
   DEFAULT_PACING,
   NO_PACING,

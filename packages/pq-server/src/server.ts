@@ -1,4 +1,5 @@
 import { encode, ErrorCode, type PqMessage, type TextEncoding } from '@portico/pq-codec';
+import { Binding, connectionLink } from '@portico/machine';
 import {
   type Clock,
   type Connection,
@@ -7,12 +8,11 @@ import {
   listen,
   realClock,
   type SocketAddress,
-  type TimerHandle,
 } from '@portico/transport';
 import type { MeasurementBackend, MeasurementSink, RunningMeasurement, StopReason } from './backend.js';
 import { ServerDecoder, type ServerInput } from './decoder.js';
 import { PqServerError } from './errors.js';
-import type { SessionAction, SessionEvent } from './session/events.js';
+import type { BackendRequest, SessionCommand, SessionEvent, SessionOutput } from './session/events.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './session/options.js';
 import { ServerSession } from './session/session.js';
 import { SimulatorBackend } from './simulator/simulator.js';
@@ -132,16 +132,32 @@ export class PqServer extends Emitter<PqServerEvents> {
   }
 }
 
+/** Every log event type a session emits, checked complete by the compiler (its backend requests are not logged). */
+const LOGGED: Record<SessionEvent['type'], true> = {
+  greeting: true,
+  busy: true,
+  request: true,
+  refused: true,
+  started: true,
+  frame: true,
+  ended: true,
+  aborted: true,
+  reply: true,
+  'client-status': true,
+  'request-while-busy': true,
+  timeout: true,
+  corrupted: true,
+  unexpected: true,
+  closed: true,
+};
+
 /**
- * The thin loop between one connection and its ServerSession (ARCHITECTURE.md, "Role machine"): feeds it messages,
- * timer wake-ups and backend events, and performs its actions, one at a time and in order.
+ * One connection's ServerSession on the role runtime's binding (ARCHITECTURE.md, "Role machine"): the binding feeds it
+ * messages and wake-ups and performs its actions; this glue performs its backend requests and reports the backend's
+ * answers back to it as commands.
  */
 class SessionBinding {
-  private readonly session: ServerSession;
-  private readonly clock: Clock;
-  private timer: TimerHandle | undefined;
-  private readonly actions: SessionAction[] = [];
-  private running = false;
+  private readonly binding: Binding<ServerInput, PqMessage, SessionOutput, SessionCommand>;
   private readonly measurements = new Map<number, RunningMeasurement>();
   private readonly stopsBeforeStart = new Map<number, StopReason>();
   private readonly work = new Set<Promise<unknown>>();
@@ -151,26 +167,30 @@ class SessionBinding {
     private readonly conn: Connection<ServerInput, PqMessage>,
     private readonly info: SessionInfo,
   ) {
-    this.clock = server.clock;
-    this.session = new ServerSession(server.options);
-    conn.on('message', (m) => {
-      const now = this.clock.now();
-      this.run(
-        m.type === 'corrupt' ? this.session.corrupted(now, m.error, m.illegalHeader) : this.session.received(now, m),
-      );
+    const b = new Binding<ServerInput, PqMessage, SessionOutput, SessionCommand>(
+      new ServerSession(server.options),
+      connectionLink(conn),
+      { clock: server.clock },
+    );
+    this.binding = b;
+    const report = (e: SessionOutput) => this.server.report(this.info, e as SessionEvent);
+    for (const type of Object.keys(LOGGED) as SessionEvent['type'][]) b.on(type, report);
+    b.on('start', (e) => this.start(e));
+    b.on('stop', (e) => {
+      const m = this.measurements.get(e.measurement);
+      if (m) this.track(m.stop(e.reason));
+      else this.stopsBeforeStart.set(e.measurement, e.reason);
     });
-    conn.on('close', () => {
-      this.run(this.session.peerClosed(this.clock.now()));
-      this.server.release(this);
-    });
+    // Registered after the binding's own close handler: the session has heard the close when the server lets go.
+    conn.on('close', () => this.server.release(this));
   }
 
   open(busy: boolean): void {
-    this.run(this.session.open(this.clock.now(), busy));
+    this.binding.input({ type: 'open', busy });
   }
 
   shutdown(): void {
-    this.run(this.session.shutdown(this.clock.now()));
+    this.binding.input({ type: 'shutdown' });
   }
 
   /** Resolves when the connection is closed and every backend operation it started has finished. */
@@ -179,52 +199,9 @@ class SessionBinding {
     while (this.work.size > 0) await Promise.allSettled([...this.work]);
   }
 
-  private run(actions: SessionAction[]): void {
-    this.actions.push(...actions);
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (let a = this.actions.shift(); a !== undefined; a = this.actions.shift()) this.perform(a);
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private perform(a: SessionAction): void {
-    switch (a.kind) {
-      case 'send':
-        this.conn.send(a.message).catch(() => {});
-        return;
-      case 'wake':
-        this.clock.clearTimeout(this.timer);
-        this.timer = undefined;
-        if (a.at !== undefined) {
-          const delay = Math.max(0, a.at - this.clock.now());
-          this.timer = this.clock.setTimeout(() => {
-            this.timer = undefined;
-            this.run(this.session.timer(this.clock.now()));
-          }, delay);
-        }
-        return;
-      case 'close':
-        void this.conn.close();
-        return;
-      case 'event':
-        this.server.report(this.info, a.event);
-        return;
-      case 'start':
-        this.start(a.measurement, a);
-        return;
-      case 'stop': {
-        const m = this.measurements.get(a.measurement);
-        if (m) this.track(m.stop(a.reason));
-        else this.stopsBeforeStart.set(a.measurement, a.reason);
-        return;
-      }
-    }
-  }
-
-  private start(id: number, a: Extract<SessionAction, { kind: 'start' }>): void {
+  private start(a: Extract<BackendRequest, { type: 'start' }>): void {
+    const id = a.measurement;
+    const b = this.binding;
     // A backend may report before its start() promise settles (a relayed frame, a fast end); those reports wait until
     // the session knows the measurement started, so the 'd' always precedes its frames.
     let ready = false;
@@ -234,11 +211,11 @@ class SessionBinding {
       else early.push(f);
     };
     const sink: MeasurementSink = {
-      frame: (records) => deliver(() => this.run(this.session.frame(this.clock.now(), id, records))),
+      frame: (records) => deliver(() => b.input({ type: 'frame', measurement: id, records })),
       end: (outcome) =>
         deliver(() => {
           this.measurements.delete(id);
-          this.run(this.session.ended(this.clock.now(), id, outcome));
+          b.input({ type: 'ended', measurement: id, outcome });
         }),
     };
     const p = this.server.backend.start(a.request, a.plan, sink).then(
@@ -252,23 +229,21 @@ class SessionBinding {
           if (earlyStop !== undefined) {
             this.track(result.measurement.stop(earlyStop));
           }
-          this.run(this.session.started(this.clock.now(), id, { ok: true }));
+          b.input({ type: 'started', measurement: id, result: { ok: true } });
           for (const f of early.splice(0)) f();
         } else {
-          this.run(this.session.started(this.clock.now(), id, result));
+          b.input({ type: 'started', measurement: id, result });
         }
       },
       (error: unknown) => {
         ready = true;
         this.stopsBeforeStart.delete(id);
         this.server.fail(this.info, error);
-        this.run(
-          this.session.started(this.clock.now(), id, {
-            ok: false,
-            status: ErrorCode.UNKNOWN_ERROR,
-            reason: String(error),
-          }),
-        );
+        b.input({
+          type: 'started',
+          measurement: id,
+          result: { ok: false, status: ErrorCode.UNKNOWN_ERROR, reason: String(error) },
+        });
       },
     );
     this.track(p);

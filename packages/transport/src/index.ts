@@ -30,7 +30,6 @@ export {
   type UdpEndpointOptions,
 } from './udp/endpoint.js';
 export { type PortAllocation, PortPool, type PortPoolOptions } from './udp/port-pool.js';
-export { ReliableDriver, type ReliableDriverOptions } from './reliable/driver.js';
 export { ReliableEngine } from './reliable/engine.js';
 export { RttEstimator } from './reliable/rtt.js';
 export { SequenceSpace } from './reliable/sequence.js';

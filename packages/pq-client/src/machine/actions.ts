@@ -1,16 +1,13 @@
-import type { DataFrame, DataframeReply, PqMessage, StatusMessage } from '@portico/pq-codec';
+import type { Action, Input } from '@portico/machine';
+import type { DataFrame, DataframeReply, DataframeRequest, PqMessage, StatusMessage } from '@portico/pq-codec';
 import type { PqClientError } from '../errors.js';
 import type { MeasurementOutcome, PqClientWarning } from '../types.js';
 
 /**
- * What the sans-IO client machine asks its binding to do (ARCHITECTURE.md, "Role machine (sans-IO)"). The machine
- * holds no socket and reads no clock: the binding performs these in order.
+ * What the sans-IO client machine tells its binding (ARCHITECTURE.md, "Role machine (sans-IO)"): the runtime's one
+ * action vocabulary (`send`, `wake`, `close`, `emit`) over PQ messages, with these events.
  */
-export type ClientAction =
-  /** Write one message to the server. */
-  | { type: 'send'; message: PqMessage }
-  /** Wake the machine with `timer(now)` at `at` (ms on the caller's clock); `undefined` cancels the wake-up. */
-  | { type: 'timer'; at: number | undefined }
+export type ClientEvent =
   /** The greeting phase is over: the server greeted and was answered, or did not greet in time. */
   | { type: 'ready'; greeting: 'answered' | 'absent' }
   /** 'd' NO_ERROR for measurement `id`. */
@@ -29,9 +26,22 @@ export type ClientAction =
   | { type: 'status'; status: StatusMessage; answer: StatusMessage }
   | { type: 'warning'; warning: PqClientWarning }
   /** A failure not tied to a measurement (SERVER_BUSY greeting, an error status while idle, a time-out). */
-  | { type: 'error'; error: PqClientError }
-  /** Close the connection (after writing what was sent before); `error` says why, if it is not a normal close. */
-  | { type: 'close'; error?: PqClientError };
+  | { type: 'error'; error: PqClientError };
+
+/** The client's commands; `receive`, `wake` and `closed` come from the runtime. */
+export type ClientCommand =
+  /** The connection is open: start the greeting wait (PQ-02). */
+  | { type: 'start' }
+  /** Request measurement `id` (PQ-04); it waits behind the greeting and behind a finishing stop handshake. */
+  | { type: 'measure'; id: number; request: DataframeRequest }
+  /** Stop measurement `id` with the USER_BREAK handshake (PQ-10). */
+  | { type: 'stop'; id: number }
+  /** Close normally (PQ-11): queued requests are dropped, a running measurement is stopped first. */
+  | { type: 'close' };
+
+export type ClientInput = Input<PqMessage, ClientCommand>;
+/** `close` actions carry reason `closed` (a normal close) or `error` with the PqClientError. */
+export type ClientAction = Action<PqMessage, ClientEvent>;
 
 /** Time-outs of the client machine, all in ms. */
 export interface ClientMachineOptions {

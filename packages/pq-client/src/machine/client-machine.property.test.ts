@@ -1,7 +1,7 @@
 import { ErrorCode } from '@portico/pq-codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MachineDriver } from '../test-support/machine-driver.js';
+import { ClientHarness } from '../test-support/client-harness.js';
 import { C, c, d, S, x } from '../test-support/messages.js';
 
 const statuses = fc.constantFrom(
@@ -35,7 +35,7 @@ describe('client machine invariants under any server behaviour', () => {
   it("PQ-07 never answers a frame, answers every status once with 'c', never sends 'D' during the greeting wait, settles every measurement once", () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
-        const m = new MachineDriver().start();
+        const m = new ClientHarness().start();
         m.take();
         let ids = 0;
         for (const s of steps) {
@@ -82,7 +82,7 @@ describe('client machine invariants under any server behaviour', () => {
         }
         m.transportClosed();
         for (let id = 1; id <= ids; id++) {
-          const settlements = m.log.filter((a) => (a.type === 'done' || a.type === 'failed') && a.id === id);
+          const settlements = m.events().filter((e) => (e.type === 'done' || e.type === 'failed') && e.id === id);
           expect(settlements).toHaveLength(1);
         }
         expect(m.clock.pending).toBe(0);

@@ -1,7 +1,7 @@
 import { buildRequest, ErrorCode, SimulatorExplanation, StopReasonCode } from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
 import { PqClientErrorCode } from '../errors.js';
-import { MachineDriver } from '../test-support/machine-driver.js';
+import { ClientHarness } from '../test-support/client-harness.js';
 import { C, c, d, firstFrame, S, x } from '../test-support/messages.js';
 
 const CONTINUE_OK = c(StopReasonCode.CONTINUE_OK);
@@ -26,38 +26,38 @@ const VARIANTS = [
 ] as const;
 
 /** A started machine past the greeting, with measurement 1 requested and accepted. */
-function running(options: ConstructorParameters<typeof MachineDriver>[0] = {}): MachineDriver {
-  const m = new MachineDriver(options).start().receive(C(0)).measure(1).receive(d(0));
+function running(options: ConstructorParameters<typeof ClientHarness>[0] = {}): ClientHarness {
+  const m = new ClientHarness(options).start().receive(C(0)).measure(1).receive(d(0));
   m.take();
   return m;
 }
 
 describe('greeting (PQ-02, PQ-03)', () => {
   it('PQ-02/PQ-03 simulator default: "Server may … send a status message" NO_ERROR; "client answers" CONTINUE_OK', () => {
-    const m = new MachineDriver().start();
+    const m = new ClientHarness().start();
     expect(m.sent()).toEqual([]);
     m.advance(120).receive(C(ErrorCode.NO_ERROR));
     const actions = m.take();
     expect(actions.filter((a) => a.type === 'send').map((a) => a.type === 'send' && a.message)).toEqual([CONTINUE_OK]);
-    expect(actions).toContainEqual({ type: 'ready', greeting: 'answered' });
+    expect(actions).toContainEqual({ type: 'emit', event: { type: 'ready', greeting: 'answered' } });
     expect(m.machine.greetingState).toBe('answered');
   });
 
   it('PQ-02 seed literal "(or may not)": no greeting within 500 ms ends the wait with nothing sent', () => {
-    const m = new MachineDriver().start().advance(499);
-    expect(m.all('ready')).toEqual([]);
+    const m = new ClientHarness().start().advance(499);
+    expect(m.emitted('ready')).toEqual([]);
     m.advance(1);
-    expect(m.all('ready')).toEqual([{ type: 'ready', greeting: 'absent' }]);
+    expect(m.emitted('ready')).toEqual([{ type: 'ready', greeting: 'absent' }]);
     expect(m.allSent()).toEqual([]);
   });
 
   it('PQ-02 greetingTimeoutMs 0 does not wait at all', () => {
-    const m = new MachineDriver({ greetingTimeoutMs: 0 }).start();
-    expect(m.all('ready')).toEqual([{ type: 'ready', greeting: 'absent' }]);
+    const m = new ClientHarness({ greetingTimeoutMs: 0 }).start();
+    expect(m.emitted('ready')).toEqual([{ type: 'ready', greeting: 'absent' }]);
   });
 
   it("PQ-03 never sends 'D' while a greeting is unanswered: a request made during the wait follows the answer", () => {
-    const m = new MachineDriver().start().measure(1);
+    const m = new ClientHarness().start().measure(1);
     expect(m.sent()).toEqual([]);
     m.advance(200).receive(C(0));
     const sent = m.sent();
@@ -66,35 +66,35 @@ describe('greeting (PQ-02, PQ-03)', () => {
   });
 
   it('PQ-03 a request made during the wait goes out when the wait ends without a greeting', () => {
-    const m = new MachineDriver().start().measure(1).advance(500);
+    const m = new ClientHarness().start().measure(1).advance(500);
     expect(m.sent().map((s) => s.type)).toEqual(['D']);
   });
 
   it('PQ-03 "If sent, client answers" CONTINUE_OK whenever it arrives: a late greeting while idle', () => {
-    const m = new MachineDriver().start().advance(800).receive(C(0));
+    const m = new ClientHarness().start().advance(800).receive(C(0));
     expect(m.sent()).toEqual([CONTINUE_OK]);
     expect(m.machine.greetingState).toBe('answered');
   });
 
   it('PQ-03 a late greeting that crosses the request is answered CONTINUE_OK and the measurement goes on', () => {
-    const m = new MachineDriver().start().advance(500).measure(1);
+    const m = new ClientHarness().start().advance(500).measure(1);
     expect(m.sent().map((s) => s.type)).toEqual(['D']);
     m.receive(C(0), d(0));
     expect(m.sent()).toEqual([CONTINUE_OK]);
-    expect(m.all('accepted')).toHaveLength(1);
+    expect(m.emitted('accepted')).toHaveLength(1);
   });
 
   it("an explained greeting ('S' NO_ERROR) is answered the same way", () => {
-    const m = new MachineDriver().start().receive(S(0, 'hello'));
+    const m = new ClientHarness().start().receive(S(0, 'hello'));
     expect(m.sent()).toEqual([CONTINUE_OK]);
   });
 
   it('SERVER_BUSY instead of the greeting: answered with ERROR, reported, and the client closes', () => {
-    const m = new MachineDriver().start().receive(S(ErrorCode.SERVER_BUSY, SimulatorExplanation.SERVER_BUSY));
+    const m = new ClientHarness().start().receive(S(ErrorCode.SERVER_BUSY, SimulatorExplanation.SERVER_BUSY));
     const actions = m.take();
     expect(actions.filter((a) => a.type === 'send')).toEqual([{ type: 'send', message: ERROR }]);
-    const error = actions.find((a) => a.type === 'error');
-    expect(error?.type === 'error' && error.error).toMatchObject({
+    const error = actions.find((a) => a.type === 'emit' && a.event.type === 'error');
+    expect(error?.type === 'emit' && error.event.type === 'error' && error.event.error).toMatchObject({
       code: PqClientErrorCode.SERVER_BUSY,
       status: ErrorCode.SERVER_BUSY,
       text: 'Server busy...',
@@ -104,13 +104,13 @@ describe('greeting (PQ-02, PQ-03)', () => {
   });
 
   it('SERVER_BUSY is still the reported reason when a reset follows it', () => {
-    const m = new MachineDriver()
+    const m = new ClientHarness()
       .start()
       .measure(1)
       .receive(S(ErrorCode.SERVER_BUSY, SimulatorExplanation.SERVER_BUSY));
     m.take();
     m.transportClosed();
-    const failed = m.all('failed');
+    const failed = m.emitted('failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.error.code).toBe(PqClientErrorCode.SERVER_BUSY);
   });
@@ -119,48 +119,48 @@ describe('greeting (PQ-02, PQ-03)', () => {
 describe('measurement request (PQ-04, PQ-05)', () => {
   it('PQ-04 "Client requests Measurement" with DATAFRAME_SRVREQUEST carrying the request unchanged', () => {
     const request = buildRequest({ pixelsX: 8, pixelsY: 8, timePerPixel: 1e-3, filename: 'a', groupname: 'g' });
-    const m = new MachineDriver().start().receive(C(0));
+    const m = new ClientHarness().start().receive(C(0));
     m.take();
     m.measure(1, request);
     expect(m.sent()).toEqual([request]);
   });
 
   it('PQ-05 "Server acknowledges" with SRVREPLY NO_ERROR: accepted', () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1).receive(d(0));
-    expect(m.all('accepted')).toEqual([{ type: 'accepted', id: 1, reply: d(0) }]);
+    const m = new ClientHarness().start().receive(C(0)).measure(1).receive(d(0));
+    expect(m.emitted('accepted')).toEqual([{ type: 'accepted', id: 1, reply: d(0) }]);
     expect(m.machine.info(1)?.phase).toBe('running');
   });
 
   it("a 'd' error rejects the request with the code and the codec's text", () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1).receive(d(ErrorCode.FILE_EXISTS));
-    const [failed] = m.all('failed');
+    const m = new ClientHarness().start().receive(C(0)).measure(1).receive(d(ErrorCode.FILE_EXISTS));
+    const [failed] = m.emitted('failed');
     expect(failed?.error).toMatchObject({
       code: PqClientErrorCode.REJECTED,
       status: -108,
       statusName: 'FILE_EXISTS',
       text: 'file already exists',
     });
-    expect(m.all('done')).toEqual([]);
+    expect(m.emitted('done')).toEqual([]);
   });
 
   it("'d' SERVER_BUSY (a request while the server measures for someone) is a rejection with status -2", () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1).receive(d(ErrorCode.SERVER_BUSY));
-    expect(m.all('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.REJECTED, status: -2 });
+    const m = new ClientHarness().start().receive(C(0)).measure(1).receive(d(ErrorCode.SERVER_BUSY));
+    expect(m.emitted('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.REJECTED, status: -2 });
   });
 
   it("an error status instead of 'd' is answered ERROR and fails the request", () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1);
+    const m = new ClientHarness().start().receive(C(0)).measure(1);
     m.take();
     m.receive(S(ErrorCode.NO_WORKSPACE, 'no workspace'));
     expect(m.sent()).toEqual([ERROR]);
-    expect(m.all('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.SERVER_ERROR, status: -107 });
+    expect(m.emitted('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.SERVER_ERROR, status: -107 });
   });
 
   it('a second measure while one runs fails with PQ_CLIENT_MEASUREMENT_RUNNING and sends nothing', () => {
     const m = running();
     m.measure(2);
     expect(m.sent()).toEqual([]);
-    expect(m.all('failed')).toMatchObject([{ id: 2, error: { code: PqClientErrorCode.MEASUREMENT_RUNNING } }]);
+    expect(m.emitted('failed')).toMatchObject([{ id: 2, error: { code: PqClientErrorCode.MEASUREMENT_RUNNING } }]);
   });
 });
 
@@ -170,18 +170,18 @@ describe('data frames (PQ-06, PQ-07)', () => {
     m.receive(firstFrame('vendor_capture.ptu', 'grp1'));
     for (let n = 2; n <= 50; n++) m.advance(1250).receive(x(n));
     expect(m.sent()).toEqual([]);
-    expect(m.all('frame')).toHaveLength(50);
+    expect(m.emitted('frame')).toHaveLength(50);
     const info = m.machine.info(1);
     expect(info).toMatchObject({ frames: 50, resultingFilename: 'vendor_capture.ptu', resultingGroupname: 'grp1' });
     expect(info?.serverVersion).toBe(0x01000900);
   });
 
   it('a frame with no measurement running is dropped with a warning and not answered', () => {
-    const m = new MachineDriver().start().receive(C(0));
+    const m = new ClientHarness().start().receive(C(0));
     m.take();
     m.receive(x(1));
     expect(m.sent()).toEqual([]);
-    expect(m.all('warning')[0]?.warning.code).toBe('PQ_CLIENT_UNEXPECTED_FRAME');
+    expect(m.emitted('warning')[0]?.warning.code).toBe('PQ_CLIENT_UNEXPECTED_FRAME');
   });
 });
 
@@ -191,7 +191,7 @@ for (const v of VARIANTS) {
       const m = running();
       m.receive(firstFrame('File_001.ptu'), x(2), v.completion);
       expect(m.sent()).toEqual([FINISHED_OK]);
-      expect(m.all('done')).toEqual([
+      expect(m.emitted('done')).toEqual([
         {
           type: 'done',
           id: 1,
@@ -204,14 +204,14 @@ for (const v of VARIANTS) {
           },
         },
       ]);
-      expect(m.all('status')).toContainEqual({ type: 'status', status: v.completion, answer: FINISHED_OK });
+      expect(m.emitted('status')).toContainEqual({ type: 'status', status: v.completion, answer: FINISHED_OK });
     });
 
     it(`PQ-08 "On error condition the server sends a status message" (${v.name}: '${v.fifoError.type}') and the "Client acknowledges" with STOPREASON_CODE_ERROR`, () => {
       const m = running();
       m.receive(x(1), v.fifoError);
       expect(m.sent()).toEqual([ERROR]);
-      const [failed] = m.all('failed');
+      const [failed] = m.emitted('failed');
       expect(failed?.error).toMatchObject({
         code: PqClientErrorCode.SERVER_ERROR,
         status: ErrorCode.FIFO_OVERRUN,
@@ -237,9 +237,9 @@ for (const v of VARIANTS) {
         'c-1',
         'D',
       ]);
-      expect(m.all('done').map((a) => a.id)).toEqual([1, 2]);
-      expect(m.all('failed').map((a) => a.id)).toEqual([3]);
-      expect(m.all('accepted').map((a) => a.id)).toEqual([1, 2, 3, 4]);
+      expect(m.emitted('done').map((a) => a.id)).toEqual([1, 2]);
+      expect(m.emitted('failed').map((a) => a.id)).toEqual([3]);
+      expect(m.emitted('accepted').map((a) => a.id)).toEqual([1, 2, 3, 4]);
     });
 
     it(`PQ-10 USER_BREAK crossing the server's completion (${v.name}): both answered, done follows the server, stop ends on its 'c'`, () => {
@@ -248,20 +248,20 @@ for (const v of VARIANTS) {
       expect(m.sent()).toEqual([USER_BREAK]);
       m.receive(v.completion);
       expect(m.sent()).toEqual([FINISHED_OK]);
-      expect(m.all('done')).toMatchObject([{ id: 1, outcome: { end: 'completed', status: v.completion.status } }]);
-      expect(m.all('stopped')).toEqual([]);
+      expect(m.emitted('done')).toMatchObject([{ id: 1, outcome: { end: 'completed', status: v.completion.status } }]);
+      expect(m.emitted('stopped')).toEqual([]);
       m.receive(c(0));
-      expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
-      expect(m.all('done')).toHaveLength(1);
+      expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
+      expect(m.emitted('done')).toHaveLength(1);
     });
 
     it(`PQ-10 USER_BREAK crossing a server error (${v.name}): ERROR answered, done rejects, stop ends on its 'c'`, () => {
       const m = running();
       m.stop(1).receive(v.fifoError);
       expect(m.allSent().slice(-2)).toEqual([USER_BREAK, ERROR]);
-      expect(m.all('failed')).toMatchObject([{ id: 1, error: { code: PqClientErrorCode.SERVER_ERROR } }]);
+      expect(m.emitted('failed')).toMatchObject([{ id: 1, error: { code: PqClientErrorCode.SERVER_ERROR } }]);
       m.receive(c(0));
-      expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
+      expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
     });
   });
 }
@@ -272,49 +272,49 @@ describe('client stop (PQ-10)', () => {
     m.receive(x(1), x(2)).stop(1);
     expect(m.sent()).toEqual([USER_BREAK]);
     m.receive(c(ErrorCode.NO_ERROR));
-    expect(m.all('done')).toEqual([
+    expect(m.emitted('done')).toEqual([
       { type: 'done', id: 1, outcome: { end: 'stopped', status: 0, statusName: 'NO_ERROR', frames: 2 } },
     ]);
-    expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
-    expect(m.all('warning')).toEqual([]);
+    expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
+    expect(m.emitted('warning')).toEqual([]);
   });
 
   it('drops frames that arrive after a stop', () => {
     const m = running();
     m.receive(x(1)).stop(1).receive(x(2), x(3), c(0));
-    expect(m.all('frame')).toHaveLength(1);
-    expect(m.all('dropped')).toHaveLength(2);
+    expect(m.emitted('frame')).toHaveLength(1);
+    expect(m.emitted('dropped')).toHaveLength(2);
     expect(m.allSent().filter((s) => s.type === 'c')).toHaveLength(1);
   });
 
   it("an explained 's' acknowledgement counts, and a mismatching code is a warning, not a failure", () => {
     const m = running();
     m.stop(1).receive({ type: 's', status: StopReasonCode.USER_BREAK, text: 'ok' });
-    expect(m.all('done')).toMatchObject([{ outcome: { end: 'stopped', status: 2 } }]);
-    expect(m.all('warning').map((w) => w.warning.code)).toEqual(['PQ_CLIENT_ACK_CODE']);
+    expect(m.emitted('done')).toMatchObject([{ outcome: { end: 'stopped', status: 2 } }]);
+    expect(m.emitted('warning').map((w) => w.warning.code)).toEqual(['PQ_CLIENT_ACK_CODE']);
   });
 
   it("stop while the request waits for 'd': USER_BREAK goes out right after 'd' NO_ERROR", () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1).stop(1);
+    const m = new ClientHarness().start().receive(C(0)).measure(1).stop(1);
     expect(m.sent().map((s) => s.type)).toEqual(['c', 'D']);
     m.receive(d(0));
     expect(m.sent()).toEqual([USER_BREAK]);
     m.receive(c(0));
-    expect(m.all('stopped')).toHaveLength(1);
+    expect(m.emitted('stopped')).toHaveLength(1);
   });
 
   it("stop while the request waits for 'd' and 'd' is an error: nothing to stop, stop resolves", () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1).stop(1).receive(d(ErrorCode.FILE_CREATE));
+    const m = new ClientHarness().start().receive(C(0)).measure(1).stop(1).receive(d(ErrorCode.FILE_CREATE));
     expect(m.allSent().map((s) => s.type)).toEqual(['c', 'D']);
-    expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
-    expect(m.all('failed')[0]?.error.code).toBe(PqClientErrorCode.REJECTED);
+    expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
+    expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.REJECTED);
   });
 
   it('stop before the request left (greeting wait): the request is never sent', () => {
-    const m = new MachineDriver().start().measure(1).stop(1).receive(C(0));
+    const m = new ClientHarness().start().measure(1).stop(1).receive(C(0));
     expect(m.allSent()).toEqual([CONTINUE_OK]);
-    expect(m.all('failed')[0]?.error.code).toBe(PqClientErrorCode.ABORTED);
-    expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
+    expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.ABORTED);
+    expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
   });
 
   it('stop of a finished measurement resolves at once and sends nothing', () => {
@@ -323,7 +323,7 @@ describe('client stop (PQ-10)', () => {
     m.take();
     m.stop(1);
     expect(m.sent()).toEqual([]);
-    expect(m.all('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
+    expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
   });
 
   it("a request made while the previous stop still waits for its 'c' is sent after the 'c'", () => {
@@ -339,28 +339,28 @@ describe('client stop (PQ-10)', () => {
 
 describe('time-outs', () => {
   it("no 'd' within the 4000 ms reply time-out is a typed time-out and the client closes", () => {
-    const m = new MachineDriver().start().receive(C(0)).measure(1).advance(3999);
-    expect(m.all('failed')).toEqual([]);
+    const m = new ClientHarness().start().receive(C(0)).measure(1).advance(3999);
+    expect(m.emitted('failed')).toEqual([]);
     m.advance(1);
-    expect(m.all('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.TIMEOUT, state: 'requested' });
+    expect(m.emitted('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.TIMEOUT, state: 'requested' });
     expect(m.all('close')).toHaveLength(1);
   });
 
   it("no 'c' to USER_BREAK within the reply time-out: stop rejects with the time-out and the client closes", () => {
     const m = running();
     m.stop(1).advance(4000);
-    const stopped = m.all('stopped');
+    const stopped = m.emitted('stopped');
     expect(stopped[0]?.error?.code).toBe(PqClientErrorCode.TIMEOUT);
-    expect(m.all('failed')[0]?.error.code).toBe(PqClientErrorCode.TIMEOUT);
+    expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.TIMEOUT);
     expect(m.all('close')).toHaveLength(1);
   });
 
   it('a silent server (no frame within 3 frame intervals of 1250 ms) is a typed time-out; USER_BREAK leaves it idle', () => {
     const m = running();
     m.advance(1500).receive(x(1)).advance(3749);
-    expect(m.all('failed')).toEqual([]);
+    expect(m.emitted('failed')).toEqual([]);
     m.advance(1);
-    expect(m.all('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.TIMEOUT, state: 'running' });
+    expect(m.emitted('failed')[0]?.error).toMatchObject({ code: PqClientErrorCode.TIMEOUT, state: 'running' });
     expect(m.sent()).toEqual([USER_BREAK]);
     m.receive(c(0));
     expect(m.all('close')).toEqual([]);
@@ -371,14 +371,14 @@ describe('time-outs', () => {
   it('the frame interval is an option: 100 ms × 3 intervals', () => {
     const m = running({ frameIntervalMs: 100 });
     m.advance(299);
-    expect(m.all('failed')).toEqual([]);
+    expect(m.emitted('failed')).toEqual([]);
     m.advance(1);
-    expect(m.all('failed')[0]?.error.message).toContain('3 frame intervals (300 ms)');
+    expect(m.emitted('failed')[0]?.error.message).toContain('3 frame intervals (300 ms)');
   });
 
   it('the reply time-out is an option', () => {
-    const m = new MachineDriver({ replyTimeoutMs: 1000 }).start().receive(C(0)).measure(1).advance(1000);
-    expect(m.all('failed')[0]?.error.code).toBe(PqClientErrorCode.TIMEOUT);
+    const m = new ClientHarness({ replyTimeoutMs: 1000 }).start().receive(C(0)).measure(1).advance(1000);
+    expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.TIMEOUT);
   });
 
   it('every server status is answered at once, within any time-out', () => {
@@ -392,8 +392,8 @@ describe('time-outs', () => {
 
 describe('connection end (PQ-11) and server errors while idle', () => {
   it('PQ-11 "normal case: Client terminates connection": close when idle closes at once', () => {
-    const m = new MachineDriver().start().receive(C(0)).close();
-    expect(m.all('close')).toEqual([{ type: 'close' }]);
+    const m = new ClientHarness().start().receive(C(0)).close();
+    expect(m.all('close')).toEqual([{ type: 'close', reason: 'closed' }]);
   });
 
   it("PQ-11 close while measuring stops the measurement first (USER_BREAK → 'c'), then closes", () => {
@@ -402,38 +402,38 @@ describe('connection end (PQ-11) and server errors while idle', () => {
     expect(m.sent()).toEqual([USER_BREAK]);
     expect(m.all('close')).toEqual([]);
     m.receive(c(0));
-    expect(m.all('close')).toEqual([{ type: 'close' }]);
-    expect(m.all('done')).toMatchObject([{ outcome: { end: 'stopped' } }]);
+    expect(m.all('close')).toEqual([{ type: 'close', reason: 'closed' }]);
+    expect(m.emitted('done')).toMatchObject([{ outcome: { end: 'stopped' } }]);
   });
 
   it("an 'S' MESSAGE_TIMEOUT while idle is answered ERROR and explains the close that follows", () => {
-    const m = new MachineDriver().start().receive(C(0));
+    const m = new ClientHarness().start().receive(C(0));
     m.take();
     m.receive(S(ErrorCode.MESSAGE_TIMEOUT, SimulatorExplanation.MESSAGE_TIMEOUT));
     expect(m.sent()).toEqual([ERROR]);
-    expect(m.all('error')[0]?.error).toMatchObject({ code: PqClientErrorCode.SERVER_ERROR, status: -3 });
+    expect(m.emitted('error')[0]?.error).toMatchObject({ code: PqClientErrorCode.SERVER_ERROR, status: -3 });
     m.measure(1);
     m.transportClosed();
-    expect(m.all('failed')[0]?.error.status).toBe(-3);
+    expect(m.emitted('failed')[0]?.error.status).toBe(-3);
   });
 
   it('the server closing during a measurement fails it with PQ_CLIENT_CLOSED', () => {
     const m = running();
     m.transportClosed();
-    expect(m.all('failed')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
-    expect(m.all('timer').at(-1)).toEqual({ type: 'timer', at: undefined });
+    expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
+    expect(m.all('wake').at(-1)).toEqual({ type: 'wake', at: undefined });
   });
 
   it('the connection closing during the greeting wait reports an error', () => {
-    const m = new MachineDriver().start().transportClosed();
-    expect(m.all('error')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
+    const m = new ClientHarness().start().transportClosed();
+    expect(m.emitted('error')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
   });
 
   it("a 'D' or an unsolicited reply from the server is a warning, not an answer", () => {
     const m = running();
     m.receive(buildRequest({}), c(0), d(0));
     expect(m.sent()).toEqual([]);
-    expect(m.all('warning').map((w) => w.warning.code)).toEqual([
+    expect(m.emitted('warning').map((w) => w.warning.code)).toEqual([
       'PQ_CLIENT_UNEXPECTED_REQUEST',
       'PQ_CLIENT_UNEXPECTED_REPLY',
       'PQ_CLIENT_UNEXPECTED_REPLY',
@@ -441,13 +441,13 @@ describe('connection end (PQ-11) and server errors while idle', () => {
   });
 
   it('measure after close fails with PQ_CLIENT_CLOSED', () => {
-    const m = new MachineDriver().start().close().measure(1);
-    expect(m.all('failed')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
+    const m = new ClientHarness().start().close().measure(1);
+    expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.CLOSED);
   });
 
   it('PQ-11 close during the greeting wait closes at once and sends nothing', () => {
-    const m = new MachineDriver().start().measure(1).close();
-    expect(m.all('close')).toEqual([{ type: 'close' }]);
+    const m = new ClientHarness().start().measure(1).close();
+    expect(m.all('close')).toEqual([{ type: 'close', reason: 'closed' }]);
     expect(m.allSent()).toEqual([]);
     expect(m.clock.pending).toBe(0);
   });
@@ -455,31 +455,34 @@ describe('connection end (PQ-11) and server errors while idle', () => {
 
 describe('timer bookkeeping', () => {
   it('a wake-up that comes early re-arms the same deadline', () => {
-    const m = new MachineDriver().start();
+    const m = new ClientHarness().start();
     m.take();
-    const early = m.machine.timer(499);
-    expect(early).toEqual([{ type: 'timer', at: 500 }]);
-    expect(m.machine.timer(500)).toContainEqual({ type: 'ready', greeting: 'absent' });
+    const early = m.machine.handle({ type: 'wake' }, 499);
+    expect(early).toEqual([{ type: 'wake', at: 500 }]);
+    expect(m.machine.handle({ type: 'wake' }, 500)).toContainEqual({
+      type: 'emit',
+      event: { type: 'ready', greeting: 'absent' },
+    });
   });
 
   it('a reply time-out while close() waits for the USER_BREAK answer still closes the connection', () => {
     const m = running();
     m.close().advance(4000);
     expect(m.all('close')).toHaveLength(1);
-    expect(m.all('close')[0]?.error?.code).toBe(PqClientErrorCode.TIMEOUT);
+    expect(m.all('close')[0]?.error).toMatchObject({ code: PqClientErrorCode.TIMEOUT });
   });
 });
 
 describe('record phases', () => {
   it('a queued measurement that is stopped or dropped by close() ends in phase ended', () => {
-    const m = new MachineDriver().start().measure(1);
+    const m = new ClientHarness().start().measure(1);
     const info = m.machine.info(1);
     m.stop(1);
     expect(info?.phase).toBe('ended');
-    const n = new MachineDriver().start().measure(2);
+    const n = new ClientHarness().start().measure(2);
     const info2 = n.machine.info(2);
     n.close();
     expect(info2?.phase).toBe('ended');
-    expect(n.all('stopped')).toEqual([{ type: 'stopped', id: 2 }]);
+    expect(n.emitted('stopped')).toEqual([{ type: 'stopped', id: 2 }]);
   });
 });

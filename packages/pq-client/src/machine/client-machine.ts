@@ -1,3 +1,4 @@
+import { close, emit, type Machine, send, wake } from '@portico/machine';
 import {
   type DataFrame,
   type DataframeReply,
@@ -12,7 +13,15 @@ import {
 } from '@portico/pq-codec';
 import { describeStatus, PqClientError, PqClientErrorCode, type PqClientErrorCodeValue } from '../errors.js';
 import type { MeasurementInfo, MeasurementOutcome, MeasurementPhase } from '../types.js';
-import { type ClientAction, type ClientMachineOptions, DEFAULT_MACHINE_OPTIONS } from './actions.js';
+import {
+  type ClientAction,
+  type ClientCommand,
+  type ClientEvent,
+  type ClientInput,
+  type ClientMachineOptions,
+  DEFAULT_MACHINE_OPTIONS,
+} from './actions.js';
+import { transportCloseError } from './close-error.js';
 
 /** A measurement as the machine tracks it; the binding reads it as the live `MeasurementInfo`. */
 class MeasurementRecord implements MeasurementInfo {
@@ -37,8 +46,9 @@ const STATUS = ErrorCode;
 const REPLY = StopReasonCode;
 
 /**
- * The PQ client as a sans-IO state machine (seed 003, pq.md §4). Events: `start`, `received(msg)`, `timer(now)`;
- * commands: `measure`, `stop`, `close`; and `closed` when the transport is gone. Each returns the actions to perform.
+ * The PQ client as a sans-IO state machine (seed 003, pq.md §4) in the runtime's contract: `handle(input, now)` takes
+ * a received message, a `wake`, the transport's `closed`, or a command (`start`, `measure`, `stop`, `close`) and
+ * returns the actions to perform.
  *
  * Handshakes it implements (SEED-TRACE PQ-02…PQ-11):
  * - greeting: the server "may (or may not)" send 'C' NO_ERROR; "if sent, client answers" 'c' CONTINUE_OK, whenever
@@ -49,7 +59,7 @@ const REPLY = StopReasonCode;
  *   server status < 0 → 'c' ERROR; both end the measurement;
  * - stop: 'C' USER_BREAK → the server's 'c'; a status crossing it is answered too and decides `done`.
  */
-export class PqClientMachine {
+export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEvent> {
   private readonly options: ClientMachineOptions;
   private greeting: 'waiting' | 'answered' | 'absent' = 'waiting';
   private started = false;
@@ -85,8 +95,34 @@ export class PqClientMachine {
     return this.queue.find((m) => m.id === id);
   }
 
+  handle(input: ClientInput, now: number): ClientAction[] {
+    switch (input.type) {
+      case 'receive':
+        return this.received(input.message, now);
+      case 'wake':
+        return this.timer(now);
+      case 'closed':
+        return this.closedByTransport(transportCloseError(input.reason, input.error));
+      default:
+        return this.command(input, now);
+    }
+  }
+
+  private command(c: ClientCommand, now: number): ClientAction[] {
+    switch (c.type) {
+      case 'start':
+        return this.start(now);
+      case 'measure':
+        return this.measure(c.id, c.request, now);
+      case 'stop':
+        return this.stop(c.id, now);
+      case 'close':
+        return this.close(now);
+    }
+  }
+
   /** The connection is open: start the greeting wait (PQ-02). */
-  start(now: number): ClientAction[] {
+  private start(now: number): ClientAction[] {
     if (!this.started) {
       this.started = true;
       if (this.options.greetingTimeoutMs > 0) this.greetingDeadline = now + this.options.greetingTimeoutMs;
@@ -95,7 +131,7 @@ export class PqClientMachine {
     return this.flush();
   }
 
-  received(msg: PqMessage, now: number): ClientAction[] {
+  private received(msg: PqMessage, now: number): ClientAction[] {
     if (this.closed) return this.flush();
     switch (msg.type) {
       case 'C':
@@ -120,7 +156,7 @@ export class PqClientMachine {
   }
 
   /** Time has come to `now`: runs every deadline that is due. */
-  timer(now: number): ClientAction[] {
+  private timer(now: number): ClientAction[] {
     // The wake-up that brought us here is used up; flush re-arms whatever deadline is still ahead (a platform timer
     // may fire a fraction of a millisecond early).
     this.armed = undefined;
@@ -139,7 +175,7 @@ export class PqClientMachine {
   }
 
   /** Command: request measurement `id`. It waits behind the greeting and behind a finishing stop handshake. */
-  measure(id: number, request: DataframeRequest, now: number): ClientAction[] {
+  private measure(id: number, request: DataframeRequest, now: number): ClientAction[] {
     const m = new MeasurementRecord(id, request);
     const running = [this.current, ...this.queue].find((r) => r !== undefined && !r.settled);
     if (this.closing || this.closed) {
@@ -160,7 +196,7 @@ export class PqClientMachine {
   }
 
   /** Command: stop measurement `id` with the USER_BREAK handshake (PQ-10). */
-  stop(id: number, now: number): ClientAction[] {
+  private stop(id: number, now: number): ClientAction[] {
     const queued = this.queue.findIndex((m) => m.id === id);
     if (queued >= 0) {
       const [m] = this.queue.splice(queued, 1);
@@ -172,11 +208,11 @@ export class PqClientMachine {
           got: 'stopped before it was sent',
         }),
       );
-      this.out.push({ type: 'stopped', id });
+      this.event({ type: 'stopped', id });
     } else if (this.current?.id === id) {
       this.requestStop(this.current, now);
     } else {
-      this.out.push({ type: 'stopped', id });
+      this.event({ type: 'stopped', id });
     }
     return this.flush();
   }
@@ -185,7 +221,7 @@ export class PqClientMachine {
    * Command: close normally (PQ-11 "Client terminates connection"): queued requests are dropped, a running measurement
    * is stopped first, then the connection closes.
    */
-  close(now: number): ClientAction[] {
+  private close(now: number): ClientAction[] {
     if (this.closing || this.closed) return this.flush();
     this.closing = true;
     this.greetingDeadline = undefined;
@@ -195,7 +231,7 @@ export class PqClientMachine {
         m,
         this.error('ABORTED', `measurement #${m.id}`, { expected: 'a request to send', got: 'the client closing' }),
       );
-      this.out.push({ type: 'stopped', id: m.id });
+      this.event({ type: 'stopped', id: m.id });
     }
     const m = this.current;
     if (m && (m.phase === 'requested' || m.phase === 'running')) this.requestStop(m, now);
@@ -204,7 +240,7 @@ export class PqClientMachine {
   }
 
   /** The transport is gone; `error` explains it (decode or socket failure), else the server closed or we did. */
-  closedByTransport(error?: PqClientError): ClientAction[] {
+  private closedByTransport(error?: PqClientError): ClientAction[] {
     if (this.closed) return this.flush();
     const wasClosing = this.closing;
     this.closed = true;
@@ -218,12 +254,12 @@ export class PqClientMachine {
       });
     if (this.greeting === 'waiting') {
       this.greeting = 'absent';
-      this.out.push({ type: 'error', error: reason });
+      this.event({ type: 'error', error: reason });
     }
     for (const m of [...(this.current ? [this.current] : []), ...this.queue.splice(0)]) {
       if (m.phase === 'ended') continue;
       this.settleFailed(m, reason);
-      if (m.stopWanted || m.phase === 'queued') this.out.push({ type: 'stopped', id: m.id, error: reason });
+      if (m.stopWanted || m.phase === 'queued') this.event({ type: 'stopped', id: m.id, error: reason });
       m.phase = 'ended';
     }
     this.current = undefined;
@@ -271,7 +307,7 @@ export class PqClientMachine {
           this.end(m, now, () => this.settleFailed(m, error));
         } else {
           this.lastError = error;
-          this.out.push({ type: 'error', error });
+          this.event({ type: 'error', error });
         }
       }
       return;
@@ -282,7 +318,7 @@ export class PqClientMachine {
       this.answer(msg, REPLY.FINISHED_OK); // PQ-09 "Client acknowledges" with FINISHED_OK.
       if (!m.settled) {
         m.settled = true;
-        this.out.push({ type: 'done', id: m.id, outcome: this.outcome(m, 'completed', status) });
+        this.event({ type: 'done', id: m.id, outcome: this.outcome(m, 'completed', status) });
       }
     } else {
       this.answer(msg, REPLY.ERROR); // PQ-08 "Client acknowledges" with STOPREASON_CODE_ERROR.
@@ -312,7 +348,7 @@ export class PqClientMachine {
       return;
     }
     m.phase = 'running';
-    this.out.push({ type: 'accepted', id: m.id, reply: msg });
+    this.event({ type: 'accepted', id: m.id, reply: msg });
     this.armFrameDeadline(now);
     if (m.stopWanted) this.sendUserBreak(m, now);
   }
@@ -328,11 +364,11 @@ export class PqClientMachine {
       }
       m.frames++;
       this.armFrameDeadline(now);
-      this.out.push({ type: 'frame', id: m.id, frame });
+      this.event({ type: 'frame', id: m.id, frame });
     } else if (m && m.phase !== 'requested') {
       // "drops frames that arrive after a stop"; never answered either way (PQ-07).
       m.droppedFrames++;
-      this.out.push({ type: 'dropped', id: m.id, frame });
+      this.event({ type: 'dropped', id: m.id, frame });
     } else {
       this.warn('PQ_CLIENT_UNEXPECTED_FRAME', `data frame #${frame.recordNumber} with no measurement running`, frame);
     }
@@ -359,7 +395,7 @@ export class PqClientMachine {
     }
     if (!m.settled) {
       m.settled = true;
-      this.out.push({ type: 'done', id: m.id, outcome: this.outcome(m, 'stopped', msg.status) });
+      this.event({ type: 'done', id: m.id, outcome: this.outcome(m, 'stopped', msg.status) });
     }
     this.end(m, now, () => {});
   }
@@ -373,7 +409,7 @@ export class PqClientMachine {
     });
     // The server no longer follows the handshake, so the connection cannot be trusted: close it.
     this.settleFailed(m, error);
-    this.out.push({ type: 'stopped', id: m.id, error });
+    this.event({ type: 'stopped', id: m.id, error });
     m.phase = 'ended';
     this.current = undefined;
     this.fatal(error);
@@ -399,7 +435,7 @@ export class PqClientMachine {
     if (this.greeting !== 'waiting') return;
     this.greeting = result;
     this.greetingDeadline = undefined;
-    this.out.push({ type: 'ready', greeting: result });
+    this.event({ type: 'ready', greeting: result });
     this.pump(now);
   }
 
@@ -419,7 +455,7 @@ export class PqClientMachine {
   /** Ends the current measurement, settles it, resolves a pending stop, and moves on. */
   private end(m: MeasurementRecord, now: number, settle: () => void): void {
     settle();
-    if (m.stopWanted) this.out.push({ type: 'stopped', id: m.id });
+    if (m.stopWanted) this.event({ type: 'stopped', id: m.id });
     m.phase = 'ended';
     this.current = undefined;
     this.replyDeadline = this.frameDeadline = undefined;
@@ -430,7 +466,7 @@ export class PqClientMachine {
   private pump(now: number): void {
     if (this.closed || this.current) return;
     if (this.closing) {
-      this.out.push({ type: 'close' });
+      this.out.push(close('closed'));
       return;
     }
     if (this.greeting === 'waiting') return;
@@ -445,25 +481,25 @@ export class PqClientMachine {
 
   private fatal(error: PqClientError): void {
     this.lastError = error;
-    this.out.push({ type: 'error', error });
+    this.event({ type: 'error', error });
     this.closing = true;
-    this.out.push({ type: 'close', error });
+    this.out.push(close('error', { error }));
   }
 
   private answer(msg: StatusMessage, reply: number): void {
     const answer: StatusMessage = { type: 'c', status: reply };
     this.send(answer);
-    this.out.push({ type: 'status', status: msg, answer });
+    this.event({ type: 'status', status: msg, answer });
   }
 
   private send(message: PqMessage): void {
-    this.out.push({ type: 'send', message });
+    this.out.push(send(message));
   }
 
   private settleFailed(m: MeasurementRecord, error: PqClientError): void {
     if (m.settled) return;
     m.settled = true;
-    this.out.push({ type: 'failed', id: m.id, error });
+    this.event({ type: 'failed', id: m.id, error });
   }
 
   private armFrameDeadline(now: number): void {
@@ -498,7 +534,11 @@ export class PqClientMachine {
   }
 
   private warn(code: string, message: string, received: PqMessage): void {
-    this.out.push({ type: 'warning', warning: { code, message, received } });
+    this.event({ type: 'warning', warning: { code, message, received } });
+  }
+
+  private event(e: ClientEvent): void {
+    this.out.push(emit(e));
   }
 
   private flush(): ClientAction[] {
@@ -510,7 +550,7 @@ export class PqClientMachine {
         );
     if (next !== this.armed) {
       this.armed = next;
-      this.out.push({ type: 'timer', at: next });
+      this.out.push(wake(next));
     }
     const out = this.out;
     this.out = [];

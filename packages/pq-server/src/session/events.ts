@@ -1,4 +1,6 @@
+import type { Action, Input } from '@portico/machine';
 import type { DataframeRequest, OptionalRecord, PqMessage } from '@portico/pq-codec';
+import type { ServerInput } from '../decoder.js';
 import type { MeasurementOutcome, StopReason } from '../backend.js';
 import type { MeasurementPlan } from './validate.js';
 
@@ -16,20 +18,37 @@ export type AwaitedReply =
 /** Why the session closes the connection itself. */
 export type CloseCause = 'busy' | 'timeout' | 'corrupted' | 'shutdown';
 
-/** What the session asks its binding to do; the binding performs them in order. */
-export type SessionAction =
-  /** Write one message in its own socket write, now. */
-  | { kind: 'send'; message: PqMessage }
-  /** Call `timer(now)` at `at` (replaces the previous wake-up), or cancel the wake-up when undefined. */
-  | { kind: 'wake'; at: number | undefined }
-  /** Close the connection after the messages already sent. */
-  | { kind: 'close'; reason: CloseCause }
+/** What the session asks of the measurement backend (the server's glue performs it and reports back as a command). */
+export type BackendRequest =
   /** Start a measurement on the backend; report with `started`, `frame`, `ended` and this id. */
-  | { kind: 'start'; measurement: number; request: DataframeRequest; plan: MeasurementPlan }
+  | { type: 'start'; measurement: number; request: DataframeRequest; plan: MeasurementPlan }
   /** Ask the backend to end measurement `measurement` (also one whose start has not resolved yet). */
-  | { kind: 'stop'; measurement: number; reason: StopReason }
-  /** Something worth a log line. */
-  | { kind: 'event'; event: SessionEvent };
+  | { type: 'stop'; measurement: number; reason: StopReason };
+
+/** Everything the session emits: log events and backend requests. */
+export type SessionOutput = SessionEvent | BackendRequest;
+
+/**
+ * What the session asks its binding to do, in the runtime's one vocabulary: `send` one message in its own socket write;
+ * `wake` (replaces the previous wake-up); `close` with a CloseCause as reason, after the messages already sent; `emit`
+ * a SessionEvent or a BackendRequest.
+ */
+export type SessionAction = Action<PqMessage, SessionOutput>;
+
+/** The session's commands; `receive`, `wake` and `closed` (the client closed or reset) come from the runtime. */
+export type SessionCommand =
+  /** A connection opened; `busy` when another client already holds the server (issue 6 §1). */
+  | { type: 'open'; busy: boolean }
+  /** The backend answered a `start` request. */
+  | { type: 'started'; measurement: number; result: { ok: true } | { ok: false; status: number; reason: string } }
+  /** The backend offers feedback values for the next data frame (PQ-06). */
+  | { type: 'frame'; measurement: number; records: readonly OptionalRecord[] }
+  /** The backend's measurement ended (its file, if any, is closed). */
+  | { type: 'ended'; measurement: number; outcome: MeasurementOutcome }
+  /** The server is closing: end the measurement cleanly and close. */
+  | { type: 'shutdown' };
+
+export type SessionInput = Input<ServerInput, SessionCommand>;
 
 /** Session events, for logs and for `PqServer`'s `session` listeners. */
 export type SessionEvent =

@@ -70,11 +70,12 @@ describe('ServerSession under random event sequences', () => {
           }
         }
         h.advance(10_000);
-        for (let i = 1; i < h.sent.length; i++) expect(h.sent[i]!.at - h.sent[i - 1]!.at).toBeGreaterThanOrEqual(100);
-        if (h.closed) expect(h.sent.every((s) => s.at <= h.closed!.at)).toBe(true);
+        for (let i = 1; i < h.written.length; i++)
+          expect(h.written[i]!.at - h.written[i - 1]!.at).toBeGreaterThanOrEqual(100);
+        if (h.closed) expect(h.written.every((s) => s.at <= h.closed!.at)).toBe(true);
         // Frame numbers restart at 1 after each 'd' NO_ERROR and increase by one.
         let expected = 1;
-        for (const { message: m } of h.sent) {
+        for (const { message: m } of h.written) {
           if (m.type === 'd' && m.status === 0) expected = 1;
           if (m.type === 'x') expect(m.recordNumber).toBe(expected++);
         }

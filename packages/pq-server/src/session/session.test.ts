@@ -23,7 +23,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     const h = new SessionHarness(options).open();
     expect(h.wire()).toEqual(['C0']);
     const silent = new SessionHarness({ ...options, greeting: false }).open();
-    expect(silent.sent).toEqual([]);
+    expect(silent.written).toEqual([]);
     silent.receive(buildRequest());
     expect(silent.starts).toHaveLength(1);
   });
@@ -31,10 +31,10 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
   it('PQ-03 "If sent, client answers the status message" with CONTINUE_OK; a \'D\' before the answer counts as it', () => {
     const h = new SessionHarness(options).open();
     h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK });
-    expect(h.events).toContainEqual({ type: 'reply', for: 'greeting', status: 0, expected: 0, implicit: false });
+    expect(h.logged).toContainEqual({ type: 'reply', for: 'greeting', status: 0, expected: 0, implicit: false });
     const d = new SessionHarness(options).open();
     d.receive(buildRequest());
-    expect(d.events).toContainEqual({ type: 'reply', for: 'greeting', status: undefined, expected: 0, implicit: true });
+    expect(d.logged).toContainEqual({ type: 'reply', for: 'greeting', status: undefined, expected: 0, implicit: true });
     expect(d.starts).toHaveLength(1);
     d.advance(10_000);
     expect(d.closed).toBeUndefined();
@@ -83,7 +83,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     h.receive(buildRequest({ pixelsX: 4, pixelsY: 4 }))
       .started(2)
       .frame(2, det([30]));
-    const frames = h.sent.filter((s) => s.message.type === 'x').map((s) => s.message);
+    const frames = h.written.filter((s) => s.message.type === 'x').map((s) => s.message);
     expect(frames.map((f) => (f.type === 'x' ? [f.recordNumber, f.measurementType] : []))).toEqual([
       [1, 0],
       [2, 0],
@@ -103,7 +103,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     h.frame(1, det([1])).ended(1, { kind: 'complete' });
     expect(h.last().message).toEqual({ type: 'C', status: completion });
     h.receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
-    expect(h.events).toContainEqual({ type: 'reply', for: 'completion', status: 1, expected: 1, implicit: false });
+    expect(h.logged).toContainEqual({ type: 'reply', for: 'completion', status: 1, expected: 1, implicit: false });
     expect(h.session.activeMeasurement).toBeUndefined();
     h.advance(60_000);
     expect(h.closed).toBeUndefined();
@@ -117,7 +117,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     else expect(msg).toEqual({ type: 'C', status: ErrorCode.FIFO_OVERRUN });
     // "Client acknowledges status message" with ERROR; an echoed code is logged, not fatal.
     h.receive({ type: 'c', status: ErrorCode.FIFO_OVERRUN });
-    expect(h.events).toContainEqual({
+    expect(h.logged).toContainEqual({
       type: 'reply',
       for: 'error',
       status: -101,
@@ -146,7 +146,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     for (let i = 0; i < 10; i++) h.frame(1, det([i])).advance(1000);
     expect(h.wire().filter((w) => w.startsWith('x'))).toHaveLength(10);
     expect(h.closed).toBeUndefined();
-    expect(h.events.some((e) => e.type === 'timeout')).toBe(false);
+    expect(h.logged.some((e) => e.type === 'timeout')).toBe(false);
   });
 
   it('PQ-11 "normal case: Client terminates connection." after its measurements, without error', () => {
@@ -154,7 +154,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     h.ended(1, { kind: 'complete' }).receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
     h.peerClosed();
     expect(h.stops).toEqual([]);
-    expect(h.events.at(-1)).toEqual({ type: 'closed', reason: 'peer' });
+    expect(h.logged.at(-1)).toEqual({ type: 'closed', reason: 'peer' });
     expect(h.clock.pending).toBe(0);
   });
 
@@ -194,10 +194,10 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     h.ended(1, { kind: 'complete' });
     h.receive({ type: 'C', status: StopReasonCode.USER_BREAK });
     expect(h.wire()).toEqual(['C0', 'd0', `C${completion}`, 'c0']);
-    expect(h.events).toContainEqual({ type: 'client-status', status: 2, crossing: true });
+    expect(h.logged).toContainEqual({ type: 'client-status', status: 2, crossing: true });
     expect(h.stops).toEqual([]);
     h.receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
-    expect(h.events).toContainEqual({ type: 'reply', for: 'completion', status: 1, expected: 1, implicit: false });
+    expect(h.logged).toContainEqual({ type: 'reply', for: 'completion', status: 1, expected: 1, implicit: false });
   });
 });
 
@@ -266,11 +266,11 @@ describe('ServerSession requests and errors', () => {
   it("'s' is accepted wherever 'c' is, and a reply nothing waits for is ignored", () => {
     const h = new SessionHarness(fast).open();
     h.receive({ type: 's', status: 0, text: 'ok' });
-    expect(h.events).toContainEqual({ type: 'reply', for: 'greeting', status: 0, expected: 0, implicit: false });
+    expect(h.logged).toContainEqual({ type: 'reply', for: 'greeting', status: 0, expected: 0, implicit: false });
     h.receive({ type: 'c', status: 0 });
-    expect(h.events.at(-1)).toEqual({ type: 'unexpected', messageType: 'c' });
+    expect(h.logged.at(-1)).toEqual({ type: 'unexpected', messageType: 'c' });
     h.receive({ type: 'x', recordVersion: 0x01000200, measurementType: 0, recordNumber: 1, records: [] });
-    expect(h.events.at(-1)).toEqual({ type: 'unexpected', messageType: 'x' });
+    expect(h.logged.at(-1)).toEqual({ type: 'unexpected', messageType: 'x' });
     expect(h.closed).toBeUndefined();
   });
 
@@ -288,7 +288,7 @@ describe('ServerSession requests and errors', () => {
 describe('ServerSession second client', () => {
   it('gets \'S\' SERVER_BUSY "Server busy..." and is closed 100 ms after its answer', () => {
     const h = new SessionHarness(fast).open(true);
-    expect(h.sent.map((s) => s.message)).toEqual([
+    expect(h.written.map((s) => s.message)).toEqual([
       { type: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY },
     ]);
     h.advance(57).receive({ type: 'c', status: StopReasonCode.ERROR });
@@ -306,17 +306,17 @@ describe('ServerSession second client', () => {
     expect(h.closed).toBeUndefined();
     h.advance(1);
     expect(h.closed).toEqual({ at: 4000, reason: 'busy' });
-    expect(h.sent).toHaveLength(1);
+    expect(h.written).toHaveLength(1);
   });
 });
 
 describe('ServerSession pacing (defaults: reply 250 ms, gap 100 ms, frames 1250 ms)', () => {
   it('delays replies, spaces messages and frames, one message per send', () => {
     const h = new SessionHarness({}).open();
-    expect(h.sent).toEqual([{ at: 0, message: { type: 'C', status: 0 } }]);
+    expect(h.written).toEqual([{ at: 0, message: { type: 'C', status: 0 } }]);
     h.advance(10).receive({ type: 'c', status: 0 }).receive(buildRequest());
     h.started(1);
-    expect(h.sent).toHaveLength(1);
+    expect(h.written).toHaveLength(1);
     h.advance(250);
     expect(h.last()).toEqual({ at: 260, message: { type: 'd', status: 0 } });
     h.frame(1, det([1])).frame(1, [{ kind: 'string', name: 'ResultingFilename', value: 'a.ptu' }]);
@@ -327,15 +327,15 @@ describe('ServerSession pacing (defaults: reply 250 ms, gap 100 ms, frames 1250 
     expect(first.type === 'x' && first.records.map((r) => r.name)).toEqual(['det1', 'ResultingFilename']);
     h.frame(1, det([2]));
     h.advance(1249);
-    expect(h.sent).toHaveLength(3);
+    expect(h.written).toHaveLength(3);
     h.advance(1);
     expect(h.last()).toMatchObject({ at: 1610, message: { type: 'x', recordNumber: 2 } });
     h.ended(1, { kind: 'complete' });
     h.advance(99);
-    expect(h.sent).toHaveLength(4);
+    expect(h.written).toHaveLength(4);
     h.advance(1);
     expect(h.last()).toEqual({ at: 1710, message: { type: 'C', status: ErrorCode.MEASUREMENT_READY } });
-    const gaps = h.sent.slice(1).map((s, i) => s.at - h.sent[i]!.at);
+    const gaps = h.written.slice(1).map((s, i) => s.at - h.written[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
   });
 });

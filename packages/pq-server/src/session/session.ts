@@ -1,3 +1,4 @@
+import { close, emit, type Machine, send, wake } from '@portico/machine';
 import {
   type DataframeRequest,
   ErrorCode,
@@ -8,7 +9,17 @@ import {
   StopReasonCode,
 } from '@portico/pq-codec';
 import type { MeasurementOutcome, StopReason } from '../backend.js';
-import type { AwaitedReply, CloseCause, FrameDraft, SessionAction, SessionEvent } from './events.js';
+import type { ServerInput } from '../decoder.js';
+import type {
+  AwaitedReply,
+  CloseCause,
+  FrameDraft,
+  SessionAction,
+  SessionCommand,
+  SessionEvent,
+  SessionInput,
+  SessionOutput,
+} from './events.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { validateRequest } from './validate.js';
@@ -36,11 +47,12 @@ interface Measurement {
 export type SessionPhase = 'new' | 'busy' | 'open' | 'closing' | 'closed';
 
 /**
- * The sans-IO protocol machine of one server connection (ARCHITECTURE.md, "Role machine"): events in, actions out,
- * no socket, no clock. It implements the seed's handshakes (PQ-02 greeting, PQ-05 'd', PQ-06 frames, PQ-08 error,
+ * The sans-IO protocol machine of one server connection (ARCHITECTURE.md, "Role machine") in the runtime's contract:
+ * `handle(input, now)` takes a client message (or the decoder's `corrupt` stand-in), a `wake`, the transport's
+ * `closed`, or a command (`open`, the backend's `started`/`frame`/`ended`, `shutdown`); no socket, no clock. It implements the seed's handshakes (PQ-02 greeting, PQ-05 'd', PQ-06 frames, PQ-08 error,
  * PQ-09 completion, PQ-10 user break, PQ-12 time-out) with the simulator's observed behaviour as defaults.
  */
-export class ServerSession {
+export class ServerSession implements Machine<SessionInput, PqMessage, SessionOutput> {
   readonly options: ResolvedSessionOptions;
   private readonly pacer: Pacer<Outgoing>;
   private state: SessionPhase = 'new';
@@ -67,8 +79,40 @@ export class ServerSession {
     return this.measurement?.id;
   }
 
+  handle(input: SessionInput, now: number): SessionAction[] {
+    switch (input.type) {
+      case 'receive':
+        return this.receivedInput(now, input.message);
+      case 'wake':
+        return this.timer(now);
+      case 'closed':
+        return this.peerClosed();
+      default:
+        return this.command(now, input);
+    }
+  }
+
+  private command(now: number, c: SessionCommand): SessionAction[] {
+    switch (c.type) {
+      case 'open':
+        return this.open(now, c.busy);
+      case 'started':
+        return this.started(now, c.measurement, c.result);
+      case 'frame':
+        return this.frame(now, c.measurement, c.records);
+      case 'ended':
+        return this.ended(now, c.measurement, c.outcome);
+      case 'shutdown':
+        return this.shutdown();
+    }
+  }
+
+  private receivedInput(now: number, m: ServerInput): SessionAction[] {
+    return m.type === 'corrupt' ? this.corrupted(now, m.error, m.illegalHeader) : this.received(now, m);
+  }
+
   /** A connection opened; `busy` when another client already holds the server (issue 6 §1). */
-  open(now: number, busy: boolean): SessionAction[] {
+  private open(now: number, busy: boolean): SessionAction[] {
     if (this.state !== 'new') return [];
     if (busy) {
       this.state = 'busy';
@@ -87,7 +131,7 @@ export class ServerSession {
   }
 
   /** A decoded message from the client. */
-  received(now: number, msg: PqMessage): SessionAction[] {
+  private received(now: number, msg: PqMessage): SessionAction[] {
     if (this.state === 'busy') return this.receivedWhileBusy(now, msg);
     if (this.state !== 'open') return [];
     switch (msg.type) {
@@ -113,7 +157,7 @@ export class ServerSession {
    * The client sent bytes that are not a PQ message: 'S' MESSAGE_CORRUPTED "Received message with illegal header!"
    * and close, as the simulator does (data/pq/README.md).
    */
-  corrupted(now: number, error: unknown, illegalHeader = true): SessionAction[] {
+  private corrupted(now: number, error: unknown, illegalHeader = true): SessionAction[] {
     if (this.state !== 'open' && this.state !== 'busy') return [];
     this.emit({ type: 'corrupted', error });
     this.abortMeasurement('corrupted');
@@ -128,7 +172,7 @@ export class ServerSession {
   }
 
   /** The wake-up asked for by the last `wake` action is due. */
-  timer(now: number): SessionAction[] {
+  private timer(now: number): SessionAction[] {
     this.wokeAt = undefined;
     if (this.state === 'closed') return [];
     const a = this.awaiting;
@@ -141,7 +185,7 @@ export class ServerSession {
   }
 
   /** The backend answered a `start` action. */
-  started(
+  private started(
     now: number,
     id: number,
     result: { ok: true } | { ok: false; status: number; reason: string },
@@ -162,7 +206,7 @@ export class ServerSession {
     this.pacer.resetFrameInterval();
     if (m.stopAt !== undefined) {
       m.phase = 'stopping';
-      this.out.push({ kind: 'stop', measurement: id, reason: 'user-break' });
+      this.out.push(emit({ type: 'stop', measurement: id, reason: 'user-break' }));
     } else {
       m.phase = 'running';
     }
@@ -170,7 +214,7 @@ export class ServerSession {
   }
 
   /** The backend offers feedback values for the next data frame (PQ-06). */
-  frame(now: number, id: number, records: readonly OptionalRecord[]): SessionAction[] {
+  private frame(now: number, id: number, records: readonly OptionalRecord[]): SessionAction[] {
     const m = this.measurement;
     if (m === undefined || m.id !== id || m.phase !== 'running') return [];
     // Frames are feedback, not history: one not yet written takes the newer values, keeping names only it has
@@ -182,7 +226,7 @@ export class ServerSession {
   }
 
   /** The backend's measurement ended (its file, if any, is closed). */
-  ended(now: number, id: number, outcome: MeasurementOutcome): SessionAction[] {
+  private ended(now: number, id: number, outcome: MeasurementOutcome): SessionAction[] {
     const m = this.measurement;
     if (m === undefined || m.id !== id) return [];
     if (m.phase === 'stopping') {
@@ -212,14 +256,14 @@ export class ServerSession {
   }
 
   /** The client closed or reset the connection. */
-  peerClosed(_now: number): SessionAction[] {
+  private peerClosed(): SessionAction[] {
     if (this.state === 'closed') return [];
     this.abortMeasurement('disconnect');
     return this.finish('peer');
   }
 
   /** The server is closing: end the measurement cleanly and close. */
-  shutdown(_now: number): SessionAction[] {
+  private shutdown(): SessionAction[] {
     if (this.state === 'closed') return [];
     this.abortMeasurement('shutdown');
     return this.closeNow('shutdown');
@@ -277,7 +321,7 @@ export class ServerSession {
       return;
     }
     this.measurement = { id, request: req, receivedAt: now, phase: 'starting', stopAt: undefined, frames: 0 };
-    this.out.push({ kind: 'start', measurement: id, request: req, plan: v.plan });
+    this.out.push(emit({ type: 'start', measurement: id, request: req, plan: v.plan }));
   }
 
   private onClientStatus(now: number, status: number): void {
@@ -290,7 +334,7 @@ export class ServerSession {
       this.pacer.remove((e) => e.item.kind === 'frame');
       if (m.phase === 'running') {
         m.phase = 'stopping';
-        this.out.push({ kind: 'stop', measurement: m.id, reason: 'user-break' });
+        this.out.push(emit({ type: 'stop', measurement: m.id, reason: 'user-break' }));
       }
       return;
     }
@@ -324,12 +368,12 @@ export class ServerSession {
     this.measurement = undefined;
     if (m.phase === 'ended') return;
     this.emit({ type: 'aborted', measurement: m.id, reason });
-    this.out.push({ kind: 'stop', measurement: m.id, reason });
+    this.out.push(emit({ type: 'stop', measurement: m.id, reason }));
   }
 
   private closeNow(reason: CloseCause): SessionAction[] {
     this.pacer.clear();
-    this.out.push({ kind: 'close', reason });
+    this.out.push(close(reason));
     return this.finish(reason);
   }
 
@@ -341,7 +385,7 @@ export class ServerSession {
     this.emit({ type: 'closed', reason });
     if (this.wokeAt !== undefined) {
       this.wokeAt = undefined;
-      this.out.push({ kind: 'wake', at: undefined });
+      this.out.push(wake(undefined));
     }
     return this.drain();
   }
@@ -364,20 +408,19 @@ export class ServerSession {
         m.frames++;
         const type = this.options.frameMeasurementType === 'echo' ? m.request.measurementType : 0;
         // PQ-06: "the server sends repeatedly unsolicited data frames"; numbered from 1 per measurement (pq.md §10).
-        this.out.push({
-          kind: 'send',
-          message: {
+        this.out.push(
+          send<PqMessage>({
             type: 'x',
             recordVersion: RECORD_VERSION,
             measurementType: type,
             recordNumber: m.frames,
             records: item.records,
-          },
-        });
+          }),
+        );
         this.emit({ type: 'frame', measurement: m.id, number: m.frames });
         continue;
       }
-      this.out.push({ kind: 'send', message: item.message });
+      this.out.push(send(item.message));
       if (item.awaits !== undefined && this.awaiting?.for === item.awaits) {
         this.awaiting.deadline =
           now + (item.awaits === 'busy' ? this.options.busyCloseTimeoutMs : this.options.replyTimeoutMs);
@@ -386,19 +429,19 @@ export class ServerSession {
     if (this.closeAfterQueue !== undefined && this.pacer.size === 0) {
       const reason = this.closeAfterQueue;
       this.closeAfterQueue = undefined;
-      this.out.push({ kind: 'close', reason });
+      this.out.push(close(reason));
       return this.finish(reason);
     }
     const at = minDefined(this.pacer.nextAt(), this.awaiting?.deadline, this.busyCloseAt);
     if (at !== this.wokeAt) {
       this.wokeAt = at;
-      this.out.push({ kind: 'wake', at });
+      this.out.push(wake(at));
     }
     return this.drain();
   }
 
   private emit(event: SessionEvent): void {
-    this.out.push({ kind: 'event', event });
+    this.out.push(emit(event));
   }
 
   private drain(): SessionAction[] {

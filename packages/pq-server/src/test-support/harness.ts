@@ -1,7 +1,8 @@
+import { MachineHarness } from '@portico/machine/testing';
 import type { OptionalRecord, PqMessage } from '@portico/pq-codec';
-import { VirtualClock } from '@portico/transport';
 import type { MeasurementOutcome, StopReason } from '../backend.js';
-import type { CloseCause, SessionAction, SessionEvent } from '../session/events.js';
+import type { ServerInput } from '../decoder.js';
+import type { CloseCause, SessionCommand, SessionEvent, SessionOutput } from '../session/events.js';
 import type { SessionOptions } from '../session/options.js';
 import { ServerSession } from '../session/session.js';
 import type { MeasurementPlan } from '../session/validate.js';
@@ -12,98 +13,77 @@ export interface Sent {
 }
 
 /**
- * Drives a ServerSession under transport's VirtualClock and records everything it asks for, so tests read like the
- * wire: what was sent when, what was started and stopped, when it closed.
+ * The runtime's virtual-clock harness around a ServerSession, read like the wire: what was sent when, what was started
+ * and stopped, when it closed.
  */
-export class SessionHarness {
-  readonly clock = new VirtualClock();
-  readonly session: ServerSession;
-  readonly sent: Sent[] = [];
-  readonly events: SessionEvent[] = [];
-  readonly starts: { measurement: number; plan: MeasurementPlan }[] = [];
-  readonly stops: { measurement: number; reason: StopReason }[] = [];
-  closed: { at: number; reason: CloseCause } | undefined;
-  private wake: ReturnType<VirtualClock['setTimeout']> | undefined;
-
+export class SessionHarness extends MachineHarness<ServerInput, PqMessage, SessionOutput, SessionCommand> {
   constructor(options: SessionOptions = {}) {
-    this.session = new ServerSession(options);
+    super(new ServerSession(options));
   }
 
-  get now(): number {
-    return this.clock.now();
+  get session(): ServerSession {
+    return this.machine as ServerSession;
   }
 
-  apply(actions: SessionAction[]): this {
-    for (const a of actions) {
-      switch (a.kind) {
-        case 'send':
-          this.sent.push({ at: this.now, message: a.message });
-          break;
-        case 'wake':
-          this.clock.clearTimeout(this.wake);
-          this.wake =
-            a.at === undefined
-              ? undefined
-              : this.clock.setTimeout(() => this.apply(this.session.timer(this.now)), Math.max(0, a.at - this.now));
-          break;
-        case 'close':
-          this.closed = { at: this.now, reason: a.reason };
-          break;
-        case 'start':
-          this.starts.push({ measurement: a.measurement, plan: a.plan });
-          break;
-        case 'stop':
-          this.stops.push({ measurement: a.measurement, reason: a.reason });
-          break;
-        case 'event':
-          this.events.push(a.event);
-          break;
-      }
-    }
-    return this;
+  /** Every message written, with its virtual time. */
+  get written(): Sent[] {
+    return this.timeline.flatMap(({ at, action: a }) => (a.type === 'send' ? [{ at, message: a.message }] : []));
+  }
+
+  /** The session's log events (backend requests are in `starts` and `stops`). */
+  get logged(): SessionEvent[] {
+    return this.events().filter((e): e is SessionEvent => e.type !== 'start' && e.type !== 'stop');
+  }
+
+  get starts(): { measurement: number; plan: MeasurementPlan }[] {
+    return this.emitted('start').map((e) => ({ measurement: e.measurement, plan: e.plan }));
+  }
+
+  get stops(): { measurement: number; reason: StopReason }[] {
+    return this.emitted('stop').map((e) => ({ measurement: e.measurement, reason: e.reason }));
+  }
+
+  get closed(): { at: number; reason: CloseCause } | undefined {
+    const c = this.timeline.find((r) => r.action.type === 'close');
+    return c === undefined || c.action.type !== 'close'
+      ? undefined
+      : { at: c.at, reason: c.action.reason as CloseCause };
   }
 
   open(busy = false): this {
-    return this.apply(this.session.open(this.now, busy));
-  }
-  receive(message: PqMessage): this {
-    return this.apply(this.session.received(this.now, message));
+    return this.input({ type: 'open', busy });
   }
   corrupt(error: unknown = new Error('bad magic')): this {
-    return this.apply(this.session.corrupted(this.now, error));
+    return this.receive({ type: 'corrupt', error, illegalHeader: true });
   }
   started(
     measurement: number,
     result: { ok: true } | { ok: false; status: number; reason: string } = { ok: true },
   ): this {
-    return this.apply(this.session.started(this.now, measurement, result));
+    return this.input({ type: 'started', measurement, result });
   }
   frame(measurement: number, records: OptionalRecord[]): this {
-    return this.apply(this.session.frame(this.now, measurement, records));
+    return this.input({ type: 'frame', measurement, records });
   }
   ended(measurement: number, outcome: MeasurementOutcome): this {
-    return this.apply(this.session.ended(this.now, measurement, outcome));
+    return this.input({ type: 'ended', measurement, outcome });
   }
   peerClosed(): this {
-    return this.apply(this.session.peerClosed(this.now));
+    return this.transportClosed('remote-end');
   }
   shutdown(): this {
-    return this.apply(this.session.shutdown(this.now));
-  }
-  advance(ms: number): this {
-    this.clock.advance(ms);
-    return this;
+    return this.input({ type: 'shutdown' });
   }
 
   /** Messages sent so far as short strings, e.g. `C0`, `d0`, `x1`, `S-3`. */
   wire(): string[] {
-    return this.sent.map(({ message: m }) =>
+    return this.written.map(({ message: m }) =>
       m.type === 'x' ? `x${m.recordNumber}` : m.type === 'D' ? 'D' : `${m.type}${m.status}`,
     );
   }
 
   last(): Sent {
-    const s = this.sent.at(-1);
+    const s = this.written.at(-1);
     if (!s) throw new Error('nothing sent');
     return s;
   }

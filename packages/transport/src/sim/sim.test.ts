@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realClock, VirtualClock } from '../clock.js';
-import { ReliableDriver } from '../reliable/driver.js';
-import { ReliableEngine } from '../reliable/engine.js';
-import type { ReliableOptions } from '../reliable/types.js';
-import { liveResources } from '../test-support/length-prefix.js';
-import { counterOf, counterPayload, decodeTestPacket, encodeTestPacket } from '../test-support/test-packet.js';
+import { VirtualClock } from '../clock.js';
 import { bindUdp } from '../udp/endpoint.js';
 import { MemoryLink } from './memory-link.js';
 import { seededRandom } from './prng.js';
@@ -58,58 +53,23 @@ describe('MemoryLink', () => {
   });
 });
 
-describe('UdpRelay with the reliable engine on the real clock (loopback)', () => {
-  it('delivers 300 messages in order through 10% loss, duplication and reordering; nothing is left open after close()', async () => {
-    const before = liveResources().length;
-    const opts: ReliableOptions = {
-      sequence: { first: 1, last: 65535 },
-      initialRto: 40,
-      minRto: 20,
-      maxRto: 200,
-      ackDelay: 5,
-      windowSize: 32,
-      queueBound: 1000,
-      linkingRetransmissions: 50,
-      syncInterval: 100,
-      outOfRangeDelay: 5000,
-    };
+describe('UdpRelay (loopback)', () => {
+  it('forwards client datagrams to the target and answers back to whoever sent last', async () => {
     const server = await bindUdp({ host: '127.0.0.1', port: 0 });
     const client = await bindUdp({ host: '127.0.0.1', port: 0 });
     const relay = await UdpRelay.start({
       host: '127.0.0.1',
       target: { host: '127.0.0.1', port: server.address.port },
-      toServer: { seed: 11, loss: 0.1, duplicate: 0.05, reorder: 0.05, delayMs: { min: 0, max: 3 } },
+      toServer: { seed: 1 },
     });
-    const received: number[] = [];
-    let peer: { address: string; port: number } | undefined;
-    const serverSide = new ReliableDriver(new ReliableEngine<Uint8Array>(opts), {
-      clock: realClock,
-      transmit: (t) => peer && server.sendNow(encodeTestPacket(t), peer.port, peer.address),
-      deliver: (d) => received.push(counterOf(d.payload)),
-    });
-    const clientSide = new ReliableDriver(new ReliableEngine<Uint8Array>(opts), {
-      clock: realClock,
-      transmit: (t) => client.sendNow(encodeTestPacket(t), relay.address.port, '127.0.0.1'),
-      deliver: () => {},
-    });
-    server.on('datagram', (d) => {
-      peer = { address: d.address, port: d.port };
-      serverSide.receive(decodeTestPacket(d.data));
-    });
-    client.on('datagram', (d) => clientSide.receive(decodeTestPacket(d.data)));
-    for (let i = 0; i < 300; i++) clientSide.send(counterPayload(i));
-    for (let i = 0; i < 400 && !(received.length === 300 && clientSide.engine.idle); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(received).toEqual(Array.from({ length: 300 }, (_, i) => i));
-    expect(relay.toServer.counters.dropped).toBeGreaterThan(0);
-    expect(clientSide.engine.counters.RTX).toBeGreaterThan(0);
-    clientSide.close();
-    serverSide.close();
+    server.on('datagram', (d) => server.sendNow(Uint8Array.of(d.data[0]! + 1), d.port, d.address));
+    const answer = new Promise<number>((resolve) => client.on('datagram', (d) => resolve(d.data[0]!)));
+    client.sendNow(Uint8Array.of(41), relay.address.port, '127.0.0.1');
+    expect(await answer).toBe(42);
+    expect(relay.toServer.counters).toMatchObject({ sent: 1, delivered: 1, dropped: 0 });
+    expect(relay.toClient.counters).toMatchObject({ sent: 1, delivered: 1 });
     await relay.close();
     await server.close();
     await client.close();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(liveResources().length).toBeLessThanOrEqual(before);
   });
 });

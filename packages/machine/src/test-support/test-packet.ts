@@ -1,6 +1,6 @@
 // A 12-byte test header for the reliable engine's abstract packets, standing in for a protocol layer (SmartTE's lives
 // in smartte-link): kind (1 data, 2 ack, 3 sync), ack-valid flag, seq, ack, then the payload.
-import type { IncomingPacket, Transmission } from '../reliable/types.js';
+import type { IncomingPacket, Transmission } from '@portico/transport';
 
 export const TEST_HEADER = 12;
 
