@@ -1,7 +1,20 @@
-// The reliable engine on the role runtime (issue 10): two ReliableEngines, each a ReliableMachine on the one Runner, over
-// loopback UDP against raw UDP send/receive of the same payloads, each pair in one run (moved here from transport's
-// bench when ReliableDriver gave way to the runtime).
+// Benchmarks of the role runtime (issue 10), each against its baseline in the same run:
+// - SmartTE sealing as a machine does it (smartte-codec's injected AEAD with node:crypto's synchronous AES-GCM) against
+//   the Web Crypto path (async) on the same packets;
+// - the reliable engine, two ReliableEngines each a ReliableMachine on the one Runner, over loopback UDP against raw
+//   UDP send/receive of the same payloads (moved here from transport's bench when ReliableDriver gave way to the runtime).
 import { compare, printTable } from '@portico/bench';
+import {
+  type Data,
+  deriveKeyMaterial,
+  importLinkKeys,
+  open,
+  openSync,
+  type Packet,
+  seal,
+  sealSync,
+  syncLinkKeys,
+} from '@portico/smartte-codec';
 import {
   bindUdp,
   type IncomingPacket,
@@ -11,6 +24,7 @@ import {
   type Transmission,
   type UdpEndpoint,
 } from '@portico/transport';
+import { nodeAesGcm } from './aead.js';
 import { ReliableMachine, type ReliableMachineEvent, type ReliableSend } from './reliable.js';
 import { Runner } from './runner.js';
 import { smartteLink } from './test-support/engine-pair.js';
@@ -191,7 +205,60 @@ async function reliableBenchmarks(): Promise<void> {
   }
 }
 
-await reliableBenchmarks();
+// ---------- sealing ----------
+
+/** 100 sealed DATA packets (1,168-byte payloads, the largest that fits sealed; level 2 keys) sealed and opened. */
+async function sealingBenchmarks(): Promise<void> {
+  const BATCH = 100;
+  const material = await deriveKeyMaterial(new Uint8Array(32).fill(9), new Uint8Array(8).fill(1), 0x1234abcd, 2);
+  const sync = {
+    server: syncLinkKeys(material, 'server', nodeAesGcm),
+    client: syncLinkKeys(material, 'client', nodeAesGcm),
+  };
+  const web = { server: await importLinkKeys(material, 'server'), client: await importLinkKeys(material, 'client') };
+  const packets: Data[] = Array.from({ length: BATCH }, (_, i) => ({
+    type: 'DATA',
+    seq: i + 1,
+    token: 0x1234abcd,
+    data: new Uint8Array(1168).fill(i),
+  }));
+  const syncRound = (): number => {
+    let bytes = 0;
+    for (let i = 0; i < BATCH; i++) {
+      const p = openSync(sync.client, sealSync(sync.server, packets[i]!, i + 1), i + 1) as Data;
+      bytes += p.data.length;
+    }
+    return bytes;
+  };
+  const webRound = async (): Promise<number> => {
+    let bytes = 0;
+    for (let i = 0; i < BATCH; i++) {
+      const p = (await open(web.client, await seal(web.server, packets[i]!, i + 1), i + 1)) as Data;
+      bytes += p.data.length;
+    }
+    return bytes;
+  };
+  // Correctness before timing: both paths produce the same datagrams and open them back to the payloads.
+  for (const [i, p] of packets.entries()) {
+    const a = sealSync(sync.server, p, i + 1);
+    const b = await seal(web.server, p, i + 1);
+    if (a.length !== b.length || a.some((x, j) => x !== b[j])) throw new Error('sync and Web Crypto sealing differ');
+    const o = openSync(sync.client, b, i + 1) as Packet;
+    if (o.type !== 'DATA' || o.data.some((x, j) => x !== p.data[j])) throw new Error('sync open lost the payload');
+  }
+  if (syncRound() !== 1168 * BATCH || (await webRound()) !== 1168 * BATCH) throw new Error('round lost bytes');
+  await compare({
+    title: 'sealed DATA seal+open (1,168-byte payload, AES-256-GCM): sync node:crypto vs Web Crypto',
+    unit: 'B',
+    subject: { name: 'sealSync+openSync (nodeAesGcm)', fn: syncRound, items: 1168 * BATCH },
+    baseline: { name: 'seal+open (Web Crypto, awaited)', fn: webRound, items: 1168 * BATCH },
+  });
+}
+
+// BENCH_ONLY=sealing or BENCH_ONLY=reliable runs one part.
+const only = process.env.BENCH_ONLY;
+if (only !== 'reliable') await sealingBenchmarks();
+if (only !== 'sealing') await reliableBenchmarks();
 printTable('@portico/machine');
 if (sustained.length > 0) {
   console.log('\n| benchmark | subject | baseline | ratio |\n|---|---|---|---|');

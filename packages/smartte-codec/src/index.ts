@@ -59,6 +59,7 @@ export {
   x25519Pkcs8,
   x25519SharedSecret,
 } from './keys.js';
+export { openSync, sealSync, type SyncAead, type SyncAeadFactory, type SyncLinkKeys, syncLinkKeys } from './aead.js';
 export {
   importLinkKeys,
   type LinkKeys,

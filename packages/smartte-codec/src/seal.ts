@@ -1,6 +1,6 @@
 // B.6 sealing: AES-GCM with a 16-byte tag, AAD = the whole 16-byte header as sent (ENCRYPTED set, length counting the
 // tag), nonce = direction ‖ kind ‖ 6 zero bytes ‖ u32 counter. Stateless: replay detection belongs to the link.
-import { MalformedInputError } from '@portico/wire';
+import { type CodecErrorDetails, MalformedInputError } from '@portico/wire';
 import {
   Direction,
   HeaderFlag,
@@ -18,7 +18,7 @@ import {
 import { EspCode } from './codes.js';
 import { checkEncodedSize, encodePayloadBytes, typeCode } from './codec.js';
 import { checkInt, SealingError, SmartTeErrorCode } from './errors.js';
-import { checkSealedLength, headerFields, readHeader, writeHeader } from './header.js';
+import { checkSealedLength, headerFields, readHeader, type SmartTeHeader, writeHeader } from './header.js';
 import { checkSize, type SessionKeyMaterial } from './keys.js';
 import type { Packet } from './packets.js';
 import { decodePayload } from './payload.js';
@@ -39,18 +39,7 @@ export interface LinkKeys {
  * must have the length of the level (16 bytes for level 1, 32 for level 2).
  */
 export async function importLinkKeys(material: SessionKeyMaterial, role: 'client' | 'server'): Promise<LinkKeys> {
-  const size = SEALING_KEY_BYTES[material.level];
-  if (size === undefined) {
-    throw new SealingError({
-      code: SmartTeErrorCode.BAD_KEY,
-      offset: 0,
-      what: 'encryption level',
-      expected: '1 or 2',
-      got: String(material.level),
-    });
-  }
-  checkSize(`level ${material.level} c2s key`, material.c2s, size);
-  checkSize(`level ${material.level} s2c key`, material.s2c, size);
+  const size = checkKeyMaterial(material);
   return subtle({ offset: 0, what: 'AES-GCM key import', expected: `${size}-byte keys` }, async (s) => {
     const imp = (raw: Uint8Array, usage: KeyUsage): Promise<CryptoKey> =>
       s.importKey('raw', bufferSource(raw), { name: 'AES-GCM' }, false, [usage]);
@@ -110,6 +99,78 @@ function counterMismatch(seq: number, expected: number, counter: number): Malfor
  * Throws `ST_TOO_LARGE` if the sealed datagram would exceed 1,200 bytes.
  */
 export async function seal(keys: LinkKeys, packet: Packet, counter: number): Promise<Uint8Array> {
+  const { out, header, plain, nonce } = prepareSeal(keys.role, packet, counter);
+  const sealed = await subtle(
+    { offset: SMARTTE_HEADER_SIZE, what: `sealing ${packet.type}`, expected: 'an AES-GCM encrypt key (LinkKeys)' },
+    (s) =>
+      s.encrypt(
+        {
+          name: 'AES-GCM',
+          iv: bufferSource(nonce),
+          additionalData: bufferSource(header),
+          tagLength: 128,
+        },
+        keys.sendKey,
+        bufferSource(plain),
+      ),
+  );
+  out.set(new Uint8Array(sealed), SMARTTE_HEADER_SIZE);
+  return out;
+}
+
+/**
+ * Opens a sealed datagram from the peer. `counter` is the extended sequence number (reliable packets) or extended
+ * unreliable counter the caller derived from the seq field; it must map back to that field. Fails with a CodecError:
+ * `SealingError` (`ST_OPEN_FAILED`) when authentication fails, `ST_NOT_SEALED` without the ENCRYPTED flag.
+ */
+export async function open(keys: LinkKeys, datagram: Uint8Array, counter: number): Promise<Packet> {
+  const { header: h, nonce, aad, sealed } = prepareOpen(keys.role, datagram, counter);
+  const plain = await subtle(
+    openFailure(h.type),
+    async (s) =>
+      new Uint8Array(
+        await s.decrypt(
+          {
+            name: 'AES-GCM',
+            iv: bufferSource(nonce),
+            additionalData: bufferSource(aad),
+            tagLength: 128,
+          },
+          keys.receiveKey,
+          bufferSource(sealed),
+        ),
+      ),
+  );
+  return decodePayload(h.type, headerFields(h), plain, SMARTTE_HEADER_SIZE);
+}
+
+/** B.6: the level decides the key size (16 bytes for level 1, 32 for level 2); both keys must have it. */
+export function checkKeyMaterial(material: SessionKeyMaterial): number {
+  const size = SEALING_KEY_BYTES[material.level];
+  if (size === undefined) {
+    throw new SealingError({
+      code: SmartTeErrorCode.BAD_KEY,
+      offset: 0,
+      what: 'encryption level',
+      expected: '1 or 2',
+      got: String(material.level),
+    });
+  }
+  checkSize(`level ${material.level} c2s key`, material.c2s, size);
+  checkSize(`level ${material.level} s2c key`, material.s2c, size);
+  return size;
+}
+
+/** What sealing needs from the AEAD: the datagram with its header written, the header (AAD), plaintext and nonce. */
+export interface SealInput {
+  out: Uint8Array;
+  header: Uint8Array;
+  plain: Uint8Array;
+  nonce: Uint8Array;
+}
+
+/** Everything of B.6 sealing but the cipher: checks, header (ENCRYPTED set, length counting the tag), nonce. */
+export function prepareSeal(role: 'client' | 'server', packet: Packet, counter: number): SealInput {
   const kind = nonceKindOf(packet.type);
   if (kind === undefined || (packet.type === 'ERROR' && packet.code === EspCode.SESSION_NOT_FOUND)) {
     throw new MalformedInputError({
@@ -130,31 +191,20 @@ export async function seal(keys: LinkKeys, packet: Packet, counter: number): Pro
     packet.ack === undefined ? { seq, token: packet.token } : { seq, ack: packet.ack, token: packet.token };
   writeHeader(out, typeCode(packet.type), true, fields, length);
   const header = out.subarray(0, SMARTTE_HEADER_SIZE);
-  const direction = keys.role === 'client' ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
-  const sealed = await subtle(
-    { offset: SMARTTE_HEADER_SIZE, what: `sealing ${packet.type}`, expected: 'an AES-GCM encrypt key (LinkKeys)' },
-    (s) =>
-      s.encrypt(
-        {
-          name: 'AES-GCM',
-          iv: bufferSource(sealNonce(direction, kind, counter)),
-          additionalData: bufferSource(header),
-          tagLength: 128,
-        },
-        keys.sendKey,
-        bufferSource(plain),
-      ),
-  );
-  out.set(new Uint8Array(sealed), SMARTTE_HEADER_SIZE);
-  return out;
+  const direction = role === 'client' ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+  return { out, header, plain, nonce: sealNonce(direction, kind, counter) };
 }
 
-/**
- * Opens a sealed datagram from the peer. `counter` is the extended sequence number (reliable packets) or extended
- * unreliable counter the caller derived from the seq field; it must map back to that field. Fails with a CodecError:
- * `SealingError` (`ST_OPEN_FAILED`) when authentication fails, `ST_NOT_SEALED` without the ENCRYPTED flag.
- */
-export async function open(keys: LinkKeys, datagram: Uint8Array, counter: number): Promise<Packet> {
+/** What opening needs from the AEAD: the datagram's header (also the AAD), nonce and sealed bytes (ciphertext‖tag). */
+export interface OpenInput {
+  header: SmartTeHeader;
+  nonce: Uint8Array;
+  aad: Uint8Array;
+  sealed: Uint8Array;
+}
+
+/** Everything of B.6 opening but the cipher: header checks, counter against the seq field, nonce. */
+export function prepareOpen(role: 'client' | 'server', datagram: Uint8Array, counter: number): OpenInput {
   const h = readHeader(datagram);
   if (!(h.flags & HeaderFlag.ENCRYPTED)) {
     throw new MalformedInputError({
@@ -178,29 +228,23 @@ export async function open(keys: LinkKeys, datagram: Uint8Array, counter: number
   checkSealedLength(h.length);
   const seq = counterSeq(kind, counter);
   if (h.seq !== seq) throw counterMismatch(h.seq, seq, counter);
-  const direction = keys.role === 'client' ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
-  const plain = await subtle(
-    {
-      code: SmartTeErrorCode.OPEN_FAILED,
-      offset: SMARTTE_HEADER_SIZE,
-      what: `sealed ${h.type}`,
-      expected: 'a payload that authenticates under the peer key, nonce and header',
-    },
-    async (s) =>
-      new Uint8Array(
-        await s.decrypt(
-          {
-            name: 'AES-GCM',
-            iv: bufferSource(sealNonce(direction, kind, counter)),
-            additionalData: bufferSource(datagram.subarray(0, SMARTTE_HEADER_SIZE)),
-            tagLength: 128,
-          },
-          keys.receiveKey,
-          bufferSource(datagram.subarray(SMARTTE_HEADER_SIZE)),
-        ),
-      ),
-  );
-  return decodePayload(h.type, headerFields(h), plain, SMARTTE_HEADER_SIZE);
+  const direction = role === 'client' ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
+  return {
+    header: h,
+    nonce: sealNonce(direction, kind, counter),
+    aad: datagram.subarray(0, SMARTTE_HEADER_SIZE),
+    sealed: datagram.subarray(SMARTTE_HEADER_SIZE),
+  };
+}
+
+/** The error details of a sealed payload that does not authenticate. */
+export function openFailure(type: string): Omit<CodecErrorDetails, 'got' | 'cause'> & { code: string } {
+  return {
+    code: SmartTeErrorCode.OPEN_FAILED,
+    offset: SMARTTE_HEADER_SIZE,
+    what: `sealed ${type}`,
+    expected: 'a payload that authenticates under the peer key, nonce and header',
+  };
 }
 
 /** The fields the resume proof covers (B.5). */
