@@ -144,9 +144,9 @@ describe('Binding over a UDP endpoint (datagram link)', () => {
     binding.input({ type: 'ping', text: 'x' });
     const [event] = await pong;
     expect(event).toMatchObject({ text: 'x' });
-    const bye = new Promise<string>((resolve) => peer.on('datagram', (d) => resolve(text.decode(d.data))));
+    const bye = once(peer, 'datagram');
     binding.input({ type: 'quit' });
-    expect(await bye).toBe('bye');
+    expect(text.decode(((await bye)[0] as { data: Uint8Array }).data)).toBe('bye');
     expect(await binding.closed).toMatchObject({ reason: 'local' });
     expect(local.isClosed).toBe(true);
   });

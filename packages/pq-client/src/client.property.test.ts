@@ -1,5 +1,6 @@
 import { buildRequest, ErrorCode, type PqMessage } from '@portico/pq-codec';
-import { type CloseInfo, type Connection, type ConnectionEvents, Emitter, VirtualClock } from '@portico/transport';
+import { EventEmitter } from 'node:events';
+import { type CloseInfo, type Connection, type ConnectionEvents, VirtualClock } from '@portico/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PqClient } from './client.js';
@@ -8,7 +9,7 @@ import { C, c, d, S, x } from './test-support/messages.js';
 import type { PqMeasurement } from './types.js';
 
 /** Stands in for transport's Connection: records what the client sends, delivers what the test says. */
-class FakeConnection extends Emitter<ConnectionEvents<PqMessage>> {
+class FakeConnection extends EventEmitter<ConnectionEvents<PqMessage>> {
   readonly sent: PqMessage[] = [];
   readonly remote = { address: '127.0.0.1', port: 6000, family: 'IPv4' };
   readonly local = { address: '127.0.0.1', port: 50000, family: 'IPv4' };

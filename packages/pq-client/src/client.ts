@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Binding, connectionLink, type Link } from '@portico/machine';
 import { CodecError, encode, type PqMessage, PqStreamDecoder, type TextEncoding } from '@portico/pq-codec';
 import {
@@ -5,7 +6,6 @@ import {
   type Clock,
   type Connection,
   connect,
-  Emitter,
   isTransportError,
   realClock,
   type SocketAddress,
@@ -34,7 +34,7 @@ export const DEFAULT_PQ_PORT = 6000;
  * binding over transport's TCP connection; this class turns its events into measurement handles and public events.
  * Create it with `connectPq`.
  */
-export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
+export class PqClient extends EventEmitter<PqClientEvents> implements PqClientInfo {
   /** Resolves once, when the connection is gone. */
   readonly closed: Promise<PqCloseInfo>;
   private readonly machine: PqClientMachine;
@@ -52,7 +52,7 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
   /** @internal Use `connectPq`. */
   constructor(
     private readonly connection: Connection<PqMessage, PqMessage>,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly options: PqClientOptions,
   ) {
     super();
@@ -92,7 +92,9 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
     b.on('error', (e) => {
       this.lastError = e.error;
       this.readyWaiter?.reject(e.error); // still connecting: connectPq rejects with it (e.g. SERVER_BUSY)
-      this.emit('error', e.error);
+      // Only while someone listens: the same error also settles the measurement or the close, so an unheard one must
+      // not throw as Node's `error` event would.
+      if (this.listenerCount('error') > 0) this.emit('error', e.error);
     });
     // Registered after the binding's own: the machine has heard the close when this runs.
     connection.on('close', (info) => this.onTransportClose(info));
@@ -135,7 +137,6 @@ export class PqClient extends Emitter<PqClientEvents> implements PqClientInfo {
         stop: (mid) => this.binding.input({ type: 'stop', id: mid }),
         warn: (code, text) => this.emit('warning', { code, message: text }),
       },
-      this.clock,
       this.options.maxBufferedFrames ?? 1024,
     );
     this.handles.set(id, handle);

@@ -1,5 +1,4 @@
 import { buildRequest } from '@portico/pq-codec';
-import { VirtualClock } from '@portico/transport';
 import { describe, expect, it } from 'vitest';
 import { PqClientError, PqClientErrorCode } from './errors.js';
 import { Measurement } from './measurement.js';
@@ -13,7 +12,6 @@ function handle(maxBufferedFrames = 1024) {
     7,
     buildRequest({}),
     { stop: (id) => stops.push(id), warn: (code) => warnings.push(code) },
-    new VirtualClock(),
     maxBufferedFrames,
   );
   return { m, stops, warnings };

@@ -1,5 +1,5 @@
+import { EventEmitter, on } from 'node:events';
 import type { DataFrame, DataframeReply, DataframeRequest } from '@portico/pq-codec';
-import { AsyncQueue, type Clock } from '@portico/transport';
 import type { PqClientError } from './errors.js';
 import type { MeasurementInfo, MeasurementOutcome, PqMeasurement } from './types.js';
 
@@ -62,7 +62,14 @@ export class Measurement implements PqMeasurement {
   private readonly acceptedD = deferred<DataframeReply>();
   private readonly doneD = deferred<MeasurementOutcome>();
   private stopD: Deferred<void> | undefined;
-  private readonly queue: AsyncQueue<DataFrame>;
+  /**
+   * The frames, through Node's `events.on`: it buffers from here on, yields what is buffered before an `error`, and
+   * ends at `end`. One iterator serves every loop over the handle (a loop that breaks leaves the rest to the next).
+   */
+  private readonly channel = new EventEmitter();
+  private readonly iterator: AsyncIterator<[DataFrame]>;
+  private unread = 0;
+  private ended = false;
   private record: MeasurementInfo;
   private slowReaderDrops = 0;
   private dropAbort: () => void = () => {};
@@ -71,14 +78,13 @@ export class Measurement implements PqMeasurement {
     readonly id: number,
     readonly request: DataframeRequest,
     private readonly host: MeasurementHost,
-    clock: Clock,
     private readonly maxBufferedFrames: number,
   ) {
     this.accepted = this.acceptedD.promise;
     this.done = this.doneD.promise;
     this.record = ENDED_INFO(id);
-    this.queue = new AsyncQueue<DataFrame>(`a data frame of measurement #${id}`, clock);
-    this.frames = { [Symbol.asyncIterator]: () => this.queue[Symbol.asyncIterator]() };
+    this.iterator = on(this.channel, 'frame', { close: ['end'] }) as AsyncIterator<[DataFrame]>;
+    this.frames = { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
   }
 
   get info(): MeasurementInfo {
@@ -96,7 +102,15 @@ export class Measurement implements PqMeasurement {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<DataFrame> {
-    return this.queue[Symbol.asyncIterator]();
+    // No `return`: breaking out of a loop must not end the shared iterator.
+    return {
+      next: async () => {
+        const r = await this.iterator.next();
+        if (r.done) return { done: true, value: undefined };
+        this.unread--;
+        return { done: false, value: r.value[0] };
+      },
+    };
   }
 
   stop(): Promise<void> {
@@ -130,7 +144,7 @@ export class Measurement implements PqMeasurement {
 
   /** @internal */
   onFrame(frame: DataFrame): void {
-    if (this.queue.size >= this.maxBufferedFrames) {
+    if (this.unread >= this.maxBufferedFrames) {
       // Warn once per measurement; `info.droppedFrames` keeps the count.
       if (this.slowReaderDrops++ === 0) {
         this.host.warn(
@@ -140,14 +154,16 @@ export class Measurement implements PqMeasurement {
       }
       return;
     }
-    this.queue.push(frame);
+    this.unread++;
+    this.channel.emit('frame', frame);
   }
 
   /** @internal */
   onDone(outcome: MeasurementOutcome): void {
     this.dropAbort();
     this.doneD.resolve(outcome);
-    this.queue.end();
+    if (!this.ended) this.channel.emit('end');
+    this.ended = true;
   }
 
   /** @internal */
@@ -155,7 +171,8 @@ export class Measurement implements PqMeasurement {
     this.dropAbort();
     this.acceptedD.reject(error);
     this.doneD.reject(error);
-    this.queue.end(error);
+    if (!this.ended) this.channel.emit('error', error);
+    this.ended = true;
   }
 
   /** @internal */

@@ -1,7 +1,6 @@
 import { buildRequest, type DataFrame, decode, type PqMessage, PqStreamDecoder } from '@portico/pq-codec';
 import { compare, printTable } from '@portico/bench';
 import { Binding, type Link, type LinkSink } from '@portico/machine';
-import { realClock } from '@portico/transport';
 import { concatBytes, fromHex } from '@portico/wire';
 import type { ClientCommand, ClientEvent } from './machine/actions.js';
 import { PqClientMachine } from './machine/client-machine.js';
@@ -33,7 +32,7 @@ function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement } 
     new PqClientMachine({ greetingTimeoutMs: 0 }),
     link,
   );
-  const handle = new Measurement(1, request, { stop: () => {}, warn: () => {} }, realClock, Number.POSITIVE_INFINITY);
+  const handle = new Measurement(1, request, { stop: () => {}, warn: () => {} }, Number.POSITIVE_INFINITY);
   binding.on('frame', (e) => handle.onFrame(e.frame));
   binding.input({ type: 'start' });
   binding.input({ type: 'measure', id: 1, request });

@@ -132,7 +132,10 @@ export interface PqClientEvents {
   /** A server status ('C'/'S') and the client's answer. */
   status: [status: StatusMessage, answer: StatusMessage];
   warning: [warning: PqClientWarning];
-  /** A failure not tied to a measurement (e.g. an 'S' MESSAGE_TIMEOUT while idle); the connection is closing. */
+  /**
+   * A failure not tied to a measurement (e.g. an 'S' MESSAGE_TIMEOUT while idle); the connection is closing. Emitted only
+   * while someone listens (it also ends up in `closed`), so an unheard one does not throw as Node's `error` would.
+   */
   error: [error: PqClientError];
   close: [info: PqCloseInfo];
 }

@@ -1,14 +1,7 @@
 import { encode, ErrorCode, type PqMessage, type TextEncoding } from '@portico/pq-codec';
+import { EventEmitter } from 'node:events';
 import { Binding, connectionLink } from '@portico/machine';
-import {
-  type Clock,
-  type Connection,
-  Emitter,
-  type Listener,
-  listen,
-  realClock,
-  type SocketAddress,
-} from '@portico/transport';
+import { type Clock, type Connection, type Listener, listen, realClock, type SocketAddress } from '@portico/transport';
 import type { MeasurementBackend, MeasurementSink, RunningMeasurement, StopReason } from './backend.js';
 import { ServerDecoder, type ServerInput } from './decoder.js';
 import { PqServerError } from './errors.js';
@@ -54,7 +47,7 @@ export interface PqServerEvents {
   connection: [session: SessionInfo, busy: boolean];
   /** Something happened in a session (for logs). */
   session: [session: SessionInfo, event: SessionEvent];
-  /** A backend operation failed unexpectedly (it is also answered on the wire as UNKNOWN_ERROR). */
+  /** A backend operation failed unexpectedly (it is also answered on the wire as UNKNOWN_ERROR); emitted only while heard. */
   error: [session: SessionInfo, error: unknown];
 }
 
@@ -63,7 +56,7 @@ export interface PqServerEvents {
  * `close()` ends running measurements cleanly (their files complete and valid), closes every connection and the
  * backend.
  */
-export class PqServer extends Emitter<PqServerEvents> {
+export class PqServer extends EventEmitter<PqServerEvents> {
   readonly address: SocketAddress;
   readonly backend: MeasurementBackend;
   private readonly bindings = new Set<SessionBinding>();
@@ -107,7 +100,8 @@ export class PqServer extends Emitter<PqServerEvents> {
 
   /** @internal */
   fail(info: SessionInfo, error: unknown): void {
-    this.emit('error', info, error);
+    // Only while someone listens: the failure is also answered on the wire, and must not throw as Node's `error` would.
+    if (this.listenerCount('error') > 0) this.emit('error', info, error);
   }
 
   /** @internal */

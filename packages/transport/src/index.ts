@@ -1,7 +1,4 @@
-export { abortError } from './abort.js';
-export { AsyncQueue, type WaitOptions } from './async-queue.js';
 export { type Clock, createRealClock, realClock, type TimerHandle, VirtualClock } from './clock.js';
-export { Emitter, type EventMap } from './emitter.js';
 export {
   isTransportError,
   TransportError,
@@ -29,6 +26,7 @@ export {
   type UdpEndpointEvents,
   type UdpEndpointOptions,
 } from './udp/endpoint.js';
+export type { WaitOptions } from './wait.js';
 export { type PortAllocation, PortPool, type PortPoolOptions } from './udp/port-pool.js';
 export { ReliableEngine } from './reliable/engine.js';
 export { RttEstimator } from './reliable/rtt.js';

@@ -1,10 +1,11 @@
+import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { concatBytes, type StreamDecoder } from '@portico/wire';
 import { abortError, onAbort } from '../abort.js';
-import { AsyncQueue, type WaitOptions } from '../async-queue.js';
 import { type Clock, realClock, type TimerHandle } from '../clock.js';
-import { Emitter } from '../emitter.js';
 import { TransportError } from '../errors.js';
+import { Inbox } from '../inbox.js';
+import type { WaitOptions } from '../wait.js';
 import type {
   CloseInfo,
   ConnectionCounters,
@@ -46,9 +47,10 @@ export interface CloseOptions {
 
 /**
  * A framed TCP connection: bytes in go through the StreamDecoder and come out as messages (async iterator or
- * `message` events); messages out go through the encoder, one socket write per message unless asked otherwise.
+ * `message` events); messages out go through the encoder, one socket write per message unless asked otherwise. Its
+ * events come from a typed `node:events` EventEmitter (`on`, `once`, `off`, `events.once(c, 'close')`).
  */
-export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
+export class Connection<In, Out = In> extends EventEmitter<ConnectionEvents<In>> {
   readonly counters: ConnectionCounters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
   readonly remote: SocketAddress;
   readonly local: SocketAddress;
@@ -58,7 +60,7 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
   private readonly decoder: StreamDecoder<In>;
   private readonly encode: FrameEncoder<Out>;
   private readonly clock: Clock;
-  private readonly inbox: AsyncQueue<In>;
+  private readonly inbox: Inbox<In>;
   private readonly queue: QueuedWrite[] = [];
   private queuedMessages = 0;
   private queuedBytes = 0;
@@ -69,8 +71,6 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closeInfo: CloseInfo | undefined;
   private resolveClosed!: (info: CloseInfo) => void;
-  private lastActivity: number;
-  private idleTimer: TimerHandle | undefined;
   private firstTimer: TimerHandle | undefined;
   private deadlineTimer: TimerHandle | undefined;
   private readonly maxQueuedMessages: number;
@@ -104,10 +104,14 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    this.inbox = new AsyncQueue<In>(`a message from ${this.remote.address}:${this.remote.port}`, this.clock, () =>
-      this.resumeIfDrained(),
+    // Slow reader: when the inbox is at its high-water mark the socket stops reading, so TCP flow control pushes back
+    // on the peer instead of buffering without bound; the stream asks for more once a reader took it below the mark.
+    this.inbox = new Inbox<In>(
+      `a message from ${this.remote.address}:${this.remote.port}`,
+      this.clock,
+      this.maxBuffered,
+      () => this.resumeReading(),
     );
-    this.lastActivity = this.clock.now();
     socket.setNoDelay(options.noDelay ?? true);
     const keepAlive = options.keepAlive ?? 60_000;
     if (keepAlive === false) socket.setKeepAlive(false);
@@ -117,7 +121,11 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
     socket.on('end', () => this.onEnd());
     socket.on('error', (err) => this.onSocketError(err));
     socket.on('close', () => this.onSocketClose());
-    if (options.idleTimeoutMs !== undefined) this.armIdle(options.idleTimeoutMs);
+    if (options.idleTimeoutMs !== undefined) {
+      // Node's own inactivity timer: reset by every read and write on the socket.
+      socket.setTimeout(options.idleTimeoutMs);
+      socket.on('timeout', () => this.fail('idle-timeout', undefined));
+    }
     if (options.firstMessageTimeoutMs !== undefined) {
       this.firstTimer = this.clock.setTimeout(() => {
         if (this.counters.messagesIn === 0) this.fail('first-message-timeout', undefined);
@@ -156,9 +164,8 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
   }
 
   /** The next decoded message, or undefined when the stream ended; honours an AbortSignal and a time-out. */
-  async receive(options: WaitOptions = {}): Promise<In | undefined> {
-    const r = await this.inbox.next(options);
-    return r.done ? undefined : r.value;
+  receive(options: WaitOptions = {}): Promise<In | undefined> {
+    return this.inbox.next(options);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<In> {
@@ -238,7 +245,6 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
 
   private write(bytes: EncodedMessage, messages: number): void {
     this.counters.messagesOut += messages;
-    if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
     if (bytes instanceof Uint8Array) {
       this.counters.bytesOut += bytes.length;
       if (!this.socket.write(bytes)) this.blocked = true;
@@ -302,7 +308,6 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
 
   private onData(chunk: Buffer): void {
     this.counters.bytesIn += chunk.length;
-    if (this.options.idleTimeoutMs !== undefined) this.lastActivity = this.clock.now();
     if (this.discarding || this.state === 'closed') return;
     let messages: In[];
     try {
@@ -320,20 +325,20 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
       this.clock.clearTimeout(this.firstTimer);
       this.firstTimer = undefined;
     }
+    let full = false;
     for (const m of messages) {
       // Checked per message: a handler may add or remove handlers (or close) while a chunk's messages are handed out.
       if (this.listenerCount('message') > 0) this.emit('message', m);
-      else this.inbox.push(m);
+      else if (!this.inbox.push(m)) full = true;
     }
-    if (this.inbox.size >= this.maxBuffered && !this.paused) {
-      // Slow reader: stop reading so TCP flow control pushes back on the peer instead of buffering without bound.
+    if (full && !this.paused && !this.discarding) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
-  private resumeIfDrained(): void {
-    if (this.paused && this.inbox.size < this.maxBuffered / 2 + 1 && this.state !== 'closed') {
+  private resumeReading(): void {
+    if (this.paused && this.state !== 'closed') {
       this.paused = false;
       this.socket.resume();
     }
@@ -427,18 +432,9 @@ export class Connection<In, Out = In> extends Emitter<ConnectionEvents<In>> {
     this.deadlineTimer = this.clock.setTimeout(() => this.socket.destroy(), ms);
   }
 
-  private armIdle(ms: number): void {
-    const wait = Math.max(0, this.lastActivity + ms - this.clock.now());
-    this.idleTimer = this.clock.setTimeout(() => {
-      if (this.clock.now() - this.lastActivity >= ms) this.fail('idle-timeout', undefined);
-      else this.armIdle(ms);
-    }, wait);
-  }
-
   private clearTimers(): void {
-    this.clock.clearTimeout(this.idleTimer);
+    if (this.options.idleTimeoutMs !== undefined) this.socket.setTimeout(0);
     this.clock.clearTimeout(this.firstTimer);
-    this.idleTimer = undefined;
     this.firstTimer = undefined;
   }
 

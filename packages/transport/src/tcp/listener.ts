@@ -1,9 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { abortError } from '../abort.js';
-import { AsyncQueue, type WaitOptions } from '../async-queue.js';
-import { realClock } from '../clock.js';
-import { Emitter } from '../emitter.js';
+import { type Clock, realClock } from '../clock.js';
 import { systemError, TransportError } from '../errors.js';
+import { type WaitOptions, waitFor } from '../wait.js';
 import { Connection } from './connection.js';
 import type { ConnectionOptions, SocketAddress } from './options.js';
 
@@ -30,13 +30,16 @@ export interface ListenerEvents<In, Out> {
   refused: [remote: SocketAddress];
 }
 
-/** A TCP listener whose connections are framed by the StreamDecoder and encoder it was given. */
-export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
+/** A TCP listener whose connections are framed by the StreamDecoder and encoder it was given (typed node:events). */
+export class Listener<In, Out = In> extends EventEmitter<ListenerEvents<In, Out>> {
   /** The bound address; `port` is the real port when 0 was asked for. */
   readonly address: SocketAddress;
   private readonly open = new Set<Connection<In, Out>>();
   private readonly refusing = new Set<Connection<In, Out>>();
-  private readonly pending: AsyncQueue<Connection<In, Out>>;
+  /** Accepted connections nobody took yet; `queued` on `signals` wakes a waiting `accept`. */
+  private readonly pending: Connection<In, Out>[] = [];
+  private readonly signals = new EventEmitter();
+  private readonly clock: Clock;
   private closing: Promise<void> | undefined;
 
   /** @internal Use `listen()`. */
@@ -50,7 +53,7 @@ export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
       throw new TransportError('TRANSPORT_BIND_FAILED', { what: 'listener address', got: String(a) });
     }
     this.address = { address: a.address, port: a.port, family: a.family };
-    this.pending = new AsyncQueue(`a connection on port ${a.port}`, options.clock ?? realClock);
+    this.clock = options.clock ?? realClock;
     server.on('connection', (socket) => this.onSocket(socket));
   }
 
@@ -61,25 +64,41 @@ export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
 
   /** The next accepted connection (when neither `onConnection` nor a `connection` handler takes them). */
   async accept(options: WaitOptions = {}): Promise<Connection<In, Out>> {
-    const r = await this.pending.next(options);
-    if (r.done) {
-      throw new TransportError('TRANSPORT_CLOSED', {
-        what: `accept on port ${this.address.port}`,
-        got: 'closed listener',
-      });
+    for (;;) {
+      const next = this.pending.shift();
+      if (next) return next;
+      if (this.closing) {
+        throw new TransportError('TRANSPORT_CLOSED', {
+          what: `accept on port ${this.address.port}`,
+          got: 'closed listener',
+        });
+      }
+      await waitFor(
+        this.signals,
+        'queued',
+        `waiting for a connection on port ${this.address.port}`,
+        this.clock,
+        options,
+      );
     }
-    return r.value;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Connection<In, Out>> {
-    return this.pending[Symbol.asyncIterator]();
+  /** Accepted connections until the listener closes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Connection<In, Out>, void, undefined> {
+    for (;;) {
+      const next = this.pending.shift();
+      if (next) yield next;
+      else if (this.closing) return;
+      else
+        await waitFor(this.signals, 'queued', `waiting for a connection on port ${this.address.port}`, this.clock, {});
+    }
   }
 
   /** Stops accepting, closes every connection (each drains within `deadlineMs`), and resolves when all are gone. */
   close(options: { deadlineMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.pending.end();
+      this.signals.emit('queued');
       const all = [...this.open, ...this.refusing];
       const deadline = options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs };
       await Promise.all(all.map((c) => c.close(deadline)));
@@ -109,11 +128,15 @@ export class Listener<In, Out = In> extends Emitter<ListenerEvents<In, Out>> {
     // still holds messages to read, so a listener nobody accepts from does not grow without bound.
     conn.closed.then(() => {
       this.open.delete(conn);
-      if (queued && conn.buffered === 0) this.pending.remove(conn);
+      const i = queued && conn.buffered === 0 ? this.pending.indexOf(conn) : -1;
+      if (i >= 0) this.pending.splice(i, 1);
     });
     if (this.options.onConnection) this.options.onConnection(conn);
     else if (!queued) this.emit('connection', conn);
-    else this.pending.push(conn);
+    else {
+      this.pending.push(conn);
+      this.signals.emit('queued');
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { connect as netConnect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { encodeFrame, encodeFrameParts, framing, liveResources, str, text } from
 import { connect } from './connect.js';
 import type { Connection } from './connection.js';
 import { type Listener, listen } from './listener.js';
+import { bindUdp } from '../udp/endpoint.js';
 
 type Conn = Connection<Uint8Array, Uint8Array>;
 
@@ -325,7 +327,7 @@ describe('TCP listener and connection', () => {
     await server.close();
   });
 
-  it('time-outs run on the given clock, and a closed connection leaves no timer on it and no handler', async () => {
+  it("the first-message time-out runs on the given clock (idle is Node's socket timer); a closed connection leaves no timer and no handler", async () => {
     const clock = new VirtualClock();
     const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
     const c = await connect({
@@ -340,7 +342,7 @@ describe('TCP listener and connection', () => {
     const peer = await server.accept({ timeoutMs: 2000 });
     const seen: string[] = [];
     c.on('close', (info) => seen.push(info.reason));
-    expect(clock.pending).toBe(2);
+    expect(clock.pending).toBe(1);
     clock.advance(499);
     expect(c.status).toBe('open');
     clock.advance(1);
@@ -351,6 +353,50 @@ describe('TCP listener and connection', () => {
     expect(c.listenerCount('close')).toBe(0);
     expect(clock.pending).toBe(0);
     await server.close();
+  });
+
+  it("is a node:events EventEmitter: once, off, and events.once(connection, 'close') work", async () => {
+    const server = await echoServer();
+    const c = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    const got: string[] = [];
+    const handler = (m: Uint8Array) => got.push(str(m));
+    c.on('message', handler);
+    const first = once(c, 'message');
+    await c.send(text('one'));
+    expect(str((await first)[0] as Uint8Array)).toBe('one');
+    c.off('message', handler);
+    let onceCalls = 0;
+    c.once('message', () => onceCalls++);
+    await c.send(text('two'));
+    await c.send(text('three'));
+    // Without a handler, 'three' waits in the iterator.
+    expect(str(await c.receive({ timeoutMs: 2000 }))).toBe('three');
+    expect(got).toEqual(['one']);
+    expect(onceCalls).toBe(1);
+    const closed = once(c, 'close');
+    await c.close();
+    expect((await closed)[0]).toMatchObject({ reason: 'local' });
+    expect(c.listenerCount('close')).toBe(0);
+    await server.close();
+  });
+
+  it("Listener and UdpEndpoint are node:events EventEmitters too (events.once), and an unheard UDP 'error' does not throw", async () => {
+    const server = await listen<Uint8Array>({ host: '127.0.0.1', port: 0, ...framing });
+    const connection = once(server, 'connection');
+    const c = await connect({ host: '127.0.0.1', port: server.address.port, ...framing });
+    const [accepted] = (await connection) as [Connection<Uint8Array>];
+    expect(accepted.remote.port).toBe(c.local.port);
+    await c.close();
+    await server.close();
+    const udp = await bindUdp({ host: '127.0.0.1', port: 0 });
+    // A datagram over 65,507 bytes fails in the send callback (EMSGSIZE); nobody listens for 'error': nothing throws.
+    const huge = new Uint8Array(70_000);
+    expect(udp.sendNow(huge, udp.address.port, '127.0.0.1')).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    const heard = once(udp, 'error');
+    udp.sendNow(huge, udp.address.port, '127.0.0.1');
+    expect((await heard)[0]).toMatchObject({ code: 'TRANSPORT_SOCKET' });
+    await udp.close();
   });
 
   it('callbacks receive messages when a message handler is set', async () => {

@@ -1,10 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { abortError } from '../abort.js';
-import { AsyncQueue, type WaitOptions } from '../async-queue.js';
 import { realClock } from '../clock.js';
-import { Emitter } from '../emitter.js';
 import { systemError, TransportError } from '../errors.js';
+import { Inbox } from '../inbox.js';
+import type { WaitOptions } from '../wait.js';
 import type { SocketAddress } from '../tcp/options.js';
 
 /** One received datagram: its bytes and where it came from. */
@@ -33,7 +34,10 @@ export interface UdpEndpointOptions {
 export interface UdpEndpointEvents {
   /** A datagram arrived. While a handler is set, datagrams go to handlers, not to `receive()`. */
   datagram: [datagram: Datagram];
-  /** A send or socket error after bind (UDP has no connection to fail; the endpoint stays open). */
+  /**
+   * A send or socket error after bind (UDP has no connection to fail; the endpoint stays open). Emitted only while
+   * someone listens: unlike Node's default, an unheard `error` does not throw (a lost datagram is not fatal).
+   */
   error: [error: TransportError];
 }
 
@@ -46,11 +50,11 @@ export interface UdpCounters {
   droppedIn: number;
 }
 
-/** A bound UDP socket that moves bytes; the caller decodes them. */
-export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
+/** A bound UDP socket that moves bytes; the caller decodes them. Events come from a typed node:events EventEmitter. */
+export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
   readonly address: SocketAddress;
   readonly counters: UdpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, droppedIn: 0 };
-  private readonly inbox: AsyncQueue<Datagram>;
+  private readonly inbox: Inbox<Datagram>;
   private readonly maxBuffered: number;
   private closing: Promise<void> | undefined;
 
@@ -63,7 +67,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
     const a = socket.address();
     this.address = { address: a.address, port: a.port, family: a.family };
     this.maxBuffered = options.maxBufferedDatagrams ?? 1024;
-    this.inbox = new AsyncQueue(`a datagram on port ${a.port}`, realClock);
+    this.inbox = new Inbox(`a datagram on port ${a.port}`, realClock, this.maxBuffered);
     socket.on('message', (msg, rinfo) => {
       this.counters.datagramsIn++;
       this.counters.bytesIn += msg.length;
@@ -72,7 +76,7 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
       else if (this.inbox.size < this.maxBuffered) this.inbox.push(d);
       else this.counters.droppedIn++;
     });
-    socket.on('error', (err) => this.emit('error', systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)));
+    socket.on('error', (err) => this.reportError(systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)));
   }
 
   get isClosed(): boolean {
@@ -98,16 +102,16 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
     this.counters.datagramsOut++;
     this.counters.bytesOut += data.length;
     this.socket.send(data, port, host, (err) => {
-      if (err) this.emit('error', systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
+      if (err) this.reportError(systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
     });
     return true;
   }
 
   /** The next datagram (when no `datagram` handler is set); rejects with TRANSPORT_CLOSED once closed. */
   async receive(options: WaitOptions = {}): Promise<Datagram> {
-    const r = await this.inbox.next(options);
-    if (r.done) throw this.closedError('receive');
-    return r.value;
+    const d = await this.inbox.next(options);
+    if (d === undefined) throw this.closedError('receive');
+    return d;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Datagram> {
@@ -125,6 +129,10 @@ export class UdpEndpoint extends Emitter<UdpEndpointEvents> {
       });
     });
     return this.closing;
+  }
+
+  private reportError(error: TransportError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 
   private closedError(what: string): TransportError {
