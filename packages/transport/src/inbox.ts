@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Clock } from './clock.js';
 import { type WaitOptions, waitFor } from './wait.js';
@@ -6,10 +7,15 @@ import { type WaitOptions, waitFor } from './wait.js';
  * Items waiting to be read (decoded messages, datagrams, accepted connections) in a Node object-mode `Readable`, so
  * Node does the buffering and the backpressure: `push` returns false at the high-water mark, and the stream asks for
  * more (`onWanted`) when a reader has taken the buffer below it. Reads are synchronous (`read()`), so a wait that is
- * aborted or times out never loses an item. `end(error)` lets the queued items be read first, then fails.
+ * aborted or times out never loses an item; waits are Node's `events.once`. `end(error)` lets the queued items be read first, then fails.
  */
 export class Inbox<T> {
   private readonly stream: Readable;
+  /**
+   * Wakes waiting readers synchronously on `push`/`end` (`events.once` on it): waiting for the stream's own `readable`
+   * event costs a process.nextTick hop per message, measurable on a request/reply round trip.
+   */
+  private readonly arrivals = new EventEmitter();
   private ended = false;
   private failure: unknown;
 
@@ -31,7 +37,9 @@ export class Inbox<T> {
   /** Queues an item; false when the buffer is at its high-water mark (the producer should pause). */
   push(item: T): boolean {
     if (this.ended) return false;
-    return this.stream.push(item);
+    const below = this.stream.push(item);
+    this.arrivals.emit('item');
+    return below;
   }
 
   /** No more items; queued ones can still be read, then reads end (or fail with `error`). */
@@ -40,6 +48,7 @@ export class Inbox<T> {
     this.ended = true;
     this.failure = error;
     this.stream.push(null);
+    this.arrivals.emit('item');
   }
 
   /** The next item, `undefined` once ended (or the `end` error); honours an AbortSignal and a time-out. */
@@ -51,7 +60,7 @@ export class Inbox<T> {
         if (this.failure !== undefined) throw this.failure;
         return undefined;
       }
-      await waitFor(this.stream, 'readable', `waiting for ${this.what}`, this.clock, options);
+      await waitFor(this.arrivals, 'item', `waiting for ${this.what}`, this.clock, options);
     }
   }
 
