@@ -87,6 +87,13 @@ export class Measurement implements PqMeasurement {
     this.frames = { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
   }
 
+  /** events.on yields each event's arguments; the frame is the first. */
+  private readonly unwrap = (r: IteratorResult<[DataFrame]>): IteratorResult<DataFrame> => {
+    if (r.done) return { done: true, value: undefined };
+    this.unread--;
+    return { done: false, value: r.value[0] };
+  };
+
   get info(): MeasurementInfo {
     const r = this.record;
     const drops = this.slowReaderDrops;
@@ -103,14 +110,7 @@ export class Measurement implements PqMeasurement {
 
   [Symbol.asyncIterator](): AsyncIterator<DataFrame> {
     // No `return`: breaking out of a loop must not end the shared iterator.
-    return {
-      next: async () => {
-        const r = await this.iterator.next();
-        if (r.done) return { done: true, value: undefined };
-        this.unread--;
-        return { done: false, value: r.value[0] };
-      },
-    };
+    return { next: () => this.iterator.next().then(this.unwrap) };
   }
 
   stop(): Promise<void> {
@@ -171,7 +171,8 @@ export class Measurement implements PqMeasurement {
     this.dropAbort();
     this.acceptedD.reject(error);
     this.doneD.reject(error);
-    if (!this.ended) this.channel.emit('error', error);
+    // Guarded: once the iterator is finished nobody listens, and an unheard 'error' would throw.
+    if (!this.ended && this.channel.listenerCount('error') > 0) this.channel.emit('error', error);
     this.ended = true;
   }
 
