@@ -62,13 +62,8 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
       this.cancelTimer();
     }
     const actions = this.machine.handle(input, this.options.clock.now());
-    if (this.running || this.head < this.pending.length) {
-      for (let i = 0; i < actions.length; i++) this.pending.push(actions[i]!);
-      if (this.running) return;
-    } else {
-      // The common case (nothing queued): these actions are the queue.
-      this.pending.push(...actions);
-    }
+    for (let i = 0; i < actions.length; i++) this.pending.push(actions[i]!);
+    if (this.running) return;
     this.running = true;
     try {
       while (this.head < this.pending.length) this.perform(this.pending[this.head++]!);
