@@ -1,14 +1,13 @@
 import { ByteReader, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
-import { DATAFRAME_FIXED_LENGTH, HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
+import { HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './constants.js';
 import { PqErrorCode } from './errors.js';
 import { checkHeader } from './header.js';
 import { u32At } from './bytes.js';
-import { decodeText, isBuiltIn, readRecords, readRecordsFast } from './records.js';
+import { decodeText, readRecords } from './records.js';
 import { resolveTextCodec, type TextCodec } from './text.js';
-import type { DataFrame, OptionalRecord, PqCodecOptions, PqMessage } from './types.js';
+import type { PqCodecOptions, PqMessage } from './types.js';
 
 const EMPTY = new Uint8Array(0);
-const NO_VIEW = new DataView(EMPTY.buffer);
 
 /** A reader for decoding frames: little-endian, short reads are PQ_TRUNCATED. One per decoder, reset per frame. */
 export function frameReader(): ByteReader {
@@ -21,44 +20,12 @@ export function releaseReader(r: ByteReader): void {
 }
 
 /**
- * The 'x' frame `data[pos..pos+length)` (header accepted by `checkHeader`, so usMsgLen ≥ 24 covers the fixed fields)
- * read in one pass, or undefined when the one-pass reader gives up (then `decodeFrame`'s checked path reads it). Only
- * for the built-in text codecs. `view` is a DataView of `data.buffer`, in which `data` starts at `delta`.
- */
-function decodeDataFrameFast(
-  data: Uint8Array,
-  view: DataView,
-  delta: number,
-  pos: number,
-  length: number,
-): DataFrame | undefined {
-  const records = readRecordsFast(view, data, delta, pos + DATAFRAME_FIXED_LENGTH - 4, pos + length);
-  if (records === undefined) return undefined;
-  const o = delta + pos;
-  return dataFrame(view.getUint32(o + 8, true), view.getInt32(o + 12, true), view.getInt32(o + 16, true), records);
-}
-
-/** Every 'x' message is made here, so both decoding paths give it one hidden class. */
-function dataFrame(
-  recordVersion: number,
-  measurementType: number,
-  recordNumber: number,
-  records: OptionalRecord[],
-): DataFrame {
-  return { type: 'x', recordVersion, measurementType, recordNumber, records };
-}
-
-/**
- * Decodes the frame `data[pos..pos+length)`, whose header `checkHeader` has accepted; `view` is a DataView of
- * `data.buffer` (the stream decoder keeps one while the buffer stays the same), `delta` is `data.byteOffset` (read
- * once per chunk by the caller: the accessor is a call on Node 20) and `r` a reusable reader. `base` is
- * the absolute offset of `data[pos]`. Status frames and 'x' data frames (the steady stream of a session, pq.md §3.3)
- * are read directly; everything else, and every error, through the bounds-checked reader.
+ * Decodes the frame `data[pos..pos+length)`, whose header `checkHeader` has accepted, with `r`, a reusable reader;
+ * `base` is the absolute offset of `data[pos]`. The three status-only frames are read directly; everything else,
+ * 'x' data frames included (about one a second in a measurement, pq.md §3.3), through the bounds-checked reader.
  */
 export function decodeFrame(
   data: Uint8Array,
-  view: DataView,
-  delta: number,
   pos: number,
   length: number,
   base: number,
@@ -73,11 +40,6 @@ export function decodeFrame(
       return { type: 'c', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x64: // 'd'
       return { type: 'd', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
-    case 0x78: {
-      const frame = isBuiltIn(codec) ? decodeDataFrameFast(data, view, delta, pos, length) : undefined;
-      if (frame !== undefined) return frame;
-      break;
-    }
     default:
       break;
   }
@@ -104,7 +66,7 @@ export function decodeFrame(
   const measurementType = r.i32(true, 'iMeasurementType');
   if (type === 0x78) {
     const recordNumber = r.i32(true, 'iNACKRecNumber');
-    return dataFrame(recordVersion, measurementType, recordNumber, readRecords(r, codec));
+    return { type: 'x', recordVersion, measurementType, recordNumber, records: readRecords(r, codec) };
   }
   const pixelsX = r.i32(true, 'iPixelNumber_X');
   const pixelsY = r.i32(true, 'iPixelNumber_Y');
@@ -176,10 +138,7 @@ export function decode(bytes: Uint8Array, options: PqCodecOptions = {}): PqMessa
   const outer = !sharedReaderBusy;
   sharedReaderBusy = true;
   try {
-    // Only 'x' frames read their fields through a DataView.
-    const x = bytes[2] === 0x78;
-    const view = x ? new DataView(bytes.buffer) : NO_VIEW;
-    return decodeFrame(bytes, view, x ? bytes.byteOffset : 0, 0, length, 0, resolveTextCodec(options.encoding), reader);
+    return decodeFrame(bytes, 0, length, 0, resolveTextCodec(options.encoding), reader);
   } finally {
     releaseReader(reader);
     if (outer) sharedReaderBusy = false;

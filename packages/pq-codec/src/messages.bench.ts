@@ -153,12 +153,13 @@ await compare({
   baseline: { name: 'bare length-prefix splitter', fn: () => (sink += splitAll(statusChunks)), items: STATUS_FRAMES },
   minPerSecond: 2e6,
 });
+// For information only, no target (issue 11): an 'x' frame arrives about once a second in a measurement, and building
+// the message objects is the floor (next row), so the decoder reads it with the plain checked reader.
 await compare({
-  title: "stream decode, capture's 466/312-byte 'x' frames, 1,460-byte chunks",
+  title: "for information: stream decode, capture's 466/312-byte 'x' frames, 1,460-byte chunks",
   unit: 'msg',
   subject: { name: 'PqStreamDecoder', fn: () => (sink += decodeAll(xChunks)), items: X_FRAMES },
   baseline: { name: 'bare length-prefix splitter', fn: () => (sink += splitAll(xChunks)), items: X_FRAMES },
-  minRatio: 0.5,
 });
 // For information: the same messages built by hand for exactly these two layouts, on top of the splitter, with no
 // checks at all. What this costs against the bare splitter is the cost of the output objects themselves (about a

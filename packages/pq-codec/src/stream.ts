@@ -24,15 +24,6 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
   private readonly codec: TextCodec;
   private readonly max: number;
   private readonly reader = frameReader();
-  /**
-   * A DataView of the buffer the unread bytes live in, kept across pushes while that buffer stays the same (the
-   * ChunkBuffer's own buffer once frames straddle chunks): making one per chunk costs as much as decoding a frame.
-   * Dropped as soon as the ChunkBuffer no longer holds that buffer, so it never keeps more memory alive than the
-   * ChunkBuffer does.
-   */
-  private view: DataView | undefined;
-  /** The ArrayBuffer `view` reads. */
-  private viewOf: ArrayBufferLike | undefined;
   /** The terminal error: a CodecError for malformed input; anything else (a bug) is kept and rethrown as it is. */
   private failure: unknown;
 
@@ -65,22 +56,11 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     const base = buffer.consumed;
     const out: PqMessage[] = [];
     let pos = 0;
-    // Read once per chunk, not per frame: on Node 20 `buffer` and `byteOffset` are calls (~20 ns each).
-    const bytes = data.buffer;
-    const delta = data.byteOffset;
-    // A view of another buffer is let go at once, so a stalled peer cannot keep an old chunk alive through it.
-    if (this.viewOf !== bytes) this.dropView();
-    let view = this.view;
     try {
       while (end - pos >= HEADER_LENGTH) {
         const length = checkHeader(data, pos, base + pos, this.max);
         if (end - pos < length) break;
-        if (view === undefined) {
-          view = new DataView(bytes);
-          this.view = view;
-          this.viewOf = bytes;
-        }
-        out.push(decodeFrame(data, view, delta, pos, length, base + pos, this.codec, this.reader));
+        out.push(decodeFrame(data, pos, length, base + pos, this.codec, this.reader));
         pos += length;
       }
     } catch (e) {
@@ -92,8 +72,6 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     }
     releaseReader(this.reader);
     buffer.consume(pos);
-    // What is left unread is still in `bytes` (consume only narrows the view); nothing left, nothing to keep alive.
-    if (view !== undefined && buffer.length === 0) this.dropView();
     return out;
   }
 
@@ -117,11 +95,5 @@ export class PqStreamDecoder implements StreamDecoder<PqMessage> {
     // Not re-coded: a non-CodecError here is a defect, and the fuzz tests must see it as one.
     this.failure = e;
     this.buffer.clear();
-    this.dropView();
-  }
-
-  private dropView(): void {
-    this.view = undefined;
-    this.viewOf = undefined;
   }
 }
