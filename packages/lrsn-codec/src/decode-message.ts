@@ -51,7 +51,7 @@ class Attrs {
   req(name: string): string {
     const v = this.el.attributes.get(name);
     if (v === undefined) {
-      throw malformed(LrsnErrorCode.MissingAttribute, {
+      throw malformed(LrsnErrorCode.MISSING_ATTRIBUTE, {
         offset: this.base,
         what: `<${this.el.name}>`,
         expected: `a ${name} attribute`,
@@ -70,7 +70,7 @@ class Attrs {
       n = d >= 0 && d <= 9 ? n * 10 + d : -1;
     }
     if (n < min || n > max) {
-      throw malformed(LrsnErrorCode.BadNumber, {
+      throw malformed(LrsnErrorCode.BAD_NUMBER, {
         offset: this.at(name),
         what: `<${this.el.name}> ${name}`,
         expected: max === Number.MAX_SAFE_INTEGER ? 'a decimal integer' : `a decimal integer ${min}-${max}`,
@@ -92,7 +92,7 @@ class Attrs {
   oneOf<T extends string>(name: string, allowed: readonly T[]): T {
     const v = this.req(name);
     if (!(allowed as readonly string[]).includes(v)) {
-      throw malformed(LrsnErrorCode.BadAttribute, {
+      throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
         offset: this.at(name),
         what: `<${this.el.name}> ${name}`,
         expected: `one of ${allowed.join(', ')}`,
@@ -105,7 +105,7 @@ class Attrs {
   /** The element may hold nothing but whitespace. */
   empty(): void {
     if (this.el.children.length > 0 || !isBlank(this.el.text)) {
-      throw malformed(LrsnErrorCode.UnexpectedContent, {
+      throw malformed(LrsnErrorCode.UNEXPECTED_CONTENT, {
         offset: this.base,
         what: `<${this.el.name}>`,
         expected: 'no child elements or text',
@@ -188,7 +188,7 @@ function pageRequest(a: Attrs): Decoded<PageRequestLong> | Decoded<PageRequestSh
   if (!isBlank(a.el.text))
     throw unexpected(a, 'only <Pager> and <Message> elements', JSON.stringify(a.el.text.slice(0, 40)));
   if (pagerEl === undefined) {
-    throw malformed(LrsnErrorCode.MissingAttribute, {
+    throw malformed(LrsnErrorCode.MISSING_ATTRIBUTE, {
       offset: a.base,
       what: '<PageRequest>',
       expected: 'a pager attribute (short form) or a <Pager> element (long form)',
@@ -221,7 +221,7 @@ function pageRequest(a: Attrs): Decoded<PageRequestLong> | Decoded<PageRequestSh
 }
 
 function unexpected(a: Attrs, expected: string, got: string) {
-  return malformed(LrsnErrorCode.UnexpectedContent, { offset: a.base, what: `<${a.el.name}>`, expected, got });
+  return malformed(LrsnErrorCode.UNEXPECTED_CONTENT, { offset: a.base, what: `<${a.el.name}>`, expected, got });
 }
 
 function pageRequestStatus(a: Attrs): Decoded<PageRequestStatus> {
@@ -289,7 +289,7 @@ function pocsagRX(a: Attrs): Decoded<PocsagRX> {
   const capcode = a.opt('capcode');
   // Mapped form: pager and system_id; unmapped form: capcode (lrsn.md §9).
   if (capcode === undefined && (pager === undefined || systemId === undefined)) {
-    throw malformed(LrsnErrorCode.MissingAttribute, {
+    throw malformed(LrsnErrorCode.MISSING_ATTRIBUTE, {
       offset: a.base,
       what: '<PocsagRX>',
       expected: 'pager and system_id, or capcode',

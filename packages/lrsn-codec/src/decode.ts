@@ -51,7 +51,7 @@ export function decode(input: string | Uint8Array, options: DecodeOptions = {}):
     try {
       line = utf8.decode(input);
     } catch (e) {
-      throw malformed(LrsnErrorCode.BadUtf8, {
+      throw malformed(LrsnErrorCode.BAD_UTF8, {
         offset: 0,
         what: 'line',
         expected: 'valid UTF-8',
@@ -64,7 +64,7 @@ export function decode(input: string | Uint8Array, options: DecodeOptions = {}):
   if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
   const nl = line.indexOf('\n');
   if (nl >= 0) {
-    throw malformed(LrsnErrorCode.NewlineInMessage, {
+    throw malformed(LrsnErrorCode.NEWLINE_IN_MESSAGE, {
       offset: nl,
       what: 'message',
       expected: 'one line (a newline in a value is sent as &#xa;)',
@@ -79,7 +79,7 @@ export function decode(input: string | Uint8Array, options: DecodeOptions = {}):
 }
 
 export function lineTooLong(offset: number, max: number, got: number | string): CodecError {
-  return limitExceeded(LrsnErrorCode.LineTooLong, {
+  return limitExceeded(LrsnErrorCode.LINE_TOO_LONG, {
     offset,
     what: 'line',
     expected: `at most ${max} bytes`,

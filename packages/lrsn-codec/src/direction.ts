@@ -45,7 +45,7 @@ export function mayBeSentBy(type: string, sender: Sender): boolean {
 /** Throws LRSN_WRONG_DIRECTION (a MalformedInputError) when `sender` may not send `message` (LR-03). */
 export function assertSentBy(message: Pick<LrsnMessage, 'type'>, sender: Sender, offset = 0): void {
   if (!mayBeSentBy(message.type, sender)) {
-    throw malformed(LrsnErrorCode.WrongDirection, {
+    throw malformed(LrsnErrorCode.WRONG_DIRECTION, {
       offset,
       what: `<${message.type}> sent by the ${sender}`,
       expected: messageDirection(message.type),

@@ -39,7 +39,7 @@ const XML_NAME =
 
 function checkName(name: string, what: string): string {
   if (!XML_NAME.test(name)) {
-    throw malformed(LrsnErrorCode.BadAttribute, {
+    throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
       offset: 0,
       what,
       expected: 'an XML name',
@@ -52,7 +52,7 @@ function checkName(name: string, what: string): string {
 function a(name: string, value: string): string {
   // A JavaScript caller can leave out a required field; write nothing rather than name="undefined".
   if (typeof value !== 'string') {
-    throw malformed(LrsnErrorCode.MissingAttribute, {
+    throw malformed(LrsnErrorCode.MISSING_ATTRIBUTE, {
       offset: 0,
       what: `${name} to encode`,
       expected: 'a string',
@@ -68,7 +68,7 @@ function opt(name: string, value: string | undefined): string {
 
 function n(name: string, value: number, max = Number.MAX_SAFE_INTEGER): string {
   if (!Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw malformed(LrsnErrorCode.BadNumber, {
+    throw malformed(LrsnErrorCode.BAD_NUMBER, {
       offset: 0,
       what: `${name} to encode`,
       expected: max === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer 0-${max}`,

@@ -7,37 +7,37 @@ import { type CodecErrorDetails, LimitExceededError, MalformedInputError, Trunca
  */
 export const LrsnErrorCode = {
   /** A line is longer than `maxLineBytes` (checked before the line is buffered). */
-  LineTooLong: 'LRSN_LINE_TOO_LONG',
+  LINE_TOO_LONG: 'LRSN_LINE_TOO_LONG',
   /** The stream ended inside a line (no terminating `\n`). */
-  Truncated: 'LRSN_TRUNCATED',
+  TRUNCATED: 'LRSN_TRUNCATED',
   /** The bytes are not valid UTF-8. */
-  BadUtf8: 'LRSN_BAD_UTF8',
+  BAD_UTF8: 'LRSN_BAD_UTF8',
   /** A raw `\n` inside one message (LR-05: newlines only delimit messages). */
-  NewlineInMessage: 'LRSN_NEWLINE_IN_MESSAGE',
+  NEWLINE_IN_MESSAGE: 'LRSN_NEWLINE_IN_MESSAGE',
   /** `<!` (DOCTYPE, ENTITY, comment, CDATA): refused before parsing. */
-  DtdRefused: 'LRSN_DTD_REFUSED',
+  DTD_REFUSED: 'LRSN_DTD_REFUSED',
   /** Not a well-formed XML document of one element (LR-02, LR-04); wraps every fast-xml-parser error. */
-  XmlInvalid: 'LRSN_XML_INVALID',
+  XML_INVALID: 'LRSN_XML_INVALID',
   /** A raw character XML does not allow in a document (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone surrogates). */
-  BadCharacter: 'LRSN_BAD_CHARACTER',
+  BAD_CHARACTER: 'LRSN_BAD_CHARACTER',
   /** A malformed entity or character reference, or an entity other than the five XML predefines. */
-  BadReference: 'LRSN_BAD_REFERENCE',
+  BAD_REFERENCE: 'LRSN_BAD_REFERENCE',
   /** A character reference to a code point XML forbids (`&#0;`, surrogates, U+FFFE/U+FFFF, > U+10FFFF). */
-  ForbiddenCodePoint: 'LRSN_FORBIDDEN_CODE_POINT',
+  FORBIDDEN_CODE_POINT: 'LRSN_FORBIDDEN_CODE_POINT',
   /** Elements nested deeper than `maxDepth`. */
-  TooDeep: 'LRSN_TOO_DEEP',
+  TOO_DEEP: 'LRSN_TOO_DEEP',
   /** An element with more than `maxAttributes` attributes. */
-  TooManyAttributes: 'LRSN_TOO_MANY_ATTRIBUTES',
+  TOO_MANY_ATTRIBUTES: 'LRSN_TOO_MANY_ATTRIBUTES',
   /** An attribute value outside what the message allows (login method, table action, service list, pager field…). */
-  BadAttribute: 'LRSN_BAD_ATTRIBUTE',
+  BAD_ATTRIBUTE: 'LRSN_BAD_ATTRIBUTE',
   /** A required attribute is absent. */
-  MissingAttribute: 'LRSN_MISSING_ATTRIBUTE',
+  MISSING_ATTRIBUTE: 'LRSN_MISSING_ATTRIBUTE',
   /** A count or level that is not a decimal integer, or outside its range. */
-  BadNumber: 'LRSN_BAD_NUMBER',
+  BAD_NUMBER: 'LRSN_BAD_NUMBER',
   /** A child element or text where the message allows none, or a required child element is missing. */
-  UnexpectedContent: 'LRSN_UNEXPECTED_CONTENT',
+  UNEXPECTED_CONTENT: 'LRSN_UNEXPECTED_CONTENT',
   /** A message sent by the side that may not send it (LR-03); raised by `assertSentBy`. */
-  WrongDirection: 'LRSN_WRONG_DIRECTION',
+  WRONG_DIRECTION: 'LRSN_WRONG_DIRECTION',
 } as const;
 export type LrsnErrorCode = (typeof LrsnErrorCode)[keyof typeof LrsnErrorCode];
 
@@ -62,5 +62,5 @@ export function limitExceeded(code: LrsnErrorCode, details: Details): LimitExcee
 }
 
 export function truncated(details: Details): TruncatedInputError {
-  return new TruncatedInputError(clip(details, LrsnErrorCode.Truncated));
+  return new TruncatedInputError(clip(details, LrsnErrorCode.TRUNCATED));
 }

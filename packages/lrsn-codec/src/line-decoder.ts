@@ -42,7 +42,7 @@ class LineSplitter {
     try {
       text = this.utf8.decode(chunk, { stream: true });
     } catch (e) {
-      throw malformed(LrsnErrorCode.BadUtf8, {
+      throw malformed(LrsnErrorCode.BAD_UTF8, {
         offset: this.offset + this.partial.length,
         what: 'line',
         expected: 'valid UTF-8',
@@ -99,7 +99,7 @@ class LineSplitter {
     try {
       this.utf8.decode();
     } catch (e) {
-      throw malformed(LrsnErrorCode.BadUtf8, {
+      throw malformed(LrsnErrorCode.BAD_UTF8, {
         offset: this.offset + this.partial.length,
         what: 'line',
         expected: 'valid UTF-8',

@@ -47,7 +47,7 @@ export interface ShortPager {
 export function parsePagerField(value: string, offset = 0): ShortPager {
   const semi = value.indexOf(';');
   if (semi <= 0 || semi === value.length - 1 || value.indexOf(';', semi + 1) >= 0) {
-    throw malformed(LrsnErrorCode.BadAttribute, {
+    throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
       offset,
       what: 'PageRequest pager attribute',
       expected: '"<type>;<number>"',
@@ -61,7 +61,7 @@ export function parsePagerField(value: string, offset = 0): ShortPager {
 export function formatPagerField(pager: ShortPager): string {
   const s = `${pager.type};${pager.number}`;
   if (pager.type === '' || pager.number === '' || pager.type.includes(';') || pager.number.includes(';')) {
-    throw malformed(LrsnErrorCode.BadAttribute, {
+    throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
       offset: 0,
       what: 'PageRequest pager',
       expected: 'a non-empty type and number without ";"',

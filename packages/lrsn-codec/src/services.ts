@@ -36,7 +36,7 @@ export function parseServices(value: string, offset = 0): Service[] {
     const name = colon < 0 ? item : item.slice(0, colon).trim();
     const version = colon < 0 ? undefined : item.slice(colon + 1).trim();
     if (name === '' || version === '' || version?.includes(':')) {
-      throw malformed(LrsnErrorCode.BadAttribute, {
+      throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
         offset,
         what: 'services attribute',
         expected: '"name[:version];…" with non-empty names and versions',
@@ -60,7 +60,7 @@ export function formatServices(services: readonly Service[]): string {
   for (let i = 0; i < services.length; i++) {
     const svc = services[i]!;
     if (BAD_ENTRY.test(svc.name) || (svc.version !== undefined && BAD_ENTRY.test(svc.version))) {
-      throw malformed(LrsnErrorCode.BadAttribute, {
+      throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
         offset: 0,
         what: 'service list entry',
         expected: 'a non-empty name and version without ";", ":" or surrounding whitespace',

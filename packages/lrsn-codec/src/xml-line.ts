@@ -94,7 +94,7 @@ type Node = Record<string, unknown>;
 function screen(line: string, base: number, trusted: boolean): void {
   const bang = line.indexOf('<!');
   if (bang >= 0) {
-    throw malformed(LrsnErrorCode.DtdRefused, {
+    throw malformed(LrsnErrorCode.DTD_REFUSED, {
       offset: base + bang,
       what: 'markup declaration',
       expected: 'no "<!" (DOCTYPE, ENTITY, comments and CDATA are refused)',
@@ -104,7 +104,7 @@ function screen(line: string, base: number, trusted: boolean): void {
   // Text from the fatal UTF-8 decoder has no unpaired surrogates, so the cheaper pattern does.
   const bad = (trusted ? FORBIDDEN_RAW_UTF8 : FORBIDDEN_RAW).exec(line);
   if (bad !== null) {
-    throw malformed(LrsnErrorCode.BadCharacter, {
+    throw malformed(LrsnErrorCode.BAD_CHARACTER, {
       offset: base + bad.index,
       what: 'character',
       expected: 'characters XML allows (control characters other than tab must be sent as references)',
@@ -216,7 +216,7 @@ function toElement(
   careful: boolean,
 ): XmlElement {
   if (depth > limits.maxDepth) {
-    throw limitExceeded(LrsnErrorCode.TooDeep, {
+    throw limitExceeded(LrsnErrorCode.TOO_DEEP, {
       offset: base,
       what: 'element nesting',
       expected: `at most ${limits.maxDepth} levels`,
@@ -237,7 +237,7 @@ function toElement(
   if (attrs !== undefined) {
     const keys = Object.keys(attrs);
     if (keys.length > limits.maxAttributes) {
-      throw limitExceeded(LrsnErrorCode.TooManyAttributes, {
+      throw limitExceeded(LrsnErrorCode.TOO_MANY_ATTRIBUTES, {
         offset: base,
         what: `attributes of <${name}>`,
         expected: `at most ${limits.maxAttributes}`,
@@ -269,7 +269,7 @@ function toElement(
 
 function wrap(e: unknown, msg: string, base: number, limits: XmlLimits) {
   if (/nested/i.test(msg)) {
-    return limitExceeded(LrsnErrorCode.TooDeep, {
+    return limitExceeded(LrsnErrorCode.TOO_DEEP, {
       offset: base,
       what: 'element nesting',
       expected: `at most ${limits.maxDepth} levels`,
@@ -277,7 +277,7 @@ function wrap(e: unknown, msg: string, base: number, limits: XmlLimits) {
       cause: e,
     });
   }
-  return malformed(LrsnErrorCode.XmlInvalid, {
+  return malformed(LrsnErrorCode.XML_INVALID, {
     offset: base,
     what: 'XML',
     expected: 'a well-formed XML element (LR-02)',
@@ -360,5 +360,5 @@ function isSpace(c: number): boolean {
 }
 
 function invalid(offset: number, expected: string, got: string) {
-  return malformed(LrsnErrorCode.XmlInvalid, { offset, what: 'XML', expected, got });
+  return malformed(LrsnErrorCode.XML_INVALID, { offset, what: 'XML', expected, got });
 }

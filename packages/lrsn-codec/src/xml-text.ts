@@ -45,7 +45,7 @@ export function decodeReferences(s: string, offset: number): string {
     REFERENCE.lastIndex = amp;
     const m = REFERENCE.exec(s);
     if (m === null) {
-      throw malformed(LrsnErrorCode.BadReference, {
+      throw malformed(LrsnErrorCode.BAD_REFERENCE, {
         offset: offset + amp,
         what: 'entity or character reference',
         expected: '"&name;", "&#nnn;" or "&#xhh;"',
@@ -58,7 +58,7 @@ export function decodeReferences(s: string, offset: number): string {
       const digits = (hex ?? dec)!.replace(/^0+(?=.)/, '');
       const cp = digits.length > 8 ? Number.POSITIVE_INFINITY : Number.parseInt(digits, hex === undefined ? 10 : 16);
       if (!isReferenceableCodePoint(cp)) {
-        throw malformed(LrsnErrorCode.ForbiddenCodePoint, {
+        throw malformed(LrsnErrorCode.FORBIDDEN_CODE_POINT, {
           offset: offset + amp,
           what: 'character reference',
           expected: 'a code point XML allows (#x1-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF)',
@@ -69,7 +69,7 @@ export function decodeReferences(s: string, offset: number): string {
     } else {
       const ch = Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
       if (ch === undefined) {
-        throw malformed(LrsnErrorCode.BadReference, {
+        throw malformed(LrsnErrorCode.BAD_REFERENCE, {
           offset: offset + amp,
           what: 'entity reference',
           expected: 'one of &lt; &gt; &amp; &quot; &apos; (no other entities are defined)',
@@ -100,7 +100,7 @@ export function attributeValue(raw: string, line: string, base: number): string 
   const offset = base + Math.max(0, line.indexOf(raw));
   const lt = raw.indexOf('<');
   if (lt >= 0) {
-    throw malformed(LrsnErrorCode.XmlInvalid, {
+    throw malformed(LrsnErrorCode.XML_INVALID, {
       offset: offset + lt,
       what: 'attribute value',
       expected: 'no "<" (write &lt;)',
@@ -150,7 +150,7 @@ export function escapeXml(s: string, inAttribute: boolean): string {
 }
 
 function badCharacter(s: string, i: number) {
-  return malformed(LrsnErrorCode.BadCharacter, {
+  return malformed(LrsnErrorCode.BAD_CHARACTER, {
     offset: 0,
     what: 'value to encode',
     expected: 'characters XML can carry (no NUL, U+FFFE, U+FFFF or unpaired surrogate)',

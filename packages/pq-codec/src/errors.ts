@@ -30,7 +30,7 @@ export const PqErrorCode = {
   /** A number outside the range of its wire field (e.g. a status outside int16). */
   BAD_VALUE: 'PQ_BAD_VALUE',
 } as const;
-export type PqErrorCodeValue = (typeof PqErrorCode)[keyof typeof PqErrorCode];
+export type PqErrorCode = (typeof PqErrorCode)[keyof typeof PqErrorCode];
 
 const HEADER_CODES: ReadonlySet<string> = new Set([
   PqErrorCode.BAD_MAGIC,

@@ -17,7 +17,7 @@ export {
 } from './constants.js';
 export { decode } from './decode.js';
 export { encode } from './encode.js';
-export { isBadMagicError, isIllegalHeaderError, PqErrorCode, type PqErrorCodeValue } from './errors.js';
+export { isBadMagicError, isIllegalHeaderError, PqErrorCode } from './errors.js';
 export {
   type Feedback,
   type FeedbackInput,

@@ -17,6 +17,22 @@ export interface CodecErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * The generic codes of this package: each CodecError subclass's default, and `decodeUtf8`'s. Codecs pass their own
+ * prefixed codes (`PQ_TRUNCATED`, `LRSN_BAD_UTF8`, …) where they know better.
+ */
+export const WireErrorCode = {
+  /** TruncatedInputError's default: the input ended before a complete value. */
+  TRUNCATED: 'ERR_TRUNCATED',
+  /** MalformedInputError's default: the bytes are there but do not form a valid value. */
+  MALFORMED: 'ERR_MALFORMED',
+  /** LimitExceededError's default: a size, count or depth over its limit. */
+  LIMIT: 'ERR_LIMIT',
+  /** `decodeUtf8`'s default: a byte sequence that is not strict UTF-8. */
+  INVALID_UTF8: 'ERR_INVALID_UTF8',
+} as const;
+export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
+
 export class CodecError extends Error {
   override name = 'CodecError';
   readonly code: string;
@@ -44,7 +60,7 @@ export class CodecError extends Error {
 export class TruncatedInputError extends CodecError {
   override name = 'TruncatedInputError';
   constructor(details: CodecErrorDetails) {
-    super('ERR_TRUNCATED', details);
+    super(WireErrorCode.TRUNCATED, details);
   }
 }
 
@@ -52,7 +68,7 @@ export class TruncatedInputError extends CodecError {
 export class MalformedInputError extends CodecError {
   override name = 'MalformedInputError';
   constructor(details: CodecErrorDetails) {
-    super('ERR_MALFORMED', details);
+    super(WireErrorCode.MALFORMED, details);
   }
 }
 
@@ -60,7 +76,7 @@ export class MalformedInputError extends CodecError {
 export class LimitExceededError extends CodecError {
   override name = 'LimitExceededError';
   constructor(details: CodecErrorDetails) {
-    super('ERR_LIMIT', details);
+    super(WireErrorCode.LIMIT, details);
   }
 }
 

@@ -7,6 +7,7 @@ export {
   PorticoError,
   type PorticoErrorDetails,
   TruncatedInputError,
+  WireErrorCode,
 } from './errors.js';
 export { ByteReader, type ByteReaderOptions, decodeUtf8, firstInvalidUtf8 } from './reader.js';
 export { ByteWriter, type ByteWriterOptions } from './writer.js';

@@ -1,4 +1,4 @@
-import { MalformedInputError, TruncatedInputError } from './errors.js';
+import { MalformedInputError, TruncatedInputError, WireErrorCode } from './errors.js';
 
 export interface ByteReaderOptions {
   /** Default byte order of multi-byte reads (default: little-endian). Each call may override it. */
@@ -178,7 +178,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Strict UTF-8 decoding. An invalid sequence throws MalformedInputError with `code` (default `ERR_INVALID_UTF8`) at
  * the absolute offset of the first offending byte (`offset` is where `bytes` starts).
  */
-export function decodeUtf8(bytes: Uint8Array, offset = 0, code = 'ERR_INVALID_UTF8'): string {
+export function decodeUtf8(bytes: Uint8Array, offset = 0, code: string = WireErrorCode.INVALID_UTF8): string {
   try {
     return utf8.decode(bytes);
   } catch (cause) {
