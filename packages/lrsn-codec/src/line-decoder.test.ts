@@ -1,4 +1,5 @@
 import { type CodecError, LimitExceededError, MalformedInputError, TruncatedInputError } from '@portico/wire';
+import { cutAt, feed as feedAll, type Pushable } from '@portico/test-support';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
@@ -8,17 +9,8 @@ import { FIXTURES } from './test-support/fixtures.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/** Feeds `bytes` split at the given cut points and collects everything, ending the stream. */
-function feed<M>(d: { push(c: Uint8Array): M[]; end(): void }, bytes: Uint8Array, cuts: number[]): M[] {
-  const out: M[] = [];
-  let at = 0;
-  for (const c of [...cuts, bytes.byteLength]) {
-    out.push(...d.push(bytes.subarray(at, c)));
-    at = c;
-  }
-  d.end();
-  return out;
-}
+/** Feeds `bytes` cut at the given points and collects everything, ending the stream. */
+const feed = <M>(d: Pushable<M>, bytes: Uint8Array, cuts: number[]): M[] => feedAll(d, cutAt(bytes, cuts));
 
 const stream = FIXTURES.map((f) => `${f.line}\n`).join('');
 const expected: DecodedMessage[] = FIXTURES.map((f) => f.message);

@@ -1,4 +1,4 @@
-import { CodecError } from '@portico/wire';
+import { onlyCodecErrors } from '@portico/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
@@ -196,14 +196,6 @@ function strip(m: DecodedMessage): unknown {
     return { ...rest, pager };
   }
   return rest;
-}
-
-function onlyCodecErrors(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof CodecError)) throw e;
-  }
 }
 
 describe('property: round trip', () => {

@@ -1,4 +1,4 @@
-import { CodecError } from '@portico/wire';
+import { codeOf } from '@portico/test-support';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
 import { assertSentBy, MESSAGE_DIRECTIONS, mayBeSentBy, messageDirection } from './direction.js';
@@ -8,15 +8,6 @@ import { KNOWN_MESSAGE_TYPES } from './messages.js';
 import { describeResultCode, ResultCode, resultCodeName } from './result-codes.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CodecError ? e.code : 'not a CodecError';
-  }
-  return undefined;
-}
 
 // Every LR-xx behaviour of SEED-TRACE.md that belongs to the codec, with the seed's words.
 describe('LRSN seed behaviours (004_ec5ed9deeb440bd4.txt)', () => {

@@ -1,19 +1,10 @@
 import { CodecError, LimitExceededError, MalformedInputError } from '@portico/wire';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '@portico/test-support';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
 import type { DecodedMessage } from './messages.js';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CodecError);
-    return (e as CodecError).code;
-  }
-  throw new Error('expected a CodecError');
-}
 
 describe('hostile and odd XML (issue item 6)', () => {
   it('fast-xml-parser with its defaults loses data on these lines; the codec does not', () => {

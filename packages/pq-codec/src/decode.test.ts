@@ -10,7 +10,7 @@ import { optionalRecord } from './test-support/arbitraries.js';
 import { readVector } from './test-support/vectors.js';
 import { latin1, type TextCodec, utf8, windows1252 } from './text.js';
 import type { OptionalRecord, PqMessage } from './types.js';
-import { codecErrorOf } from './test-support/errors.js';
+import { codecErrorOf } from '@portico/test-support';
 
 const HDR = (len: number, type: string): string =>
   `${(len & 0xff).toString(16).padStart(2, '0')}${(len >> 8).toString(16).padStart(2, '0')}${type.charCodeAt(0).toString(16)}5051535054`;

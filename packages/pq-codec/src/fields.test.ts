@@ -6,7 +6,7 @@ import { feedbackRecords, formatServerVersion, parseServerVersion, readFeedback 
 import { buildRequest, readRequestFields } from './request-fields.js';
 import type { OptionalRecord } from './types.js';
 import { PqErrorCode } from './errors.js';
-import { codecErrorOf } from './test-support/errors.js';
+import { codecErrorOf } from '@portico/test-support';
 
 describe('well-known request records', () => {
   const fields = {

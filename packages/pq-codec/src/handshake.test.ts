@@ -8,7 +8,7 @@ import { encode } from './encode.js';
 import { readRequestFields } from './request-fields.js';
 import { buildRequest } from './request-fields.js';
 import { ErrorCode, StopReasonCode, statusName } from './status.js';
-import { loadVendorSessions } from './test-support/vendor.js';
+import { vendorMessagesBySession as loadVendorSessions } from '@portico/test-support';
 import type { PqMessage } from './types.js';
 
 const session = loadVendorSessions()[0]!.messages;

@@ -8,7 +8,7 @@ import { encode } from './encode.js';
 import { PqStreamDecoder } from './stream.js';
 import { FrameSplitter } from './test-support/frame-splitter.js';
 import { decodeCaptureLayout } from './test-support/layout-decoder.js';
-import { vendorMessages } from './test-support/vendor.js';
+import { vendorMessages } from '@portico/test-support';
 import type { PqMessage } from './types.js';
 
 const CHUNK = 1460;

@@ -1,39 +1,14 @@
-import { CodecError, concatBytes, toHex } from '@portico/wire';
+import { concatBytes, toHex } from '@portico/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
 import { PqErrorCode } from './errors.js';
 import { PqStreamDecoder } from './stream.js';
-import { codecErrorOf } from './test-support/errors.js';
+import { codecErrorOf, cutAt, onlyCodecErrors, vendorMessages } from '@portico/test-support';
 import { message } from './test-support/arbitraries.js';
 import { GOLDEN, readVector } from './test-support/vectors.js';
-import { vendorMessages } from './test-support/vendor.js';
 import type { PqMessage } from './types.js';
-
-/** Runs `fn`; anything thrown must be a CodecError. */
-function onlyCodecErrors(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof CodecError)) throw e;
-    expect(typeof e.code).toBe('string');
-    expect(Number.isInteger(e.offset)).toBe(true);
-  }
-}
-
-/** Cuts `bytes` at the given points (taken modulo its length, sorted). */
-function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
-  const at = [...new Set(points.map((p) => p % (bytes.byteLength + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of at) {
-    out.push(bytes.subarray(prev, p));
-    prev = p;
-  }
-  out.push(bytes.subarray(prev));
-  return out;
-}
 
 const seeds = [...GOLDEN.map((v) => readVector(v.file)), ...vendorMessages().map((m) => m.bytes)];
 
@@ -76,7 +51,7 @@ describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
           const stream = concatBytes(ms.map((m) => encode(m)));
           const d = new PqStreamDecoder();
           const out: PqMessage[] = [];
-          for (const c of cut(stream, points)) out.push(...d.push(c));
+          for (const c of cutAt(stream, points)) out.push(...d.push(c));
           d.end();
           expect(out).toEqual(ms);
         },
@@ -91,7 +66,7 @@ describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
         onlyCodecErrors(() => decode(bytes, { encoding: 'utf-8' }));
         const d = new PqStreamDecoder();
         onlyCodecErrors(() => {
-          for (const c of cut(bytes, points)) d.push(c);
+          for (const c of cutAt(bytes, points)) d.push(c);
           d.end();
         });
       }),

@@ -5,15 +5,12 @@ import { encode } from './encode.js';
 import { isBadMagicError, isIllegalHeaderError, PqErrorCode } from './errors.js';
 import { PqStreamDecoder } from './stream.js';
 import { GOLDEN, readVector } from './test-support/vectors.js';
-import { loadVendorSessions } from './test-support/vendor.js';
+import { codecErrorOf, feed as feedAll, vendorMessagesBySession as loadVendorSessions } from '@portico/test-support';
 import type { PqMessage } from './types.js';
-import { codecErrorOf } from './test-support/errors.js';
 
 function feed(chunks: readonly Uint8Array[]): PqMessage[] {
   const d = new PqStreamDecoder();
-  const out: PqMessage[] = [];
-  for (const c of chunks) out.push(...d.push(c));
-  d.end();
+  const out = feedAll(d, chunks);
   expect(d.pending).toBe(0);
   return out;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
 import { PqErrorCode } from './errors.js';
-import { codecErrorOf } from './test-support/errors.js';
+import { codecErrorOf } from '@portico/test-support';
 import { latin1, resolveTextCodec, type TextCodec, utf8, windows1252 } from './text.js';
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);

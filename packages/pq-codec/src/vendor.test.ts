@@ -6,7 +6,7 @@ import { isBadMagicError, PqErrorCode } from './errors.js';
 import { readFeedback } from './feedback.js';
 import { readRequestFields } from './request-fields.js';
 import { ErrorCode, SimulatorExplanation } from './status.js';
-import { loadVendorSessions, vendorMessages } from './test-support/vendor.js';
+import { vendorMessagesBySession as loadVendorSessions, vendorMessages } from '@portico/test-support';
 
 const sessions = loadVendorSessions();
 const all = vendorMessages();

@@ -2,7 +2,7 @@
 import { fromHex } from '@portico/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codecError } from '../test/helpers.js';
+import { codecError } from './test-support/errors.js';
 import { decode, encode } from './codec.js';
 import { formatDeviceInfo, parseDeviceInfo } from './device-info.js';
 import type { DeviceConfig, DeviceInfo } from './packets.js';

@@ -1,16 +1,11 @@
 // smartte.md B.1: header checks, peekHeader, and the datagram size limits.
 import { fromHex, LimitExceededError } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
-import { codecError } from '../test/helpers.js';
+import { codeAndOffsetOf as codeOf } from '@portico/test-support';
 import { decode, encode } from './codec.js';
 import { peekHeader, readHeader } from './header.js';
 
 const SYNC = fromHex('53 54 01 12 00 00 00 00 00 00 00 00 12 34 ab cd');
-
-function codeOf(f: () => unknown): { code: string; offset: number } {
-  const e = codecError(f);
-  return { code: e.code, offset: e.offset };
-}
 
 describe('B.1 header', () => {
   it('peekHeader reads magic and version only, so a server can reject an unsupported version (reason 4)', () => {

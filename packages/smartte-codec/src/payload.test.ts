@@ -2,7 +2,7 @@
 // typed CodecError with the absolute offset (issue 4, "Bad input").
 import { fromHex, toHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
-import { codecError } from '../test/helpers.js';
+import { codecError } from './test-support/errors.js';
 import { decode, encode } from './codec.js';
 import { formatEsp } from './codes.js';
 import type { ErrorPacket } from './packets.js';

@@ -1,7 +1,7 @@
 // smartte.md B.4 TLV rules, on CONNECT_REQUEST and CONNECT_ACCEPT.
 import { fromHex, toHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
-import { codecError } from '../test/helpers.js';
+import { codecError } from './test-support/errors.js';
 import { decode, encode } from './codec.js';
 import type { ConnectAccept, ConnectRequest } from './packets.js';
 

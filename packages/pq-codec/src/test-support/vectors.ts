@@ -1,6 +1,5 @@
 // Golden vectors (test/vectors/*.hex) and the message each one decodes to.
-import { readFileSync } from 'node:fs';
-import { fromHex } from '@portico/wire';
+import { readHex } from '@portico/test-support';
 import type { PqMessage } from '../types.js';
 
 export interface GoldenVector {
@@ -9,7 +8,7 @@ export interface GoldenVector {
 }
 
 export function readVector(file: string): Uint8Array {
-  return fromHex(readFileSync(new URL(`../../test/vectors/${file}`, import.meta.url), 'utf8'));
+  return readHex(new URL(`../../test/vectors/${file}`, import.meta.url));
 }
 
 const f32 = Math.fround;

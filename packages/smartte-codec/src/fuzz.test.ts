@@ -1,7 +1,6 @@
 // Property tests: round trips for arbitrary packets (cleartext and sealed), and random or mutated datagrams raise
 // only CodecError (ARCHITECTURE.md, "Tests and measurements").
-import { readdirSync, readFileSync } from 'node:fs';
-import { CodecError, fromHex } from '@portico/wire';
+import { hexVectors } from '@portico/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -23,32 +22,11 @@ import {
   seqForCounter,
   verifyResumeProof,
   x25519SharedSecret,
-} from '../src/index.js';
-import { packet } from './arbitraries.js';
-import { expectCodecError } from './helpers.js';
+} from './index.js';
+import { packet } from './test-support/arbitraries.js';
+import { onlyCodecErrors, onlyCodecErrorsAsync } from './test-support/errors.js';
 
-const vectors = readdirSync(new URL('./vectors/', import.meta.url))
-  .filter((f) => f.endsWith('.hex'))
-  .map((f) => fromHex(readFileSync(new URL(`./vectors/${f}`, import.meta.url), 'utf8')));
-
-/** Runs `f`; anything thrown must be a CodecError with code, offset, expected and got. */
-function onlyCodecErrors(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof CodecError)) throw e;
-    expectCodecError(e);
-  }
-}
-
-async function onlyCodecErrorsAsync(f: () => Promise<unknown>): Promise<void> {
-  try {
-    await f();
-  } catch (e) {
-    if (!(e instanceof CodecError)) throw e;
-    expectCodecError(e);
-  }
-}
+const vectors = hexVectors(new URL('../test/vectors/', import.meta.url)).map((v) => v.bytes);
 
 const keys = (async () => {
   const material = await deriveKeyMaterial(new Uint8Array(32).fill(9), new Uint8Array(8), 0x01020304, 1);

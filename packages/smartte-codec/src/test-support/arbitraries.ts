@@ -1,7 +1,7 @@
 // fast-check arbitraries for every SmartTE packet, in the canonical form `decode` returns (ack and optional fields
 // present only when set, unknown TLVs ascending and only when non-empty).
 import fc from 'fast-check';
-import { DEVICE_INFO_KEYS, type DeviceInfo, type Packet, type Tlv } from '../src/index.js';
+import { DEVICE_INFO_KEYS, type DeviceInfo, type Packet, type Tlv } from '../index.js';
 
 const u8 = fc.nat(0xff);
 const u16 = fc.nat(0xffff);

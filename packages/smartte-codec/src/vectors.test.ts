@@ -1,12 +1,13 @@
 // Golden vectors (test/vectors/*.hex, hand-computed from smartte.md part B), checked both ways, plus mirror tests.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fromHex, toHex } from '@portico/wire';
+import { readdirSync } from 'node:fs';
+import { readHex } from '@portico/test-support';
+import { toHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, type SmartTeDatagram } from '../src/index.js';
-import { GOLDEN } from './golden.js';
+import { decode, encode, type SmartTeDatagram } from './index.js';
+import { GOLDEN } from './test-support/golden.js';
 
-const dir = new URL('./vectors/', import.meta.url);
-const vector = (name: string): Uint8Array => fromHex(readFileSync(new URL(name, dir), 'utf8'));
+const dir = new URL('../test/vectors/', import.meta.url);
+const vector = (name: string): Uint8Array => readHex(new URL(name, dir));
 
 describe('golden vectors (test/vectors, smartte.md B.1–B.3)', () => {
   it('cover every packet type of table B.2 and every vector file', () => {

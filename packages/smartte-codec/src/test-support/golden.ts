@@ -1,6 +1,6 @@
 // The expected value of every golden vector in test/vectors/ (hand-computed from smartte.md part B).
 import { fromHex } from '@portico/wire';
-import type { SmartTeDatagram } from '../src/index.js';
+import type { SmartTeDatagram } from '../index.js';
 
 const bytes = (hex: string): Uint8Array => fromHex(hex);
 
