@@ -1,35 +1,27 @@
 import { LrsnErrorCode, malformed } from './errors.js';
-import type { Attributes, LongPager, LrsnMessage, UnknownElement } from './messages.js';
-import { formatPagerField } from './pager.js';
-import { PAGE_REQUEST_STATUS_ATTRIBUTES, TABLE_UPDATE_ACK_ATTRIBUTES } from './portico-choices.js';
-import { formatServices } from './services.js';
+import type { Attributes, KnownMessage, LrsnMessage, UnknownContent, UnknownElement } from './messages.js';
+import { formatPagerField, type ShortPager } from './pager.js';
+import {
+  type AttributeSpec,
+  type ChildSpec,
+  type ElementSpec,
+  knownNames,
+  type MessageSpec,
+  SPECS_BY_TYPE,
+} from './schema.js';
+import { formatServices, type Service } from './services.js';
 import { escapeXml } from './xml-text.js';
 
+type Fields = Record<string, unknown>;
+
 /**
- * The canonical encoding: one line per message, attributes in a fixed order per message kind, each written as
+ * The canonical encoding, driven by the message descriptions of schema.ts: one line per message, attributes in the
+ * description's order, those it does not name after them, each written as
  * ` name="value"` with `"` delimiters, no space before `/>`, `<Name …/>` when there is no content, and exactly one
  * `\n` at the end (LR-04). Newlines, form feeds and other control characters in values are character references
  * (LR-05).
  */
 
-// Attribute names each kind defines, in canonical order; other names in `attributes` are written after them.
-const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
-  LRSN: new Set(['services', 'device', 'hwver', 'swver', 'serno', 'login']),
-  Login: new Set(['user', 'passwd', 'services']),
-  LoginAck: new Set(['ret', 'services']),
-  Heartbeat: new Set(['interval']),
-  PageRequestLong: new Set(['id', 'power', 'color']),
-  PageRequestShort: new Set(['id', 'pager', 'message', 'system_id']),
-  Pager: new Set(['Type', 'ID', 'SystemID']),
-  PageRequestStatus: new Set(PAGE_REQUEST_STATUS_ATTRIBUTES),
-  KeyCallTXInsert: new Set(['unit', 'key', 'table', 'batt']),
-  KeyCallTXButton: new Set(['unit', 'button', 'table', 'batt']),
-  KeyCallTXSupervision: new Set(['unit', 'table', 'batt']),
-  TableUpdate: new Set(['action', 'table', 'id', 'src']),
-  TableUpdateAck: new Set(TABLE_UPDATE_ACK_ATTRIBUTES),
-  LrsRX: new Set(['pager', 'system_id', 'station_id', 'mode', 'lights', 'msg0', 'msg1', 'msg2', 'msg3']),
-  PocsagRX: new Set(['pager', 'system_id', 'capcode']),
-};
 const NONE: ReadonlySet<string> = new Set();
 
 // XML 1.0 Name (the same production fast-xml-parser validates against).
@@ -49,7 +41,7 @@ function checkName(name: string, what: string): string {
   return name;
 }
 
-function a(name: string, value: string): string {
+function attribute(name: string, value: string): string {
   // A JavaScript caller can leave out a required field; write nothing rather than name="undefined".
   if (typeof value !== 'string') {
     throw malformed(LrsnErrorCode.MISSING_ATTRIBUTE, {
@@ -62,24 +54,16 @@ function a(name: string, value: string): string {
   return ` ${name}="${escapeXml(value, true)}"`;
 }
 
-function opt(name: string, value: string | undefined): string {
-  return value === undefined ? '' : a(name, value);
-}
-
-function n(name: string, value: number, max = Number.MAX_SAFE_INTEGER): string {
-  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
+function n(name: string, value: number, max = Number.MAX_SAFE_INTEGER, min = 0): string {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw malformed(LrsnErrorCode.BAD_NUMBER, {
       offset: 0,
       what: `${name} to encode`,
-      expected: max === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer 0-${max}`,
+      expected: max === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer ${min}-${max}`,
       got: String(value),
     });
   }
   return ` ${name}="${value}"`;
-}
-
-function optN(name: string, value: number | undefined, max?: number): string {
-  return value === undefined ? '' : n(name, value, max);
 }
 
 function extra(attributes: Attributes | undefined, known: ReadonlySet<string>): string {
@@ -90,10 +74,6 @@ function extra(attributes: Attributes | undefined, known: ReadonlySet<string>): 
     if (!known.has(k)) s += ` ${checkName(k, 'attribute name')}="${escapeXml(attributes.get(k)!, true)}"`;
   }
   return s;
-}
-
-function pagerElement(p: LongPager): string {
-  return `<Pager${a('Type', p.type)}${a('ID', p.id)}${opt('SystemID', p.systemId)}${extra(p.attributes, KNOWN.Pager!)}/>`;
 }
 
 function element(name: string, attrs: string, content: string): string {
@@ -107,42 +87,153 @@ function unknownElement(e: UnknownElement): string {
   return element(name, extra(e.attributes, NONE), content);
 }
 
+/** Writes one attribute from its field: '' when absent and optional. */
+type AttributeWriter = (m: Fields) => string;
+
+function missingField(element: string, field: string) {
+  return malformed(LrsnErrorCode.MISSING_ATTRIBUTE, {
+    offset: 0,
+    what: `<${element}> to encode`,
+    expected: `a ${field} field`,
+    got: 'none',
+  });
+}
+
+/** The formatter of one value type, made once per attribute description. */
+function formatter(a: AttributeSpec): (v: unknown) => string {
+  const { name, type: t } = a;
+  switch (t) {
+    case 'text':
+      return (v) => attribute(name, v as string);
+    case 'count':
+      return (v) => n(name, v as number);
+    case 'services':
+      return (v) => attribute(name, formatServices(v as readonly Service[]));
+    case 'shortPager':
+      return (v) => attribute(name, formatPagerField(v as ShortPager));
+  }
+  if ('count' in t) return (v) => n(name, v as number, t.count.max, t.count.min);
+  const allowed: readonly string[] = t.oneOf;
+  return (v) => {
+    if (!allowed.includes(v as string)) {
+      throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
+        offset: 0,
+        what: `${name} to encode`,
+        expected: `one of ${allowed.join(', ')}`,
+        got: String(v),
+      });
+    }
+    return attribute(name, v as string);
+  };
+}
+
+function attributeWriter(element: string, a: AttributeSpec): AttributeWriter {
+  const { field, required } = a;
+  const format = formatter(a);
+  return (m) => {
+    const v = m[field];
+    if (v !== undefined) return format(v);
+    if (required) throw missingField(element, field);
+    return '';
+  };
+}
+
+/** Anything the description does not name, written after the known content. */
+function unknownContent(m: UnknownContent): string {
+  let s = m.unknownText === undefined ? '' : escapeXml(m.unknownText, false);
+  if (m.unknownElements !== undefined) for (const e of m.unknownElements) s += unknownElement(e);
+  return s;
+}
+
+/**
+ * A description made ready to write (once, at load): one writer per attribute and per known child, so encoding a
+ * message walks prepared functions instead of interpreting the description each time.
+ */
+interface ElementWriter {
+  readonly name: string;
+  readonly attributes: readonly AttributeWriter[];
+  readonly known: ReadonlySet<string>;
+  readonly text: string | undefined;
+  readonly children: readonly ((m: Fields) => string)[];
+}
+
+function elementWriter(name: string, spec: ElementSpec): ElementWriter {
+  return {
+    name,
+    attributes: spec.attributes.map((a) => attributeWriter(name, a)),
+    known: knownNames(spec),
+    text: spec.text,
+    children: (spec.children ?? []).map((c) => childWriter(name, c)),
+  };
+}
+
+/** Writes `m` as the element `w` describes: attributes in canonical order, unknown ones after, then the content. */
+function write(w: ElementWriter, m: Fields): string {
+  let attrs = '';
+  for (let i = 0; i < w.attributes.length; i++) attrs += w.attributes[i]!(m);
+  const map = m['attributes'] as Attributes | undefined;
+  if (map !== undefined) attrs += extra(map, w.known);
+  let content = '';
+  if (w.text !== undefined) {
+    const text = m[w.text] as string | undefined;
+    if (text !== undefined && text !== '') content = escapeXml(text, false);
+  }
+  for (let i = 0; i < w.children.length; i++) content += w.children[i]!(m);
+  if (m['unknownText'] !== undefined || m['unknownElements'] !== undefined) content += unknownContent(m);
+  return element(w.name, attrs, content);
+}
+
+function childWriter(parent: string, c: ChildSpec): (m: Fields) => string {
+  const w = elementWriter(c.element, c);
+  const { field, required, text, attributesField, elementsField } = c;
+  if (field !== undefined) {
+    return (m) => {
+      const child = m[field] as Fields | undefined;
+      if (child !== undefined) return write(w, child);
+      if (required) throw missingField(parent, field);
+      return '';
+    };
+  }
+  // A flat child is written when its text field is set; its attributes and unknown children come from named fields.
+  return (m) => {
+    if (text === undefined || m[text] === undefined) return '';
+    return write(w, {
+      [text]: m[text],
+      attributes: attributesField === undefined ? undefined : m[attributesField],
+      unknownElements: elementsField === undefined ? undefined : m[elementsField],
+    });
+  };
+}
+
+/** The writers of each message type, in the order of MESSAGE_SPECS (PageRequest: short, then long). */
+const WRITERS = new Map<string, { form: string | undefined; writer: ElementWriter }[]>();
+for (const [type, specs] of SPECS_BY_TYPE) {
+  WRITERS.set(
+    type,
+    specs.map((s: MessageSpec) => ({ form: s.fixed?.['form'], writer: elementWriter(s.element, s) })),
+  );
+}
+
+/** The writer of `msg`: by type, and for PageRequest by form. */
+function writerOf(msg: KnownMessage): ElementWriter {
+  const writers = WRITERS.get(msg.type);
+  const form = (msg as { form?: string }).form;
+  if (writers !== undefined) {
+    if (writers.length === 1) return writers[0]!.writer;
+    for (const w of writers) if (w.form === form) return w.writer;
+  }
+  throw malformed(LrsnErrorCode.BAD_ATTRIBUTE, {
+    offset: 0,
+    what: 'message to encode',
+    expected: 'a known type (PageRequest with form short or long) or Unknown',
+    got: `type ${String(msg.type)}, form ${String(form)}`,
+  });
+}
+
 /** The message as one canonical line of text, ending in exactly one `\n`. */
 export function encode(msg: LrsnMessage): string {
-  switch (msg.type) {
-    case 'LRSN':
-      return `<LRSN${a('services', formatServices(msg.services))}${opt('device', msg.device)}${opt('hwver', msg.hwver)}${a('swver', msg.swver)}${opt('serno', msg.serno)}${a('login', msg.login)}${extra(msg.attributes, KNOWN.LRSN!)}/>\n`;
-    case 'Login':
-      return `<Login${opt('user', msg.user)}${opt('passwd', msg.passwd)}${msg.services === undefined ? '' : a('services', formatServices(msg.services))}${extra(msg.attributes, KNOWN.Login!)}/>\n`;
-    case 'LoginAck':
-      return `<LoginAck${n('ret', msg.ret)}${msg.services === undefined ? '' : a('services', formatServices(msg.services))}${extra(msg.attributes, KNOWN.LoginAck!)}/>\n`;
-    case 'Heartbeat':
-      return `<Heartbeat${n('interval', msg.interval)}${extra(msg.attributes, KNOWN.Heartbeat!)}/>\n`;
-    case 'PageRequest':
-      if (msg.form === 'short') {
-        return `<PageRequest${opt('id', msg.id)}${a('pager', formatPagerField(msg.pager))}${opt('message', msg.message)}${opt('system_id', msg.systemId)}${extra(msg.attributes, KNOWN.PageRequestShort!)}/>\n`;
-      }
-      return `<PageRequest${opt('id', msg.id)}${optN('power', msg.power, 5)}${opt('color', msg.color)}${extra(msg.attributes, KNOWN.PageRequestLong!)}>${pagerElement(msg.pager)}${msg.message === undefined ? '' : element('Message', extra(msg.messageAttributes, NONE), escapeXml(msg.message, false))}</PageRequest>\n`;
-    case 'PageRequestStatus':
-      return `<PageRequestStatus${a('id', msg.id)}${a('status', msg.status)}${n('ret', msg.ret)}${extra(msg.attributes, KNOWN.PageRequestStatus!)}/>\n`;
-    case 'KeyCallTXInsert':
-      return `<KeyCallTXInsert${a('unit', msg.unit)}${n('key', msg.key)}${opt('table', msg.table)}${optN('batt', msg.batt)}${extra(msg.attributes, KNOWN.KeyCallTXInsert!)}/>\n`;
-    case 'KeyCallTXButton':
-      return `<KeyCallTXButton${a('unit', msg.unit)}${n('button', msg.button)}${opt('table', msg.table)}${optN('batt', msg.batt)}${extra(msg.attributes, KNOWN.KeyCallTXButton!)}/>\n`;
-    case 'KeyCallTXSupervision':
-      return `<KeyCallTXSupervision${a('unit', msg.unit)}${opt('table', msg.table)}${optN('batt', msg.batt)}${extra(msg.attributes, KNOWN.KeyCallTXSupervision!)}/>\n`;
-    case 'TableUpdate':
-      return `<TableUpdate${a('action', msg.action)}${a('table', msg.table)}${a('id', msg.id)}${opt('src', msg.src)}${extra(msg.attributes, KNOWN.TableUpdate!)}/>\n`;
-    case 'TableUpdateAck':
-      return `<TableUpdateAck${a('id', msg.id)}${n('ret', msg.ret)}${extra(msg.attributes, KNOWN.TableUpdateAck!)}/>\n`;
-    case 'LrsRXGuest':
-    case 'LrsRXStaff':
-      return `<${msg.type}${a('pager', msg.pager)}${a('system_id', msg.systemId)}${opt('station_id', msg.stationId)}${n('mode', msg.mode)}${optN('lights', msg.lights)}${optN('msg0', msg.msg0)}${optN('msg1', msg.msg1)}${optN('msg2', msg.msg2)}${optN('msg3', msg.msg3)}${extra(msg.attributes, KNOWN.LrsRX!)}/>\n`;
-    case 'PocsagRX':
-      return `${element('PocsagRX', `${opt('pager', msg.pager)}${opt('system_id', msg.systemId)}${opt('capcode', msg.capcode)}${extra(msg.attributes, KNOWN.PocsagRX!)}`, escapeXml(msg.message, false))}\n`;
-    case 'Unknown':
-      return `${unknownElement(msg)}\n`;
-  }
+  if (msg.type === 'Unknown') return `${unknownElement(msg)}\n`;
+  return `${write(writerOf(msg), msg as unknown as Fields)}\n`;
 }
 
 const utf8 = new TextEncoder();

@@ -30,12 +30,10 @@ export const LrsnErrorCode = {
   TOO_MANY_ATTRIBUTES: 'LRSN_TOO_MANY_ATTRIBUTES',
   /** An attribute value outside what the message allows (login method, table action, service list, pager field…). */
   BAD_ATTRIBUTE: 'LRSN_BAD_ATTRIBUTE',
-  /** A required attribute is absent. */
+  /** A required attribute (or the long-form PageRequest's `<Pager>` element) is absent. */
   MISSING_ATTRIBUTE: 'LRSN_MISSING_ATTRIBUTE',
   /** A count or level that is not a decimal integer, or outside its range. */
   BAD_NUMBER: 'LRSN_BAD_NUMBER',
-  /** A child element or text where the message allows none, or a required child element is missing. */
-  UNEXPECTED_CONTENT: 'LRSN_UNEXPECTED_CONTENT',
   /** A message sent by the side that may not send it (LR-03); raised by `assertSentBy`. */
   WRONG_DIRECTION: 'LRSN_WRONG_DIRECTION',
 } as const;

@@ -2,7 +2,7 @@ import type { StreamDecoder } from '@portico/wire';
 import { DEFAULT_MAX_LINE_BYTES, type DecodeOptions, decodeLine, lineTooLong, xmlLimits } from './decode.js';
 import { LrsnErrorCode, malformed, truncated } from './errors.js';
 import type { DecodedMessage } from './messages.js';
-import type { XmlLimits } from './xml-line.js';
+import { isXmlDeclarationOnly, type XmlLimits } from './xml-line.js';
 import { isBlank } from './xml-text.js';
 
 export interface LineDecoderOptions {
@@ -183,7 +183,10 @@ export class MessageDecoder extends Terminal<DecodedMessage> {
   private out: DecodedMessage[] = [];
   private readonly limits: XmlLimits;
   private readonly collect = (line: string, offset: number): void => {
-    this.out.push(decodeLine(line, offset, this.limits, true));
+    // A line holding only an XML declaration (a client writing `<?xml version="1.0"?>` on a line of its own) carries
+    // no message: skipped like a blank line (issue 18).
+    if (line.indexOf('<?') < 0 || !isXmlDeclarationOnly(line))
+      this.out.push(decodeLine(line, offset, this.limits, true));
   };
 
   constructor(options: MessageDecoderOptions = {}) {

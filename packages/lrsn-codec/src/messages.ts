@@ -10,10 +10,21 @@ import type { Service } from './services.js';
  * `attributes` is the element's attribute map as sent (values with XML references decoded, in document order). Decoded
  * messages always have it; when encoding, it may be omitted. On encode the typed fields win, and attributes the message
  * kind does not define are written after the known ones, so unknown attributes pass through (forward compatible).
+ * Child elements and text a message kind does not define are kept the same way (`unknownElements`, `unknownText`):
+ * lines from real devices may carry what this version does not know, and it is passed on, never rejected (issue 18).
+ * Every message's attributes and children are described once, in schema.ts.
  */
 export type Attributes = ReadonlyMap<string, string>;
 
-interface Base {
+/** What an element carries beyond its description: kept on decode, written back on encode after the known content. */
+export interface UnknownContent {
+  /** Child elements the description does not name, in document order. */
+  readonly unknownElements?: readonly UnknownElement[];
+  /** Non-blank text where the description defines none (all of the element's own text, concatenated). */
+  readonly unknownText?: string;
+}
+
+interface Base extends UnknownContent {
   readonly attributes?: Attributes;
 }
 
@@ -55,7 +66,7 @@ export interface Heartbeat extends Base {
 }
 
 /** The `<Pager Type ID SystemID/>` sub-element of a long-form PageRequest. */
-export interface LongPager {
+export interface LongPager extends UnknownContent {
   readonly type: string;
   readonly id: string;
   readonly systemId?: string;
@@ -76,6 +87,8 @@ export interface PageRequestLong extends Base {
   readonly message?: string;
   /** Attributes on `<Message>`, if it had any (none are documented; kept so nothing received is lost). */
   readonly messageAttributes?: Attributes;
+  /** Child elements inside `<Message>`, if it had any (none are documented; kept so nothing received is lost). */
+  readonly messageElements?: readonly UnknownElement[];
 }
 
 /** NetPage 2.0 short form: `<PageRequest id="1" pager="2;105" message="Flash5Min" system_id="4"/>`. */

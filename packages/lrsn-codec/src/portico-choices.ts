@@ -1,6 +1,7 @@
 /**
  * Message formats the public LRSN material leaves open (lrsn.md §5.3 and §7 mark them UNKNOWN), chosen by Portico and
- * kept here, in one place, so the server, the client and the inspector agree. The package README documents them.
+ * kept here, in one place, so the server, the client and the inspector agree. The package README documents them; the
+ * two messages' attributes are described, with every other message's, in schema.ts.
  *
  * PageRequestStatus — `<PageRequestStatus id="42" status="sent" ret="0"/>`, sent only to the client whose
  * `<PageRequest>` carried `id` (lrsn.md §5):
@@ -15,9 +16,3 @@
  */
 export const PAGE_REQUEST_STATUSES = ['accepted', 'sent', 'failed'] as const;
 export type PageRequestStatusValue = (typeof PAGE_REQUEST_STATUSES)[number];
-
-/** Attribute order of `<PageRequestStatus>` in the canonical encoding. */
-export const PAGE_REQUEST_STATUS_ATTRIBUTES = ['id', 'status', 'ret'] as const;
-
-/** Attribute order of `<TableUpdateAck>` in the canonical encoding. */
-export const TABLE_UPDATE_ACK_ATTRIBUTES = ['id', 'ret'] as const;

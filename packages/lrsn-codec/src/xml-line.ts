@@ -1,6 +1,6 @@
 import { type X2jOptions, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LrsnErrorCode, limitExceeded, malformed } from './errors.js';
-import { attributeValue, decodeReferences, FORBIDDEN_RAW } from './xml-text.js';
+import { attributeValue, decodeReferences, FORBIDDEN_RAW, isBlank } from './xml-text.js';
 
 /** One element of a parsed line: attributes in document order (a Map, so any name is an ordinary key), its own text. */
 export interface XmlElement {
@@ -120,6 +120,26 @@ const XML_DECL =
 
 const FORBIDDEN_RAW_UTF8 = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
 
+/** The index after the well-formed XML declaration starting at `at`, or -1. */
+function declarationEnd(line: string, at: number): number {
+  XML_DECL.lastIndex = at;
+  return XML_DECL.test(line) ? XML_DECL.lastIndex : -1;
+}
+
+/**
+ * True when the line holds a well-formed XML declaration and nothing else but white space: a client that writes the
+ * declaration on a line of its own (issue 18). The stream decoder skips such a line as it skips a blank one.
+ */
+export function isXmlDeclarationOnly(line: string): boolean {
+  let first = 0;
+  while (first < line.length && isSpace(line.charCodeAt(first))) first++;
+  if (line.charCodeAt(first) !== 0x3c || line.charCodeAt(first + 1) !== 0x3f) return false;
+  const end = declarationEnd(line, first);
+  if (end < 0) return false;
+  for (let i = end; i < line.length; i++) if (!isSpace(line.charCodeAt(i))) return false;
+  return true;
+}
+
 /**
  * Parses one line (without its `\n`) as an XML document of exactly one element, safely: `<!` (DOCTYPE, ENTITY,
  * comments, CDATA) is refused before the parser sees it, characters XML forbids are refused, only a leading XML
@@ -146,6 +166,7 @@ export function parseXmlLine(
     );
   }
   const pi = line.indexOf('<?');
+  let doc = line;
   if (pi >= 0) {
     const other = pi === first ? line.indexOf('<?', pi + 2) : pi;
     if (other >= 0)
@@ -154,16 +175,20 @@ export function parseXmlLine(
         'no processing instruction except a leading XML declaration',
         JSON.stringify(line.slice(other, other + 16)),
       );
-    // The library skips the declaration without looking at it (`<?xml ???>` passes), so it is checked here.
-    XML_DECL.lastIndex = pi;
-    if (!XML_DECL.test(line))
+    // The library skips the declaration without looking at it (`<?xml ???>` passes), so it is checked here. Clients
+    // that build their XML with a library may prefix one, white space before it included (issue 18): it is accepted
+    // and ignored, blanked to spaces of the same length so every offset in the line stays where it was.
+    const end = declarationEnd(line, pi);
+    if (end < 0)
       throw invalid(
         base + pi,
         'a well-formed XML declaration (<?xml version="1.0" …?>, XML 1.0 §2.8)',
         JSON.stringify(line.slice(pi, pi + 40)),
       );
+    doc = line.slice(0, pi) + ' '.repeat(end - pi) + line.slice(end);
+    if (isBlank(doc)) throw invalid(base + end, 'one XML element after the XML declaration', 'none');
   }
-  const v = XMLValidator.validate(line, XML_VALIDATOR_OPTIONS);
+  const v = XMLValidator.validate(doc, XML_VALIDATOR_OPTIONS);
   if (v !== true) {
     throw invalid(
       base + Math.max(0, (v.err.col ?? 1) - 1),
@@ -171,7 +196,7 @@ export function parseXmlLine(
       `${v.err.code}: ${v.err.msg}`,
     );
   }
-  const fault = markupFault(line);
+  const fault = markupFault(doc);
   if (fault !== undefined)
     throw invalid(
       base + fault.at,
@@ -179,23 +204,23 @@ export function parseXmlLine(
       JSON.stringify(line.slice(Math.max(0, fault.at - 16), fault.at + 16)),
     );
   const p = parsersFor(limits.maxDepth);
-  let careful = line.includes('__proto__');
-  let doc: Node[];
+  let careful = doc.includes('__proto__');
+  let nodes: Node[];
   try {
     protoSeen = false;
-    doc = (careful ? p.careful : p.plain).parse(line) as Node[];
+    nodes = (careful ? p.careful : p.plain).parse(doc) as Node[];
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (careful || !msg.startsWith('[SECURITY]')) throw wrap(e, msg, base, limits);
     careful = true;
     try {
-      doc = p.careful.parse(line) as Node[];
+      nodes = p.careful.parse(doc) as Node[];
     } catch (e2) {
       throw wrap(e2, e2 instanceof Error ? e2.message : String(e2), base, limits);
     }
   }
   let root: Node | undefined;
-  for (const node of doc) {
+  for (const node of nodes) {
     if ('#text' in node) continue;
     if (root !== undefined) throw invalid(base, 'exactly one root element', 'a second element');
     root = node;
