@@ -6,10 +6,10 @@ import type { LrsnMessage, LrsnMessageType } from './messages.js';
  * Other messages … may be sent by either side." This table is that rule as data, for the server, the client and the
  * inspector to check against. An unknown element may be anything, so it is `either`.
  */
-export type Direction = 'client-to-server' | 'server-to-client' | 'either';
+export type LrsnDirection = 'client-to-server' | 'server-to-client' | 'either';
 export type Sender = 'client' | 'server';
 
-export const MESSAGE_DIRECTIONS: Readonly<Record<LrsnMessageType, Direction>> = {
+export const MESSAGE_DIRECTIONS: Readonly<Record<LrsnMessageType, LrsnDirection>> = {
   // LR-07: "It is only sent by the server".
   LRSN: 'server-to-client',
   Login: 'client-to-server',
@@ -32,7 +32,7 @@ export const MESSAGE_DIRECTIONS: Readonly<Record<LrsnMessageType, Direction>> = 
 };
 
 /** Which side may send a message type; a type name the table does not know is `either`. */
-export function messageDirection(type: string): Direction {
+export function messageDirection(type: string): LrsnDirection {
   return Object.hasOwn(MESSAGE_DIRECTIONS, type) ? MESSAGE_DIRECTIONS[type as LrsnMessageType] : 'either';
 }
 

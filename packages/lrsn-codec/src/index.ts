@@ -27,13 +27,14 @@ export type {
   TableAction,
   TableUpdate,
   TableUpdateAck,
+  UnknownContent,
   UnknownElement,
   UnknownMessage,
 } from './messages.js';
 export { KNOWN_MESSAGE_TYPES, TABLE_ACTIONS } from './messages.js';
 export {
   assertSentBy,
-  type Direction,
+  type LrsnDirection,
   MESSAGE_DIRECTIONS,
   mayBeSentBy,
   messageDirection,

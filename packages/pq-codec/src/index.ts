@@ -1,9 +1,6 @@
 export {
-  DATAFRAME_FIXED_LENGTH,
-  EXPLAINED_FIXED_LENGTH,
   HEADER_LENGTH,
   MAGIC,
-  MAGIC_OFFSET,
   MAX_MESSAGE_LENGTH,
   MeasurementType,
   MessageType,
@@ -11,8 +8,6 @@ export {
   OptDataType,
   RECORD_NAME_LENGTH,
   RECORD_VERSION,
-  REQUEST_FIXED_LENGTH,
-  STATUS_LENGTH,
   ScanningPattern,
 } from './constants.js';
 export { decode } from './decode.js';

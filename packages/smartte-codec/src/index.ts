@@ -56,7 +56,6 @@ export {
   keyFingerprint,
   type SessionKeyMaterial,
   type X25519KeyPair,
-  x25519Pkcs8,
   x25519SharedSecret,
 } from './keys.js';
 export { openSync, sealSync, type SyncAead, type SyncAeadFactory, type SyncLinkKeys, syncLinkKeys } from './aead.js';

@@ -23,3 +23,4 @@ export {
   rejectsWithCodecError,
 } from './errors.js';
 export { hexVectors, readHex } from './vectors.js';
+export { type ExportList, exportsOf, pinnedExports } from './exports.js';
