@@ -2,9 +2,10 @@
 // - tests live beside sources (src/**/*.test.ts, CONTRIBUTING.md); test/**/*.test.ts is still run for the packages
 //   that have not moved theirs yet (pq-client, pq-server, apps/inspector);
 // - a JSON report (test-results.json) lets .ci/run print the runner's own pass/fail counts;
-// - setup.js applies FUZZ_RUNS / FUZZ_SEED to every fast-check property.
+// - setup.js applies FUZZ_RUNS / FUZZ_SEED to every fast-check property, and time-outs scale with FUZZ_RUNS.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { scaledTimeout } from './timeouts.js';
 
 const setup = fileURLToPath(new URL('./setup.js', import.meta.url));
 
@@ -17,8 +18,8 @@ export function portico(overrides = {}) {
         setupFiles: [setup],
         reporters: ['default', 'json'],
         outputFile: { json: 'test-results.json' },
-        testTimeout: 30_000,
-        hookTimeout: 30_000,
+        testTimeout: scaledTimeout(),
+        hookTimeout: scaledTimeout(),
         pool: 'forks',
       },
     }),
