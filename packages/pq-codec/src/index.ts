@@ -11,6 +11,7 @@ export {
   ScanningPattern,
 } from './constants.js';
 export { decode } from './decode.js';
+export { PQ_MESSAGE_NAMES, type PqMessageName, pqMessageName } from './names.js';
 export { encode } from './encode.js';
 export { isBadMagicError, isIllegalHeaderError, PqErrorCode } from './errors.js';
 export {
