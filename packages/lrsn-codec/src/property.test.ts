@@ -211,6 +211,23 @@ describe('property: round trip', () => {
       }),
     );
   });
+
+  it('known messages carrying unknown child elements and text keep them through encode and decode (issue 18)', () => {
+    const known = message.filter((m) => m.type !== 'Unknown');
+    const extra = fc.record({
+      unknownElements: fc.array(element(2), { minLength: 1, maxLength: 3 }),
+      unknownText: opt(text.filter((t) => t.trim() !== '')),
+    });
+    fc.assert(
+      fc.property(known, extra, (m, x) => {
+        // PocsagRX has text of its own (its message), so only elements can be unknown there.
+        const withExtra = clean({ ...m, ...x, ...(m.type === 'PocsagRX' ? { unknownText: undefined } : {}) });
+        const d = decode(encode(withExtra));
+        expect(strip(d)).toEqual(withExtra);
+        expect(encode(d)).toBe(encode(withExtra));
+      }),
+    );
+  });
 });
 
 describe('property: arbitrary chunking', () => {
