@@ -1,6 +1,7 @@
 export {
   HEADER_LENGTH,
   MAGIC,
+  MAGIC_OFFSET,
   MAX_MESSAGE_LENGTH,
   MeasurementType,
   MessageType,
