@@ -43,6 +43,8 @@ export type {
   ReliableCounters,
   ReliableEvent,
   ReliableOptions,
+  SackBlock,
+  SelectiveAckOptions,
   SyncPacket,
   Transmission,
 } from './reliable/types.js';

@@ -9,6 +9,8 @@ import type {
   ReceiveVerdict,
   ReliableCounters,
   ReliableOptions,
+  SackBlock,
+  SelectiveAckOptions,
 } from './types.js';
 
 interface InFlight<P> {
@@ -16,6 +18,15 @@ interface InFlight<P> {
   sentAt: number;
   /** When this packet was last retransmitted (undefined: sent once). */
   retransmittedAt: number | undefined;
+  /** Selective ack: the peer holds it (never retransmitted again). */
+  sacked: boolean;
+}
+
+/** RFC 8985 RACK state: the most recently sent packet known delivered, and its RTT. */
+interface Rack {
+  sentAt: number;
+  ext: number;
+  rtt: number;
 }
 
 interface Linking {
@@ -54,6 +65,16 @@ export class ReliableEngine<P> {
   private dupAcks = 0;
   /** Packets delivered since the last ACK went out (pure or piggy-backed). */
   private unackedDeliveries = 0;
+  private readonly sack: SelectiveAckOptions | undefined;
+  private rack: Rack | undefined;
+  private minRtt: number | undefined;
+  /** RACK: the earliest time a packet not yet deemed lost will be, if nothing else is acked. */
+  private reorderDeadline: number | undefined;
+  /** Tail-loss probe deadline; one probe per stretch without new acks. */
+  private probeDeadline: number | undefined;
+  private probeSent = false;
+  /** Receiver: the extended number of the newest out-of-order arrival (its SACK block goes first). */
+  private newestOutOfOrder = 0;
 
   constructor(options: ReliableOptions) {
     this.space = new SequenceSpace(options.sequence);
@@ -67,6 +88,12 @@ export class ReliableEngine<P> {
     requireNumber('linkingRetransmissions', options.linkingRetransmissions, 0);
     requireNumber('syncInterval', options.syncInterval, 1);
     requireNumber('outOfRangeDelay', options.outOfRangeDelay, 0);
+    if (options.selectiveAck) {
+      requireNumber('selectiveAck.maxBlocks', options.selectiveAck.maxBlocks, 1);
+      requireNumber('selectiveAck.minReorderWindow', options.selectiveAck.minReorderWindow, 0);
+      requireNumber('selectiveAck.minProbeTimeout', options.selectiveAck.minProbeTimeout, 0);
+      this.sack = { ...options.selectiveAck };
+    }
     this.o = { ...options, sequence: { ...options.sequence } };
     this.rtt = new RttEstimator(options.initialRto, options.minRto, options.maxRto);
   }
@@ -152,7 +179,11 @@ export class ReliableEngine<P> {
       verdict: 'ack',
       ext: undefined,
     };
-    if (packet.ack !== undefined) this.onAck(now, packet.ack, packet.kind === 'ack', out);
+    if (this.sack) {
+      const blocks = packet.kind === 'ack' ? packet.sack : undefined;
+      // B.9: before anything was delivered in order, a SACK-carrying ACK has no cumulative ack.
+      if (packet.ack !== undefined || blocks?.length) this.onSelectiveAck(now, packet.ack, blocks, out);
+    } else if (packet.ack !== undefined) this.onAck(now, packet.ack, packet.kind === 'ack', out);
     // smartte.md: "any packet from the server ends linking and resumes retransmission".
     if (this.link) this.endLinking(now, out);
     if (packet.kind === 'data') {
@@ -174,7 +205,7 @@ export class ReliableEngine<P> {
     const out = this.output();
     if (this.ackDueAt !== undefined && now >= this.ackDueAt) this.pureAck(out);
     if (this.link) {
-      if (now >= this.link.nextSyncAt) {
+      if (this.o.linkingProbes !== false && now >= this.link.nextSyncAt) {
         this.counters.SYN++;
         this.link.syncs++;
         out.transmit.push({ packet: { kind: 'sync', ack: this.currentAck() }, retransmission: false });
@@ -186,6 +217,9 @@ export class ReliableEngine<P> {
       }
     } else if (this.rtoDeadline !== undefined && now >= this.rtoDeadline) {
       this.onTimeout(now, out);
+    } else if (this.sack) {
+      if (this.reorderDeadline !== undefined && now >= this.reorderDeadline) this.detectLosses(now, out);
+      if (this.probeDeadline !== undefined && now >= this.probeDeadline) this.probe(now, out);
     }
     return this.finish(out);
   }
@@ -205,8 +239,10 @@ export class ReliableEngine<P> {
     if (ext > this.rcvNext) {
       this.counters.OSQ++;
       this.outOfOrder.set(ext, payload);
-      // RFC 5681 4.2: an out-of-order packet elicits an immediate ACK, so the sender sees the gap (duplicate acks).
-      if (this.rcvNext > 1) this.pureAck(out);
+      this.newestOutOfOrder = ext;
+      // RFC 5681 4.2: an out-of-order packet elicits an immediate ACK, so the sender sees the gap (duplicate acks);
+      // with selective acks it does so even before anything was delivered (its SACK blocks name what arrived).
+      if (this.rcvNext > 1 || this.sack) this.pureAck(out);
       return 'buffered';
     }
     const fillsGap = this.outOfOrder.size > 0;
@@ -276,7 +312,135 @@ export class ReliableEngine<P> {
         return;
       }
     }
-    this.rtt.sample(now - newest.sentAt);
+    this.sampleRtt(now - newest.sentAt);
+  }
+
+  private sampleRtt(rtt: number): void {
+    this.rtt.sample(rtt);
+    if (this.minRtt === undefined || rtt < this.minRtt) this.minRtt = Math.max(0, rtt);
+  }
+
+  /**
+   * An ack with selective-ack blocks (B.9, RFC 8985): the cumulative part releases packets as before (Karn's rule for
+   * the RTT), the blocks mark packets the peer holds, RACK then marks as lost what was sent before the newest
+   * delivered packet and is a reordering window overdue, and the probe timer restarts on progress.
+   */
+  private onSelectiveAck(
+    now: number,
+    wireAck: number | undefined,
+    blocks: readonly SackBlock[] | undefined,
+    out: EngineOutput<P>,
+  ): void {
+    if (this.sndNext === this.sndUna) return;
+    let progressed = false;
+    const ext = wireAck === undefined ? undefined : this.space.extend(wireAck, this.sndNext - 1);
+    if (ext !== undefined && ext >= this.sndUna && ext < this.sndNext) {
+      const acked = this.flight.splice(0, ext - this.sndUna + 1);
+      this.onCumulativeAck(now, acked);
+      for (const f of acked) if (!f.sacked) this.delivered(now, f);
+      this.sndUna = ext + 1;
+      this.retransmits = 0;
+      out.events.push({ type: 'acked', upTo: ext });
+      this.rtoDeadline = this.flight.length === 0 ? undefined : now + this.rtt.rto;
+      progressed = true;
+    }
+    let newestSacked: InFlight<P> | undefined;
+    for (const b of blocks ?? []) {
+      // Blocks at or below the cumulative ack, or beyond what was sent, are ignored (B.9).
+      const from = Math.max(b.start, this.sndUna);
+      const to = Math.min(b.end, this.sndNext);
+      for (let e = from; e < to; e++) {
+        const f = this.flight[e - this.sndUna]!;
+        if (f.sacked) continue;
+        f.sacked = true;
+        this.delivered(now, f);
+        if (f.retransmittedAt === undefined && (!newestSacked || f.sentAt >= newestSacked.sentAt)) newestSacked = f;
+        progressed = true;
+      }
+    }
+    // A SACKed packet that was sent once gives a clean RTT sample (Karn's rule holds: it was never repeated).
+    if (newestSacked) this.sampleRtt(now - newestSacked.sentAt);
+    if (!progressed) return;
+    this.probeSent = false;
+    if (this.flight.length > 0) this.rtoDeadline ??= now + this.rtt.rto;
+    this.detectLosses(now, out);
+    this.armProbe(now);
+  }
+
+  /**
+   * RACK (RFC 8985 6.2): remember the most recently sent packet known delivered. An acked packet that was retransmitted
+   * counts with its latest send time only if the ack came at least the minimum RTT after that send (else it acks the
+   * earlier transmission).
+   */
+  private delivered(now: number, f: InFlight<P>): void {
+    const sentAt = f.retransmittedAt ?? f.sentAt;
+    const rtt = now - sentAt;
+    if (f.retransmittedAt !== undefined && this.minRtt !== undefined && rtt < this.minRtt) return;
+    const r = this.rack;
+    if (!r || sentAt > r.sentAt || (sentAt === r.sentAt && f.packet.ext > r.ext)) {
+      this.rack = { sentAt, ext: f.packet.ext, rtt };
+    }
+  }
+
+  /** B.9: RACK loss marking and the probe run only with an RTT sample and while 2 × SRTT is below the RTO. */
+  private fastRecoveryActive(): boolean {
+    const srtt = this.rtt.srtt;
+    return this.sack !== undefined && srtt !== undefined && 2 * srtt < this.rtt.rto;
+  }
+
+  /** RACK loss detection: retransmit at once every packet sent before the RACK packet and overdue by the window. */
+  private detectLosses(now: number, out: EngineOutput<P>): void {
+    this.reorderDeadline = undefined;
+    const r = this.rack;
+    if (!r || !this.fastRecoveryActive()) return;
+    const window = Math.max(this.sack!.minReorderWindow, this.rtt.srtt! / 4);
+    for (const f of this.flight) {
+      if (f.sacked) continue;
+      const sentAt = f.retransmittedAt ?? f.sentAt;
+      if (sentAt > r.sentAt || (sentAt === r.sentAt && f.packet.ext >= r.ext)) continue;
+      const deadline = sentAt + r.rtt + window;
+      if (now >= deadline) this.retransmit(now, f, out, false);
+      else this.reorderDeadline = earliest(this.reorderDeadline, deadline);
+    }
+  }
+
+  /** Tail-loss probe time-out: 2 × SRTT (with a floor), only while it stays below the RTO. */
+  private armProbe(now: number): void {
+    this.probeDeadline = undefined;
+    if (this.probeSent || !this.fastRecoveryActive() || !this.flight.some((f) => !f.sacked)) return;
+    const at = now + Math.max(this.sack!.minProbeTimeout, 2 * this.rtt.srtt!);
+    if (this.rtoDeadline === undefined || at < this.rtoDeadline) this.probeDeadline = at;
+  }
+
+  /** One tail-loss probe: the newest packet the peer does not hold, again, so its ack reveals any loss before it. */
+  private probe(now: number, out: EngineOutput<P>): void {
+    this.probeDeadline = undefined;
+    this.probeSent = true;
+    for (let i = this.flight.length - 1; i >= 0; i--) {
+      const f = this.flight[i]!;
+      if (!f.sacked) {
+        this.retransmit(now, f, out, false);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The SACK blocks of what is buffered above the cumulative ack: runs of consecutive extended numbers, the one with
+   * the newest arrival first, then the rest from the highest down, at most `maxBlocks`.
+   */
+  private sackBlocks(): SackBlock[] {
+    const exts = [...this.outOfOrder.keys()].sort((a, b) => a - b);
+    const runs: SackBlock[] = [];
+    for (const e of exts) {
+      const last = runs[runs.length - 1];
+      if (last && last.end === e) runs[runs.length - 1] = { start: last.start, end: e + 1 };
+      else runs.push({ start: e, end: e + 1 });
+    }
+    const newest = runs.findIndex((b) => this.newestOutOfOrder >= b.start && this.newestOutOfOrder < b.end);
+    const ordered = newest < 0 ? [] : [runs[newest]!];
+    for (let i = runs.length - 1; i >= 0; i--) if (i !== newest) ordered.push(runs[i]!);
+    return ordered.slice(0, this.sack!.maxBlocks);
   }
 
   private onTimeout(now: number, out: EngineOutput<P>): void {
@@ -289,6 +453,16 @@ export class ReliableEngine<P> {
       this.startLinking(now, out);
       return;
     }
+    if (this.sack) {
+      // The last resort (B.9): the oldest packet the peer does not hold goes again; RACK repairs the rest once its
+      // ack shows that everything sent before it and not SACKed was lost.
+      this.retransmit(now, this.flight.find((f) => !f.sacked) ?? oldest, out);
+      this.rtt.backOff();
+      this.rtoDeadline = now + this.rtt.rto;
+      this.probeDeadline = undefined;
+      this.probeSent = true;
+      return;
+    }
     // RFC 6298 5.4–5.6: retransmit the earliest unacknowledged packet, back off, restart the timer; the packets sent
     // before the time-out are then repaired one partial ack at a time.
     this.retransmit(now, oldest, out);
@@ -297,16 +471,22 @@ export class ReliableEngine<P> {
     this.rtoDeadline = now + this.rtt.rto;
   }
 
-  /** Retransmits `f` (always the oldest unacknowledged packet) as the identical packet. */
-  private retransmit(now: number, f: InFlight<P>, out: EngineOutput<P>): void {
+  /**
+   * Retransmits `f` as the identical packet. Without selective acks `f` is always the oldest unacknowledged packet and
+   * every retransmission counts towards linking; with them only RTO expiries do (B.9: fast retransmissions and probes
+   * are not a sign that the peer is gone).
+   */
+  private retransmit(now: number, f: InFlight<P>, out: EngineOutput<P>, countsForLinking = true): void {
     f.retransmittedAt = now;
-    this.retransmits++;
+    if (countsForLinking) this.retransmits++;
     this.counters.RTX++;
     out.transmit.push({ packet: f.packet, retransmission: true });
   }
 
   private startLinking(now: number, out: EngineOutput<P>): void {
     this.rtoDeadline = undefined;
+    this.reorderDeadline = undefined;
+    this.probeDeadline = undefined;
     this.link = {
       since: now,
       nextSyncAt: now,
@@ -315,6 +495,7 @@ export class ReliableEngine<P> {
       syncs: 0,
     };
     out.events.push({ type: 'linking', at: now });
+    if (this.o.linkingProbes === false) return;
     // The first probe goes out at once; the rest every syncInterval.
     this.counters.SYN++;
     this.link.syncs++;
@@ -328,6 +509,7 @@ export class ReliableEngine<P> {
     this.retransmits = 0;
     this.recoverUntil = undefined;
     this.dupAcks = 0;
+    this.probeSent = false;
     this.rtt.resetBackoff();
     out.events.push({ type: 'linked', at: now, after: now - since });
     const oldest = this.flight[0];
@@ -348,20 +530,26 @@ export class ReliableEngine<P> {
         ack: this.currentAck(),
         payload,
       };
-      this.flight.push({ packet, sentAt: now, retransmittedAt: undefined });
+      this.flight.push({ packet, sentAt: now, retransmittedAt: undefined, sacked: false });
       this.counters.SNT++;
       out.transmit.push({ packet, retransmission: false });
       // The ack rides on the data packet: no pure ACK needed.
       this.ackDueAt = undefined;
       this.unackedDeliveries = 0;
       this.rtoDeadline ??= now + this.rtt.rto;
+      if (this.sack) this.armProbe(now);
     }
   }
 
   private pureAck(out: EngineOutput<P>): void {
     this.ackDueAt = undefined;
     this.unackedDeliveries = 0;
-    out.transmit.push({ packet: { kind: 'ack', ack: this.currentAck() }, retransmission: false });
+    const ack = this.currentAck();
+    const packet =
+      this.sack && this.outOfOrder.size > 0
+        ? { kind: 'ack' as const, ack, sack: this.sackBlocks() }
+        : { kind: 'ack' as const, ack };
+    out.transmit.push({ packet, retransmission: false });
   }
 
   private currentAck(): number | undefined {
@@ -379,9 +567,13 @@ export class ReliableEngine<P> {
   private finish(out: EngineOutput<P>): EngineOutput<P> {
     let wake = this.ackDueAt;
     if (this.link) {
-      wake = earliest(wake, this.link.nextSyncAt);
+      if (this.o.linkingProbes !== false) wake = earliest(wake, this.link.nextSyncAt);
       if (!this.link.outOfRangeReported) wake = earliest(wake, this.link.outOfRangeAt);
-    } else wake = earliest(wake, this.rtoDeadline);
+    } else {
+      wake = earliest(wake, this.rtoDeadline);
+      wake = earliest(wake, this.reorderDeadline);
+      wake = earliest(wake, this.probeDeadline);
+    }
     out.wakeAt = wake;
     return out;
   }

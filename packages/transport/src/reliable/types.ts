@@ -18,9 +18,20 @@ export interface DataPacket<P> {
   readonly payload: P;
 }
 
+/**
+ * A selective-acknowledgement block: extended sequence numbers `start` (inclusive) to `end` (exclusive) that arrived
+ * above the cumulative ack (RFC 2018 in spirit; SmartTE B.9).
+ */
+export interface SackBlock {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface AckPacket {
   readonly kind: 'ack';
   readonly ack: number | undefined;
+  /** With `selectiveAck` on: the blocks held above the cumulative ack, the one with the newest arrival first. */
+  readonly sack?: readonly SackBlock[];
 }
 
 export interface SyncPacket {
@@ -33,7 +44,7 @@ export type OutgoingPacket<P> = DataPacket<P> | AckPacket | SyncPacket;
 /** A packet from the peer, as the protocol layer decoded it. */
 export type IncomingPacket<P> =
   | { readonly kind: 'data'; readonly seq: number; readonly ack?: number | undefined; readonly payload: P }
-  | { readonly kind: 'ack'; readonly ack?: number | undefined }
+  | { readonly kind: 'ack'; readonly ack?: number | undefined; readonly sack?: readonly SackBlock[] | undefined }
   | { readonly kind: 'sync'; readonly ack?: number | undefined };
 
 /**
@@ -116,4 +127,30 @@ export interface ReliableOptions {
   syncInterval: number;
   /** Linking this long reports out-of-range. */
   outOfRangeDelay: number;
+  /**
+   * Whether this side sends SYNC probes while linking (default true). A side that only ever answers (a SmartTE
+   * server, B.5) turns them off: it pauses and waits for any packet from the peer.
+   */
+  linkingProbes?: boolean;
+  /**
+   * Selective acknowledgement and RACK-TLP fast loss recovery (RFC 2018, RFC 8985), off by default. Both sides must
+   * have agreed on it (the protocol layer negotiates; SmartTE B.9). See `SelectiveAckOptions`.
+   */
+  selectiveAck?: SelectiveAckOptions;
+}
+
+/**
+ * Loss recovery with selective acks: the receiver acks out-of-order arrivals at once with SACK blocks; the sender
+ * never retransmits a SACKed packet, deems a packet lost when one sent after it was delivered and a reordering window
+ * (SRTT / 4, at least `minReorderWindow`) has passed, sends one tail-loss probe after a probe time-out (2 × SRTT, at
+ * least `minProbeTimeout`, below the RTO), and keeps the RTO as the last resort; linking counts RTO expiries only.
+ * With no RTT sample yet, or when 2 × SRTT ≥ RTO, only the RTO runs.
+ */
+export interface SelectiveAckOptions {
+  /** Most SACK blocks in one ACK. */
+  maxBlocks: number;
+  /** Floor of the RACK reordering window, ms. */
+  minReorderWindow: number;
+  /** Floor of the tail-loss probe time-out, ms. */
+  minProbeTimeout: number;
 }
