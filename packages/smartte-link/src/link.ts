@@ -1,0 +1,361 @@
+import { type Action, emit, type Input, type Machine, send, wake } from '@portico/machine';
+import {
+  decode,
+  EspCode,
+  encode,
+  formatEsp,
+  HeaderFlag,
+  type Packet,
+  PacketType,
+  RELIABLE_PACKET_TYPES,
+  readHeader,
+  SMARTTE_HEADER_SIZE,
+  SMARTTE_LIMITS,
+  SMARTTE_LINK_PARAMETERS,
+} from '@portico/smartte-codec';
+import {
+  type DataPacket,
+  type EngineOutput,
+  type IncomingPacket,
+  isTransportError,
+  ReliableEngine,
+  type ReceiveVerdict,
+  type SackBlock,
+} from '@portico/transport';
+import { type LinkCounters, newCounters } from './counters.js';
+import { SmartTeLinkError } from './errors.js';
+import { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
+import { decodeSackBlocks, encodeSackBlocks, SackErrorCode } from './sack-wire.js';
+
+/** The packets the reliable layer carries (B.2 "reliable" column). */
+export type ReliablePacket = Extract<
+  Packet,
+  {
+    type:
+      | 'GET_DEVICE_CONFIG'
+      | 'DEVICE_CONFIG'
+      | 'SET_DEVICE_CONFIG'
+      | 'SET_TIME'
+      | 'HOST_MENU'
+      | 'HOST_SELECT'
+      | 'DATA'
+      | 'ECHO_REQUEST'
+      | 'ECHO_RESPONSE'
+      | 'ERROR';
+  }
+>;
+type WithoutHeader<T> = T extends unknown ? Omit<T, 'seq' | 'ack' | 'token'> : never;
+/** A reliable packet as a role hands it to the link: the header fields (seq, ack, token) are the link's. */
+export type LinkPayload = WithoutHeader<ReliablePacket>;
+
+/** The link's commands (besides the runtime's `receive`, `wake` and `closed`). */
+export type LinkCommand =
+  /** Send one reliable packet. Throws SmartTeLinkError LINK_QUEUE_FULL (and counts TXF) when the queue is full. */
+  | { readonly type: 'send'; readonly packet: LinkPayload }
+  /** End the session: one DISCONNECT (B.7 reason) and the transport closes. */
+  | { readonly type: 'disconnect'; readonly reason: number; readonly text: string };
+
+export type LinkState = 'open' | 'linking' | 'out-of-range' | 'closed';
+
+/** Why a datagram was dropped without effect (counted in BAD). */
+export type DropReason =
+  | 'undecodable'
+  | 'foreign-token'
+  | 'sack-not-agreed'
+  | 'sealed'
+  | 'not-a-link-packet'
+  | 'outside-window'
+  | 'invalid-seq';
+
+export type LinkEvent =
+  /** A reliable packet from the peer, in order, exactly once. */
+  | { readonly type: 'deliver'; readonly ext: number; readonly packet: ReliablePacket }
+  /** The peer holds every packet up to extended number `upTo` (a role waiting for "its ack", B.5 steps 5–8). */
+  | { readonly type: 'acked'; readonly upTo: number }
+  /** B.5: N unanswered retransmissions; data paused (the client probes with SYNC, the server waits silently). */
+  | { readonly type: 'linking'; readonly at: number }
+  /** A packet from the peer ended linking. */
+  | { readonly type: 'linked'; readonly at: number; readonly after: number }
+  /** The client has been linking for 30 s. */
+  | { readonly type: 'out-of-range'; readonly at: number }
+  /** What the device shows (client only): `[Linking] n`, `[Out of Range] n`, `eSP0001`. */
+  | { readonly type: 'status'; readonly text: string }
+  /** B.5: ERROR eSP0001, accepted in any state: the client starts over with a CONNECT_REQUEST. */
+  | { readonly type: 'session-not-found'; readonly code: string; readonly text: string }
+  /** The peer sent DISCONNECT (B.7 reason). */
+  | { readonly type: 'disconnected'; readonly reason: number; readonly text: string }
+  | { readonly type: 'dropped'; readonly reason: DropReason; readonly error?: unknown };
+
+type LinkAction = Action<Uint8Array, LinkEvent>;
+type LinkInput = Input<Uint8Array, LinkCommand>;
+
+const DROP_OF_VERDICT: Partial<Record<ReceiveVerdict, DropReason>> = {
+  'outside-window': 'outside-window',
+  'invalid-seq': 'invalid-seq',
+};
+
+/**
+ * The SmartTE link (smartte.md B.5 "Reliable layer", B.9, B.10) as one sans-IO machine, the same for both roles:
+ * datagrams in (`receive`), reliable packets in (`send` command), datagrams and events out. Transport's reliable
+ * engine decides what goes when; this machine maps it onto the SmartTE header (seq, flag ACK + ack, token), keeps
+ * the identical bytes of every first transmission for its retransmissions, counts the B.10 statistics, shows the
+ * client's `[Linking] n` / `[Out of Range] n`, and carries B.9 SACK blocks in ACK payloads when they were agreed.
+ * Sealing (B.6) and resume epochs (B.5) are not in this version.
+ */
+export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
+  readonly engine: ReliableEngine<LinkPayload>;
+  readonly counters: LinkCounters = newCounters();
+  readonly role: LinkRole;
+  readonly token: number;
+  readonly selectiveAck: boolean;
+  /** The datagram of every packet in flight, so a retransmission resends the identical bytes (B.5, B.9). */
+  private readonly sent = new WeakMap<DataPacket<LinkPayload>, Uint8Array>();
+  private outOfRange = false;
+  private ended = false;
+
+  constructor(options: SmartTeLinkOptions) {
+    this.role = options.role;
+    this.token = options.token;
+    this.selectiveAck = options.selectiveAck ?? false;
+    this.engine = new ReliableEngine<LinkPayload>(engineOptions(this.role, this.selectiveAck));
+  }
+
+  get state(): LinkState {
+    if (this.ended) return 'closed';
+    if (!this.engine.linking) return 'open';
+    return this.outOfRange ? 'out-of-range' : 'linking';
+  }
+
+  handle(input: LinkInput, now: number): LinkAction[] {
+    switch (input.type) {
+      case 'send':
+        return this.onSend(input.packet, now);
+      case 'disconnect':
+        return this.onDisconnect(input.reason, input.text);
+      case 'receive':
+        return this.onDatagram(input.message, now);
+      case 'wake':
+        return this.ended ? [] : this.perform(this.engine.tick(now));
+      case 'closed':
+        this.ended = true;
+        return [wake(undefined)];
+    }
+  }
+
+  private onSend(packet: LinkPayload, now: number): LinkAction[] {
+    if (this.ended) throw this.refuse('LINK_CLOSED', 'an open link', 'a closed link');
+    if (
+      !RELIABLE_PACKET_TYPES.has(packet.type) ||
+      (packet.type === 'ERROR' && packet.code === EspCode.SESSION_NOT_FOUND)
+    ) {
+      throw this.refuse('LINK_NOT_RELIABLE', 'a reliable packet of B.2 (ERROR eSP0001 is not)', String(packet.type));
+    }
+    this.checkSize(packet);
+    let out: EngineOutput<LinkPayload>;
+    try {
+      out = this.engine.send(now, packet);
+    } catch (e) {
+      if (!isTransportError(e, 'TRANSPORT_QUEUE_FULL')) throw e;
+      this.counters.TXF++;
+      throw new SmartTeLinkError('LINK_QUEUE_FULL', {
+        what: `send ${packet.type}`,
+        expected: e.expected ?? `at most ${SMARTTE_LINK_PARAMETERS.queueBound} queued`,
+        got: e.got ?? 'a full queue',
+        state: this.state,
+        cause: e,
+      });
+    }
+    return this.perform(out);
+  }
+
+  /** Refuses at `send` what could not be encoded later, when it is due (B conventions: at most 1,200 bytes). */
+  private checkSize(packet: LinkPayload): void {
+    if (packet.type === 'DATA') {
+      if (packet.data.length <= SMARTTE_LIMITS.maxDataPayload) return;
+      throw this.refuse(
+        'LINK_TOO_LARGE',
+        `at most ${SMARTTE_LIMITS.maxDataPayload} DATA bytes`,
+        `${packet.data.length}`,
+      );
+    }
+    try {
+      encode({ ...packet, seq: 1, ack: 1, token: this.token } as Packet);
+    } catch (e) {
+      throw new SmartTeLinkError('LINK_TOO_LARGE', {
+        what: `send ${packet.type}`,
+        expected: 'a packet that encodes within 1,200 bytes',
+        got: e instanceof Error ? e.message : String(e),
+        state: this.state,
+        cause: e,
+      });
+    }
+  }
+
+  private refuse(code: 'LINK_CLOSED' | 'LINK_NOT_RELIABLE' | 'LINK_TOO_LARGE', expected: string, got: string) {
+    return new SmartTeLinkError(code, { what: 'link send', expected, got, state: this.state });
+  }
+
+  private onDisconnect(reason: number, text: string): LinkAction[] {
+    if (this.ended) return [];
+    this.ended = true;
+    const bye = encode({ type: 'DISCONNECT', seq: 0, token: this.token, reason, text });
+    return [send(bye), wake(undefined), { type: 'close', reason: 'disconnect' }];
+  }
+
+  private drop(reason: DropReason, error?: unknown): LinkAction[] {
+    this.counters.BAD++;
+    return [emit(error === undefined ? { type: 'dropped', reason } : { type: 'dropped', reason, error })];
+  }
+
+  private onDatagram(datagram: Uint8Array, now: number): LinkAction[] {
+    if (this.ended) return [];
+    // B.9: an ACK payload holds SACK blocks, which the codec does not parse yet: read them here.
+    if (
+      datagram.length > SMARTTE_HEADER_SIZE &&
+      datagram[3] === PacketType.ACK &&
+      !(datagram[4]! & HeaderFlag.ENCRYPTED)
+    ) {
+      return this.onSackAck(datagram, now);
+    }
+    let packet: ReturnType<typeof decode>;
+    try {
+      packet = decode(datagram);
+    } catch (error) {
+      return this.drop('undecodable', error);
+    }
+    if (packet.token !== this.token) return this.drop('foreign-token');
+    switch (packet.type) {
+      case 'SEALED':
+        return this.drop('sealed');
+      case 'ACK':
+        return this.perform(this.engine.receive(now, { kind: 'ack', ack: packet.ack }));
+      case 'SYNC':
+        // "Are you there": answered with an ACK at once (B.2); the server counts SOK.
+        this.counters.SOK++;
+        return this.perform(this.engine.receive(now, { kind: 'sync', ack: packet.ack }));
+      case 'DISCONNECT':
+        this.ended = true;
+        return [
+          emit({ type: 'disconnected', reason: packet.reason, text: packet.text }),
+          wake(undefined),
+          { type: 'close', reason: 'peer-disconnect' },
+        ];
+      case 'ERROR':
+        // B.5: eSP0001 travels with seq 0, outside the reliable layer, and is accepted in any state.
+        if (packet.code === EspCode.SESSION_NOT_FOUND && packet.seq === 0) return this.onSessionNotFound(packet.text);
+        break;
+      default:
+        if (!RELIABLE_PACKET_TYPES.has(packet.type)) return this.drop('not-a-link-packet');
+    }
+    const incoming: IncomingPacket<LinkPayload> = {
+      kind: 'data',
+      seq: packet.seq,
+      ack: packet.ack,
+      payload: packet as ReliablePacket,
+    };
+    return this.perform(this.engine.receive(now, incoming));
+  }
+
+  private onSackAck(datagram: Uint8Array, now: number): LinkAction[] {
+    let blocks: SackBlock[];
+    let ack: number | undefined;
+    try {
+      const h = readHeader(datagram);
+      if (h.token !== this.token) return this.drop('foreign-token');
+      if (!this.selectiveAck) {
+        // B.9: "Without agreement an ACK payload must be empty, as before."
+        return this.drop('sack-not-agreed', { code: SackErrorCode.SACK_NOT_AGREED, bytes: h.length });
+      }
+      blocks = decodeSackBlocks(datagram.subarray(SMARTTE_HEADER_SIZE), SMARTTE_HEADER_SIZE);
+      ack = h.flags & HeaderFlag.ACK ? h.ack : undefined;
+    } catch (error) {
+      return this.drop('undecodable', error);
+    }
+    return this.perform(this.engine.receive(now, { kind: 'ack', ack, sack: blocks }));
+  }
+
+  private onSessionNotFound(text: string): LinkAction[] {
+    const code = formatEsp(EspCode.SESSION_NOT_FOUND);
+    const actions: LinkAction[] = [emit({ type: 'session-not-found', code, text })];
+    if (this.role === 'client') actions.push(emit({ type: 'status', text: code }));
+    return actions;
+  }
+
+  /** Puts the engine's decisions on the wire and out as events, counting B.10 statistics on the way. */
+  private perform(out: EngineOutput<LinkPayload> & { verdict?: ReceiveVerdict }): LinkAction[] {
+    const actions: LinkAction[] = [];
+    const verdict = out.verdict;
+    if (verdict === 'duplicate') this.counters.DUP++;
+    else if (verdict === 'buffered') this.counters.OOS++;
+    const dropped = verdict === undefined ? undefined : DROP_OF_VERDICT[verdict];
+    if (dropped) actions.push(...this.drop(dropped));
+    for (const t of out.transmit) {
+      const p = t.packet;
+      if (p.kind === 'data') {
+        actions.push(send(t.retransmission ? this.retransmission(p) : this.firstTransmission(p)));
+      } else if (p.kind === 'ack') {
+        if (verdict === 'buffered') this.counters.IMS++;
+        actions.push(send(this.ackDatagram(p.ack, p.sack)));
+      } else {
+        this.counters.SYN++;
+        actions.push(send(encode(withAck({ type: 'SYNC', seq: 0, token: this.token }, p.ack))));
+        if (this.role === 'client') actions.push(emit({ type: 'status', text: this.deviceStatus() }));
+      }
+    }
+    for (const d of out.deliver) {
+      this.counters.PRCV++;
+      const packet = d.payload as ReliablePacket;
+      if (packet.type === 'DATA') this.counters.bytesReceived += packet.data.length;
+      actions.push(emit({ type: 'deliver', ext: d.ext, packet }));
+    }
+    for (const e of out.events) {
+      if (e.type === 'linked') this.outOfRange = false;
+      actions.push(emit(e));
+      if (e.type === 'out-of-range') {
+        this.outOfRange = true;
+        if (this.role === 'client') actions.push(emit({ type: 'status', text: this.deviceStatus() }));
+      }
+    }
+    actions.push(wake(out.wakeAt));
+    return actions;
+  }
+
+  /** B.5: `[Linking] n` for the first 30 s, then `[Out of Range] n`; n counts the SYNCs. */
+  private deviceStatus(): string {
+    return `${this.outOfRange ? '[Out of Range]' : '[Linking]'} ${this.engine.linkingSyncs}`;
+  }
+
+  private firstTransmission(p: DataPacket<LinkPayload>): Uint8Array {
+    this.counters.PSNT++;
+    if (p.payload.type === 'DATA') this.counters.bytesSent += p.payload.data.length;
+    const bytes = encode(withAck({ ...p.payload, seq: p.seq, token: this.token } as Packet, p.ack));
+    this.sent.set(p, bytes);
+    return bytes;
+  }
+
+  /** The stored bytes of the first transmission: never re-encoded under a seq it already used (B.9). */
+  private retransmission(p: DataPacket<LinkPayload>): Uint8Array {
+    this.counters.RTX++;
+    const bytes = this.sent.get(p);
+    if (bytes === undefined) throw new Error('smartte-link: retransmission of a packet never transmitted');
+    return bytes;
+  }
+
+  /** A pure ACK; with B.9 agreed and blocks to report, its payload holds them (flag ACK clear before any delivery). */
+  private ackDatagram(ack: number | undefined, sack: readonly SackBlock[] | undefined): Uint8Array {
+    const header = encode(withAck({ type: 'ACK', seq: 0, token: this.token }, ack));
+    if (!sack?.length || !this.selectiveAck) return header;
+    const blocks = encodeSackBlocks(sack);
+    const out = new Uint8Array(SMARTTE_HEADER_SIZE + blocks.length);
+    out.set(header);
+    out.set(blocks, SMARTTE_HEADER_SIZE);
+    out[10] = blocks.length >>> 8;
+    out[11] = blocks.length & 0xff;
+    return out;
+  }
+}
+
+function withAck<T extends Packet>(packet: T, ack: number | undefined): T {
+  if (ack !== undefined) packet.ack = ack;
+  return packet;
+}

@@ -1,0 +1,44 @@
+import { SMARTTE_LINK_PARAMETERS } from '@portico/smartte-codec';
+import type { ReliableOptions } from '@portico/transport';
+import { SMARTTE_SACK_PARAMETERS } from './sack-wire.js';
+
+export type LinkRole = 'client' | 'server';
+
+export interface SmartTeLinkOptions {
+  role: LinkRole;
+  /** The session token of this epoch (CONNECT_ACCEPT's header): every packet carries it, others are dropped. */
+  token: number;
+  /** B.9 was agreed for this epoch (SACK_OK = 1 in both CONNECT_REQUEST and CONNECT_ACCEPT). Default false. */
+  selectiveAck?: boolean;
+}
+
+/**
+ * Transport's reliable engine with SmartTE's numbers (B.5 "Reliable layer", B.9), every one from smartte-codec's
+ * constants (the B.9 ones from `SMARTTE_SACK_PARAMETERS` until the codec has them). The server never sends SYNC
+ * (B.5: "it stops sending … it never sends SYNC").
+ */
+export function engineOptions(role: LinkRole, selectiveAck: boolean): ReliableOptions {
+  const p = SMARTTE_LINK_PARAMETERS;
+  const options: ReliableOptions = {
+    sequence: { first: p.firstSequence, last: p.lastSequence },
+    initialRto: p.initialRtoMs,
+    minRto: p.minRtoMs,
+    maxRto: p.maxRtoMs,
+    ackDelay: p.ackDelayMs,
+    windowSize: p.windowSize,
+    queueBound: p.queueBound,
+    linkingRetransmissions: p.linkingRetransmissions,
+    syncInterval: p.syncIntervalMs,
+    outOfRangeDelay: p.outOfRangeMs,
+    linkingProbes: role === 'client',
+  };
+  if (selectiveAck) {
+    const s = SMARTTE_SACK_PARAMETERS;
+    options.selectiveAck = {
+      maxBlocks: s.maxBlocks,
+      minReorderWindow: s.minReorderWindowMs,
+      minProbeTimeout: s.minProbeTimeoutMs,
+    };
+  }
+  return options;
+}

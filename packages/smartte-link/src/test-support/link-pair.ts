@@ -1,0 +1,92 @@
+// Both roles' links joined by transport's simulated datagram links on one virtual clock, each run by the role runtime's
+// Runner (the one driver loop), for property tests and the benchmark.
+import { Runner } from '@portico/machine';
+import { type LinkImpairments, MemoryLink, VirtualClock } from '@portico/transport';
+import type { LinkCommand, LinkEvent, LinkPayload, ReliablePacket } from '../link.js';
+import { SmartTeLink } from '../link.js';
+
+export interface PairSide {
+  link: SmartTeLink;
+  runner: Runner<Uint8Array, Uint8Array, LinkEvent, LinkCommand>;
+  wire: MemoryLink<Uint8Array>;
+  delivered: ReliablePacket[];
+  events: LinkEvent[];
+}
+
+export interface PairOptions {
+  token?: number;
+  /** B.9 support of each side; it is agreed only when both have it. */
+  clientSack?: boolean;
+  serverSack?: boolean;
+  /** Impairments of the client → server direction; the other direction uses the same with seed + 7919. */
+  impairments: LinkImpairments;
+  /** Hook on every delivery (e.g. an echo). */
+  onDeliver?: (side: 'client' | 'server', packet: ReliablePacket, now: number) => void;
+}
+
+export function linkPair(o: PairOptions) {
+  const clock = new VirtualClock();
+  const token = o.token ?? 0x1234abcd;
+  const agreed = (o.clientSack ?? false) && (o.serverSack ?? false);
+  const make = (role: 'client' | 'server'): PairSide => {
+    const side = { delivered: [], events: [] } as unknown as PairSide;
+    side.link = new SmartTeLink({ role, token, selectiveAck: agreed });
+    side.runner = new Runner(side.link, {
+      clock,
+      port: { send: (m) => side.wire.send(m), close: () => {} },
+      onEvent: (e) => {
+        if (e.type === 'deliver') {
+          side.delivered.push(e.packet);
+          o.onDeliver?.(role, e.packet, clock.now());
+        } else side.events.push(e);
+      },
+    });
+    return side;
+  };
+  const client = make('client');
+  const server = make('server');
+  // Each datagram is copied on the wire: a receiver's decoded views must not alias the sender's stored bytes.
+  client.wire = new MemoryLink(clock, o.impairments, (d) => server.runner.receive(d.slice()));
+  server.wire = new MemoryLink(clock, { ...o.impairments, seed: o.impairments.seed + 7919 }, (d) =>
+    client.runner.receive(d.slice()),
+  );
+  const send = (side: PairSide, packet: LinkPayload) => side.runner.input({ type: 'send', packet });
+  /**
+   * Offers `fromClient` and `fromServer` payloads as fast as the queues take them and runs the clock until both are
+   * delivered and both engines are idle, or `maxVirtualMs` passes. Returns the virtual time it took.
+   */
+  const run = (fromClient: LinkPayload[], fromServer: LinkPayload[], maxVirtualMs: number): number => {
+    let ic = 0;
+    let is = 0;
+    const start = clock.now();
+    while (clock.now() - start < maxVirtualMs) {
+      while (ic < fromClient.length && client.link.engine.canSend) send(client, fromClient[ic++]!);
+      while (is < fromServer.length && server.link.engine.canSend) send(server, fromServer[is++]!);
+      const done =
+        ic === fromClient.length &&
+        is === fromServer.length &&
+        server.delivered.length >= fromClient.length &&
+        client.delivered.length >= fromServer.length;
+      if (done && client.link.engine.idle && server.link.engine.idle) break;
+      if (!clock.advanceToNext()) break;
+    }
+    return clock.now() - start;
+  };
+  const close = () => {
+    client.runner.closed('test-end', undefined);
+    server.runner.closed('test-end', undefined);
+    client.wire.close();
+    server.wire.close();
+  };
+  return { clock, client, server, send, run, close };
+}
+
+/** `n` DATA payloads of `size` bytes, each starting with its index (u32) so order and content can be checked. */
+export function dataPayloads(n: number, size: number): LinkPayload[] {
+  return Array.from({ length: n }, (_, i) => {
+    const data = new Uint8Array(size);
+    new DataView(data.buffer).setUint32(0, i);
+    for (let j = 4; j < size; j++) data[j] = (i + j) & 0xff;
+    return { type: 'DATA', data };
+  });
+}
