@@ -25,9 +25,12 @@ export interface LinkCounters {
   IMS: number;
   /** `send` refused because the queue behind the window was full. */
   TXF: number;
+  /** SYNCs dropped as stale: an older sealing counter than one already opened (server, B.6). */
+  AGD: number;
   /**
    * Datagrams dropped without effect: undecodable, another session's token, SACK blocks without agreement, sealed
-   * while this link does not seal, outside the receive window.
+   * while this link does not seal, unsealed after the switch-over, forged (failed authentication), replayed, outside
+   * the receive window.
    */
   BAD: number;
 }
@@ -45,6 +48,7 @@ export function newCounters(): LinkCounters {
     SOK: 0,
     IMS: 0,
     TXF: 0,
+    AGD: 0,
     BAD: 0,
   };
 }
@@ -65,6 +69,7 @@ export function serverStatistics(c: LinkCounters) {
     RTX: c.RTX,
     DUP: c.DUP,
     SOK: c.SOK,
+    AGD: c.AGD,
     TXF: c.TXF,
   };
 }

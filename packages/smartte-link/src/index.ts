@@ -9,6 +9,7 @@ export {
   type ReliablePacket,
   SmartTeLink,
 } from './link.js';
+export { extendCounter, type LinkKeysForLevel, openAck, sealAck } from './sealing.js';
 export { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
 export {
   decodeSackBlocks,

@@ -143,6 +143,7 @@ describe('SmartTeLink: the reliable layer on the SmartTE header (B.1, B.5)', () 
       RTX: 1,
       DUP: 0,
       SOK: 0,
+      AGD: 0,
       TXF: 0,
     });
   });

@@ -7,8 +7,12 @@ import {
   HeaderFlag,
   type Packet,
   PacketType,
+  openSync,
   RELIABLE_PACKET_TYPES,
   readHeader,
+  SEALED_UNRELIABLE_PACKET_TYPES,
+  type SyncLinkKeys,
+  sealSync,
   SMARTTE_HEADER_SIZE,
   SMARTTE_LIMITS,
   SMARTTE_LINK_PARAMETERS,
@@ -26,6 +30,7 @@ import { type LinkCounters, newCounters } from './counters.js';
 import { SmartTeLinkError } from './errors.js';
 import { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
 import { decodeSackBlocks, encodeSackBlocks, SackErrorCode } from './sack-wire.js';
+import { extendCounter, type LinkKeysForLevel, openAck, sealAck, sealingLevelOf } from './sealing.js';
 
 /** The packets the reliable layer carries (B.2 "reliable" column). */
 export type ReliablePacket = Extract<
@@ -63,6 +68,9 @@ export type DropReason =
   | 'foreign-token'
   | 'sack-not-agreed'
   | 'sealed'
+  | 'unsealed'
+  | 'forged'
+  | 'replayed'
   | 'not-a-link-packet'
   | 'outside-window'
   | 'invalid-seq';
@@ -112,12 +120,31 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   private readonly sent = new WeakMap<DataPacket<LinkPayload>, Uint8Array>();
   private outOfRange = false;
   private ended = false;
+  // B.6 sealing state.
+  private readonly keysFor: LinkKeysForLevel | undefined;
+  /** The epoch's keys, from the switch-over on (SET_DEVICE_CONFIG with a level > 0). */
+  private keys: SyncLinkKeys | undefined;
+  /** Reliable packets with a higher extended number are sealed at their first transmission. */
+  private sealAbove: number | undefined;
+  /** Client: unsealed reliable packets are still taken up to this extended number (SET_DEVICE_CONFIG's). */
+  private unsealedUpTo: number | undefined;
+  /** Server: the client's first sealed packet was opened; unsealed ones are dropped from then on. */
+  private peerSealed = false;
+  /** Our counter of sealed ACK/SYNC/DISCONNECT, and the highest of the peer's we opened (B.6 replay rule). */
+  private sealedSent = 0;
+  private sealedOpened = 0;
 
   constructor(options: SmartTeLinkOptions) {
     this.role = options.role;
     this.token = options.token;
+    this.keysFor = options.sealing;
     this.selectiveAck = options.selectiveAck ?? false;
     this.engine = new ReliableEngine<LinkPayload>(engineOptions(this.role, this.selectiveAck));
+  }
+
+  /** Whether this side seals what it sends (B.6 switch-over has happened). */
+  get sealing(): boolean {
+    return this.keys !== undefined;
   }
 
   get state(): LinkState {
@@ -171,12 +198,10 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   /** Refuses at `send` what could not be encoded later, when it is due (B conventions: at most 1,200 bytes). */
   private checkSize(packet: LinkPayload): void {
     if (packet.type === 'DATA') {
-      if (packet.data.length <= SMARTTE_LIMITS.maxDataPayload) return;
-      throw this.refuse(
-        'LINK_TOO_LARGE',
-        `at most ${SMARTTE_LIMITS.maxDataPayload} DATA bytes`,
-        `${packet.data.length}`,
-      );
+      // B.3: 1,184 payload bytes in the clear, 1,168 when the session may be sealed.
+      const max = this.keysFor ? SMARTTE_LIMITS.maxSealedDataPayload : SMARTTE_LIMITS.maxDataPayload;
+      if (packet.data.length <= max) return;
+      throw this.refuse('LINK_TOO_LARGE', `at most ${max} DATA bytes`, `${packet.data.length}`);
     }
     try {
       encode({ ...packet, seq: 1, ack: 1, token: this.token } as Packet);
@@ -198,7 +223,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   private onDisconnect(reason: number, text: string): LinkAction[] {
     if (this.ended) return [];
     this.ended = true;
-    const bye = encode({ type: 'DISCONNECT', seq: 0, token: this.token, reason, text });
+    const bye = this.unreliable({ type: 'DISCONNECT', seq: 0, token: this.token, reason, text }, undefined);
     return [send(bye), wake(undefined), { type: 'close', reason: 'disconnect' }];
   }
 
@@ -209,14 +234,9 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
 
   private onDatagram(datagram: Uint8Array, now: number): LinkAction[] {
     if (this.ended) return [];
+    if (datagram.length > 4 && datagram[4]! & HeaderFlag.ENCRYPTED) return this.onSealed(datagram, now);
     // B.9: an ACK payload holds SACK blocks, which the codec does not parse yet: read them here.
-    if (
-      datagram.length > SMARTTE_HEADER_SIZE &&
-      datagram[3] === PacketType.ACK &&
-      !(datagram[4]! & HeaderFlag.ENCRYPTED)
-    ) {
-      return this.onSackAck(datagram, now);
-    }
+    if (datagram.length > SMARTTE_HEADER_SIZE && datagram[3] === PacketType.ACK) return this.onSackAck(datagram, now);
     let packet: ReturnType<typeof decode>;
     try {
       packet = decode(datagram);
@@ -224,9 +244,68 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       return this.drop('undecodable', error);
     }
     if (packet.token !== this.token) return this.drop('foreign-token');
+    // B.5/B.6: eSP0001 travels with seq 0, is never sealed, and is accepted in any state.
+    if (packet.type === 'ERROR' && packet.code === EspCode.SESSION_NOT_FOUND && packet.seq === 0) {
+      return this.onSessionNotFound(packet.text);
+    }
+    if (packet.type === 'SEALED' || this.refusesUnsealed(packet)) return this.drop('unsealed');
+    return this.onPacket(packet, now);
+  }
+
+  /**
+   * B.6: the client drops unsealed packets once it has received SET_DEVICE_CONFIG (except retransmissions of packets
+   * up to it, which the reliable layer takes as duplicates and acknowledges, sealed); the server drops them once it
+   * has opened the client's first sealed one.
+   */
+  private refusesUnsealed(packet: { type: string; seq: number }): boolean {
+    if (this.role === 'server') return this.peerSealed;
+    if (this.unsealedUpTo === undefined) return false;
+    if (!RELIABLE_PACKET_TYPES.has(packet.type as ReliablePacket['type'])) return true;
+    const ext = this.engine.extendIncoming(packet.seq);
+    return ext === undefined || ext > this.unsealedUpTo;
+  }
+
+  /** A sealed datagram (B.6): its counter, the replay rule of ACK/SYNC/DISCONNECT, then open; forged ones are dropped. */
+  private onSealed(datagram: Uint8Array, now: number): LinkAction[] {
+    if (!this.keys) return this.drop('sealed');
+    let h: ReturnType<typeof readHeader>;
+    try {
+      h = readHeader(datagram);
+    } catch (error) {
+      return this.drop('undecodable', error);
+    }
+    if (h.token !== this.token) return this.drop('foreign-token');
+    const reliable = RELIABLE_PACKET_TYPES.has(h.type);
+    if (!reliable && !SEALED_UNRELIABLE_PACKET_TYPES.has(h.type)) return this.drop('not-a-link-packet');
+    const counter = reliable ? this.engine.extendIncoming(h.seq) : extendCounter(h.seq, this.sealedOpened);
+    if (counter === undefined || counter < 1) return this.drop('invalid-seq');
+    if (!reliable && counter <= this.sealedOpened) {
+      // B.6: "a receiver accepts only counters above the highest it has opened"; B.10 AGD counts stale SYNCs.
+      if (h.type === 'SYNC') this.counters.AGD++;
+      return this.drop('replayed');
+    }
+    let packet: Packet | undefined;
+    let blocks: SackBlock[] | undefined;
+    try {
+      if (h.type === 'ACK') {
+        const plain = openAck(this.keys, datagram, counter);
+        if (plain.length > 0 && !this.selectiveAck) {
+          return this.drop('sack-not-agreed', { code: SackErrorCode.SACK_NOT_AGREED, bytes: plain.length });
+        }
+        blocks = plain.length > 0 ? decodeSackBlocks(plain, SMARTTE_HEADER_SIZE) : undefined;
+      } else packet = openSync(this.keys, datagram, counter);
+    } catch (error) {
+      return this.drop('forged', error);
+    }
+    if (!reliable) this.sealedOpened = counter;
+    this.peerSealed = true;
+    if (packet) return this.onPacket(packet, now);
+    const ack = h.flags & HeaderFlag.ACK ? h.ack : undefined;
+    return this.perform(this.engine.receive(now, blocks ? { kind: 'ack', ack, sack: blocks } : { kind: 'ack', ack }));
+  }
+
+  private onPacket(packet: Packet, now: number): LinkAction[] {
     switch (packet.type) {
-      case 'SEALED':
-        return this.drop('sealed');
       case 'ACK':
         return this.perform(this.engine.receive(now, { kind: 'ack', ack: packet.ack }));
       case 'SYNC':
@@ -240,10 +319,6 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
           wake(undefined),
           { type: 'close', reason: 'peer-disconnect' },
         ];
-      case 'ERROR':
-        // B.5: eSP0001 travels with seq 0, outside the reliable layer, and is accepted in any state.
-        if (packet.code === EspCode.SESSION_NOT_FOUND && packet.seq === 0) return this.onSessionNotFound(packet.text);
-        break;
       default:
         if (!RELIABLE_PACKET_TYPES.has(packet.type)) return this.drop('not-a-link-packet');
     }
@@ -262,6 +337,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     try {
       const h = readHeader(datagram);
       if (h.token !== this.token) return this.drop('foreign-token');
+      if (this.refusesUnsealed(h)) return this.drop('unsealed');
       if (!this.selectiveAck) {
         // B.9: "Without agreement an ACK payload must be empty, as before."
         return this.drop('sack-not-agreed', { code: SackErrorCode.SACK_NOT_AGREED, bytes: h.length });
@@ -289,6 +365,16 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     else if (verdict === 'buffered') this.counters.OOS++;
     const dropped = verdict === undefined ? undefined : DROP_OF_VERDICT[verdict];
     if (dropped) actions.push(...this.drop(dropped));
+    // B.6: the client seals everything it sends once it has received SET_DEVICE_CONFIG, this output's ACK included.
+    if (this.role === 'client' && this.keysFor && !this.keys) {
+      for (const d of out.deliver) {
+        const level = sealingLevelOf(d.payload);
+        if (level === undefined) continue;
+        this.keys = this.keysFor(level);
+        this.sealAbove = this.engine.sendSequence.next - 1;
+        this.unsealedUpTo = d.ext;
+      }
+    }
     for (const t of out.transmit) {
       const p = t.packet;
       if (p.kind === 'data') {
@@ -298,7 +384,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
         actions.push(send(this.ackDatagram(p.ack, p.sack)));
       } else {
         this.counters.SYN++;
-        actions.push(send(encode(withAck({ type: 'SYNC', seq: 0, token: this.token }, p.ack))));
+        actions.push(send(this.unreliable({ type: 'SYNC', seq: 0, token: this.token }, p.ack)));
         if (this.role === 'client') actions.push(emit({ type: 'status', text: this.deviceStatus() }));
       }
     }
@@ -328,9 +414,26 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   private firstTransmission(p: DataPacket<LinkPayload>): Uint8Array {
     this.counters.PSNT++;
     if (p.payload.type === 'DATA') this.counters.bytesSent += p.payload.data.length;
-    const bytes = encode(withAck({ ...p.payload, seq: p.seq, token: this.token } as Packet, p.ack));
+    const packet = withAck({ ...p.payload, seq: p.seq, token: this.token } as Packet, p.ack);
+    // B.6: sealed under its extended sequence number, once, and kept: retransmissions never re-seal (nonce reuse).
+    const bytes =
+      this.keys && this.sealAbove !== undefined && p.ext > this.sealAbove
+        ? sealSync(this.keys, packet, p.ext)
+        : encode(packet);
     this.sent.set(p, bytes);
+    // B.6: the server seals every packet it sends after SET_DEVICE_CONFIG (seq greater than its seq).
+    const level = sealingLevelOf(p.payload);
+    if (this.role === 'server' && this.keysFor && !this.keys && level !== undefined) {
+      this.keys = this.keysFor(level);
+      this.sealAbove = p.ext;
+    }
     return bytes;
+  }
+
+  /** ACK, SYNC or DISCONNECT: sealed under the next unreliable counter once this side seals (B.6). */
+  private unreliable(packet: Packet, ack: number | undefined): Uint8Array {
+    const p = withAck(packet, ack);
+    return this.keys ? sealSync(this.keys, p, ++this.sealedSent) : encode(p);
   }
 
   /** The stored bytes of the first transmission: never re-encoded under a seq it already used (B.9). */
@@ -343,9 +446,10 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
 
   /** A pure ACK; with B.9 agreed and blocks to report, its payload holds them (flag ACK clear before any delivery). */
   private ackDatagram(ack: number | undefined, sack: readonly SackBlock[] | undefined): Uint8Array {
+    const blocks = sack?.length && this.selectiveAck ? encodeSackBlocks(sack) : new Uint8Array(0);
+    if (this.keys) return sealAck(this.keys, this.token, ack, blocks, ++this.sealedSent);
     const header = encode(withAck({ type: 'ACK', seq: 0, token: this.token }, ack));
-    if (!sack?.length || !this.selectiveAck) return header;
-    const blocks = encodeSackBlocks(sack);
+    if (blocks.length === 0) return header;
     const out = new Uint8Array(SMARTTE_HEADER_SIZE + blocks.length);
     out.set(header);
     out.set(blocks, SMARTTE_HEADER_SIZE);

@@ -1,6 +1,7 @@
 import { SMARTTE_LINK_PARAMETERS } from '@portico/smartte-codec';
 import type { ReliableOptions } from '@portico/transport';
 import { SMARTTE_SACK_PARAMETERS } from './sack-wire.js';
+import type { LinkKeysForLevel } from './sealing.js';
 
 export type LinkRole = 'client' | 'server';
 
@@ -10,6 +11,12 @@ export interface SmartTeLinkOptions {
   token: number;
   /** B.9 was agreed for this epoch (SACK_OK = 1 in both CONNECT_REQUEST and CONNECT_ACCEPT). Default false. */
   selectiveAck?: boolean;
+  /**
+   * B.6: the epoch's keys for a level (X25519 + HKDF done by the role after CONNECT_ACCEPT, e.g. `syncLinkKeys(await
+   * deriveSessionKeys(…), role, nodeAesGcm)`). Without it the link never seals. The switch-over happens when
+   * SET_DEVICE_CONFIG with ENCRYPTION_LEVEL 1 or 2 crosses the link.
+   */
+  sealing?: LinkKeysForLevel;
 }
 
 /**

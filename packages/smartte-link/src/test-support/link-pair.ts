@@ -4,6 +4,7 @@ import { Runner } from '@portico/machine';
 import { type LinkImpairments, MemoryLink, VirtualClock } from '@portico/transport';
 import type { LinkCommand, LinkEvent, LinkPayload, ReliablePacket } from '../link.js';
 import { SmartTeLink } from '../link.js';
+import type { LinkKeysForLevel } from '../sealing.js';
 
 export interface PairSide {
   link: SmartTeLink;
@@ -20,6 +21,8 @@ export interface PairOptions {
   serverSack?: boolean;
   /** Impairments of the client → server direction; the other direction uses the same with seed + 7919. */
   impairments: LinkImpairments;
+  /** B.6 keys per side (switch-over when SET_DEVICE_CONFIG with a level crosses the link). */
+  sealing?: { client: LinkKeysForLevel; server: LinkKeysForLevel };
   /** Hook on every delivery (e.g. an echo). */
   onDeliver?: (side: 'client' | 'server', packet: ReliablePacket, now: number) => void;
 }
@@ -30,7 +33,8 @@ export function linkPair(o: PairOptions) {
   const agreed = (o.clientSack ?? false) && (o.serverSack ?? false);
   const make = (role: 'client' | 'server'): PairSide => {
     const side = { delivered: [], events: [] } as unknown as PairSide;
-    side.link = new SmartTeLink({ role, token, selectiveAck: agreed });
+    const sealing = o.sealing?.[role];
+    side.link = new SmartTeLink({ role, token, selectiveAck: agreed, ...(sealing ? { sealing } : {}) });
     side.runner = new Runner(side.link, {
       clock,
       port: { send: (m) => side.wire.send(m), close: () => {} },
@@ -51,9 +55,15 @@ export function linkPair(o: PairOptions) {
     client.runner.receive(d.slice()),
   );
   const send = (side: PairSide, packet: LinkPayload) => side.runner.input({ type: 'send', packet });
+  /** ECHO_REQUESTs the client sent because everything had gone quiet (see `run`). */
+  let pokes = 0;
   /**
    * Offers `fromClient` and `fromServer` payloads as fast as the queues take them and runs the clock until both are
    * delivered and both engines are idle, or `maxVirtualMs` passes. Returns the virtual time it took.
+   *
+   * A server that is linking waits silently for the client (B.5), and an idle client sends nothing: if the network
+   * lost enough to get there, nothing moves until the device's user does something. The pair then plays that user:
+   * the client sends an ECHO_REQUEST (counted in `pokes`), and the server resumes on it.
    */
   const run = (fromClient: LinkPayload[], fromServer: LinkPayload[], maxVirtualMs: number): number => {
     let ic = 0;
@@ -68,7 +78,10 @@ export function linkPair(o: PairOptions) {
         server.delivered.length >= fromClient.length &&
         client.delivered.length >= fromServer.length;
       if (done && client.link.engine.idle && server.link.engine.idle) break;
-      if (!clock.advanceToNext()) break;
+      if (!clock.advanceToNext()) {
+        if (!server.link.engine.linking) break;
+        send(client, { type: 'ECHO_REQUEST', echo: pokes++ & 0xffff, filler: new Uint8Array(0) });
+      }
     }
     return clock.now() - start;
   };
@@ -78,7 +91,7 @@ export function linkPair(o: PairOptions) {
     client.wire.close();
     server.wire.close();
   };
-  return { clock, client, server, send, run, close };
+  return { clock, client, server, send, run, close, pokes: () => pokes };
 }
 
 /** `n` DATA payloads of `size` bytes, each starting with its index (u32) so order and content can be checked. */

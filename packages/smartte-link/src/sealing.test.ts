@@ -1,0 +1,202 @@
+import { MachineHarness } from '@portico/machine/testing';
+import {
+  decode,
+  deriveSessionKeys,
+  encode,
+  HeaderFlag,
+  importRawX25519PrivateKey,
+  readHeader,
+  type SyncLinkKeys,
+  syncLinkKeys,
+} from '@portico/smartte-codec';
+import { fromHex } from '@portico/wire';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type LinkCommand, type LinkEvent, SmartTeLink } from './link.js';
+import { testAesGcm } from './test-support/aead.js';
+import { dataPayloads, linkPair } from './test-support/link-pair.js';
+
+// smartte.md B.8, verbatim.
+const B8 = {
+  clientPrivate: fromHex(
+    '01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 20',
+  ),
+  clientPublic: fromHex(
+    '07 a3 7c bc 14 20 93 c8 b7 55 dc 1b 10 e8 6c b4 26 37 4a d1 6a a8 53 ed 0b df c0 b2 b8 6d 1c 7c',
+  ),
+  serverPrivate: fromHex(
+    '21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f 30 31 32 33 34 35 36 37 38 39 3a 3b 3c 3d 3e 3f 40',
+  ),
+  serverPublic: fromHex(
+    '58 69 af f4 50 54 97 32 cb aa ed 5e 5d f9 b3 0a 6d a3 1c b0 e5 74 2b ad 5a d4 a1 a7 68 f1 a6 7b',
+  ),
+  nonce: fromHex('01 02 03 04 05 06 07 08'),
+  token: 0x1234abcd,
+  setTime: fromHex(
+    '53 54 01 08 03 00 00 03 00 01 00 1a 12 34 ab cd 5b ba b3 ea af 11 29 c5 6b 87 12 01 73 29 a3 b8 04 3d 27 0d ea 95 8d 59 4d 2d',
+  ),
+  ack: fromHex('53 54 01 11 03 00 00 02 00 03 00 10 12 34 ab cd 33 28 a1 7a 08 29 8f 78 82 3b 16 b5 ca 18 6a 53'),
+};
+
+async function b8Keys(role: 'client' | 'server'): Promise<SyncLinkKeys> {
+  const own = await importRawX25519PrivateKey(role === 'client' ? B8.clientPrivate : B8.serverPrivate);
+  const material = await deriveSessionKeys({
+    privateKey: own.privateKey,
+    peerPublicKey: role === 'client' ? B8.serverPublic : B8.clientPublic,
+    clientNonce: B8.nonce,
+    token: B8.token,
+    level: 1,
+  });
+  return syncLinkKeys(material, role, testAesGcm);
+}
+
+type H = MachineHarness<Uint8Array, Uint8Array, LinkEvent, LinkCommand>;
+
+/** B.8's steps 5–7 between two harnessed links: returns them right after the client's sealed ACK of SET_DEVICE_CONFIG. */
+async function throughSetDeviceConfig(selectiveAck = false) {
+  const [ck, sk] = [await b8Keys('client'), await b8Keys('server')];
+  const client = new SmartTeLink({ role: 'client', token: B8.token, selectiveAck, sealing: () => ck });
+  const server = new SmartTeLink({ role: 'server', token: B8.token, selectiveAck, sealing: () => sk });
+  const c: H = new MachineHarness(client);
+  const s: H = new MachineHarness(server);
+  const pass = (from: H, to: H) => to.receive(...from.sent());
+  s.input({ type: 'send', packet: { type: 'GET_DEVICE_CONFIG' } });
+  pass(s, c);
+  c.input({ type: 'send', packet: { type: 'DEVICE_CONFIG', info: { uid: 'u', enc: [0, 1] } } });
+  pass(c, s);
+  s.input({ type: 'send', packet: { type: 'SET_DEVICE_CONFIG', rules: { encryptionLevel: 1 } } });
+  pass(s, c);
+  c.advance(50); // the client's pure ACK of SET_DEVICE_CONFIG, sealed (its unreliable counter 1)
+  const ackOfSdc = c.sent();
+  s.receive(...ackOfSdc);
+  return { c, s, client, server, ackOfSdc, pass };
+}
+
+describe('SmartTeLink sealing (B.6) through the injected synchronous AEAD', () => {
+  it('reproduces the B.8 worked example end to end through both links, byte for byte', async () => {
+    const { c, s, client, server, ackOfSdc } = await throughSetDeviceConfig();
+    expect(readHeader(ackOfSdc[0]!)).toMatchObject({
+      type: 'ACK',
+      seq: 1,
+      ack: 2,
+      flags: HeaderFlag.ACK | HeaderFlag.ENCRYPTED,
+    });
+    expect(server.sealing && client.sealing).toBe(true);
+    s.take();
+    s.input({ type: 'send', packet: { type: 'SET_TIME', timeMs: 1795289000000, utcOffsetMin: 0 } });
+    const [setTime] = s.sent();
+    expect(setTime).toEqual(B8.setTime);
+    c.receive(setTime!);
+    expect(c.emitted('deliver').at(-1)?.packet).toMatchObject({ type: 'SET_TIME', timeMs: 1795289000000, seq: 3 });
+    c.advance(50);
+    expect(c.sent()).toEqual([B8.ack]);
+  });
+
+  it('drops and counts a forged packet (authentication fails); it is never delivered', async () => {
+    const { c, s } = await throughSetDeviceConfig();
+    s.take();
+    s.input({ type: 'send', packet: { type: 'DATA', data: new Uint8Array([1, 2, 3]) } });
+    const [sealed] = s.sent();
+    const forged = sealed!.slice();
+    forged[forged.length - 1] = forged[forged.length - 1]! ^ 1;
+    const before = c.emitted('deliver').length;
+    c.receive(forged);
+    expect(c.emitted('dropped').at(-1)).toMatchObject({
+      reason: 'forged',
+      error: expect.objectContaining({ code: 'ST_OPEN_FAILED' }),
+    });
+    expect(c.emitted('deliver')).toHaveLength(before);
+    c.receive(sealed!);
+    expect(c.emitted('deliver')).toHaveLength(before + 1);
+  });
+
+  it('replays: a replayed sealed SYNC is stale (AGD) and dropped; a replayed reliable packet is a DUP', async () => {
+    const { c, s, server } = await throughSetDeviceConfig();
+    // The client links and probes: take one sealed SYNC and replay it after a newer one was opened.
+    c.input({ type: 'send', packet: { type: 'DATA', data: new Uint8Array(1) } });
+    const [data] = c.sent();
+    c.advance(40_000);
+    const syncs = c.sent().filter((b) => readHeader(b).type === 'SYNC');
+    expect(syncs.length).toBeGreaterThan(2);
+    s.receive(syncs[1]!);
+    expect(server.counters.SOK).toBe(1);
+    s.receive(syncs[0]!);
+    s.receive(syncs[1]!);
+    expect(server.counters.AGD).toBe(2);
+    expect(s.emitted('dropped').filter((d) => d.reason === 'replayed')).toHaveLength(2);
+    s.receive(data!);
+    s.receive(data!);
+    expect(server.counters.DUP).toBe(1);
+    expect(s.emitted('deliver').filter((d) => d.packet.type === 'DATA')).toHaveLength(1);
+  });
+
+  it('after the switch-over the client drops unsealed packets, except retransmissions up to SET_DEVICE_CONFIG, which it acks sealed', async () => {
+    const { c, client } = await throughSetDeviceConfig();
+    c.take();
+    c.receive(encode({ type: 'DATA', seq: 3, ack: 1, token: B8.token, data: new Uint8Array(1) }));
+    expect(c.emitted('dropped').at(-1)?.reason).toBe('unsealed');
+    expect(c.emitted('deliver').filter((d) => d.packet.type === 'DATA')).toEqual([]);
+    c.receive(encode({ type: 'SET_DEVICE_CONFIG', seq: 2, ack: 1, token: B8.token, rules: { encryptionLevel: 1 } }));
+    expect(client.counters.DUP).toBe(1);
+    const [ack] = c.sent();
+    expect(readHeader(ack!)).toMatchObject({ type: 'ACK', ack: 2, flags: HeaderFlag.ACK | HeaderFlag.ENCRYPTED });
+  });
+
+  it('the server drops unsealed client packets once it has opened the first sealed one; eSP0001 is never sealed', async () => {
+    const { s } = await throughSetDeviceConfig();
+    s.receive(encode({ type: 'DATA', seq: 2, ack: 2, token: B8.token, data: new Uint8Array(1) }));
+    expect(s.emitted('dropped').at(-1)?.reason).toBe('unsealed');
+    expect(() => s.input({ type: 'send', packet: { type: 'ERROR', code: 1, text: '' } })).toThrow(/LINK_NOT_RELIABLE/);
+  });
+
+  it('sealed B.9: SACK blocks travel in sealed ACKs', async () => {
+    const { c, s } = await throughSetDeviceConfig(true);
+    s.take();
+    for (const n of [1, 2, 3]) s.input({ type: 'send', packet: { type: 'DATA', data: Uint8Array.of(n) } });
+    const [, second, third] = s.sent();
+    c.take();
+    c.receive(third!);
+    const [ack] = c.sent();
+    const h = readHeader(ack!);
+    expect(h).toMatchObject({ type: 'ACK', length: 8 + 16 });
+    expect(decode(ack!).type).toBe('SEALED');
+    s.receive(ack!);
+    expect(s.emitted('dropped')).toEqual([]);
+    c.receive(second!);
+    expect(c.emitted('deliver').filter((d) => d.packet.type === 'DATA')).toEqual([]);
+  });
+
+  it('sealed both ways under seeded loss, duplication and reordering: every payload once, in order (property)', async () => {
+    const [ck, sk] = [await b8Keys('client'), await b8Keys('server')];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, sack) => {
+        const pair = linkPair({
+          clientSack: sack,
+          serverSack: sack,
+          impairments: { seed, loss: 0.1, duplicate: 0.05, reorder: 0.05, delayMs: { min: 1, max: 20 } },
+          sealing: { client: () => ck, server: () => sk },
+        });
+        // The switch-over first, then bulk both ways.
+        const sdc = [{ type: 'SET_DEVICE_CONFIG' as const, rules: { encryptionLevel: 1 } }];
+        pair.run([], sdc, 10_000_000);
+        const up = dataPayloads(80, 100);
+        const down = dataPayloads(80, 1168);
+        pair.run(up, down, 50_000_000);
+        expect(pair.server.delivered.map((p) => p.type === 'DATA' && p.data)).toEqual(
+          up.map((p) => p.type === 'DATA' && p.data),
+        );
+        expect(pair.client.delivered.slice(1).map((p) => p.type === 'DATA' && p.data)).toEqual(
+          down.map((p) => p.type === 'DATA' && p.data),
+        );
+        expect(pair.client.link.sealing && pair.server.link.sealing).toBe(true);
+        // An honest peer's packets always open: nothing was dropped as forged, whatever the network did.
+        const forged = [...pair.client.events, ...pair.server.events].filter(
+          (e) => e.type === 'dropped' && e.reason === 'forged',
+        );
+        expect(forged).toEqual([]);
+        pair.close();
+      }),
+      { numRuns: 8 },
+    );
+  });
+});
