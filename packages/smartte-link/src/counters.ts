@@ -25,6 +25,8 @@ export interface LinkCounters {
   IMS: number;
   /** `send` refused because the queue behind the window was full. */
   TXF: number;
+  /** Returns of a device to this session: new epochs (server, B.5). */
+  RCO: number;
   /** SYNCs dropped as stale: an older sealing counter than one already opened (server, B.6). */
   AGD: number;
   /**
@@ -49,6 +51,7 @@ export function newCounters(): LinkCounters {
     IMS: 0,
     TXF: 0,
     AGD: 0,
+    RCO: 0,
     BAD: 0,
   };
 }
@@ -70,6 +73,7 @@ export function serverStatistics(c: LinkCounters) {
     DUP: c.DUP,
     SOK: c.SOK,
     AGD: c.AGD,
+    RCO: c.RCO,
     TXF: c.TXF,
   };
 }

@@ -144,6 +144,7 @@ describe('SmartTeLink: the reliable layer on the SmartTE header (B.1, B.5)', () 
       DUP: 0,
       SOK: 0,
       AGD: 0,
+      RCO: 0,
       TXF: 0,
     });
   });
@@ -289,5 +290,28 @@ describe('SmartTeLink: B.9 selective acknowledgement', () => {
     expect(h.emitted('dropped')).toEqual([
       { type: 'dropped', reason: 'undecodable', error: expect.objectContaining({ code: 'ST_BAD_SACK', offset: 16 }) },
     ]);
+  });
+});
+
+describe('SmartTeLink: resume epochs (B.5)', () => {
+  it('a new epoch restarts sequence numbers under the new token and hands back what the peer had not delivered', () => {
+    const { h, link } = harness('server');
+    for (const t of ['a', 'b', 'c', 'd', 'e']) h.input({ type: 'send', packet: data(t) });
+    h.receive(peerData(1, 'x', 2));
+    expect(link.lastDelivered).toBe(1);
+    h.take();
+    // The peer's REGISTER says it delivered up to 4, although only 2 was acked here: 3 and 4 are not sent twice.
+    h.input({ type: 'new-epoch', token: TOKEN + 1, peerLastDelivered: 4 });
+    const [epoch] = h.emitted('epoch');
+    expect(epoch).toMatchObject({ epoch: 1, dropped: 2 });
+    expect(epoch!.carried.map((p) => text(p as Packet))).toEqual(['e']);
+    expect(link.counters.RCO).toBe(1);
+    expect(link.lastDelivered).toBe(0);
+    expect(link.engine.idle).toBe(true);
+    h.input({ type: 'send', packet: epoch!.carried[0]! });
+    expect(readHeader(h.sent()[0]!)).toMatchObject({ seq: 1, token: TOKEN + 1, flags: 0 });
+    // Old-epoch packets (old token) are dropped.
+    h.receive(peerData(2, 'late'));
+    expect(h.emitted('dropped').at(-1)?.reason).toBe('foreign-token');
   });
 });

@@ -58,7 +58,21 @@ export type LinkCommand =
   /** Send one reliable packet. Throws SmartTeLinkError LINK_QUEUE_FULL (and counts TXF) when the queue is full. */
   | { readonly type: 'send'; readonly packet: LinkPayload }
   /** End the session: one DISCONNECT (B.7 reason) and the transport closes. */
-  | { readonly type: 'disconnect'; readonly reason: number; readonly text: string };
+  | { readonly type: 'disconnect'; readonly reason: number; readonly text: string }
+  /**
+   * B.5 resume: a new epoch after the device returned to this session (RESUMED=1). `peerLastDelivered` is the
+   * REGISTER_REQUEST/REGISTER_ACCEPT value from the peer: the last extended sequence number it delivered in order in
+   * the old epoch. Sequence numbers restart at 1, the sealing state restarts (a new switch-over with the new keys),
+   * and the packets the peer had not delivered come back in an `epoch` event for the role to send again (re-sealed
+   * under the new keys) once steps 5–8 have run.
+   */
+  | {
+      readonly type: 'new-epoch';
+      readonly token: number;
+      readonly peerLastDelivered: number;
+      readonly selectiveAck?: boolean;
+      readonly sealing?: LinkKeysForLevel;
+    };
 
 export type LinkState = 'open' | 'linking' | 'out-of-range' | 'closed';
 
@@ -90,6 +104,11 @@ export type LinkEvent =
   | { readonly type: 'status'; readonly text: string }
   /** B.5: ERROR eSP0001, accepted in any state: the client starts over with a CONNECT_REQUEST. */
   | { readonly type: 'session-not-found'; readonly code: string; readonly text: string }
+  /**
+   * A new epoch began (B.5): `carried` are the packets of the old epoch the peer had not delivered, in order (queued
+   * ones included), for the role to send again; `dropped` how many the peer had delivered though their ack was lost.
+   */
+  | { readonly type: 'epoch'; readonly epoch: number; readonly carried: LinkPayload[]; readonly dropped: number }
   /** The peer sent DISCONNECT (B.7 reason). */
   | { readonly type: 'disconnected'; readonly reason: number; readonly text: string }
   | { readonly type: 'dropped'; readonly reason: DropReason; readonly error?: unknown };
@@ -111,17 +130,22 @@ const DROP_OF_VERDICT: Partial<Record<ReceiveVerdict, DropReason>> = {
  * Sealing (B.6) and resume epochs (B.5) are not in this version.
  */
 export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
-  readonly engine: ReliableEngine<LinkPayload>;
+  private current: ReliableEngine<LinkPayload>;
   readonly counters: LinkCounters = newCounters();
   readonly role: LinkRole;
-  readonly token: number;
-  readonly selectiveAck: boolean;
+  private tokenValue: number;
+  private sack: boolean;
+  /** Epochs so far (0: the first; B.5 resume starts another). */
+  epoch = 0;
+  /** Payloads handed to the engine in this epoch and not yet acknowledged: the one at index i has ext `base + i`. */
+  private outstanding: LinkPayload[] = [];
+  private outstandingBase = 1;
   /** The datagram of every packet in flight, so a retransmission resends the identical bytes (B.5, B.9). */
   private readonly sent = new WeakMap<DataPacket<LinkPayload>, Uint8Array>();
   private outOfRange = false;
   private ended = false;
   // B.6 sealing state.
-  private readonly keysFor: LinkKeysForLevel | undefined;
+  private keysFor: LinkKeysForLevel | undefined;
   /** The epoch's keys, from the switch-over on (SET_DEVICE_CONFIG with a level > 0). */
   private keys: SyncLinkKeys | undefined;
   /** Reliable packets with a higher extended number are sealed at their first transmission. */
@@ -136,10 +160,30 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
 
   constructor(options: SmartTeLinkOptions) {
     this.role = options.role;
-    this.token = options.token;
+    this.tokenValue = options.token;
     this.keysFor = options.sealing;
-    this.selectiveAck = options.selectiveAck ?? false;
-    this.engine = new ReliableEngine<LinkPayload>(engineOptions(this.role, this.selectiveAck));
+    this.sack = options.selectiveAck ?? false;
+    this.current = new ReliableEngine<LinkPayload>(engineOptions(this.role, this.sack));
+  }
+
+  /** Transport's reliable engine of the current epoch (its counters, timing and sequence state). */
+  get engine(): ReliableEngine<LinkPayload> {
+    return this.current;
+  }
+
+  /** The session token of the current epoch. */
+  get token(): number {
+    return this.tokenValue;
+  }
+
+  /** Whether B.9 was agreed for the current epoch. */
+  get selectiveAck(): boolean {
+    return this.sack;
+  }
+
+  /** B.3 REGISTER payload of a resume: the last extended sequence number delivered in order in this epoch. */
+  get lastDelivered(): number {
+    return this.current.receiveSequence.lastDelivered;
   }
 
   /** Whether this side seals what it sends (B.6 switch-over has happened). */
@@ -157,6 +201,8 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     switch (input.type) {
       case 'send':
         return this.onSend(input.packet, now);
+      case 'new-epoch':
+        return this.onNewEpoch(input);
       case 'disconnect':
         return this.onDisconnect(input.reason, input.text);
       case 'receive':
@@ -181,6 +227,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     let out: EngineOutput<LinkPayload>;
     try {
       out = this.engine.send(now, packet);
+      this.outstanding.push(packet);
     } catch (e) {
       if (!isTransportError(e, 'TRANSPORT_QUEUE_FULL')) throw e;
       this.counters.TXF++;
@@ -218,6 +265,29 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
 
   private refuse(code: 'LINK_CLOSED' | 'LINK_NOT_RELIABLE' | 'LINK_TOO_LARGE', expected: string, got: string) {
     return new SmartTeLinkError(code, { what: 'link send', expected, got, state: this.state });
+  }
+
+  private onNewEpoch(e: LinkCommand & { type: 'new-epoch' }): LinkAction[] {
+    if (this.ended) throw this.refuse('LINK_CLOSED', 'an open link', 'a closed link');
+    // What the peer delivered is not sent twice, even when its ack never came (B.3 REGISTER payloads).
+    const skip = Math.max(0, Math.min(this.outstanding.length, e.peerLastDelivered - this.outstandingBase + 1));
+    const carried = this.outstanding.slice(skip);
+    this.epoch++;
+    if (this.role === 'server') this.counters.RCO++;
+    this.tokenValue = e.token;
+    this.sack = e.selectiveAck ?? false;
+    this.keysFor = e.sealing;
+    this.current = new ReliableEngine<LinkPayload>(engineOptions(this.role, this.sack));
+    this.outstanding = [];
+    this.outstandingBase = 1;
+    this.outOfRange = false;
+    this.keys = undefined;
+    this.sealAbove = undefined;
+    this.unsealedUpTo = undefined;
+    this.peerSealed = false;
+    this.sealedSent = 0;
+    this.sealedOpened = 0;
+    return [wake(undefined), emit({ type: 'epoch', epoch: this.epoch, carried, dropped: skip })];
   }
 
   private onDisconnect(reason: number, text: string): LinkAction[] {
@@ -396,6 +466,10 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     }
     for (const e of out.events) {
       if (e.type === 'linked') this.outOfRange = false;
+      if (e.type === 'acked' && e.upTo >= this.outstandingBase) {
+        this.outstanding.splice(0, e.upTo - this.outstandingBase + 1);
+        this.outstandingBase = e.upTo + 1;
+      }
       actions.push(emit(e));
       if (e.type === 'out-of-range') {
         this.outOfRange = true;

@@ -166,6 +166,43 @@ describe('SmartTeLink sealing (B.6) through the injected synchronous AEAD', () =
     expect(c.emitted('deliver').filter((d) => d.packet.type === 'DATA')).toEqual([]);
   });
 
+  it('resume (B.5): the new epoch derives new keys, switches over again and re-seals what the peer had not delivered', async () => {
+    const { c, s, client, pass } = await throughSetDeviceConfig();
+    s.take();
+    s.input({ type: 'send', packet: { type: 'DATA', data: Uint8Array.of(42) } });
+    const [lost] = s.sent(); // never reaches the client
+    const material = { level: 1 as const, c2s: new Uint8Array(16).fill(7), s2c: new Uint8Array(16).fill(9) };
+    const token = 0x0bad0bad;
+    c.input({
+      type: 'new-epoch',
+      token,
+      peerLastDelivered: 0,
+      sealing: () => syncLinkKeys(material, 'client', testAesGcm),
+    });
+    s.input({
+      type: 'new-epoch',
+      token,
+      peerLastDelivered: client.lastDelivered,
+      sealing: () => syncLinkKeys(material, 'server', testAesGcm),
+    });
+    expect(client.lastDelivered).toBe(0);
+    const carried = s.emitted('epoch')[0]!.carried;
+    expect(carried.map((p) => p.type)).toEqual(['DATA']);
+    // Steps 5–8 again (here only SET_DEVICE_CONFIG), then the carried DATA, sealed under the new key and seq.
+    s.input({ type: 'send', packet: { type: 'SET_DEVICE_CONFIG', rules: { encryptionLevel: 1 } } });
+    for (const p of carried) s.input({ type: 'send', packet: p });
+    const out = s.sent();
+    expect(readHeader(out[1]!)).toMatchObject({ type: 'DATA', seq: 2, token, flags: HeaderFlag.ENCRYPTED });
+    expect(out[1]).not.toEqual(lost);
+    c.receive(...out);
+    c.receive(lost!); // the old epoch's packet: another token
+    const data = c.emitted('deliver').filter((d) => d.packet.type === 'DATA');
+    expect(data.map((d) => d.packet.type === 'DATA' && [...d.packet.data])).toEqual([[42]]);
+    c.advance(50);
+    pass(c, s);
+    expect(s.emitted('dropped')).toEqual([]);
+  });
+
   it('sealed both ways under seeded loss, duplication and reordering: every payload once, in order (property)', async () => {
     const [ck, sk] = [await b8Keys('client'), await b8Keys('server')];
     fc.assert(
