@@ -210,6 +210,7 @@ describe('SmartTeLink: linking (B.5, ST-11)', () => {
     const linkingAt = h.emitted('linking')[0]!.at;
     expect(syncs[0]!.at).toBe(linkingAt);
     expect(syncs[1]!.at - syncs[0]!.at).toBe(P.syncIntervalMs);
+    expect(syncs[2]!.at - syncs[1]!.at).toBe(2 * P.syncIntervalMs);
     const statuses = h.emitted('status').map((s) => s.text);
     expect(statuses.slice(0, 3)).toEqual(['[Linking] 1', '[Linking] 2', '[Linking] 3']);
     const outOfRange = statuses.findIndex((s) => s.startsWith('[Out of Range]'));
@@ -218,7 +219,13 @@ describe('SmartTeLink: linking (B.5, ST-11)', () => {
     expect(statuses[outOfRange]).toBe(`[Out of Range] ${P.outOfRangeMs / P.syncIntervalMs + 1}`);
     expect(statuses.at(-1)).toBe(`[Out of Range] ${link.engine.linkingSyncs}`);
     expect(link.state).toBe('out-of-range');
-    expect(clientStatistics(link.counters)).toMatchObject({ SYN: link.engine.linkingSyncs, RTX: 5 });
+    // Every third probe is a resume CONNECT_REQUEST, which the client role sends (B.5).
+    const probes = link.engine.linkingSyncs;
+    expect(h.emitted('resume-due').map((r) => r.probe)).toEqual(
+      Array.from({ length: Math.floor(probes / 3) }, (_, i) => 3 * (i + 1)),
+    );
+    expect(syncs).toHaveLength(probes - Math.floor(probes / 3));
+    expect(clientStatistics(link.counters)).toMatchObject({ SYN: syncs.length, RTX: 5 });
   });
 
   it('ST-11 "…a client message of \'eSP0001\'…": ERROR eSP0001 (seq 0, no ACK flag) is accepted in any state and shown', () => {

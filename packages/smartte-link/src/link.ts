@@ -100,6 +100,8 @@ export type LinkEvent =
   | { readonly type: 'linked'; readonly at: number; readonly after: number }
   /** The client has been linking for 30 s. */
   | { readonly type: 'out-of-range'; readonly at: number }
+  /** B.5: while linking, this probe is a resume CONNECT_REQUEST (every third); the client role sends it. */
+  | { readonly type: 'resume-due'; readonly probe: number }
   /** What the device shows (client only): `[Linking] n`, `[Out of Range] n`, `eSP0001`. */
   | { readonly type: 'status'; readonly text: string }
   /** B.5: ERROR eSP0001, accepted in any state: the client starts over with a CONNECT_REQUEST. */
@@ -453,8 +455,15 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
         if (verdict === 'buffered') this.counters.IMS++;
         actions.push(send(this.ackDatagram(p.ack, p.sack)));
       } else {
-        this.counters.SYN++;
-        actions.push(send(this.unreliable({ type: 'SYNC', seq: 0, token: this.token }, p.ack)));
+        const probe = this.engine.linkingSyncs;
+        if (probe % SMARTTE_LINK_PARAMETERS.resumeEverySyncs === 0) {
+          // B.5: "in place of every third SYNC" the client sends a resume CONNECT_REQUEST to the server port: that
+          // request is the role's (UID, nonce, RESUME_PROOF), so the link asks for it.
+          actions.push(emit({ type: 'resume-due', probe }));
+        } else {
+          this.counters.SYN++;
+          actions.push(send(this.unreliable({ type: 'SYNC', seq: 0, token: this.token }, p.ack)));
+        }
         if (this.role === 'client') actions.push(emit({ type: 'status', text: this.deviceStatus() }));
       }
     }
