@@ -3,3 +3,30 @@ export type { SessionCommand, SessionEvent, SessionState } from './session/event
 export type { SessionOptions } from './session/options.js';
 export { grant, LrsnServerSession } from './session/session.js';
 export { MAX_ALPHA_MESSAGE, validatePage } from './session/validate-page.js';
+export type { PageOrigin, PageReporter, PagingBackend } from './backend/backend.js';
+export {
+  type PageRecord,
+  type PageStep,
+  SimulatedPagerBank,
+  type SimulatedPagerBankOptions,
+} from './backend/simulated-bank.js';
+export { type AdmissionState, admit } from './login/admission.js';
+export { type CredentialStore, hashPassword, ScryptCredentials } from './login/credentials.js';
+export { LoginThrottle, type ThrottleOptions } from './login/throttle.js';
+export {
+  DEFAULT_SERVICES,
+  type GreetingOptions,
+  LRSN_PORT,
+  type LrsnServerOptions,
+  resolveGreeting,
+  resolveSessionOptions,
+} from './options.js';
+export {
+  type ConnectionSnapshot,
+  createLrsnServer,
+  LrsnServer,
+  type LrsnServerEvents,
+  type PublishedEvent,
+  type SessionInfo,
+} from './server.js';
+export { type TableAckResult, TableUpdates } from './table-man.js';

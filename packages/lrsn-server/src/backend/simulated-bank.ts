@@ -1,0 +1,101 @@
+import { type PageRequest, type PageRequestStatusValue, ResultCode } from '@portico/lrsn-codec';
+import { type Clock, realClock, type TimerHandle } from '@portico/transport';
+import type { PageOrigin, PageReporter, PagingBackend } from './backend.js';
+
+/** One step of a recorded page. */
+export interface PageStep {
+  at: number;
+  status: PageRequestStatusValue;
+  ret: number;
+}
+
+/** A page the bank took, with its timeline. */
+export interface PageRecord {
+  /** Numbered from 1 per bank. */
+  seq: number;
+  at: number;
+  origin: PageOrigin;
+  request: PageRequest;
+  timeline: PageStep[];
+}
+
+export interface SimulatedPagerBankOptions {
+  /** How long a page takes on the air, from `accepted` to `sent` (default 0: as soon as the event loop turns). */
+  airtimeMs?: number;
+  /**
+   * Decides a page's fate: a result code makes it fail with that code, undefined lets it be sent. Default: every page
+   * is sent. `failNext()` overrides it for the next pages.
+   */
+  fail?: (request: PageRequest, seq: number) => number | undefined;
+  /** Records kept (the oldest go first; default 1,000). */
+  maxRecords?: number;
+  clock?: Clock;
+}
+
+/**
+ * The default paging backend: a simulated bank of pagers. It records every page with its timeline, drives the status
+ * sequence the LRSS serial protocol shows (accepted = CPG/PPG, then sent = SCPG/SPPG; lrsn.md §11.1), and fails pages
+ * on demand (`fail` option, `failNext`).
+ */
+export class SimulatedPagerBank implements PagingBackend {
+  readonly name = 'simulated';
+  private readonly records: PageRecord[] = [];
+  private readonly timers = new Map<number, { timer: TimerHandle | undefined; report: PageReporter }>();
+  private readonly injected: number[] = [];
+  private readonly airtimeMs: number;
+  private readonly clock: Clock;
+  private readonly maxRecords: number;
+  private seq = 0;
+
+  constructor(private readonly options: SimulatedPagerBankOptions = {}) {
+    this.airtimeMs = options.airtimeMs ?? 0;
+    this.clock = options.clock ?? realClock;
+    this.maxRecords = options.maxRecords ?? 1_000;
+  }
+
+  /** The pages taken, oldest first (at most `maxRecords`). */
+  pages(): readonly PageRecord[] {
+    return this.records;
+  }
+
+  /** Pages accepted and not yet sent or failed. */
+  get inFlight(): number {
+    return this.timers.size;
+  }
+
+  /** The next pages fail with these result codes, in order (EOPFAIL when none given). */
+  failNext(...rets: number[]): void {
+    this.injected.push(...(rets.length === 0 ? [ResultCode.EOPFAIL] : rets));
+  }
+
+  page(request: PageRequest, report: PageReporter, origin: PageOrigin): void {
+    const seq = ++this.seq;
+    const record: PageRecord = { seq, at: this.clock.now(), origin, request, timeline: [] };
+    this.records.push(record);
+    if (this.records.length > this.maxRecords) this.records.shift();
+    const step = (status: PageRequestStatusValue, ret: number) => {
+      record.timeline.push({ at: this.clock.now(), status, ret });
+      report(status, ret);
+    };
+    const fail = this.injected.length > 0 ? this.injected.shift() : this.options.fail?.(request, seq);
+    if (fail !== undefined && fail !== ResultCode.ESUCCESS) {
+      step('failed', fail);
+      return;
+    }
+    step('accepted', ResultCode.ESUCCESS);
+    const entry: { timer: TimerHandle | undefined; report: PageReporter } = { timer: undefined, report: step };
+    this.timers.set(seq, entry);
+    entry.timer = this.clock.setTimeout(() => {
+      this.timers.delete(seq);
+      step('sent', ResultCode.ESUCCESS);
+    }, this.airtimeMs);
+  }
+
+  async close(): Promise<void> {
+    for (const [seq, entry] of this.timers) {
+      this.clock.clearTimeout(entry.timer);
+      this.timers.delete(seq);
+      entry.report('failed', ResultCode.EOPFAIL);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  DEFAULT_MAX_LINE_BYTES as CODEC_MAX_LINE,
+  KnownService,
+  type LoginMethod,
+  type LrsnGreeting,
+  type Service,
+} from '@portico/lrsn-codec';
+import type { Clock } from '@portico/transport';
+import type { PagingBackend } from './backend/backend.js';
+import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
+import type { CredentialStore } from './login/credentials.js';
+import type { ThrottleOptions } from './login/throttle.js';
+import {
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  DEFAULT_MAX_EARLY_MESSAGES,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_PAGES_IN_FLIGHT,
+  type SessionOptions,
+} from './session/options.js';
+
+/** LR-01: "By default, an LRSN enabled device listens for new connections on TCP port 3700." */
+export const LRSN_PORT = 3700;
+
+/** The services a Portico server offers, with the versions LRS's T7470 greets with (lrsn.md §2.1). */
+export const DEFAULT_SERVICES: readonly Service[] = [
+  { name: KnownService.NetPage, version: '2.0' },
+  { name: KnownService.Heartbeat, version: '1.0' },
+  { name: KnownService.TableMan, version: '1.0' },
+  { name: KnownService.KeyCallTX, version: '1.0' },
+  { name: KnownService.LrsRX, version: '1.0' },
+  { name: KnownService.PocsagRX, version: '1.0' },
+];
+
+/** What the `<LRSN>` greeting says about this server (LR-08); `login` and `services` come from the server options. */
+export interface GreetingOptions {
+  /** Present if the server is LRS hardware (default 'Portico'). */
+  device?: string;
+  /** Software version (default this package's version line). */
+  swver?: string;
+  /** Only LRS hardware sends it (default absent). */
+  hwver?: string;
+  serno?: string;
+}
+
+export interface LrsnServerOptions {
+  /** Address to bind (default '127.0.0.1'; '0.0.0.0' or '::' to serve the network). */
+  host?: string;
+  /** Port (default 3700, LR-01); 0 asks for a free one, see `port`. */
+  port?: number;
+  greeting?: GreetingOptions;
+  /** Services offered, with versions (default DEFAULT_SERVICES). */
+  services?: readonly Service[];
+  /** `none` (default, as LRS's T7470) or `passwd` (needs `credentials`). */
+  login?: LoginMethod;
+  /** Checks `<Login user passwd>` when `login` is `passwd`: a CredentialStore, or user → hashPassword() result. */
+  credentials?: CredentialStore | Readonly<Record<string, string>>;
+  /** Seconds between heartbeats to Heartbeat subscribers (default 60, the documented example; 0: none). */
+  heartbeatIntervalS?: number;
+  /** Close a connection without `<Login>` after this many ms (default 30,000). */
+  loginTimeoutMs?: number;
+  /** Connections served at once: a login beyond it gets EMAXCLIENTS (default no cap). */
+  maxClients?: number;
+  /** The licence: clients logged in at once (ELICEXCEED) and its expiry (ELICEXPIRE). */
+  licence?: { clients?: number; expires?: Date | number };
+  /** Start in maintenance mode: every login gets ESERVDOWN (see `setMaintenance`). */
+  maintenance?: boolean;
+  throttle?: ThrottleOptions;
+  /** The paging backend (default a SimulatedPagerBank). */
+  backend?: PagingBackend;
+  /** Pages of one session in flight at once (default 256). */
+  maxPagesInFlight?: number;
+  /** Longest line a client may send, in bytes (default 16 KiB). */
+  maxLineBytes?: number;
+  /** Messages queued behind a client that does not read before it is disconnected (default 256). */
+  maxQueuedMessages?: number;
+  /** How long `close()` waits for pages in flight and for queued messages to drain (default 5,000 ms). */
+  closeDeadlineMs?: number;
+  /** Wall-clock time in ms since the epoch, for the licence expiry (default Date.now). */
+  wallClock?: () => number;
+  /** Timers (default the real clock). */
+  clock?: Clock;
+}
+
+export const DEFAULT_SWVER = '0.0.0';
+
+export function resolveGreeting(options: LrsnServerOptions): LrsnGreeting {
+  const g = options.greeting ?? {};
+  return {
+    type: 'LRSN',
+    services: options.services ?? DEFAULT_SERVICES,
+    device: g.device ?? 'Portico',
+    ...(g.hwver === undefined ? {} : { hwver: g.hwver }),
+    swver: g.swver ?? DEFAULT_SWVER,
+    ...(g.serno === undefined ? {} : { serno: g.serno }),
+    login: options.login ?? 'none',
+  };
+}
+
+function positive(name: string, value: number | undefined, min = 1): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+    throw new LrsnServerError({
+      code: LrsnServerErrorCode.BadOption,
+      what: name,
+      expected: `an integer ≥ ${min}`,
+      got: String(value),
+      where: 'createLrsnServer options',
+    });
+  }
+}
+
+export function resolveSessionOptions(options: LrsnServerOptions): SessionOptions {
+  positive('loginTimeoutMs', options.loginTimeoutMs);
+  positive('maxPagesInFlight', options.maxPagesInFlight);
+  positive('maxLineBytes', options.maxLineBytes, 64);
+  positive('maxClients', options.maxClients, 0);
+  positive('heartbeatIntervalS', options.heartbeatIntervalS, 0);
+  positive('maxQueuedMessages', options.maxQueuedMessages);
+  if ((options.login ?? 'none') === 'passwd' && options.credentials === undefined) {
+    throw new LrsnServerError({
+      code: LrsnServerErrorCode.BadOption,
+      what: 'credentials',
+      expected: 'a credential store when login is "passwd" (LR-10)',
+      got: 'none',
+      where: 'createLrsnServer options',
+    });
+  }
+  return {
+    greeting: resolveGreeting(options),
+    loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
+    maxPagesInFlight: options.maxPagesInFlight ?? DEFAULT_MAX_PAGES_IN_FLIGHT,
+    maxEarlyMessages: DEFAULT_MAX_EARLY_MESSAGES,
+    maxLineBytes: Math.min(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, CODEC_MAX_LINE),
+  };
+}

@@ -1,0 +1,377 @@
+import { EventEmitter } from 'node:events';
+import {
+  encodeBytes,
+  type Heartbeat,
+  LineDecoder,
+  type LrsnMessage,
+  type PageRequest,
+  ResultCode,
+  type TableUpdate,
+} from '@portico/lrsn-codec';
+import { Binding } from '@portico/machine';
+import {
+  type Clock,
+  type Connection,
+  type ConnectionCounters,
+  type Listener,
+  listen,
+  realClock,
+  type SocketAddress,
+  type TimerHandle,
+} from '@portico/transport';
+import type { PagingBackend } from './backend/backend.js';
+import { SimulatedPagerBank } from './backend/simulated-bank.js';
+import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
+import { boundedLink } from './link.js';
+import { admit } from './login/admission.js';
+import { type CredentialStore, ScryptCredentials } from './login/credentials.js';
+import { LoginThrottle } from './login/throttle.js';
+import { LRSN_PORT, type LrsnServerOptions, resolveSessionOptions } from './options.js';
+import type { SessionCommand, SessionEvent, SessionState } from './session/events.js';
+import type { SessionOptions } from './session/options.js';
+import { LrsnServerSession } from './session/session.js';
+import { type TableAckResult, TableUpdates } from './table-man.js';
+
+/** A connection as the host application sees it (`connections()`, events). */
+export interface SessionInfo {
+  /** Numbered from 1 per server. */
+  readonly id: number;
+  readonly peer: SocketAddress;
+  /** When it connected (server clock, ms). */
+  readonly since: number;
+}
+
+/** A snapshot of one connection for `connections()`. */
+export interface ConnectionSnapshot extends SessionInfo {
+  state: SessionState;
+  user: string | undefined;
+  services: string[];
+  pagesInFlight: number;
+  counters: ConnectionCounters;
+}
+
+/** Events published to subscribers, by the service they belong to. */
+export type PublishedEvent = Extract<
+  LrsnMessage,
+  {
+    type: 'KeyCallTXInsert' | 'KeyCallTXButton' | 'KeyCallTXSupervision' | 'LrsRXGuest' | 'LrsRXStaff' | 'PocsagRX';
+  }
+>;
+
+const SERVICE_OF: Readonly<Record<PublishedEvent['type'], string>> = {
+  KeyCallTXInsert: 'KeyCallTX',
+  KeyCallTXButton: 'KeyCallTX',
+  KeyCallTXSupervision: 'KeyCallTX',
+  LrsRXGuest: 'LrsRX',
+  LrsRXStaff: 'LrsRX',
+  PocsagRX: 'PocsagRX',
+};
+
+export interface LrsnServerEvents {
+  /** A client connected (it has been sent the greeting). */
+  connection: [session: SessionInfo];
+  /** Anything a session reported (login, pages, acks, unknown elements, protocol errors). */
+  session: [session: SessionInfo, event: SessionEvent];
+  /** A page reached the backend. */
+  page: [session: SessionInfo, ref: number, request: PageRequest];
+  /** A connection is gone. */
+  disconnect: [session: SessionInfo, reason: string, error: unknown];
+}
+
+type SessionBinding = Binding<string, LrsnMessage, SessionEvent, SessionCommand>;
+
+interface Entry {
+  readonly info: SessionInfo;
+  readonly machine: LrsnServerSession;
+  readonly binding: SessionBinding;
+  readonly connection: Connection<string, LrsnMessage>;
+  user: string | undefined;
+  loggedIn: boolean;
+}
+
+/**
+ * A running LRSN server: one sans-IO session machine per connection (run by the role runtime's Binding over a
+ * transport Connection), the login checks (credentials, throttling, licence and capacity), the heartbeat tick, the
+ * paging backend, TableMan and event fan-out.
+ */
+export class LrsnServer extends EventEmitter<LrsnServerEvents> {
+  readonly backend: PagingBackend;
+  readonly address: SocketAddress;
+  private readonly sessions = new Map<number, Entry>();
+  private readonly throttle: LoginThrottle;
+  private readonly credentials: CredentialStore | undefined;
+  private readonly tables = new TableUpdates();
+  private readonly clock: Clock;
+  private readonly heartbeatMessage: Heartbeat | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private maintenance: boolean;
+  private loggedIn = 0;
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use `createLrsnServer()`. */
+  constructor(
+    private readonly listener: Listener<string, LrsnMessage>,
+    private readonly options: LrsnServerOptions,
+    readonly sessionOptions: SessionOptions,
+    backend: PagingBackend,
+  ) {
+    super();
+    this.address = listener.address;
+    this.backend = backend;
+    this.clock = options.clock ?? realClock;
+    this.maintenance = options.maintenance ?? false;
+    this.throttle = new LoginThrottle(options.throttle);
+    const c = options.credentials;
+    this.credentials =
+      c === undefined
+        ? undefined
+        : typeof (c as CredentialStore).verify === 'function'
+          ? (c as CredentialStore)
+          : new ScryptCredentials(c as Record<string, string>);
+    const interval = options.heartbeatIntervalS ?? 60;
+    if (interval > 0) {
+      // One shared message for every subscriber: the encoder writes the same bytes to each (see encoder()).
+      this.heartbeatMessage = { type: 'Heartbeat', interval };
+      this.heartbeatTimer = this.clock.setInterval(() => this.heartbeat(), interval * 1000);
+    }
+  }
+
+  /** The bound port (the real one when 0 was asked for). */
+  get port(): number {
+    return this.address.port;
+  }
+
+  /** Sessions logged in now. */
+  get clients(): number {
+    return this.loggedIn;
+  }
+
+  /** Every open connection, with its state, services and counters. */
+  connections(): ConnectionSnapshot[] {
+    return [...this.sessions.values()].map((e) => ({
+      ...e.info,
+      state: e.machine.state,
+      user: e.user,
+      services: [...e.machine.services],
+      pagesInFlight: e.machine.pagesInFlight,
+      counters: { ...e.connection.counters },
+    }));
+  }
+
+  /** Maintenance mode: logins from now on get ESERVDOWN; sessions already logged in go on. */
+  setMaintenance(on: boolean): void {
+    this.maintenance = on;
+  }
+
+  /** Sends one `<Heartbeat>` to every Heartbeat subscriber now (the interval timer calls it). */
+  heartbeat(): void {
+    const message = this.heartbeatMessage ?? { type: 'Heartbeat', interval: 0 };
+    const input: SessionCommand = { type: 'heartbeat', message };
+    for (const e of this.sessions.values()) if (e.loggedIn) e.binding.input(input);
+  }
+
+  /** Sends a KeyCallTX, LrsRX or PocsagRX event to that service's subscribers; returns how many it went to. */
+  publish(event: PublishedEvent): number {
+    const service = SERVICE_OF[event.type];
+    return this.fanOut(service, event);
+  }
+
+  /**
+   * Broadcasts a `<TableUpdate>` to TableMan subscribers and resolves with the first `<TableUpdateAck>` (lrsn.md §7:
+   * "only the first ack the server receives counts"), or undefined if none comes within `timeoutMs` (default 10 s).
+   */
+  tableUpdate(update: TableUpdate, options: { timeoutMs?: number } = {}): Promise<TableAckResult | undefined> {
+    return new Promise((resolve) => {
+      // Acks come from sockets, so none can arrive before the update is tracked just below.
+      const recipients = this.fanOut('TableMan', update);
+      if (recipients === 0) {
+        resolve(undefined);
+        return;
+      }
+      const timer = this.clock.setTimeout(() => this.tables.expire(update.id), options.timeoutMs ?? 10_000);
+      this.tables.track(update, recipients, (result) => {
+        this.clock.clearTimeout(timer);
+        resolve(result);
+      });
+    });
+  }
+
+  /**
+   * Stops accepting, tells every client: one still to log in gets `<LoginAck ret="4"/>` (ESERVDOWN), a logged-in one is
+   * closed once its pages in flight have their final status; after `closeDeadlineMs` what is left is closed anyway.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.clock.clearInterval(this.heartbeatTimer);
+      for (const e of this.sessions.values()) e.binding.input({ type: 'drain' });
+      const deadline = this.options.closeDeadlineMs ?? 5_000;
+      let timer: TimerHandle | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = this.clock.setTimeout(resolve, deadline);
+      });
+      await Promise.race([Promise.all([...this.sessions.values()].map((e) => e.binding.closed)), late]);
+      this.clock.clearTimeout(timer);
+      await this.backend.close();
+      await this.listener.close({ deadlineMs: 1_000 });
+      this.tables.expireAll();
+    })();
+    return this.closing;
+  }
+
+  /** @internal The listener's connection handler. */
+  accept(connection: Connection<string, LrsnMessage>): void {
+    const info: SessionInfo = { id: this.nextId++, peer: connection.remote, since: this.clock.now() };
+    const machine = new LrsnServerSession(this.sessionOptions);
+    const link = boundedLink(connection, (error) => this.slowReader(entry, error));
+    const binding: SessionBinding = new Binding(machine, link, { clock: this.clock });
+    const entry: Entry = { info, machine, binding, connection, user: undefined, loggedIn: false };
+    this.sessions.set(info.id, entry);
+    binding.on('login', (ev) => {
+      this.emit('session', info, ev);
+      void this.verdict(entry, ev.user, ev.passwd);
+    });
+    binding.on('logged-in', (ev) => this.emit('session', info, ev));
+    binding.on('login-refused', (ev) => this.emit('session', info, ev));
+    binding.on('greeted', (ev) => this.emit('session', info, ev));
+    binding.on('page', (ev) => this.page(entry, ev.ref, ev.request));
+    binding.on('page-refused', (ev) => this.emit('session', info, ev));
+    binding.on('page-status', (ev) => this.emit('session', info, ev));
+    binding.on('table-ack', (ev) => {
+      this.tables.ack(ev.ack, info.id);
+      this.emit('session', info, ev);
+    });
+    binding.on('unknown', (ev) => this.emit('session', info, ev));
+    binding.on('ignored', (ev) => this.emit('session', info, ev));
+    binding.on('protocol-error', (ev) => this.emit('session', info, ev));
+    void binding.closed.then(({ reason, error }) => {
+      this.sessions.delete(info.id);
+      if (entry.loggedIn) this.loggedIn--;
+      entry.loggedIn = false;
+      this.emit('disconnect', info, reason, error);
+    });
+    this.emit('connection', info);
+    binding.input({ type: 'open' });
+    if (this.closing) binding.input({ type: 'drain' });
+  }
+
+  private fanOut(service: string, message: LrsnMessage): number {
+    const input: SessionCommand = { type: 'publish', service, message };
+    let n = 0;
+    for (const e of this.sessions.values()) {
+      if (!e.loggedIn || !e.machine.services.has(service)) continue;
+      e.binding.input(input);
+      n++;
+    }
+    return n;
+  }
+
+  /** The answer to a `<Login>`: throttle, credentials (passwd), then the server's admission rules (LR-15). */
+  private async verdict(entry: Entry, user: string | undefined, passwd: string | undefined): Promise<void> {
+    const address = entry.info.peer.address;
+    let ret: number = ResultCode.ESUCCESS;
+    if (this.sessionOptions.greeting.login === 'passwd') {
+      if (this.throttle.blockedUntil(address, this.clock.now()) > 0) ret = ResultCode.ELOGIN;
+      else {
+        // LR-13: "the user name and password should be a valid pair for the server."
+        const ok = await this.credentials!.verify(user ?? '', passwd ?? '').catch(() => false);
+        if (ok) this.throttle.succeeded(address);
+        else {
+          this.throttle.failed(address, this.clock.now());
+          ret = ResultCode.ELOGIN;
+        }
+      }
+    }
+    if (ret === ResultCode.ESUCCESS) {
+      const licence = this.options.licence;
+      const expires = licence?.expires;
+      ret = admit(
+        {
+          maintenance: this.maintenance,
+          licenceExpires: expires === undefined ? undefined : typeof expires === 'number' ? expires : expires.getTime(),
+          licensedClients: licence?.clients,
+          maxClients: this.options.maxClients,
+          loggedIn: this.loggedIn,
+          connections: this.sessions.size,
+        },
+        // The licence expiry is a calendar date: compared with the wall clock, not the monotonic timer clock.
+        (this.options.wallClock ?? Date.now)(),
+      );
+    }
+    if (!this.sessions.has(entry.info.id)) return; // gone while its password was checked
+    if (ret === ResultCode.ESUCCESS) {
+      entry.user = user;
+      entry.loggedIn = true;
+      this.loggedIn++;
+    }
+    entry.binding.input({ type: 'verdict', ret });
+  }
+
+  private page(entry: Entry, ref: number, request: PageRequest): void {
+    this.emit('page', entry.info, ref, request);
+    let done = false;
+    const report = (status: 'accepted' | 'sent' | 'failed', ret: number) => {
+      if (done) return;
+      if (status !== 'accepted') done = true;
+      entry.binding.input({ type: 'page-status', ref, status, ret });
+    };
+    try {
+      this.backend.page(request, report, { session: entry.info.id, address: entry.info.peer.address });
+    } catch {
+      report('failed', ResultCode.EFAIL);
+    }
+  }
+
+  private slowReader(entry: Entry, cause: unknown): void {
+    if (entry.connection.status !== 'open') return;
+    const error = new LrsnServerError({
+      code: LrsnServerErrorCode.SlowReader,
+      what: 'a client that does not read',
+      expected: `at most ${this.options.maxQueuedMessages ?? 256} messages queued`,
+      got: 'more',
+      where: entry.machine.state,
+      cause,
+    });
+    this.emit('session', entry.info, { type: 'protocol-error', error });
+    // Its queue will not drain: destroy rather than wait for a close that cannot finish; other sessions go on.
+    entry.connection.destroy();
+  }
+}
+
+/** One encoder per server: a message fanned out to many sessions (a heartbeat, an event) is encoded once. */
+function encoder(): (message: LrsnMessage) => Uint8Array {
+  let last: LrsnMessage | undefined;
+  let bytes: Uint8Array = new Uint8Array(0);
+  return (message) => {
+    if (message !== last) {
+      bytes = encodeBytes(message);
+      last = message;
+    }
+    return bytes;
+  };
+}
+
+/** Starts an LRSN server (LR-01: port 3700 unless told otherwise). */
+export async function createLrsnServer(options: LrsnServerOptions = {}): Promise<LrsnServer> {
+  const sessionOptions = resolveSessionOptions(options);
+  const backend =
+    options.backend ?? new SimulatedPagerBank(options.clock === undefined ? {} : { clock: options.clock });
+  let server: LrsnServer | undefined;
+  const maxLineBytes = sessionOptions.maxLineBytes;
+  const listener = await listen<string, LrsnMessage>({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? LRSN_PORT,
+    decoder: () => new LineDecoder({ maxLineBytes }),
+    encode: encoder(),
+    noDelay: true,
+    maxQueuedMessages: options.maxQueuedMessages ?? 256,
+    closeDeadlineMs: 1_000,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    onConnection: (c) => {
+      if (server === undefined) c.destroy();
+      else server.accept(c);
+    },
+  });
+  server = new LrsnServer(listener, options, sessionOptions, backend);
+  return server;
+}
