@@ -7,3 +7,13 @@ export type {
   ClientState,
   ServiceEventMessage,
 } from './machine/events.js';
+export { connectLrsn, LrsnClient, type LrsnClientEvents } from './client.js';
+export {
+  backoffDelay,
+  LRSN_PORT,
+  type LrsnClientOptions,
+  type ReconnectOptions,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './options.js';
+export { type PageInput, type PageOptions, type PageResult, toPageRequest } from './page.js';
