@@ -5,6 +5,7 @@ import {
   type LrsnGreeting,
   type Service,
 } from '@portico/lrsn-codec';
+import type { LrsnClientOptions } from '@portico/lrsn-client';
 import type { Clock } from '@portico/transport';
 import type { PagingBackend } from './backend/backend.js';
 import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
@@ -65,7 +66,9 @@ export interface LrsnServerOptions {
   /** Start in maintenance mode: every login gets ESERVDOWN (see `setMaintenance`). */
   maintenance?: boolean;
   throttle?: ThrottleOptions;
-  /** The paging backend (default a SimulatedPagerBank). */
+  /** Forward pages to a real LRSN device through lrsn-client (ignored when `backend` is given). */
+  upstream?: LrsnClientOptions;
+  /** The paging backend (default a SimulatedPagerBank, or an UpstreamTransmitter when `upstream` is set). */
   backend?: PagingBackend;
   /** Pages of one session in flight at once (default 256). */
   maxPagesInFlight?: number;

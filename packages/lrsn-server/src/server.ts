@@ -21,6 +21,7 @@ import {
 } from '@portico/transport';
 import type { PagingBackend } from './backend/backend.js';
 import { SimulatedPagerBank } from './backend/simulated-bank.js';
+import { UpstreamTransmitter } from './backend/upstream.js';
 import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
 import { boundedLink } from './link.js';
 import { admit } from './login/admission.js';
@@ -355,10 +356,13 @@ function encoder(): (message: LrsnMessage) => Uint8Array {
 export async function createLrsnServer(options: LrsnServerOptions = {}): Promise<LrsnServer> {
   const sessionOptions = resolveSessionOptions(options);
   const backend =
-    options.backend ?? new SimulatedPagerBank(options.clock === undefined ? {} : { clock: options.clock });
+    options.backend ??
+    (options.upstream === undefined
+      ? new SimulatedPagerBank(options.clock === undefined ? {} : { clock: options.clock })
+      : await UpstreamTransmitter.connect(options.upstream));
   let server: LrsnServer | undefined;
   const maxLineBytes = sessionOptions.maxLineBytes;
-  const listener = await listen<string, LrsnMessage>({
+  const listening = listen<string, LrsnMessage>({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? LRSN_PORT,
     decoder: () => new LineDecoder({ maxLineBytes }),
@@ -371,6 +375,11 @@ export async function createLrsnServer(options: LrsnServerOptions = {}): Promise
       if (server === undefined) c.destroy();
       else server.accept(c);
     },
+  });
+  // A backend connected for this server (an upstream session) must not outlive a failed bind.
+  const listener = await listening.catch(async (e: unknown) => {
+    if (options.backend === undefined) await backend.close();
+    throw e;
   });
   server = new LrsnServer(listener, options, sessionOptions, backend);
   return server;
