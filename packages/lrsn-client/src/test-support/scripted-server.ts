@@ -67,7 +67,7 @@ export function standardScript(line: string, c: ScriptedConnection): void {
   const id = /\sid="([^"]*)"/.exec(line)?.[1];
   if (line.startsWith('<PageRequest') && id !== undefined) {
     c.write(`<PageRequestStatus id="${id}" status="accepted" ret="0"/>`);
-    const failed = line.includes(';666"');
+    const failed = line.includes('666');
     setTimeout(
       () => c.write(`<PageRequestStatus id="${id}" status="${failed ? 'failed' : 'sent'}" ret="${failed ? 7 : 0}"/>`),
       10,
