@@ -20,13 +20,18 @@ export interface PageRecord {
 }
 
 export interface SimulatedPagerBankOptions {
-  /** How long a page takes on the air, from `accepted` to `sent` (default 0: as soon as the event loop turns). */
+  /** How long a page takes on the air, from `accepted` to `sent` (default 0: at once). */
   airtimeMs?: number;
   /**
    * Decides a page's fate: a result code makes it fail with that code, undefined lets it be sent. Default: every page
    * is sent. `failNext()` overrides it for the next pages.
    */
   fail?: (request: PageRequest, seq: number) => number | undefined;
+  /**
+   * Report `accepted` before the final status (default true). False reports only `sent` or `failed`: one status per
+   * page, as a transmitter that answers once.
+   */
+  acceptedStatus?: boolean;
   /** Records kept (the oldest go first; default 1,000). */
   maxRecords?: number;
   clock?: Clock;
@@ -82,7 +87,12 @@ export class SimulatedPagerBank implements PagingBackend {
       step('failed', fail);
       return;
     }
-    step('accepted', ResultCode.ESUCCESS);
+    if (this.options.acceptedStatus !== false) step('accepted', ResultCode.ESUCCESS);
+    if (this.airtimeMs === 0) {
+      // No airtime: sent at once (a platform timer of 0 ms still waits about 1 ms).
+      step('sent', ResultCode.ESUCCESS);
+      return;
+    }
     const entry: { timer: TimerHandle | undefined; report: PageReporter } = { timer: undefined, report: step };
     this.timers.set(seq, entry);
     entry.timer = this.clock.setTimeout(() => {
