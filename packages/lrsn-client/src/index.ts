@@ -17,3 +17,12 @@ export {
   resolveClientOptions,
 } from './options.js';
 export { type PageInput, type PageOptions, type PageResult, toPageRequest } from './page.js';
+export {
+  APPLICATION_SERVICE_TYPES,
+  DISCOVERY_PORT,
+  LRSN_SERVICE_TYPE,
+  MDNS_GROUP,
+  MDNS_PORT,
+  NETPAGE_ANNOUNCEMENT,
+} from './discovery/constants.js';
+export { type DiscoveredServer, type DiscoverOptions, discoverLrsn } from './discovery/discover.js';

@@ -11,6 +11,7 @@ export {
   type SimulatedPagerBankOptions,
 } from './backend/simulated-bank.js';
 export { UpstreamTransmitter } from './backend/upstream.js';
+export { type AnnounceOptions, LrsnAnnouncer } from './discovery/announce.js';
 export { type AdmissionState, admit } from './login/admission.js';
 export { type CredentialStore, hashPassword, ScryptCredentials } from './login/credentials.js';
 export { LoginThrottle, type ThrottleOptions } from './login/throttle.js';

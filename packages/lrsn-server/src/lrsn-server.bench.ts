@@ -150,7 +150,10 @@ async function pagers(port: number, login: boolean) {
       ),
     );
   };
-  return { round, close: () => socks.forEach((e) => e.s.destroy()) };
+  const close = (): void => {
+    for (const e of socks) e.s.destroy();
+  };
+  return { round, close };
 }
 
 /** The baseline server: decodes each line with the same codec and answers one pre-encoded final status. */

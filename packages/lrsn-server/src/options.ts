@@ -8,6 +8,7 @@ import {
 import type { LrsnClientOptions } from '@portico/lrsn-client';
 import type { Clock } from '@portico/transport';
 import type { PagingBackend } from './backend/backend.js';
+import type { AnnounceOptions } from './discovery/announce.js';
 import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
 import type { CredentialStore } from './login/credentials.js';
 import type { ThrottleOptions } from './login/throttle.js';
@@ -80,6 +81,8 @@ export interface LrsnServerOptions {
   closeDeadlineMs?: number;
   /** Wall-clock time in ms since the epoch, for the licence expiry (default Date.now). */
   wallClock?: () => number;
+  /** Announce the server by UDP (port 3701) and/or DNS-SD over mDNS (default: not at all). */
+  announce?: AnnounceOptions;
   /** Timers (default the real clock). */
   clock?: Clock;
 }

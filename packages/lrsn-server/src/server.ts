@@ -22,6 +22,7 @@ import {
 import type { PagingBackend } from './backend/backend.js';
 import { SimulatedPagerBank } from './backend/simulated-bank.js';
 import { UpstreamTransmitter } from './backend/upstream.js';
+import { LrsnAnnouncer } from './discovery/announce.js';
 import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
 import { boundedLink } from './link.js';
 import { admit } from './login/admission.js';
@@ -109,6 +110,8 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   private loggedIn = 0;
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  /** @internal Set by createLrsnServer when `announce` is given. */
+  announcer: LrsnAnnouncer | undefined;
 
   /** @internal Use `createLrsnServer()`. */
   constructor(
@@ -205,6 +208,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.clock.clearInterval(this.heartbeatTimer);
+      await this.announcer?.close();
       for (const e of this.sessions.values()) e.binding.input({ type: 'drain' });
       const deadline = this.options.closeDeadlineMs ?? 5_000;
       let timer: TimerHandle | undefined;
@@ -382,5 +386,17 @@ export async function createLrsnServer(options: LrsnServerOptions = {}): Promise
     throw e;
   });
   server = new LrsnServer(listener, options, sessionOptions, backend);
+  if (options.announce !== undefined) {
+    try {
+      server.announcer = await LrsnAnnouncer.start(
+        options.announce,
+        { port: server.port, services: sessionOptions.greeting.services },
+        options.clock,
+      );
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  }
   return server;
 }

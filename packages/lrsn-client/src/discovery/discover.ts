@@ -1,0 +1,93 @@
+import multicastDns from 'multicast-dns';
+import { bindUdp, type UdpEndpoint } from '@portico/transport';
+import { DISCOVERY_PORT, LRSN_SERVICE_TYPE, MDNS_GROUP, MDNS_PORT, NETPAGE_ANNOUNCEMENT } from './constants.js';
+
+/** An LRSN server found on the network. */
+export interface DiscoveredServer {
+  host: string;
+  /** The LRSN TCP port (3700 for a UDP announcement, which carries no port). */
+  port: number;
+  via: 'udp' | 'mdns';
+  /** The DNS-SD instance name (mDNS only). */
+  name?: string;
+}
+
+export interface DiscoverOptions {
+  /** Listen for the UDP announcement (default port 3701 on 0.0.0.0); false to skip. */
+  udp?: { port?: number; address?: string } | false;
+  /**
+   * Ask DNS-SD over mDNS for `_lrsn._tcp` (default the standard group and port on the default interface); false to
+   * skip. `interface` picks the interface to send and listen on (tests use '127.0.0.1' and a port other than 5353).
+   */
+  mdns?: { port?: number; interface?: string; group?: string } | false;
+  /** How long to collect answers (default 3,000 ms). */
+  timeoutMs?: number;
+  /** Called for each server as it is found. */
+  onFound?: (server: DiscoveredServer) => void;
+  signal?: AbortSignal;
+}
+
+/** Records of one mDNS answer as multicast-dns decodes them (only the fields used here). */
+interface Answer {
+  name: string;
+  type: string;
+  data: unknown;
+}
+
+/**
+ * Finds LRSN servers for `timeoutMs`: by the UDP announcement LRS's discovery sample listens for (payload exactly
+ * `_lrsn-netpage._tcp`, the sender is the transmitter, lrsn.md §10) and by DNS-SD over mDNS (`_lrsn._tcp`, through the
+ * maintained multicast-dns library). Resolves with each server once (by host and port).
+ */
+export async function discoverLrsn(options: DiscoverOptions = {}): Promise<DiscoveredServer[]> {
+  const found = new Map<string, DiscoveredServer>();
+  const add = (s: DiscoveredServer) => {
+    const key = `${s.host}:${s.port}`;
+    if (found.has(key)) return;
+    found.set(key, s);
+    options.onFound?.(s);
+  };
+  let udp: UdpEndpoint | undefined;
+  if (options.udp !== false) {
+    udp = await bindUdp({ host: options.udp?.address ?? '0.0.0.0', port: options.udp?.port ?? DISCOVERY_PORT });
+    udp.on('datagram', (d) => {
+      if (new TextDecoder().decode(d.data).trim() === NETPAGE_ANNOUNCEMENT)
+        add({ host: d.address, port: 3700, via: 'udp' });
+    });
+  }
+  let mdns: ReturnType<typeof multicastDns> | undefined;
+  if (options.mdns !== false) {
+    const m = options.mdns ?? {};
+    mdns = multicastDns({
+      port: m.port ?? MDNS_PORT,
+      ip: m.group ?? MDNS_GROUP,
+      ...(m.interface === undefined ? {} : { interface: m.interface, bind: '0.0.0.0' }),
+    });
+    mdns.on('warning', () => {});
+    mdns.on('error', () => {});
+    mdns.on('response', (response, rinfo) => {
+      const records = [...(response.answers ?? []), ...(response.additionals ?? [])] as Answer[];
+      for (const r of records) {
+        if (r.type !== 'SRV' || !r.name.includes('._lrsn')) continue;
+        const srv = r.data as { port: number; target: string };
+        const a = records.find((x) => x.type === 'A' && x.name === srv.target);
+        add({ host: typeof a?.data === 'string' ? a.data : rinfo.address, port: srv.port, via: 'mdns', name: r.name });
+      }
+    });
+    mdns.on('ready', () => mdns?.query({ questions: [{ name: LRSN_SERVICE_TYPE, type: 'PTR' }] }));
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, options.timeoutMs ?? 3_000);
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  await udp?.close();
+  await new Promise<void>((resolve) => (mdns === undefined ? resolve() : mdns.destroy(() => resolve())));
+  return [...found.values()];
+}
