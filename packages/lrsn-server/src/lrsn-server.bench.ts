@@ -17,14 +17,16 @@ const PAGERS = 100;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/** Heap + external bytes after full collections, and the resident set size. */
 function heap(): number {
   for (let i = 0; i < 3; i++) gc();
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
 }
+const rss = (): number => process.memoryUsage().rss;
 
 async function clients(port: number, count: number, login: boolean): Promise<ChildProcess> {
-  const child = fork(fileURLToPath(new URL('./bench-support/clients.ts', import.meta.url)), {
+  const child = fork(fileURLToPath(new URL('./test-support/bench-clients.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, PORT: String(port), COUNT: String(count), LOGIN: login ? '1' : '0' },
   });
@@ -41,7 +43,7 @@ async function stop(child: ChildProcess): Promise<void> {
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Memory per connection of a bare `net` server holding `count` idle connections (the "bare socket" figure). */
-async function bareMemory(count: number): Promise<number> {
+async function bareMemory(count: number): Promise<{ heap: number; rss: number }> {
   const sockets: Socket[] = [];
   const server = createServer((s) => {
     sockets.push(s);
@@ -52,17 +54,20 @@ async function bareMemory(count: number): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const before = heap();
+  const rssBefore = rss();
   const child = await clients((server.address() as { port: number }).port, count, false);
   while (sockets.length < count) await settle();
   const after = heap();
+  const rssAfter = rss();
   await stop(child);
   await new Promise((r) => server.close(r));
-  return (after - before) / count;
+  return { heap: (after - before) / count, rss: (rssAfter - rssBefore) / count };
 }
 
-async function fanOut(): Promise<{ perClient: number; bare: number }> {
+async function fanOut(): Promise<{ perClient: number; perClientRss: number; bare: { heap: number; rss: number } }> {
   const bare = await bareMemory(CLIENTS);
   const before = heap();
+  const rssBefore = rss();
   const server = await createLrsnServer({
     port: 0,
     heartbeatIntervalS: 1,
@@ -72,6 +77,7 @@ async function fanOut(): Promise<{ perClient: number; bare: number }> {
   const child = await clients(server.port, CLIENTS, true);
   while (server.clients < CLIENTS) await settle();
   const perClient = (heap() - before) / CLIENTS;
+  const perClientRss = (rss() - rssBefore) / CLIENTS;
   // Both cases write the one heartbeat line to the same 10,000 sockets: the server through its sessions (machine,
   // runner, connection queue), the baseline straight to the sockets (reached under transport's Connection, for this
   // benchmark only).
@@ -102,7 +108,7 @@ async function fanOut(): Promise<{ perClient: number; bare: number }> {
   if (server.clients !== CLIENTS) throw new Error(`clients dropped during the fan-out: ${server.clients}`);
   await stop(child);
   await server.close();
-  return { perClient, bare };
+  return { perClient, perClientRss, bare };
 }
 
 /** The net.Socket under each of the server's connections (benchmark-only access to transport internals). */
@@ -202,7 +208,7 @@ if (process.env.LRSN_BENCH_ONLY === 'pages') {
 }
 const memory = await fanOut();
 console.log(
-  `memory per logged-in client (heap + external, ${CLIENTS.toLocaleString('en')} clients): lrsn-server ${(memory.perClient / 1024).toFixed(1)} KiB | bare net socket ${(memory.bare / 1024).toFixed(1)} KiB | target ≤ 10 KB: ${memory.perClient <= 10_000 ? 'met' : 'MISSED'}`,
+  `memory per logged-in client (${CLIENTS.toLocaleString('en')} clients), heap + external: lrsn-server ${(memory.perClient / 1024).toFixed(1)} KiB | bare net socket ${(memory.bare.heap / 1024).toFixed(1)} KiB; RSS: lrsn-server ${(memory.perClientRss / 1024).toFixed(1)} KiB | bare ${(memory.bare.rss / 1024).toFixed(1)} KiB | target ≤ 10 KB (heap + external): ${memory.perClient <= 10_000 ? 'met' : 'MISSED'}`,
 );
 printTable('@portico/lrsn-server');
 process.exit(0);

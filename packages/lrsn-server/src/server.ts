@@ -233,7 +233,8 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     const entry: Entry = { info, machine, binding, connection, user: undefined, loggedIn: false };
     this.sessions.set(info.id, entry);
     binding.on('login', (ev) => {
-      this.emit('session', info, ev);
+      // Listeners (logs, dashboards) never see the password.
+      this.emit('session', info, { ...ev, passwd: ev.passwd === undefined ? undefined : '***' });
       void this.verdict(entry, ev.user, ev.passwd);
     });
     binding.on('logged-in', (ev) => this.emit('session', info, ev));
