@@ -26,3 +26,4 @@ export {
   NETPAGE_ANNOUNCEMENT,
 } from './discovery/constants.js';
 export { type DiscoveredServer, type DiscoverOptions, discoverLrsn } from './discovery/discover.js';
+export { closeMdns, type MdnsOptions, type MdnsSocket, openMdns } from './discovery/mdns.js';

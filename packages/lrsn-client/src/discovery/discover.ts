@@ -1,6 +1,6 @@
-import multicastDns from 'multicast-dns';
 import { bindUdp, type UdpEndpoint } from '@portico/transport';
-import { DISCOVERY_PORT, LRSN_SERVICE_TYPE, MDNS_GROUP, MDNS_PORT, NETPAGE_ANNOUNCEMENT } from './constants.js';
+import { DISCOVERY_PORT, LRSN_SERVICE_TYPE, NETPAGE_ANNOUNCEMENT } from './constants.js';
+import { closeMdns, type MdnsOptions, type MdnsSocket, openMdns } from './mdns.js';
 
 /** An LRSN server found on the network. */
 export interface DiscoveredServer {
@@ -19,7 +19,7 @@ export interface DiscoverOptions {
    * Ask DNS-SD over mDNS for `_lrsn._tcp` (default the standard group and port on the default interface); false to
    * skip. `interface` picks the interface to send and listen on (tests use '127.0.0.1' and a port other than 5353).
    */
-  mdns?: { port?: number; interface?: string; group?: string } | false;
+  mdns?: MdnsOptions | false;
   /** How long to collect answers (default 3,000 ms). */
   timeoutMs?: number;
   /** Called for each server as it is found. */
@@ -55,16 +55,9 @@ export async function discoverLrsn(options: DiscoverOptions = {}): Promise<Disco
         add({ host: d.address, port: 3700, via: 'udp' });
     });
   }
-  let mdns: ReturnType<typeof multicastDns> | undefined;
+  let mdns: MdnsSocket | undefined;
   if (options.mdns !== false) {
-    const m = options.mdns ?? {};
-    mdns = multicastDns({
-      port: m.port ?? MDNS_PORT,
-      ip: m.group ?? MDNS_GROUP,
-      ...(m.interface === undefined ? {} : { interface: m.interface, bind: '0.0.0.0' }),
-    });
-    mdns.on('warning', () => {});
-    mdns.on('error', () => {});
+    mdns = openMdns(options.mdns);
     mdns.on('response', (response, rinfo) => {
       const records = [...(response.answers ?? []), ...(response.additionals ?? [])] as Answer[];
       for (const r of records) {
@@ -88,6 +81,6 @@ export async function discoverLrsn(options: DiscoverOptions = {}): Promise<Disco
     );
   });
   await udp?.close();
-  await new Promise<void>((resolve) => (mdns === undefined ? resolve() : mdns.destroy(() => resolve())));
+  await closeMdns(mdns);
   return [...found.values()];
 }

@@ -1,14 +1,15 @@
 import {
   APPLICATION_SERVICE_TYPES,
+  closeMdns,
   DISCOVERY_PORT,
   LRSN_SERVICE_TYPE,
-  MDNS_GROUP,
-  MDNS_PORT,
+  type MdnsOptions,
+  type MdnsSocket,
   NETPAGE_ANNOUNCEMENT,
+  openMdns,
 } from '@portico/lrsn-client';
 import type { Service } from '@portico/lrsn-codec';
 import { bindUdp, type Clock, realClock, type TimerHandle, type UdpEndpoint } from '@portico/transport';
-import multicastDns from 'multicast-dns';
 
 /** How a server announces itself (off unless given; issue 18: "the server can announce itself … off by default"). */
 export interface AnnounceOptions {
@@ -22,7 +23,7 @@ export interface AnnounceOptions {
    * records, as LRS's discovery page says). `interface` is the interface to answer on (and the address advertised
    * unless `address` is given); tests use '127.0.0.1' and a port other than 5353.
    */
-  mdns?: { name?: string; interface?: string; address?: string; port?: number; group?: string };
+  mdns?: MdnsOptions & { name?: string; address?: string };
 }
 
 /** A running announcer; `close()` stops it. */
@@ -30,7 +31,7 @@ export class LrsnAnnouncer {
   private timer: TimerHandle | undefined;
   private constructor(
     private readonly udp: UdpEndpoint | undefined,
-    private readonly mdns: ReturnType<typeof multicastDns> | undefined,
+    private readonly mdns: MdnsSocket | undefined,
     private readonly clock: Clock,
   ) {}
 
@@ -43,7 +44,7 @@ export class LrsnAnnouncer {
     let udp: UdpEndpoint | undefined;
     const u = options.udp;
     if (u !== undefined && offers('NetPage')) udp = await bindUdp({ host: '0.0.0.0', port: 0 });
-    let mdns: ReturnType<typeof multicastDns> | undefined;
+    let mdns: MdnsSocket | undefined;
     const m = options.mdns;
     if (m !== undefined) {
       const name = `${m.name ?? 'Portico'}.${LRSN_SERVICE_TYPE}`;
@@ -55,13 +56,7 @@ export class LrsnAnnouncer {
           .filter(([service]) => offers(service))
           .map(([, type]) => type),
       ];
-      mdns = multicastDns({
-        port: m.port ?? MDNS_PORT,
-        ip: m.group ?? MDNS_GROUP,
-        ...(m.interface === undefined ? {} : { interface: m.interface, bind: '0.0.0.0' }),
-      });
-      mdns.on('warning', () => {});
-      mdns.on('error', () => {});
+      mdns = openMdns(m);
       mdns.on('query', (query) => {
         for (const q of query.questions ?? []) {
           if (q.type !== 'PTR') continue;
@@ -97,7 +92,6 @@ export class LrsnAnnouncer {
   async close(): Promise<void> {
     this.clock.clearInterval(this.timer);
     await this.udp?.close();
-    const mdns = this.mdns;
-    if (mdns !== undefined) await new Promise<void>((resolve) => mdns.destroy(() => resolve()));
+    await closeMdns(this.mdns);
   }
 }
