@@ -16,8 +16,8 @@ import {
   type UnknownMessage,
 } from '@portico/lrsn-codec';
 import { Binding, connectionLink } from '@portico/machine';
-import { abortError, connect, realClock, type Clock, type TimerHandle } from '@portico/transport';
-import { LrsnClientError, LrsnClientErrorCode } from './errors.js';
+import { type Clock, connect, realClock, type TimerHandle } from '@portico/transport';
+import { aborted, LrsnClientError, LrsnClientErrorCode } from './errors.js';
 import { LrsnClientMachine } from './machine/client-machine.js';
 import type { ClientCommand, ClientEvent, ServiceEventMessage } from './machine/events.js';
 import { backoffDelay, type LrsnClientOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js';
@@ -107,7 +107,7 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
     const { track, ...rest } = input;
     const id = rest.id ?? (track ? `portico-${this.nextAutoId++}` : undefined);
     const request = toPageRequest(id === undefined ? rest : { ...rest, id });
-    if (options.signal?.aborted) return Promise.reject(abortError('page', options.signal));
+    if (options.signal?.aborted) return Promise.reject(aborted('page', options.signal));
     try {
       this.command({ type: 'page', request });
     } catch (e) {
@@ -118,7 +118,7 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
       const signal = options.signal;
       const onAbort = () => {
         this.waiters.delete(id);
-        reject(abortError('page', signal!));
+        reject(aborted('page', signal!));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const done =
@@ -322,7 +322,7 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
 export async function connectLrsn(options: LrsnClientOptions = {}, clock: Clock = realClock): Promise<LrsnClient> {
   const client = new LrsnClient(resolveClientOptions(options), clock);
   const signal = options.signal;
-  if (signal?.aborted) throw abortError('connectLrsn', signal);
+  if (signal?.aborted) throw aborted('connectLrsn', signal);
   try {
     await client.session();
   } catch (e) {

@@ -22,6 +22,8 @@ export const LrsnClientErrorCode = {
   Disconnected: 'LRSN_CLIENT_DISCONNECTED',
   /** `close()` was called. */
   Closed: 'LRSN_CLIENT_CLOSED',
+  /** The caller's AbortSignal was aborted. */
+  Aborted: 'LRSN_CLIENT_ABORTED',
   /** An option is not valid. */
   BadOption: 'LRSN_CLIENT_BAD_OPTION',
 } as const;
@@ -60,4 +62,14 @@ export class LrsnClientError extends Error {
     this.where = details.where;
     this.ret = details.ret;
   }
+}
+
+/** The rejection of an operation whose signal was aborted: LRSN_CLIENT_ABORTED, with the signal's reason as cause. */
+export function aborted(what: string, signal: AbortSignal): LrsnClientError {
+  return new LrsnClientError({
+    code: LrsnClientErrorCode.Aborted,
+    what,
+    got: 'an aborted signal',
+    cause: signal.reason,
+  });
 }
