@@ -166,6 +166,14 @@ describe('pages and events', () => {
     expect(h.closes()).toEqual([]);
   });
 
+  it('LR-03 "Some messages are only valid when sent from the client to the server": a client-only message from the server is ignored', () => {
+    const h = ready();
+    h.receive('<Login services="NetPage"/>', '<PageRequest id="1" pager="2;1"/>', '<TableUpdateAck id="1" ret="0"/>');
+    expect(h.emitted('ignored').map((e) => e.message.type)).toEqual(['Login', 'PageRequest', 'TableUpdateAck']);
+    expect(h.sent()).toEqual([]);
+    expect(h.closes()).toEqual([]);
+  });
+
   it('TableUpdateAck is sent on command', () => {
     const h = ready();
     h.input({ type: 'table-ack', id: '3', ret: 0 });
