@@ -1,0 +1,12 @@
+export { SmartTeServerError, type SmartTeServerErrorCode } from './errors.js';
+export { type DeviceGroup, inRange, selectGroup } from './groups.js';
+export {
+  type ConnectionInfo,
+  type HandshakeStep,
+  type ServerCommand,
+  type ServerDatagram,
+  type ServerEvent,
+  SmartTeServerMachine,
+  type SmartTeServerMachineOptions,
+  type Via,
+} from './machine.js';

@@ -1,0 +1,232 @@
+import { MachineHarness } from '@portico/machine/testing';
+import { decode, encode, type Packet } from '@portico/smartte-codec';
+import { SmartTeLink } from '@portico/smartte-link';
+import { describe, expect, it } from 'vitest';
+import { type ServerDatagram, SmartTeServerMachine, type SmartTeServerMachineOptions } from './machine.js';
+
+const NONCE = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+const CLIENT = { address: '10.1.2.3', port: 3771 };
+
+function request(uid = 'DEV-1', nonce = NONCE): Uint8Array {
+  return encode({
+    type: 'CONNECT_REQUEST',
+    seq: 0,
+    token: 0,
+    uid,
+    deviceType: 'CT60',
+    clientVersion: '1.0',
+    sessionIndex: 0,
+    clientNonce: nonce,
+  });
+}
+
+function setup(options: SmartTeServerMachineOptions = {}) {
+  let t = 0x1000;
+  const machine = new SmartTeServerMachine({
+    portRange: { first: 5000, last: 5002 },
+    token: () => t++,
+    wallClock: () => 1_700_000_000_000,
+    ...options,
+  });
+  const h = new MachineHarness(machine);
+  const fromClient = (via: ServerDatagram['via'], data: Uint8Array, from = CLIENT) =>
+    h.receive({ via, address: from.address, port: from.port, data });
+  const packets = (): { out: ServerDatagram; packet: Packet }[] =>
+    h.sent().map((out) => ({ out, packet: decode(out.data) as Packet }));
+  return { machine, h, fromClient, packets };
+}
+
+/** Steps 1–2: request on the listen port, the glue opens the port, the accept goes out. */
+function accepted(options: SmartTeServerMachineOptions = {}) {
+  const s = setup(options);
+  s.fromClient('listen', request());
+  s.h.input({ type: 'port-open', port: 5000 });
+  const [accept] = s.packets();
+  if (accept?.packet.type !== 'CONNECT_ACCEPT') throw new Error('no accept');
+  return { ...s, token: accept.packet.token };
+}
+
+describe('SmartTeServerMachine handshake', () => {
+  it('ST-02 "Once this packet arrives at the Server, the session can appear in the connections list."', () => {
+    const { machine, fromClient, h } = setup();
+    fromClient('listen', request());
+    expect(machine.connections()).toMatchObject([{ uid: 'DEV-1', step: 'binding', sessionPort: 5000 }]);
+    expect(h.emitted('connection')).toHaveLength(1);
+    h.input({ type: 'port-open', port: 5000 });
+    expect(machine.connections()[0]?.step).toBe('accepted');
+  });
+
+  it('ST-04 Connection Accept informs "the client to use a dedicated port number for this session."', () => {
+    const { packets, token } = accepted();
+    expect(token).toBe(0x1000);
+    expect(packets()).toEqual([]); // take() consumed it; nothing more
+  });
+
+  it('ST-06 "the port number will reflect the next sequential port within the specified range."', () => {
+    const { fromClient, h } = setup();
+    for (const [i, uid] of ['A', 'B', 'C'].entries()) {
+      fromClient('listen', request(uid, new Uint8Array(8).fill(i + 1)));
+    }
+    expect(h.emitted('open-port').map((e) => e.port)).toEqual([5000, 5001, 5002]);
+  });
+
+  it('ST-06 a retransmitted Connection Request never gets a second port, and gets the same answer', () => {
+    const { fromClient, h, packets } = setup();
+    fromClient('listen', request());
+    h.input({ type: 'port-open', port: 5000 });
+    const first = packets();
+    fromClient('listen', request());
+    const again = packets();
+    expect(again.map((p) => p.out.data)).toEqual(first.map((p) => p.out.data));
+    expect(h.emitted('open-port')).toHaveLength(1);
+    // Same nonce, other content: dropped.
+    fromClient('listen', request('OTHER'));
+    expect(packets()).toEqual([]);
+    expect(h.emitted('dropped').at(-1)?.reason).toBe('nonce reused with other content');
+  });
+
+  it('ST-07 "If the fixed port range does not have enough ports" → CONNECT_REJECT reason 1 ("Err:Host Timeout!")', () => {
+    const { fromClient, packets } = setup({ portRange: { first: 5000, last: 5000 } });
+    fromClient('listen', request('A', new Uint8Array(8).fill(1)));
+    packets();
+    fromClient('listen', request('B', new Uint8Array(8).fill(2)));
+    const [reject] = packets();
+    expect(reject?.packet).toMatchObject({ type: 'CONNECT_REJECT', reason: 1, text: 'Err:Host Timeout!' });
+  });
+
+  it('ST-09 "The server may report an alert \'could not complete registration\' if packet two or three is dropped."', () => {
+    const { machine, h } = accepted();
+    h.advance(4_999);
+    expect(h.emitted('alert')).toHaveLength(0);
+    h.advance(1);
+    expect(h.emitted('alert')).toEqual([
+      { type: 'alert', text: 'could not complete registration', uid: 'DEV-1', port: 5000 },
+    ]);
+    expect(h.emitted('close-port')).toEqual([{ type: 'close-port', port: 5000 }]);
+    expect(machine.pool.blacklisted.has(5000)).toBe(true);
+    expect(machine.pool.inUse.has(5000)).toBe(false);
+    expect(machine.connections()).toEqual([]);
+  });
+
+  it('ST-09 a retransmitted request restarts the registration timer', () => {
+    const { h, fromClient } = accepted();
+    h.advance(4_000);
+    fromClient('listen', request());
+    h.advance(4_000);
+    expect(h.emitted('alert')).toHaveLength(0);
+    h.advance(1_000);
+    expect(h.emitted('alert')).toHaveLength(1);
+  });
+
+  it('ST-01 a packet on a session port with an unknown token gets ERROR eSP0001 with that token', () => {
+    const { fromClient, packets } = accepted();
+    fromClient(5000, encode({ type: 'REGISTER_REQUEST', seq: 0, token: 0xdead }));
+    expect(packets()[0]?.packet).toMatchObject({ type: 'ERROR', code: 1, seq: 0, token: 0xdead });
+  });
+});
+
+/** A client link answering the server's steps 5–8 in the test. */
+function runSteps(options: SmartTeServerMachineOptions = {}, address = CLIENT) {
+  const s = accepted(options);
+  s.fromClient(5000, encode({ type: 'REGISTER_REQUEST', seq: 0, token: s.token }), address);
+  const order: string[] = [];
+  const client = new SmartTeLink({ role: 'client', token: s.token });
+  let now = 0;
+  const toServer = (actions: ReturnType<SmartTeLink['handle']>) => {
+    for (const a of actions) {
+      if (a.type === 'send') s.fromClient(5000, a.message, address);
+      if (a.type === 'emit' && a.event.type === 'deliver' && a.event.packet.type === 'GET_DEVICE_CONFIG') {
+        const info = { uid: 'DEV-1', type: 'CT60', ver: '1.0', cols: 20, rows: 16, kbd: true };
+        toServer(client.handle({ type: 'send', packet: { type: 'DEVICE_CONFIG', info } }, now));
+      }
+    }
+  };
+  const pump = () => {
+    // Bounded: 40 rounds of 60 ms cover the client's 50 ms delayed ACKs for every step.
+    for (let round = 0; round < 40; round++) {
+      for (const d of s.h.sent()) {
+        order.push(decode(d.data).type);
+        toServer(client.handle({ type: 'receive', message: d.data }, now));
+      }
+      now += 60;
+      s.h.advance(60);
+      toServer(client.handle({ type: 'wake' }, now));
+    }
+  };
+  pump();
+  return { ...s, order };
+}
+
+describe('SmartTeServerMachine steps 5–8', () => {
+  it('ST-17 "The eight steps happen in this order" (server side: 2, 4, 5, 7, 8, each after the previous)', () => {
+    const { order, machine, h } = runSteps();
+    const steps = order.filter((t) => t !== 'ACK');
+    expect(steps).toEqual(['REGISTER_ACCEPT', 'GET_DEVICE_CONFIG', 'SET_DEVICE_CONFIG', 'SET_TIME']);
+    expect(h.emitted('step').map((e) => e.connection.step)).toEqual([
+      'accepted',
+      'get-device-config',
+      'set-device-config',
+      'set-time',
+      'ready',
+    ]);
+    expect(h.emitted('ready')).toHaveLength(1);
+    expect(machine.connections()[0]).toMatchObject({ step: 'ready', deviceInfo: { cols: 20, rows: 16 } });
+  });
+
+  it('ST-12 "a request by the server for basic information about the client … screen size, device type, and client version."', () => {
+    const { machine } = runSteps();
+    expect(machine.connections()[0]?.deviceInfo).toMatchObject({ type: 'CT60', ver: '1.0', cols: 20, rows: 16 });
+  });
+
+  it('ST-14 setDeviceConfig carries the rules of the best-matching device group, else the default group', () => {
+    const groups = [
+      { name: 'any-ct60', deviceTypes: ['CT60'], rules: { keyboardTimeoutS: 10 } },
+      {
+        name: 'dock-ct60',
+        ipRanges: ['10.1.0.0/16'],
+        deviceTypes: ['CT60'],
+        rules: { keyboardTimeoutS: 30, voice: true },
+      },
+      { name: 'dock', ipRanges: ['10.1.2.0-10.1.2.255'], rules: { backlightTimeoutS: 5 } },
+    ];
+    const defaultGroup = { name: 'default', rules: { backlightTimeoutS: 60 } };
+    const a = runSteps({ groups, defaultGroup });
+    expect(a.machine.connections()[0]).toMatchObject({
+      group: 'dock-ct60',
+      rules: { keyboardTimeoutS: 30, voice: true },
+    });
+    const b = runSteps({ groups: groups.slice(2), defaultGroup }, { address: '192.168.0.9', port: 3771 });
+    expect(b.machine.connections()[0]).toMatchObject({ group: 'default', rules: { backlightTimeoutS: 60 } });
+  });
+
+  it('ST-15 espSetTime carries the server time and UTC offset, after setDeviceConfig was acknowledged', () => {
+    const s = accepted({ utcOffsetMin: 60 });
+    s.fromClient(5000, encode({ type: 'REGISTER_REQUEST', seq: 0, token: s.token }));
+    const sent = s.h.sent().map((d) => decode(d.data) as Packet);
+    expect(sent.map((p) => p.type)).toEqual(['REGISTER_ACCEPT', 'GET_DEVICE_CONFIG']);
+    const r = runSteps({ utcOffsetMin: 60 });
+    const time = r.h
+      .allSent()
+      .map((d) => decode(d.data) as Packet)
+      .find((p) => p.type === 'SET_TIME');
+    expect(time).toMatchObject({ timeMs: 1_700_000_000_000, utcOffsetMin: 60 });
+  });
+
+  it('refuses a device group with encryption (not in this version) with a typed error', () => {
+    expect(() => new SmartTeServerMachine({ defaultGroup: { name: 'd', rules: { encryptionLevel: 1 } } })).toThrow(
+      expect.objectContaining({ code: 'SERVER_UNSUPPORTED' }),
+    );
+  });
+
+  it('B.5 session packets only from the registered address; a repeated REGISTER_REQUEST is answered again', () => {
+    const { fromClient, h, token } = runSteps();
+    h.take();
+    fromClient(5000, encode({ type: 'REGISTER_REQUEST', seq: 0, token }));
+    expect(h.sent().map((d) => decode(d.data).type)).toEqual(['REGISTER_ACCEPT']);
+    fromClient(5000, encode({ type: 'DATA', seq: 1, token, data: new Uint8Array([1]) }), {
+      address: '10.9.9.9',
+      port: 1,
+    });
+    expect(h.emitted('dropped').at(-1)?.reason).toBe('not from the registered address');
+  });
+});
