@@ -1,0 +1,3 @@
+import { portico } from '@portico/vitest-config';
+
+export default portico();
