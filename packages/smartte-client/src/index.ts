@@ -7,3 +7,10 @@ export {
   SmartTeClientMachine,
   type SmartTeClientMachineOptions,
 } from './machine.js';
+export {
+  type ConnectSmartTeOptions,
+  connectSmartTe,
+  type SmartTeClient,
+  type SmartTeClientBinding,
+} from './connect.js';
+export { SmartTeClientError, type SmartTeClientErrorCode } from './errors.js';

@@ -169,11 +169,11 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     this.finish(out, 'failed');
   }
 
-  private finish(out: ClientAction[], reason: string): void {
+  private finish(out: ClientAction[], reason: string, final?: ClientDatagramOut): void {
     this.state = 'closed';
     this.retryAt = undefined;
     this.linkWake = undefined;
-    out.push(close(reason));
+    out.push(final ? close(reason, { final }) : close(reason));
   }
 
   private onWake(now: number, out: ClientAction[]): void {
@@ -232,8 +232,13 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     for (const a of link.handle(input, now)) {
       if (a.type === 'send') out.push(send({ port: this.sessionPort, data: a.message }));
       else if (a.type === 'wake') this.linkWake = a.at;
-      else if (a.type === 'close') this.finish(out, a.reason);
-      else this.onLinkEvent(a.event, now, out);
+      else if (a.type === 'close') {
+        // The link's DISCONNECT comes just before its close: it becomes the close's final datagram, so the glue hands
+        // it to the system before the socket closes.
+        const last = out.at(-1);
+        if (last?.type === 'send') out.pop();
+        this.finish(out, a.reason, last?.type === 'send' ? last.message : undefined);
+      } else this.onLinkEvent(a.event, now, out);
     }
   }
 

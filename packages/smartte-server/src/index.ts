@@ -10,3 +10,4 @@ export {
   type SmartTeServerMachineOptions,
   type Via,
 } from './machine.js';
+export { createSmartTeServer, SmartTeServer, type SmartTeServerOptions } from './server.js';
