@@ -45,6 +45,22 @@ describe('connectSmartTe ↔ createSmartTeServer over UDP on loopback', () => {
     }
   });
 
+  it('a server that closes drains its devices: DISCONNECT reason 4 reaches the client', async () => {
+    const server = await createSmartTeServer({ port: 0, portRange: { first: first + 10, last: first + 19 } });
+    const client = await connectSmartTe({
+      port: server.address.port,
+      localPort: 0,
+      uid: 'LOOP-3',
+      deviceType: 'CT60',
+      clientVersion: '1.0',
+    });
+    const bye = once(client.binding, 'disconnected');
+    await server.close();
+    const [e] = await bye;
+    expect(e).toMatchObject({ reason: 4 });
+    await client.binding.closed;
+  });
+
   it('ST-07 "or this packet is unable to reach the client it will report a message of \'Err:Host Timeout!\'"', async () => {
     // A listen port with nobody behind it: a bound server that is closed at once.
     const server = await createSmartTeServer({ port: 0, portRange: { first, last: first } });

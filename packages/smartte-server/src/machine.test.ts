@@ -230,3 +230,16 @@ describe('SmartTeServerMachine steps 5–8', () => {
     expect(h.emitted('dropped').at(-1)?.reason).toBe('not from the registered address');
   });
 });
+
+describe('SmartTeServerMachine shutdown', () => {
+  it('drains: DISCONNECT reason 4 to every registered device, every session ended and its port closed', () => {
+    const { h, machine } = runSteps();
+    h.take();
+    h.input({ type: 'shutdown' });
+    expect(h.sent().map((d) => decode(d.data))).toMatchObject([{ type: 'DISCONNECT', reason: 4 }]);
+    expect(h.emitted('ended').at(-1)).toMatchObject({ reason: 'shutdown' });
+    expect(h.emitted('close-port').at(-1)).toEqual({ type: 'close-port', port: 5000 });
+    expect(machine.connections()).toEqual([]);
+    expect(machine.pool.inUse.size).toBe(0);
+  });
+});

@@ -3,6 +3,7 @@ import {
   type ConnectRequest,
   type DeviceInfo,
   type DeviceRules,
+  DisconnectReason,
   decode,
   EspCode,
   encode,
@@ -74,7 +75,9 @@ export type ServerCommand =
   /** The glue opened the session port asked for by `open-port`. */
   | { readonly type: 'port-open'; readonly port: number }
   /** The glue could not open it (in use by another program): it is blacklisted, the next one is tried. */
-  | { readonly type: 'port-failed'; readonly port: number };
+  | { readonly type: 'port-failed'; readonly port: number }
+  /** Issue 14 §5 drain: DISCONNECT reason 4 to every registered device, every session ended. */
+  | { readonly type: 'shutdown' };
 
 export type ServerEvent =
   /** Open a UDP socket on this session port, then input `port-open` (or `port-failed`). */
@@ -134,6 +137,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private readonly wallClock: () => number;
   private readonly utcOffsetMin: number;
   private readonly registrationTimeoutMs: number;
+  private shuttingDown = false;
 
   constructor(options: SmartTeServerMachineOptions = {}) {
     this.pool = new PortPool(
@@ -177,6 +181,9 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         break;
       case 'wake':
         this.onWake(now, out);
+        break;
+      case 'shutdown':
+        this.onShutdown(now, out);
         break;
       case 'closed':
         return [wake(undefined)];
@@ -433,12 +440,26 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     }
   }
 
+  private onShutdown(now: number, out: ServerAction[]): void {
+    this.shuttingDown = true;
+    for (const s of [...this.sessions.values()]) {
+      if (s.link)
+        this.toLink(
+          s,
+          { type: 'disconnect', reason: DisconnectReason.SERVER_SHUTDOWN, text: 'Server shutdown' },
+          now,
+          out,
+        );
+      this.end(s, 'shutdown', out);
+    }
+  }
+
   private end(s: Session, reason: string, out: ServerAction[]): void {
     if (!this.sessions.has(this.keyOf(s))) return;
     this.forget(s);
     this.pool.release(s.info.sessionPort);
     out.push(emit({ type: 'close-port', port: s.info.sessionPort }));
-    out.push(emit({ type: 'ended', connection: { ...s.info }, reason }));
+    out.push(emit({ type: 'ended', connection: { ...s.info }, reason: this.shuttingDown ? 'shutdown' : reason }));
   }
 
   private keyOf(s: Session): string {

@@ -24,6 +24,8 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   readonly machine: SmartTeServerMachine;
   readonly runner: Runner<ServerDatagram, ServerDatagram, ServerEvent, ServerCommand>;
   private readonly sockets = new Map<number, UdpEndpoint>();
+  /** The last send on each session port: its socket closes after it (a close right after a send drops it). */
+  private readonly lastSend = new Map<number, Promise<void>>();
   private closing = false;
 
   /** @internal Use `createSmartTeServer()`. */
@@ -38,8 +40,16 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
       clock: options.clock ?? realClock,
       port: {
         send: (d) => {
-          const socket = d.via === 'listen' ? this.listener : this.sockets.get(d.via);
-          socket?.sendNow(d.data, d.port, d.address);
+          if (d.via === 'listen') {
+            this.listener.sendNow(d.data, d.port, d.address);
+            return;
+          }
+          const sent = this.sockets.get(d.via)?.send(d.data, d.port, d.address);
+          if (sent)
+            this.lastSend.set(
+              d.via,
+              sent.catch(() => {}),
+            );
         },
         close: () => {},
       },
@@ -64,8 +74,10 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     if (e.type === 'open-port') this.openPort(e.port);
     else if (e.type === 'close-port') {
       const s = this.sockets.get(e.port);
+      const last = this.lastSend.get(e.port);
       this.sockets.delete(e.port);
-      void s?.close();
+      this.lastSend.delete(e.port);
+      void Promise.resolve(last).then(() => s?.close());
     }
     (this as EventEmitter).emit(e.type, e);
   }
@@ -87,9 +99,12 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     );
   }
 
-  /** Closes the listen port and every session port. */
+  /** Drains (DISCONNECT reason 4 to every device, issue 14 §5), then closes the listen port and every session port. */
   async close(): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
+    this.runner.input({ type: 'shutdown' });
+    await Promise.all(this.lastSend.values());
     this.runner.closed('local', undefined);
     await Promise.all([this.listener.close(), ...[...this.sockets.values()].map((s) => s.close())]);
     this.sockets.clear();
