@@ -21,5 +21,6 @@ describe('portico-smartte arguments', () => {
       deviceInfo: { cols: 20, rows: 16 },
     });
     expect(() => parseArgs(['--port', '70000'])).toThrow();
+    expect(() => parseArgs(['--cols', '0'])).toThrow();
   });
 });

@@ -2,26 +2,26 @@ import { SMARTTE_PORTS } from '@portico/smartte-codec';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ConnectSmartTeOptions } from '../connect.js';
 
-const port =
-  (what: string) =>
-  (v: string): number => {
+/** An integer option within [min, max] (ports, and the screen size the device information string reports). */
+function integer(what: string, min: number, max: number): (v: string) => number {
+  return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535)
-      throw new InvalidArgumentError(`${what} must be a port 0–65535, got ${v}`);
-    return n;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    throw new InvalidArgumentError(`${what} must be an integer ${min}–${max}, got ${v}`);
   };
+}
 
 /** `portico-smartte` arguments → client options. */
 export function parseArgs(argv: readonly string[]): ConnectSmartTeOptions {
   const program = new Command('portico-smartte')
     .description('SmartTE client: connects to a SmartTE server and shows the display states')
     .option('--host <address>', 'server address', '127.0.0.1')
-    .option('--port <port>', 'server listen port', port('--port'), SMARTTE_PORTS.server)
-    .option('--local-port <port>', 'local source port', port('--local-port'), SMARTTE_PORTS.client)
+    .option('--port <port>', 'server listen port', integer('--port', 0, 65535), SMARTTE_PORTS.server)
+    .option('--local-port <port>', 'local source port', integer('--local-port', 0, 65535), SMARTTE_PORTS.client)
     .option('--uid <uid>', 'device UID', 'portico-smartte')
     .option('--type <type>', 'device type', 'portico')
-    .option('--cols <n>', 'screen columns', Number, 80)
-    .option('--rows <n>', 'screen rows', Number, 24)
+    .option('--cols <n>', 'screen columns', integer('--cols', 1, 255), 80)
+    .option('--rows <n>', 'screen rows', integer('--rows', 1, 255), 24)
     .exitOverride()
     .parse(argv, { from: 'user' });
   const o = program.opts<{
