@@ -108,6 +108,16 @@ describe('SmartTeServerMachine handshake', () => {
     expect(machine.connections()).toEqual([]);
   });
 
+  it('ST-06 a session port another program holds is skipped: blacklisted, and the next sequential port is opened', () => {
+    const { h, fromClient, machine, packets } = setup();
+    fromClient('listen', request());
+    h.input({ type: 'port-failed', port: 5000 });
+    expect(h.emitted('open-port').map((e) => e.port)).toEqual([5000, 5001]);
+    expect(machine.pool.blacklisted.has(5000)).toBe(true);
+    h.input({ type: 'port-open', port: 5001 });
+    expect(packets()[0]?.packet).toMatchObject({ type: 'CONNECT_ACCEPT', port: 5001 });
+  });
+
   it('ST-09 a retransmitted request restarts the registration timer', () => {
     const { h, fromClient } = accepted();
     h.advance(4_000);
