@@ -152,3 +152,27 @@ describe('SmartTeClientMachine steps 5–8', () => {
     expect(l.statuses().some((t) => t.startsWith('[Linking] '))).toBe(true);
   });
 });
+
+describe('SmartTeClientMachine after step 8', () => {
+  it('ST-16 "the server can now display a host selection screen": the device answers with its chosen host', () => {
+    const { h, fromServer } = connected({ chooseHost: (hosts) => hosts[1]?.id ?? 0 });
+    fromServer({
+      type: 'send',
+      packet: {
+        type: 'HOST_MENU',
+        hosts: [
+          { id: 1, name: 'WMS' },
+          { id: 2, name: 'ERP' },
+        ],
+      },
+    });
+    expect(h.emitted('host-menu')).toMatchObject([{ hosts: [{ name: 'WMS' }, { name: 'ERP' }] }]);
+    expect(h.sent().map((d) => decode(d.data))).toMatchObject([{ type: 'HOST_SELECT', hostId: 2 }]);
+  });
+
+  it('ST-16 ERROR eSP0008 shows its code: "eSP0008"', () => {
+    const { fromServer, statuses } = connected();
+    fromServer({ type: 'send', packet: { type: 'ERROR', code: 8, text: 'No host configured' } });
+    expect(statuses().at(-1)).toBe('eSP0008');
+  });
+});

@@ -2,6 +2,7 @@ import { type Action, close, earliest, emit, type Input, type Machine, send, wak
 import {
   type DeviceInfo,
   type DeviceRules,
+  type HostEntry,
   decode,
   encode,
   isReliablePacketType,
@@ -36,6 +37,8 @@ export interface SmartTeClientMachineOptions {
   intervalMs?: number;
   /** ST-15: wall-clock ms since the Unix epoch, to compute the offset from espSetTime (default Date.now). */
   wallClock?: () => number;
+  /** ST-16: chooses a host from the server's host selection screen (default the first one). */
+  chooseHost?: (hosts: readonly HostEntry[]) => number;
   /** ST-15: whether to apply the server time ("clients that support the feature may set the device time"). */
   applyTime?: boolean;
 }
@@ -60,6 +63,8 @@ export type ClientEvent =
   /** Steps 1–8 done (ST-17). */
   | { readonly type: 'ready' }
   | { readonly type: 'data'; readonly data: Uint8Array }
+  /** ST-16: the host selection screen the server showed. */
+  | { readonly type: 'host-menu'; readonly hosts: readonly HostEntry[] }
   | { readonly type: 'echo'; readonly echo: number }
   | { readonly type: 'failed'; readonly text: string }
   | { readonly type: 'disconnected'; readonly reason: number; readonly text: string };
@@ -270,6 +275,14 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         out.push(emit({ type: 'time', offsetMs, utcOffsetMin: p.utcOffsetMin, applied }));
         // The SET_TIME ack goes out with the link's delayed ACK; the session is usable from here.
         out.push(emit({ type: 'ready' }));
+        break;
+      }
+      case 'HOST_MENU': {
+        // ST-16: "the server can now display a host selection screen"; the device answers with its choice.
+        const first = p.hosts[0];
+        const hostId = this.o.chooseHost ? this.o.chooseHost(p.hosts) : first?.id;
+        out.push(emit({ type: 'host-menu', hosts: p.hosts.map((h) => ({ id: h.id, name: h.name })) }));
+        if (hostId !== undefined) this.linkSend({ type: 'HOST_SELECT', hostId }, now, out);
         break;
       }
       case 'DATA':

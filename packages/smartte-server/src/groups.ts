@@ -11,6 +11,24 @@ export interface DeviceGroup {
   /** Device types (DEVICE_TYPE of the request, or `type` of the device information string), compared exactly. */
   deviceTypes?: readonly string[];
   rules: DeviceRules;
+  /** ST-16: the Telnet Host Group whose hosts this group's devices connect to. */
+  hostGroup?: HostGroup;
+}
+
+/** A telnet host of a host group (ST-16). */
+export interface TelnetHost {
+  id: number;
+  name: string;
+  host: string;
+  port: number;
+}
+
+/** ST-16 "the Device Group and corresponding Telnet Host Group": the hosts, and the one to use without asking. */
+export interface HostGroup {
+  name: string;
+  hosts: readonly TelnetHost[];
+  /** A preferred host's id: connect to it without a host selection screen. */
+  preferred?: number;
 }
 
 function ipv4(text: string): number | undefined {

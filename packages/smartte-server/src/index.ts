@@ -1,5 +1,5 @@
 export { SmartTeServerError, type SmartTeServerErrorCode } from './errors.js';
-export { type DeviceGroup, inRange, selectGroup } from './groups.js';
+export { type DeviceGroup, type HostGroup, inRange, selectGroup, type TelnetHost } from './groups.js';
 export {
   type ConnectionInfo,
   type HandshakeStep,

@@ -253,3 +253,49 @@ describe('SmartTeServerMachine shutdown', () => {
     expect(machine.pool.inUse.size).toBe(0);
   });
 });
+
+describe('SmartTeServerMachine after step 8 (ST-16)', () => {
+  const hosts = [
+    { id: 1, name: 'WMS', host: '127.0.0.1', port: 2323 },
+    { id: 2, name: 'ERP', host: '127.0.0.1', port: 2324 },
+  ];
+  const withHosts = (hostGroup: { name: string; hosts: typeof hosts; preferred?: number }) => ({
+    defaultGroup: { name: 'default', rules: {}, hostGroup },
+  });
+
+  it('ST-16 a host group with no hosts: ERROR eSP0008 "No host configured", then DISCONNECT once it is acked', () => {
+    const { order, h } = runSteps(withHosts({ name: 'empty', hosts: [] }));
+    const types = order.filter((t) => t !== 'ACK');
+    expect(types.slice(-2)).toEqual(['ERROR', 'DISCONNECT']);
+    const error = h
+      .allSent()
+      .map((d) => decode(d.data) as Packet)
+      .find((p) => p.type === 'ERROR');
+    expect(error).toMatchObject({ code: 8, text: 'No host configured' });
+    expect(h.emitted('ended')).toHaveLength(1);
+  });
+
+  it('ST-16 "the server can now display a host selection screen": several hosts and no preferred one → HOST_MENU', () => {
+    const { order, h, fromClient, token } = runSteps(withHosts({ name: 'two', hosts }));
+    expect(order.filter((t) => t !== 'ACK').at(-1)).toBe('HOST_MENU');
+    const menu = h
+      .allSent()
+      .map((d) => decode(d.data) as Packet)
+      .find((p) => p.type === 'HOST_MENU');
+    expect(menu).toMatchObject({
+      hosts: [
+        { id: 1, name: 'WMS' },
+        { id: 2, name: 'ERP' },
+      ],
+    });
+    // The device's HOST_SELECT (its first reliable packet after DEVICE_CONFIG: seq 2, acking the server's 4).
+    fromClient(5000, encode({ type: 'HOST_SELECT', seq: 2, ack: 4, token, hostId: 2 }));
+    expect(h.emitted('host')).toMatchObject([{ host: { id: 2, name: 'ERP' } }]);
+  });
+
+  it('ST-16 "or begin the connection to the telnet host as configured": a preferred host, no menu', () => {
+    const { order, h } = runSteps(withHosts({ name: 'pref', hosts, preferred: 1 }));
+    expect(order).not.toContain('HOST_MENU');
+    expect(h.emitted('host')).toMatchObject([{ host: { id: 1, name: 'WMS' } }]);
+  });
+});

@@ -17,7 +17,7 @@ import {
 import { type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import { PortPool } from '@portico/transport';
 import { SmartTeServerError } from './errors.js';
-import { type DeviceGroup, selectGroup } from './groups.js';
+import { type DeviceGroup, type HostGroup, selectGroup, type TelnetHost } from './groups.js';
 
 /** Where a datagram came in or goes out: the listen port, or a session port (its number). */
 export type Via = 'listen' | number;
@@ -35,7 +35,16 @@ export interface ServerDatagram {
  * waiting for 3), `get-device-config` (4 and 5 sent, waiting for 6), `set-device-config` (7 sent, waiting for its
  * ack), `set-time` (8 sent, waiting for its ack), `ready` (all eight done).
  */
-export type HandshakeStep = 'binding' | 'accepted' | 'get-device-config' | 'set-device-config' | 'set-time' | 'ready';
+export type HandshakeStep =
+  | 'binding'
+  | 'accepted'
+  | 'get-device-config'
+  | 'set-device-config'
+  | 'set-time'
+  | 'ready'
+  | 'host-menu'
+  | 'host'
+  | 'ending';
 
 /** A row of the connections list (ST-02). */
 export interface ConnectionInfo {
@@ -92,6 +101,8 @@ export type ServerEvent =
   | { readonly type: 'rejected'; readonly reason: number; readonly address: string; readonly port: number }
   /** Steps 1–8 done (ST-17). */
   | { readonly type: 'ready'; readonly connection: ConnectionInfo }
+  /** ST-16: the telnet host this session is to be connected to (chosen from HOST_MENU, preferred, or the only one). */
+  | { readonly type: 'host'; readonly connection: ConnectionInfo; readonly host: TelnetHost }
   | { readonly type: 'data'; readonly uid: string; readonly sessionIndex: number; readonly data: Uint8Array }
   | { readonly type: 'ended'; readonly connection: ConnectionInfo; readonly reason: string }
   | { readonly type: 'dropped'; readonly reason: string; readonly via: Via; readonly address: string };
@@ -111,6 +122,7 @@ interface Session {
   /** Reliable packets sent in this epoch: the extended number of the last one (steps 5–8 wait for its ack). */
   sent: number;
   awaiting: number | undefined;
+  hostGroup: HostGroup | undefined;
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -259,6 +271,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       linkWake: undefined,
       sent: 0,
       awaiting: undefined,
+      hostGroup: undefined,
     };
     this.sessions.set(key, s);
     this.byPort.set(a.port, s);
@@ -392,8 +405,12 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         const group = selectGroup(this.groups, this.defaultGroup, s.info.address, p.info.type ?? s.info.deviceType);
         s.info.group = group.name;
         s.info.rules = group.rules;
+        s.hostGroup = group.hostGroup;
         this.setStep(s, 'set-device-config', out);
         this.linkSend(s, { type: 'SET_DEVICE_CONFIG', rules: group.rules }, now, out);
+      } else if (p.type === 'HOST_SELECT' && s.info.step === 'host-menu') {
+        const host = s.hostGroup?.hosts.find((h) => h.id === p.hostId);
+        if (host) this.toHost(s, host, out);
       } else if (p.type === 'ECHO_REQUEST') {
         this.linkSend(s, { type: 'ECHO_RESPONSE', echo: p.echo, filler: p.filler }, now, out);
       } else if (p.type === 'DATA') {
@@ -408,10 +425,44 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       } else if (s.info.step === 'set-time') {
         this.setStep(s, 'ready', out);
         out.push(emit({ type: 'ready', connection: { ...s.info } }));
+        this.afterSteps(s, now, out);
+      } else if (s.info.step === 'ending') {
+        this.toLink(
+          s,
+          { type: 'disconnect', reason: DisconnectReason.NORMAL, text: espText(EspCode.NO_HOST_CONFIGURED) ?? '' },
+          now,
+          out,
+        );
       }
     } else if (e.type === 'disconnected') {
       this.end(s, 'disconnected', out);
     }
+  }
+
+  /**
+   * ST-16: "the server can now display a host selection screen or begin the connection to the telnet host as
+   * configured in the Device Group and corresponding Telnet Host Group". No hosts → ERROR eSP0008, then DISCONNECT
+   * once it is acknowledged (B.7). A group without a host group keeps the session open for the application (`data`).
+   */
+  private afterSteps(s: Session, now: number, out: ServerAction[]): void {
+    const hg = s.hostGroup;
+    if (!hg) return;
+    const preferred = hg.hosts.find((h) => h.id === hg.preferred) ?? (hg.hosts.length === 1 ? hg.hosts[0] : undefined);
+    if (hg.hosts.length === 0) {
+      this.setStep(s, 'ending', out);
+      const code = EspCode.NO_HOST_CONFIGURED;
+      this.linkSend(s, { type: 'ERROR', code, text: espText(code) ?? '' }, now, out);
+    } else if (preferred) {
+      this.toHost(s, preferred, out);
+    } else {
+      this.setStep(s, 'host-menu', out);
+      this.linkSend(s, { type: 'HOST_MENU', hosts: hg.hosts.map((h) => ({ id: h.id, name: h.name })) }, now, out);
+    }
+  }
+
+  private toHost(s: Session, host: TelnetHost, out: ServerAction[]): void {
+    this.setStep(s, 'host', out);
+    out.push(emit({ type: 'host', connection: { ...s.info }, host }));
   }
 
   private setStep(s: Session, step: HandshakeStep, out: ServerAction[]): void {
