@@ -9,7 +9,17 @@ export interface CorruptInput {
   illegalHeader: boolean;
 }
 
-export type ServerInput = PqMessage | CorruptInput;
+/**
+ * Stands in the message stream when a message has begun but is not complete (its first bytes arrived, at the end of a
+ * chunk): the session starts its partial-frame time-out (issue 12 §1). The next complete message clears it.
+ */
+export interface PartialInput {
+  type: 'partial';
+  /** Bytes of the incomplete message held so far. */
+  pending: number;
+}
+
+export type ServerInput = PqMessage | CorruptInput | PartialInput;
 
 /**
  * The codec's PqStreamDecoder, with its terminal error turned into one last `corrupt` item instead of a throw: the
@@ -19,6 +29,7 @@ export type ServerInput = PqMessage | CorruptInput;
 export class ServerDecoder implements StreamDecoder<ServerInput> {
   private readonly inner: PqStreamDecoder;
   private failed = false;
+  private held = 0;
 
   constructor(options: PqStreamDecoderOptions = {}) {
     this.inner = new PqStreamDecoder(options);
@@ -36,7 +47,14 @@ export class ServerDecoder implements StreamDecoder<ServerInput> {
     } catch (error) {
       return [this.fail(error)];
     }
-    if (this.inner.error !== undefined) out.push(this.fail(this.inner.error));
+    if (this.inner.error !== undefined) {
+      out.push(this.fail(this.inner.error));
+      return out;
+    }
+    // A new incomplete message: one that began in this chunk (nothing was pending, or a message completed before it).
+    const pending = this.inner.pending;
+    if (pending > 0 && (this.held === 0 || out.length > 0)) out.push({ type: 'partial', pending });
+    this.held = pending;
     return out;
   }
 

@@ -107,6 +107,14 @@ export class PqServer extends EventEmitter<PqServerEvents> {
   /** @internal */
   release(b: SessionBinding): void {
     this.bindings.delete(b);
+    this.vacate(b);
+  }
+
+  /**
+   * @internal The session ended (its close is under way): a client reconnecting at once is served, as PicoQuant's
+   * simulator does, not told "Server busy..." while the old socket drains (issue 12 §2).
+   */
+  vacate(b: SessionBinding): void {
     if (this.holder === b) this.holder = undefined;
   }
 
@@ -170,6 +178,7 @@ class SessionBinding {
     const report = (e: SessionOutput) => this.server.report(this.info, e as SessionEvent);
     for (const type of Object.keys(LOGGED) as SessionEvent['type'][]) b.on(type, report);
     b.on('start', (e) => this.start(e));
+    b.on('closed', () => this.server.vacate(this));
     b.on('stop', (e) => {
       const m = this.measurements.get(e.measurement);
       if (m) this.track(m.stop(e.reason));

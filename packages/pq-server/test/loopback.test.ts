@@ -10,6 +10,7 @@ import {
 } from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING, type PqServer, type PqServerOptions, seedVariant } from '../src/index.js';
+import { SHUTDOWN_STATUS, SHUTDOWN_TEXT } from '../src/session/session.js';
 import { histogramDecayNs, lifetimeNs, readBack } from '../src/test-support/ptu.js';
 import type { RawClient } from '../src/test-support/raw-client.js';
 import { useLoopbackFixture } from './fixture.js';
@@ -89,8 +90,20 @@ describe.each([
 });
 
 describe('pq-server over loopback: refusals, faults and endings', () => {
-  it('a second client gets \'S\' SERVER_BUSY "Server busy..." and is closed after its answer', async () => {
+  it('a second client gets \'S\' SERVER_BUSY "Server busy..." and is closed about 45 ms later, answered or not', async () => {
     const s = await start();
+    await client(s);
+    const second = await client(s, false);
+    expect(await second.next()).toMatchObject({ type: 'S', status: ErrorCode.SERVER_BUSY });
+    const t0 = performance.now();
+    expect(await second.next()).toBeUndefined();
+    const waited = performance.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(30);
+    expect(waited).toBeLessThan(1000);
+  });
+
+  it('with busyCloseMs: false a second client is closed only after its answer', async () => {
+    const s = await start({ busyCloseMs: false });
     await client(s);
     const second = await client(s, false);
     expect(await second.next()).toEqual({
@@ -199,9 +212,44 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect(await c.next()).toEqual({ type: 'd', status: 0 });
     expect(await c.next()).toMatchObject({ type: 'x' });
     await s.close();
+    // Told first (issue 12 §5), skipping frames already on their way.
+    expect((await c.nextStatus()).message).toEqual({ type: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
     expect(await c.next()).toBeUndefined();
     const file = await readBack(join(fx.ws.dir, 'shutdown.ptu'));
     expect(file.summary.recordCountMismatch).toBe(false);
     expect(file.summary.photons).toBeGreaterThan(0);
+  });
+});
+
+describe('pq-server: no client holds the server (issue 12 §1, §2)', () => {
+  it("a header announcing 65,535 bytes followed by 16 gets 'S' MESSAGE_TIMEOUT after the partial-frame time-out, and the next client is served", async () => {
+    const s = await start({ partialFrameTimeoutMs: 300 });
+    const c = await client(s);
+    const head = new Uint8Array(HEADER_LENGTH + 16);
+    const v = new DataView(head.buffer);
+    v.setUint16(0, 0xffff, true);
+    head[2] = 0x44; // 'D', then the magic "PQSPT" (pq.md §1)
+    head.set([0x50, 0x51, 0x53, 0x50, 0x54], 3);
+    (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket.write(head);
+    const t0 = performance.now();
+    expect(await c.next()).toEqual({
+      type: 'S',
+      status: ErrorCode.MESSAGE_TIMEOUT,
+      text: SimulatorExplanation.MESSAGE_TIMEOUT,
+    });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(await c.next()).toBeUndefined();
+    const next = await fx.connect(s.address.port);
+    expect(await next.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
+  });
+
+  it("a client told 'Received message with illegal header!' that reconnects at once is served, not told busy", async () => {
+    const s = await start();
+    const c = await client(s);
+    (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket.write(new Uint8Array(10).fill(0x41));
+    expect(await c.next()).toMatchObject({ type: 'S', status: ErrorCode.MESSAGE_CORRUPTED });
+    // The old socket is not closed from this side: the slot must be free as soon as the session ended.
+    const again = await fx.connect(s.address.port);
+    expect(await again.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
   });
 });

@@ -15,6 +15,9 @@ export type AwaitedReply =
   /** A run-time error status, answered with ERROR (PQ-08). */
   | 'error';
 
+/** What a time-out was waiting for: an answer, the rest of a started message, or anything at all (idle). */
+export type TimeoutCause = AwaitedReply | 'partial-message' | 'idle';
+
 /** Why the session closes the connection itself. */
 export type CloseCause = 'busy' | 'timeout' | 'corrupted' | 'shutdown';
 
@@ -66,7 +69,7 @@ export type SessionEvent =
   | { type: 'client-status'; status: number; crossing: boolean }
   /** A 'D' while a measurement runs, answered 'd' SERVER_BUSY. */
   | { type: 'request-while-busy' }
-  | { type: 'timeout'; waitingFor: AwaitedReply }
+  | { type: 'timeout'; waitingFor: TimeoutCause }
   | { type: 'corrupted'; error: unknown }
   /** A message the client should not send here (e.g. 'x', 'd', or a reply nothing waits for); ignored. */
   | { type: 'unexpected'; messageType: string }

@@ -25,10 +25,26 @@ export interface SessionOptions {
   frameMeasurementType?: 'zero' | 'echo';
   /** Time allowed for every answer, from when the message needing it was written (pq.md §1: 4000 ms). */
   replyTimeoutMs?: number;
-  /** A second client's 'S' SERVER_BUSY connection is closed this long after its answer (default 100 ms). */
+  /**
+   * A second client's 'S' SERVER_BUSY connection is closed this long after the 'S' whether it answers or not (default
+   * 45 ms, as PicoQuant's simulator does, pq.md §10.1), so a rejected client holds no socket; `false` waits for its
+   * answer instead (`busyCloseAfterAnswerMs`, `busyCloseTimeoutMs`), Portico's earlier behaviour.
+   */
+  busyCloseMs?: number | false;
+  /** With `busyCloseMs: false`: closed this long after its answer (default 100 ms). */
   busyCloseAfterAnswerMs?: number;
   /** …or this long after the 'S' if it never answers (default 4000 ms). */
   busyCloseTimeoutMs?: number;
+  /**
+   * A message whose first bytes arrived must be complete within this time, else 'S' MESSAGE_TIMEOUT and close, so a
+   * client that stops mid-message cannot hold the server (issue 12 §1). Default 10000 ms.
+   */
+  partialFrameTimeoutMs?: number;
+  /**
+   * Close a connected client that sends nothing for this long while no measurement runs and nothing awaits its answer
+   * ('S' MESSAGE_TIMEOUT, then close). Off by default: acquisition software keeps one connection open for hours.
+   */
+  idleTimeoutMs?: number | undefined;
   pacing?: PacingOptions;
 }
 
@@ -57,8 +73,11 @@ export interface ResolvedSessionOptions {
   errorStatus: 'explained' | 'encoded';
   frameMeasurementType: 'zero' | 'echo';
   replyTimeoutMs: number;
+  busyCloseMs: number | false;
   busyCloseAfterAnswerMs: number;
   busyCloseTimeoutMs: number;
+  partialFrameTimeoutMs: number;
+  idleTimeoutMs: number | undefined;
   pacing: ResolvedPacing;
 }
 
@@ -80,8 +99,11 @@ export function resolveSessionOptions(o: SessionOptions = {}): ResolvedSessionOp
     errorStatus: o.errorStatus ?? 'explained',
     frameMeasurementType: o.frameMeasurementType ?? 'zero',
     replyTimeoutMs: requireMs('replyTimeoutMs', o.replyTimeoutMs ?? 4000, 1),
+    busyCloseMs: o.busyCloseMs === false ? false : requireMs('busyCloseMs', o.busyCloseMs ?? 45),
     busyCloseAfterAnswerMs: requireMs('busyCloseAfterAnswerMs', o.busyCloseAfterAnswerMs ?? 100),
     busyCloseTimeoutMs: requireMs('busyCloseTimeoutMs', o.busyCloseTimeoutMs ?? 4000),
+    partialFrameTimeoutMs: requireMs('partialFrameTimeoutMs', o.partialFrameTimeoutMs ?? 10_000, 1),
+    idleTimeoutMs: o.idleTimeoutMs === undefined ? undefined : requireMs('idleTimeoutMs', o.idleTimeoutMs, 1),
     pacing: {
       replyDelayMs: requireMs('pacing.replyDelayMs', p.replyDelayMs ?? DEFAULT_PACING.replyDelayMs),
       minGapMs: requireMs('pacing.minGapMs', p.minGapMs ?? DEFAULT_PACING.minGapMs),

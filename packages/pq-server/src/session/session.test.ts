@@ -2,6 +2,7 @@ import { buildRequest, ErrorCode, MeasurementType, SimulatorExplanation, StopRea
 import { describe, expect, it } from 'vitest';
 import { det, SessionHarness } from '../test-support/harness.js';
 import { NO_PACING, type SessionOptions, seedVariant } from './options.js';
+import { SHUTDOWN_STATUS, SHUTDOWN_TEXT } from './session.js';
 
 const fast: SessionOptions = { pacing: NO_PACING };
 const variants: [string, SessionOptions, number, 'S' | 'C'][] = [
@@ -286,8 +287,23 @@ describe('ServerSession requests and errors', () => {
 });
 
 describe('ServerSession second client', () => {
-  it('gets \'S\' SERVER_BUSY "Server busy..." and is closed 100 ms after its answer', () => {
-    const h = new SessionHarness(fast).open(true);
+  const waiting: SessionOptions = { ...fast, busyCloseMs: false };
+
+  it('gets \'S\' SERVER_BUSY "Server busy..." and is closed 45 ms later whether it answers or not, as the simulator does', () => {
+    const silent = new SessionHarness(fast).open(true);
+    expect(silent.wire()).toEqual(['S-2']);
+    silent.advance(44);
+    expect(silent.closed).toBeUndefined();
+    silent.advance(1);
+    expect(silent.closed).toEqual({ at: 45, reason: 'busy' });
+    const answering = new SessionHarness(fast).open(true);
+    answering.advance(10).receive({ type: 'c', status: StopReasonCode.ERROR }).advance(35);
+    expect(answering.closed).toEqual({ at: 45, reason: 'busy' });
+    expect(answering.logged).toContainEqual(expect.objectContaining({ type: 'reply', for: 'busy' }));
+  });
+
+  it("with busyCloseMs: false gets 'S' SERVER_BUSY and is closed 100 ms after its answer", () => {
+    const h = new SessionHarness(waiting).open(true);
     expect(h.written.map((s) => s.message)).toEqual([
       { type: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY },
     ]);
@@ -298,8 +314,8 @@ describe('ServerSession second client', () => {
     expect(h.closed).toEqual({ at: 157, reason: 'busy' });
   });
 
-  it("is closed 4000 ms after the 'S' if it never answers, and a 'D' does not start anything", () => {
-    const h = new SessionHarness(fast).open(true);
+  it("with busyCloseMs: false is closed 4000 ms after the 'S' if it never answers, and a 'D' does not start anything", () => {
+    const h = new SessionHarness(waiting).open(true);
     h.receive(buildRequest());
     expect(h.starts).toEqual([]);
     h.advance(3999);
@@ -337,5 +353,72 @@ describe('ServerSession pacing (defaults: reply 250 ms, gap 100 ms, frames 1250 
     expect(h.last()).toEqual({ at: 1710, message: { type: 'C', status: ErrorCode.MEASUREMENT_READY } });
     const gaps = h.written.slice(1).map((s, i) => s.at - h.written[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('ServerSession time-outs a client cannot hold off (issue 12 §1)', () => {
+  const partial = { type: 'partial', pending: 24 } as const;
+
+  it("a message begun but not completed within 10 s gets 'S' MESSAGE_TIMEOUT and a close", () => {
+    const h = new SessionHarness(fast).open();
+    h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).advance(1000).receive(partial);
+    h.advance(9999);
+    expect(h.closed).toBeUndefined();
+    h.advance(1);
+    expect(h.last()).toEqual({
+      at: 11_000,
+      message: { type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT },
+    });
+    expect(h.closed).toEqual({ at: 11_000, reason: 'timeout' });
+    expect(h.logged).toContainEqual({ type: 'timeout', waitingFor: 'partial-message' });
+  });
+
+  it('a message completed in time clears the partial-frame deadline; the time-out is an option', () => {
+    const h = new SessionHarness({ ...fast, partialFrameTimeoutMs: 500 }).open();
+    h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).receive(partial).advance(400);
+    h.receive(buildRequest({ measurementType: MeasurementType.POINTMEAS })).advance(60_000);
+    expect(h.closed).toBeUndefined();
+    h.receive(partial).advance(500);
+    expect(h.closed?.reason).toBe('timeout');
+  });
+
+  it('a partial message during a running measurement also times out and stops the measurement', () => {
+    const h = running();
+    h.receive(partial).advance(10_000);
+    expect(h.stops).toEqual([{ measurement: 1, reason: 'timeout' }]);
+    expect(h.closed?.reason).toBe('timeout');
+  });
+
+  it('a silent client stays connected by default; idleTimeoutMs closes it, but never during a measurement', () => {
+    const quiet = new SessionHarness(fast).open();
+    quiet.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).advance(3_600_000);
+    expect(quiet.closed).toBeUndefined();
+    const idle = new SessionHarness({ ...fast, idleTimeoutMs: 30_000 }).open();
+    idle.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).advance(29_999);
+    expect(idle.closed).toBeUndefined();
+    idle.advance(1);
+    expect(idle.wire().at(-1)).toBe('S-3');
+    expect(idle.closed).toEqual({ at: 30_000, reason: 'timeout' });
+    expect(idle.logged).toContainEqual({ type: 'timeout', waitingFor: 'idle' });
+    const busy = running({ ...fast, idleTimeoutMs: 30_000 });
+    busy.advance(120_000);
+    expect(busy.closed).toBeUndefined();
+    busy.ended(1, { kind: 'complete' }).receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    busy.advance(30_000);
+    expect(busy.closed).toEqual({ at: 150_000, reason: 'timeout' });
+  });
+});
+
+describe('ServerSession shutdown during a measurement (issue 12 §5)', () => {
+  it("tells the client with an explained 'S' before closing, and stops the measurement with reason shutdown", () => {
+    const h = running();
+    h.shutdown().advance(0);
+    expect(h.stops).toEqual([{ measurement: 1, reason: 'shutdown' }]);
+    expect(h.last().message).toEqual({ type: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
+    expect(h.closed?.reason).toBe('shutdown');
+    const idle = new SessionHarness(fast).open();
+    idle.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).shutdown();
+    expect(idle.wire()).toEqual(['C0']);
+    expect(idle.closed?.reason).toBe('shutdown');
   });
 });

@@ -19,6 +19,7 @@ import type {
   SessionEvent,
   SessionInput,
   SessionOutput,
+  TimeoutCause,
 } from './events.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './options.js';
 import { Pacer } from './pacer.js';
@@ -60,6 +61,10 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
   private measurement: Measurement | undefined;
   private nextMeasurement = 1;
   private busyCloseAt: number | undefined;
+  /** A message has begun arriving and must be complete by then (issue 12 §1). */
+  private partialDeadline: number | undefined;
+  /** When the client last sent something, or a measurement last ran (for the optional idle time-out). */
+  private quietSince = 0;
   private closeAfterQueue: CloseCause | undefined;
   private wokeAt: number | undefined;
   private out: SessionAction[] = [];
@@ -103,17 +108,27 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
       case 'ended':
         return this.ended(now, c.measurement, c.outcome);
       case 'shutdown':
-        return this.shutdown();
+        return this.shutdown(now);
     }
   }
 
   private receivedInput(now: number, m: ServerInput): SessionAction[] {
-    return m.type === 'corrupt' ? this.corrupted(now, m.error, m.illegalHeader) : this.received(now, m);
+    if (m.type === 'corrupt') return this.corrupted(now, m.error, m.illegalHeader);
+    if (m.type === 'partial') {
+      if (this.state !== 'open' && this.state !== 'busy') return [];
+      this.partialDeadline = now + this.options.partialFrameTimeoutMs;
+      this.quietSince = now;
+      return this.flush(now);
+    }
+    this.partialDeadline = undefined;
+    this.quietSince = now;
+    return this.received(now, m);
   }
 
   /** A connection opened; `busy` when another client already holds the server (issue 6 §1). */
   private open(now: number, busy: boolean): SessionAction[] {
     if (this.state !== 'new') return [];
+    this.quietSince = now;
     if (busy) {
       this.state = 'busy';
       this.emit({ type: 'busy' });
@@ -181,6 +196,12 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
       return this.timeout(now, a.for);
     }
     if (this.busyCloseAt !== undefined && now >= this.busyCloseAt) return this.closeNow('busy');
+    if (this.partialDeadline !== undefined && now >= this.partialDeadline) {
+      if (this.state === 'busy') return this.closeNow('busy');
+      return this.timeout(now, 'partial-message');
+    }
+    const idleAt = this.idleAt();
+    if (idleAt !== undefined && now >= idleAt) return this.timeout(now, 'idle');
     return this.flush(now);
   }
 
@@ -262,18 +283,31 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     return this.finish('peer');
   }
 
-  /** The server is closing: end the measurement cleanly and close. */
-  private shutdown(): SessionAction[] {
+  /**
+   * The server is closing: end the measurement cleanly and close. A client whose measurement is in progress is told
+   * first, with an explained 'S' (issue 12 §5), so it does not take the closed socket for a network fault.
+   */
+  private shutdown(now: number): SessionAction[] {
     if (this.state === 'closed') return [];
+    const m = this.measurement;
+    const told = this.state === 'open' && m !== undefined && m.phase !== 'ended';
     this.abortMeasurement('shutdown');
-    return this.closeNow('shutdown');
+    if (!told) return this.closeNow('shutdown');
+    this.pacer.clear();
+    this.awaiting = undefined;
+    this.partialDeadline = undefined;
+    this.queue(now, { type: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
+    this.closeAfterQueue = 'shutdown';
+    this.state = 'closing';
+    return this.flush(now);
   }
 
   private receivedWhileBusy(now: number, msg: PqMessage): SessionAction[] {
     if ((msg.type === 'c' || msg.type === 's') && this.awaiting?.for === 'busy') {
       this.emit({ type: 'reply', for: 'busy', status: msg.status, expected: StopReasonCode.ERROR, implicit: false });
       this.awaiting = undefined;
-      this.busyCloseAt = now + this.options.busyCloseAfterAnswerMs;
+      // The simulator's own close (busyCloseMs after the 'S') stays if it comes first.
+      this.busyCloseAt = minDefined(this.busyCloseAt, now + this.options.busyCloseAfterAnswerMs);
     } else {
       this.emit({ type: 'unexpected', messageType: msg.type });
     }
@@ -349,13 +383,14 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     this.queue(receivedAt + this.options.pacing.replyDelayMs, { type: 'c', status: ErrorCode.NO_ERROR });
   }
 
-  private timeout(now: number, waitingFor: AwaitedReply): SessionAction[] {
+  private timeout(now: number, waitingFor: TimeoutCause): SessionAction[] {
     // PQ-12: "acknowledgement of a status message missing: Server terminates connection after well defined timeout",
     // after 'S' MESSAGE_TIMEOUT as the simulator sends it.
     this.emit({ type: 'timeout', waitingFor });
     this.abortMeasurement('timeout');
     this.pacer.clear();
     this.awaiting = undefined;
+    this.partialDeadline = undefined;
     this.queue(now, { type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT });
     this.closeAfterQueue = 'timeout';
     this.state = 'closing';
@@ -382,6 +417,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     this.pacer.clear();
     this.awaiting = undefined;
     this.busyCloseAt = undefined;
+    this.partialDeadline = undefined;
     this.emit({ type: 'closed', reason });
     if (this.wokeAt !== undefined) {
       this.wokeAt = undefined;
@@ -425,6 +461,10 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
         this.awaiting.deadline =
           now + (item.awaits === 'busy' ? this.options.busyCloseTimeoutMs : this.options.replyTimeoutMs);
       }
+      // PicoQuant's simulator closes a second client ~45 ms after its 'S' SERVER_BUSY, answer or not (pq.md §10.1).
+      if (item.awaits === 'busy' && this.options.busyCloseMs !== false) {
+        this.busyCloseAt = now + this.options.busyCloseMs;
+      }
     }
     if (this.closeAfterQueue !== undefined && this.pacer.size === 0) {
       const reason = this.closeAfterQueue;
@@ -432,12 +472,27 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
       this.out.push(close(reason));
       return this.finish(reason);
     }
-    const at = minDefined(this.pacer.nextAt(), this.awaiting?.deadline, this.busyCloseAt);
+    if (this.measurement !== undefined || this.awaiting !== undefined) this.quietSince = now;
+    const at = minDefined(
+      this.pacer.nextAt(),
+      this.awaiting?.deadline,
+      this.busyCloseAt,
+      this.partialDeadline,
+      this.idleAt(),
+    );
     if (at !== this.wokeAt) {
       this.wokeAt = at;
       this.out.push(wake(at));
     }
     return this.drain();
+  }
+
+  /** The optional idle time-out: only while connected, nothing runs and nothing awaits the client's answer. */
+  private idleAt(): number | undefined {
+    const idle = this.options.idleTimeoutMs;
+    if (idle === undefined || this.state !== 'open') return undefined;
+    if (this.measurement !== undefined || this.awaiting !== undefined) return undefined;
+    return this.quietSince + idle;
   }
 
   private emit(event: SessionEvent): void {
@@ -450,6 +505,13 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     return out;
   }
 }
+
+/**
+ * What a client whose measurement is cut short by a server shutdown is told. A negative code, so clients take the
+ * measurement as ended in error rather than completed; the text says what happened to the file.
+ */
+export const SHUTDOWN_STATUS = ErrorCode.HARDWARE_NOT_AVAILABLE;
+export const SHUTDOWN_TEXT = 'Server shutting down: measurement stopped, its file closed.';
 
 /** The stop reason a client should answer each awaited message with (pq.md §4). */
 function expectedReply(a: AwaitedReply): number {
