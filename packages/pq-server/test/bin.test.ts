@@ -1,5 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -63,5 +64,74 @@ describe('portico-pq-server bin', () => {
     expect(messages).toContain('connection');
     expect(messages).toContain('request');
     expect(messages).toContain('ended');
+  });
+});
+
+/** Runs the bin to its end (for the arguments that make it exit at once). */
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('portico-pq-server bin: ordinary mistakes (issue 12 §8)', () => {
+  it('a port in use is one line naming --port, no stack trace, exit 1', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const r = run(['--port', String(port), '--workspace', ws.dir]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`portico-pq-server: port ${port} is in use; choose another with --port\n`);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('usage errors print their message and exit 2: port out of range, bad --log-level, --completion maybe', () => {
+    const range = run(['--port', '70000']);
+    expect(range.status).toBe(2);
+    expect(range.stderr).toMatch(/port must be an integer 0…65535, got 70000/);
+    const level = run(['--log-level', 'loud']);
+    expect(level.status).toBe(2);
+    expect(level.stderr).toMatch(/--log-level.*loud.*fatal, error, warn, info/s);
+    const completion = run(['--completion', 'maybe']);
+    expect(completion.status).toBe(2);
+    expect(completion.stderr).toMatch(/--completion.*maybe.*ready, no-error/s);
+    expect(`${range.stderr}${level.stderr}${completion.stderr}`).not.toMatch(/\s+at /);
+  });
+
+  it('an unwritable workspace is one line naming --workspace, exit 1', () => {
+    const file = join(ws.dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    chmodSync(file, 0o444);
+    const r = run(['--port', '0', '--workspace', join(file, 'ws')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^portico-pq-server: workspace .*not-a-dir.* cannot be written \(E[A-Z]+\); choose another with --workspace\n$/,
+    );
+  });
+
+  it('an --upstream that cannot be reached is reported at start', async () => {
+    const closed: Server = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = run(['--port', '0', '--upstream', `127.0.0.1:${port}`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `portico-pq-server: upstream 127.0.0.1:${port} cannot be reached (ECONNREFUSED); check --upstream\n`,
+    );
+  });
+
+  it('--version prints the package version; --help lists the time-outs and --encoding', () => {
+    const v = run(['--version']);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const h = run(['--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/--partial-timeout/);
+    expect(h.stdout).toMatch(/--idle-timeout/);
+    expect(h.stdout).toMatch(/--encoding/);
+    expect(h.stdout).toMatch(/--busy-wait/);
   });
 });

@@ -70,4 +70,36 @@ describe('portico-pq-server arguments', () => {
     expect(parseFault('-101@0.5')).toEqual({ status: -101, afterS: 0.5 });
     expect(() => parseArgs(['--completion', 'maybe'])).toThrow(/completion/);
   });
+
+  it('takes the time-outs, --busy-wait, --encoding and --log-format (issue 12 §1, §4, §8)', () => {
+    const d = parseArgs([]);
+    expect(d.server).toMatchObject({ partialFrameTimeoutMs: 10_000, encoding: 'windows-1252' });
+    expect(d.server.idleTimeoutMs).toBeUndefined();
+    expect(d.server.busyCloseMs).toBeUndefined();
+    expect(d.logFormat).toBeUndefined();
+    const c = parseArgs(
+      [
+        '--partial-timeout',
+        '500',
+        '--idle-timeout',
+        '60000',
+        '--busy-wait',
+        '--encoding',
+        'utf-8',
+        '--log-format',
+        'json',
+      ],
+      '/x',
+    );
+    expect(c.server).toMatchObject({
+      partialFrameTimeoutMs: 500,
+      idleTimeoutMs: 60_000,
+      busyCloseMs: false,
+      encoding: 'utf-8',
+    });
+    expect(c.logFormat).toBe('json');
+    expect(() => parseArgs(['--port', '65536'])).toThrow(/port must be an integer 0…65535/);
+    expect(() => parseArgs(['--upstream', 'lab:99999'])).toThrow(/port must be an integer 1…65535/);
+    expect(() => parseArgs(['--log-level', 'loud'])).toThrow(/log-level/);
+  });
 });

@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
-import { ErrorCode } from '@portico/pq-codec';
-import { Command, InvalidArgumentError } from 'commander';
+import { ErrorCode, type TextEncoding } from '@portico/pq-codec';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { PqServerOptions } from '../server.js';
 import type { DetectorSpec } from '../simulator/photons.js';
+import { packageVersion } from '../simulator/version.js';
+
+/** pino's levels, checked here so a typo is a usage error, not a stack trace from pino. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** What the bin runs: server options plus the bits that are the bin's own. */
 export interface CliConfig {
@@ -10,6 +14,8 @@ export interface CliConfig {
   /** Workspace directory, created at start when missing (simulator only). */
   workspace: string | undefined;
   logLevel: string;
+  /** 'pretty' (one readable line per event) or 'json' (pino lines); default pretty on a terminal, json when piped. */
+  logFormat: 'pretty' | 'json' | undefined;
 }
 
 const number =
@@ -47,9 +53,20 @@ export function parseFault(v: string): { status: number; afterS: number } {
   return { status, afterS: Number(m[2]) };
 }
 
+/** A TCP port: an integer 0…65535 (0 only where "any free port" makes sense). */
+export function port(min: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > 65535) {
+      throw new InvalidArgumentError(`port must be an integer ${min}…65535, got ${v}`);
+    }
+    return n;
+  };
+}
+
 function hostPort(v: string): { host: string; port: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(v);
-  return { host: m?.[1] || '127.0.0.1', port: m?.[2] === undefined ? 6000 : Number(m[2]) };
+  const m = /^(.*?)(?::([^:]*))?$/.exec(v);
+  return { host: m?.[1] || '127.0.0.1', port: m?.[2] === undefined ? 6000 : port(1)(m[2]) };
 }
 
 export function buildCommand(): Command {
@@ -59,14 +76,22 @@ export function buildCommand(): Command {
         'or relays to a real SymPhoTime (--upstream).',
     )
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <port>', 'TCP port (0: any free port, printed at start)', number('port', 0), 6000)
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--port <port>', 'TCP port (0: any free port, printed at start)', port(0), 6000)
     .option('--workspace <dir>', 'workspace directory for PTU files', 'workspace')
-    .option(
-      '--completion <code>',
-      "completion status: 'ready' (MEASUREMENT_READY, simulator) or 'no-error' (seed)",
-      'ready',
+    .addOption(
+      new Option(
+        '--completion <code>',
+        "completion status: 'ready' (MEASUREMENT_READY, simulator) or 'no-error' (seed)",
+      )
+        .choices(['ready', 'no-error'])
+        .default('ready'),
     )
-    .option('--errors <form>', "run-time errors as 'explained' ('S', simulator) or 'encoded' ('C', seed)", 'explained')
+    .addOption(
+      new Option('--errors <form>', "run-time errors as 'explained' ('S', simulator) or 'encoded' ('C', seed)")
+        .choices(['explained', 'encoded'])
+        .default('explained'),
+    )
     .option('--seed-variant', "the seed's literal variant: completion NO_ERROR, errors as encoded 'C'")
     .option('--no-greeting', "send no 'C' NO_ERROR greeting on connect")
     .option('--echo-type', 'put the requested measurement type into data frames (the simulator sends 0)')
@@ -75,6 +100,26 @@ export function buildCommand(): Command {
     .option('--frame-interval <ms>', 'data frame interval, start to start', number('frame interval', 1), 1250)
     .option('--no-pacing', 'reply delay, gap and frame pacing all 0')
     .option('--reply-timeout <ms>', 'time allowed for every client answer', number('reply timeout', 1), 4000)
+    .option(
+      '--partial-timeout <ms>',
+      "a message begun must be complete within this time, else 'S' MESSAGE_TIMEOUT and close",
+      number('partial timeout', 1),
+      10_000,
+    )
+    .option(
+      '--idle-timeout <ms>',
+      'close a client that sends nothing this long while nothing runs (default: never)',
+      number('idle timeout', 1),
+    )
+    .option(
+      '--busy-wait',
+      "a second client's 'S' SERVER_BUSY waits for its answer (up to 4000 ms) instead of closing after 45 ms",
+    )
+    .addOption(
+      new Option('--encoding <name>', 'text encoding of names and explanations on the wire (as the client must use)')
+        .choices(['windows-1252', 'utf-8', 'latin1'])
+        .default('windows-1252'),
+    )
     .option('--detectors <list>', 'detectors as rate:lifetime,… e.g. 40000:2.5,30000:3', parseDetectors)
     .option(
       '--measurement-time <s>',
@@ -87,7 +132,13 @@ export function buildCommand(): Command {
     .option('--seed <n>', 'photon generator seed', number('seed', 0))
     .option('--analysis', 'add TCSPC analysis values (TCSPCHist1_FastLT_Ch<n>, SumCounts) to data frames')
     .option('--upstream <host:port>', 'relay to this SymPhoTime instead of simulating', hostPort)
-    .option('--log-level <level>', 'pino log level', 'info');
+    .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
+    .addOption(
+      new Option('--log-format <format>', 'pretty (default on a terminal) or json (default when piped)').choices([
+        'pretty',
+        'json',
+      ]),
+    );
 }
 
 interface RawOptions {
@@ -104,6 +155,11 @@ interface RawOptions {
   frameInterval: number;
   pacing: boolean;
   replyTimeout: number;
+  partialTimeout: number;
+  idleTimeout?: number;
+  busyWait?: boolean;
+  encoding: string;
+  logFormat?: 'pretty' | 'json';
   detectors?: DetectorSpec[];
   measurementTime?: number;
   timePerPixel?: number;
@@ -120,10 +176,6 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliConf
   const cmd = buildCommand().exitOverride();
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts<RawOptions>();
-  if (!['ready', 'no-error'].includes(o.completion))
-    throw new InvalidArgumentError("--completion must be 'ready' or 'no-error'");
-  if (!['explained', 'encoded'].includes(o.errors))
-    throw new InvalidArgumentError("--errors must be 'explained' or 'encoded'");
   const workspace = o.upstream ? undefined : resolve(cwd, o.workspace);
   const server: PqServerOptions = {
     host: o.host,
@@ -133,6 +185,10 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliConf
     errorStatus: o.seedVariant || o.errors === 'encoded' ? 'encoded' : 'explained',
     frameMeasurementType: o.echoType ? 'echo' : 'zero',
     replyTimeoutMs: o.replyTimeout,
+    partialFrameTimeoutMs: o.partialTimeout,
+    ...(o.idleTimeout === undefined ? {} : { idleTimeoutMs: o.idleTimeout }),
+    ...(o.busyWait ? { busyCloseMs: false as const } : {}),
+    encoding: o.encoding as TextEncoding,
     pacing: o.pacing
       ? { replyDelayMs: o.replyDelay, minGapMs: o.minGap, frameIntervalMs: o.frameInterval }
       : { replyDelayMs: 0, minGapMs: 0, frameIntervalMs: 0 },
@@ -149,5 +205,5 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliConf
     },
     ...(o.upstream ? { upstream: o.upstream } : {}),
   };
-  return { server, workspace, logLevel: o.logLevel };
+  return { server, workspace, logLevel: o.logLevel, logFormat: o.logFormat };
 }
