@@ -23,10 +23,19 @@ export type MeasurementOutcome =
   /** It ended because `stop()` asked it to. */
   | { kind: 'stopped' };
 
+/**
+ * Header fields of a relayed 'x' frame that the session passes through unchanged (issue 12 §3: a relay sends the
+ * instrument's bytes 8–11, e.g. the simulator's `00 00 00 00`, not the published record version).
+ */
+export interface FrameHeader {
+  recordVersion: number;
+  measurementType: number;
+}
+
 /** Where a running measurement reports. */
 export interface MeasurementSink {
   /** Feedback values for the next data frame (pq.md §3.3); the session numbers and paces the frames. */
-  frame(records: OptionalRecord[]): void;
+  frame(records: OptionalRecord[], header?: FrameHeader): void;
   /** Called exactly once, when the measurement has ended and its file (if any) is closed and valid. */
   end(outcome: MeasurementOutcome): void;
 }
@@ -51,4 +60,9 @@ export interface MeasurementBackend {
   start(request: DataframeRequest, plan: MeasurementPlan, sink: MeasurementSink): Promise<StartResult>;
   /** Ends every running measurement cleanly and releases resources. */
   close(): Promise<void>;
+  /**
+   * Told how many clients are connected whenever that changes (optional): a relay lets go of its upstream connection
+   * when none is (issue 12 §3), so the instrument can serve others.
+   */
+  clients?(connected: number): void;
 }

@@ -1,4 +1,5 @@
 export type {
+  FrameHeader,
   MeasurementBackend,
   MeasurementOutcome,
   MeasurementSink,
@@ -6,7 +7,7 @@ export type {
   StartResult,
   StopReason,
 } from './backend.js';
-export { type CorruptInput, ServerDecoder, type ServerInput } from './decoder.js';
+export { type CorruptInput, type PartialInput, ServerDecoder, type ServerInput } from './decoder.js';
 export { PqServerError, type PqServerErrorCode, type PqServerErrorDetails } from './errors.js';
 export { createPqServer, PqServer, type PqServerEvents, type PqServerOptions, type SessionInfo } from './server.js';
 export type {
@@ -18,6 +19,7 @@ export type {
   SessionEvent,
   SessionInput,
   SessionOutput,
+  TimeoutCause,
 } from './session/events.js';
 export {
   DEFAULT_PACING,

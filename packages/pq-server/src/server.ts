@@ -108,6 +108,7 @@ export class PqServer extends EventEmitter<PqServerEvents> {
   release(b: SessionBinding): void {
     this.bindings.delete(b);
     this.vacate(b);
+    this.backend.clients?.(this.bindings.size);
   }
 
   /**
@@ -128,6 +129,7 @@ export class PqServer extends EventEmitter<PqServerEvents> {
     const busy = this.holder !== undefined;
     const b = new SessionBinding(this, conn, info);
     this.bindings.add(b);
+    this.backend.clients?.(this.bindings.size);
     if (!busy) this.holder = b;
     this.emit('connection', info, busy);
     b.open(busy);
@@ -214,7 +216,10 @@ class SessionBinding {
       else early.push(f);
     };
     const sink: MeasurementSink = {
-      frame: (records) => deliver(() => b.input({ type: 'frame', measurement: id, records })),
+      frame: (records, header) =>
+        deliver(() =>
+          b.input({ type: 'frame', measurement: id, records, ...(header === undefined ? {} : { header }) }),
+        ),
       end: (outcome) =>
         deliver(() => {
           this.measurements.delete(id);

@@ -1,6 +1,14 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { buildRequest, ErrorCode, MeasurementType, StopReasonCode } from '@portico/pq-codec';
+import {
+  buildRequest,
+  encode,
+  ErrorCode,
+  MeasurementType,
+  type PqMessage,
+  PqStreamDecoder,
+  StopReasonCode,
+} from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING, type PqServer, PqServerError } from '../src/index.js';
 import { readBack } from '../src/test-support/ptu.js';
@@ -90,5 +98,88 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
     await expect(
       createPqServer({ port: 0, replyTimeoutMs: 2000, upstream: { host: '127.0.0.1', port: 1, replyTimeoutMs: 2000 } }),
     ).rejects.toBeInstanceOf(PqServerError);
+  });
+});
+
+/** An instrument that behaves like PicoQuant's simulator where it matters here: 'x' frames with zeros in bytes 8–11. */
+async function zeroVersionInstrument(): Promise<{ port: number; open: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    const d = new PqStreamDecoder();
+    const send = (m: PqMessage) => s.write(encode(m));
+    send({ type: 'C', status: ErrorCode.NO_ERROR });
+    s.on('data', (chunk) => {
+      for (const m of d.push(chunk)) {
+        if (m.type === 'D') {
+          send({ type: 'd', status: ErrorCode.NO_ERROR });
+          setTimeout(() => {
+            send({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [] });
+            setTimeout(() => send({ type: 'C', status: ErrorCode.MEASUREMENT_READY }), 50);
+          }, 20);
+        }
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    open: () => sockets.size,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe('UpstreamBackend as a relay (issue 12 §3)', () => {
+  it("passes the instrument's 'x' header through: bytes 8-11 stay 00 00 00 00", async () => {
+    const instrument = await zeroVersionInstrument();
+    try {
+      const proxy = await createPqServer({
+        port: 0,
+        pacing: NO_PACING,
+        upstream: { host: '127.0.0.1', port: instrument.port, client: { frameIntervalMs: 1000 } },
+      });
+      servers.push(proxy);
+      const client = await fx.connect(proxy.address.port);
+      expect(await client.next()).toEqual({ type: 'C', status: 0 });
+      await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+      await client.send(buildRequest({ filename: 'zeros' }));
+      expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+      const frame = await client.next();
+      expect(frame).toMatchObject({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1 });
+      expect(frame?.type === 'x' && encode(frame).subarray(8, 12)).toEqual(new Uint8Array(4));
+    } finally {
+      await instrument.close();
+    }
+  });
+
+  it('releases its upstream connection shortly after the last client left, so the instrument serves others', async () => {
+    const instrument = await zeroVersionInstrument();
+    try {
+      const proxy = await createPqServer({
+        port: 0,
+        pacing: NO_PACING,
+        upstream: { host: '127.0.0.1', port: instrument.port, lingerMs: 100, client: { frameIntervalMs: 1000 } },
+      });
+      servers.push(proxy);
+      const client = await fx.connect(proxy.address.port);
+      expect(await client.next()).toEqual({ type: 'C', status: 0 });
+      await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+      await client.send(buildRequest({ filename: 'one' }));
+      expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+      expect((await client.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
+      await client.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
+      expect(instrument.open()).toBe(1);
+      await client.close();
+      const deadline = performance.now() + 3000;
+      while (instrument.open() > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(instrument.open()).toBe(0);
+    } finally {
+      await instrument.close();
+    }
   });
 });

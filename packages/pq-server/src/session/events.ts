@@ -1,7 +1,7 @@
 import type { Action, Input } from '@portico/machine';
 import type { DataframeRequest, OptionalRecord, PqMessage } from '@portico/pq-codec';
 import type { ServerInput } from '../decoder.js';
-import type { MeasurementOutcome, StopReason } from '../backend.js';
+import type { FrameHeader, MeasurementOutcome, StopReason } from '../backend.js';
 import type { MeasurementPlan } from './validate.js';
 
 /** Which server message is waiting for the client's 'c' or 's'. */
@@ -45,7 +45,7 @@ export type SessionCommand =
   /** The backend answered a `start` request. */
   | { type: 'started'; measurement: number; result: { ok: true } | { ok: false; status: number; reason: string } }
   /** The backend offers feedback values for the next data frame (PQ-06). */
-  | { type: 'frame'; measurement: number; records: readonly OptionalRecord[] }
+  | { type: 'frame'; measurement: number; records: readonly OptionalRecord[]; header?: FrameHeader }
   /** The backend's measurement ended (its file, if any, is closed). */
   | { type: 'ended'; measurement: number; outcome: MeasurementOutcome }
   /** The server is closing: end the measurement cleanly and close. */
@@ -79,4 +79,6 @@ export type SessionEvent =
 export interface FrameDraft {
   measurement: number;
   records: OptionalRecord[];
+  /** A relayed frame's own header fields, sent unchanged. */
+  header?: FrameHeader;
 }

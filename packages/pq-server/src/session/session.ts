@@ -8,7 +8,7 @@ import {
   SimulatorExplanation,
   StopReasonCode,
 } from '@portico/pq-codec';
-import type { MeasurementOutcome, StopReason } from '../backend.js';
+import type { FrameHeader, MeasurementOutcome, StopReason } from '../backend.js';
 import type { ServerInput } from '../decoder.js';
 import type {
   AwaitedReply,
@@ -104,7 +104,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
       case 'started':
         return this.started(now, c.measurement, c.result);
       case 'frame':
-        return this.frame(now, c.measurement, c.records);
+        return this.frame(now, c.measurement, c.records, c.header);
       case 'ended':
         return this.ended(now, c.measurement, c.outcome);
       case 'shutdown':
@@ -235,14 +235,24 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
   }
 
   /** The backend offers feedback values for the next data frame (PQ-06). */
-  private frame(now: number, id: number, records: readonly OptionalRecord[]): SessionAction[] {
+  private frame(
+    now: number,
+    id: number,
+    records: readonly OptionalRecord[],
+    header: FrameHeader | undefined,
+  ): SessionAction[] {
     const m = this.measurement;
     if (m === undefined || m.id !== id || m.phase !== 'running') return [];
     // Frames are feedback, not history: one not yet written takes the newer values, keeping names only it has
     // (so the first frame's ServerVersion and ResultingFilename survive a slow client or a long frame interval).
     const pending = this.pacer.entries.find((e) => e.item.kind === 'frame' && e.item.measurement === id);
-    if (pending && pending.item.kind === 'frame') pending.item.records = mergeRecords(pending.item.records, records);
-    else this.pacer.push({ kind: 'frame', measurement: id, records: [...records] }, now, true);
+    if (pending && pending.item.kind === 'frame') {
+      pending.item.records = mergeRecords(pending.item.records, records);
+      if (header !== undefined) pending.item.header = header;
+    } else {
+      const draft: FrameDraft = { measurement: id, records: [...records], ...(header === undefined ? {} : { header }) };
+      this.pacer.push({ kind: 'frame', ...draft }, now, true);
+    }
     return this.flush(now);
   }
 
@@ -442,12 +452,15 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
         const m = this.measurement;
         if (m === undefined || m.id !== item.measurement) continue;
         m.frames++;
-        const type = this.options.frameMeasurementType === 'echo' ? m.request.measurementType : 0;
+        const type =
+          item.header?.measurementType ??
+          (this.options.frameMeasurementType === 'echo' ? m.request.measurementType : 0);
         // PQ-06: "the server sends repeatedly unsolicited data frames"; numbered from 1 per measurement (pq.md §10).
         this.out.push(
           send<PqMessage>({
             type: 'x',
-            recordVersion: RECORD_VERSION,
+            // Standalone frames carry the published version; a relay passes the instrument's own (issue 12 §4).
+            recordVersion: item.header?.recordVersion ?? RECORD_VERSION,
             measurementType: type,
             recordNumber: m.frames,
             records: item.records,

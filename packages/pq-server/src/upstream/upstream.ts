@@ -28,6 +28,11 @@ export interface UpstreamOptions {
    * first (issue 6 §4). Default 3000 ms (the downstream default is 4000 ms).
    */
   replyTimeoutMs?: number;
+  /**
+   * How long the upstream connection is kept once no downstream client is connected and nothing runs (default
+   * 1000 ms); then it is closed, so the instrument serves its other clients (issue 12 §3).
+   */
+  lingerMs?: number;
   /** Options passed on to pq-client's `connectPq` (frame interval, encoding, clock …). */
   client?: Omit<PqClientOptions, 'host' | 'port' | 'replyTimeoutMs'>;
 }
@@ -42,9 +47,30 @@ export class UpstreamBackend implements MeasurementBackend {
   private client: PqClient | undefined;
   private readonly running = new Set<UpstreamRun>();
   private readonly replyTimeoutMs: number;
+  private readonly lingerMs: number;
+  private connected = 0;
+  private lingering: TimerHandle | undefined;
 
   constructor(private readonly options: UpstreamOptions) {
     this.replyTimeoutMs = requireMs('upstream.replyTimeoutMs', options.replyTimeoutMs ?? 3000, 1);
+    this.lingerMs = requireMs('upstream.lingerMs', options.lingerMs ?? 1000);
+  }
+
+  /** Downstream clients connected: with none (and nothing running), the upstream is released after `lingerMs`. */
+  clients(connected: number): void {
+    this.connected = connected;
+    this.releaseWhenIdle();
+  }
+
+  private releaseWhenIdle(): void {
+    const clock = this.options.client?.clock ?? realClock;
+    clock.clearTimeout(this.lingering);
+    this.lingering = undefined;
+    if (this.connected > 0 || this.running.size > 0 || this.client === undefined) return;
+    this.lingering = clock.setTimeout(() => {
+      this.lingering = undefined;
+      if (this.connected === 0 && this.running.size === 0 && this.client !== undefined) this.drop(this.client);
+    }, this.lingerMs);
   }
 
   /** Checks that the upstream time-out is shorter than the downstream one. */
@@ -98,6 +124,7 @@ export class UpstreamBackend implements MeasurementBackend {
       sink,
       () => {
         this.running.delete(run);
+        this.releaseWhenIdle();
       },
       (failed) => {
         if (failed) this.drop(client);
@@ -109,6 +136,7 @@ export class UpstreamBackend implements MeasurementBackend {
   }
 
   async close(): Promise<void> {
+    (this.options.client?.clock ?? realClock).clearTimeout(this.lingering);
     await Promise.all([...this.running].map((r) => r.stop('shutdown')));
     const c = this.client;
     this.client = undefined;
@@ -150,7 +178,13 @@ class UpstreamRun implements RunningMeasurement {
   pump(): void {
     this.ended = (async () => {
       try {
-        for await (const frame of this.m.frames) this.sink.frame(frame.records);
+        for await (const frame of this.m.frames) {
+          // The instrument's header fields pass through unchanged: a relay must not rewrite bytes 8–11 (issue 12 §3).
+          this.sink.frame(frame.records, {
+            recordVersion: frame.recordVersion,
+            measurementType: frame.measurementType,
+          });
+        }
       } catch {
         // The frames end with the measurement's error; `done` reports it below.
       }
