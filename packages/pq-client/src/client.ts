@@ -65,6 +65,7 @@ export class PqClient extends EventEmitter<PqClientEvents> implements PqClientIn
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
+    if (options.onMessage) this.on('message', options.onMessage);
     // The trace sees each message before the machine does, and each outgoing one before it is written.
     connection.on('message', (m) => this.emit('message', 'in', m));
     const link = connectionLink(connection);

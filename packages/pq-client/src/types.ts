@@ -110,6 +110,11 @@ export interface PqClientOptions {
   noDelay?: boolean;
   /** Clock for every time-out (default transport's real clock). */
   clock?: Clock;
+  /**
+   * Called with every message from the first one on, the greeting exchange included (a `message` listener can only be
+   * attached once `connectPq` has resolved).
+   */
+  onMessage?: (direction: 'in' | 'out', message: PqMessage) => void;
 }
 
 /** How the connection ended. */

@@ -170,4 +170,117 @@ describe('portico-pq CLI (in process)', () => {
     expect(await runCli(['--help'], t.io)).toBe(0);
     expect(t.out.join('')).toContain('--pixels <WxH>');
   });
+
+  /** The greeting, a point measurement 'f' accepted, stopped after 0.1 s before any frame. */
+  function stoppedBeforeFirstFrame(): ScriptStep[] {
+    return [
+      { send: C(0) },
+      { expect: c(0) },
+      { expect: buildRequest({ measurementType: MeasurementType.POINTMEAS, filename: 'f', groupname: 'g' }) },
+      { send: d(0) },
+      { expect: C(StopReasonCode.USER_BREAK) },
+      { send: c(0) },
+      { expectClose: true },
+    ];
+  }
+
+  it('-v logs every message, the greeting exchange included (issue 12 §9)', async () => {
+    server = await startScriptedServer(stoppedBeforeFirstFrame());
+    const t = io();
+    const args = ['--port', String(server.port), '-t', 'point', '-f', 'f', '-g', 'g', '--duration', '0.1', '-v'];
+    expect(await runCli(args, t.io)).toBe(0);
+    const err = t.err.join('').split('\n');
+    expect(err[0]).toBe('<- {"type":"C","status":0}');
+    expect(err[1]).toBe('-> {"type":"c","status":0}');
+  });
+
+  it('a point measurement stopped before its first frame says what is known about its file (issue 12 §10)', async () => {
+    server = await startScriptedServer(stoppedBeforeFirstFrame());
+    const t = io();
+    const args = ['--port', String(server.port), '-t', 'point', '-f', 'f', '-g', 'g', '--duration', '0.1'];
+    expect(await runCli(args, t.io)).toBe(0);
+    const out = t.out.join('');
+    expect(out).not.toContain('test measurements store nothing');
+    expect(out).toContain('it stores it as g/f.ptu in its workspace');
+  });
+
+  it('--json writes one object per event, -v adds the messages (issue 12 §9)', async () => {
+    server = await startScriptedServer([
+      { send: C(0) },
+      { expect: c(0) },
+      { expect: buildRequest({ pixelsX: 2, pixelsY: 2, timePerPixel: 0.1, filename: 'f' }) },
+      { send: d(0) },
+      { send: firstFrame('f.ptu') },
+      { send: C(ErrorCode.MEASUREMENT_READY) },
+      { expect: c(StopReasonCode.FINISHED_OK) },
+      { expectClose: true },
+    ]);
+    const t = io();
+    const args = [
+      '--port',
+      String(server.port),
+      '--pixels',
+      '2x2',
+      '--time-per-pixel',
+      '0.1',
+      '-f',
+      'f',
+      '--json',
+      '-v',
+    ];
+    expect(await runCli(args, t.io)).toBe(0);
+    const events = t.out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    expect(events.filter((e) => e.event !== 'message').map((e) => e.event)).toEqual([
+      'connected',
+      'accepted',
+      'frame',
+      'done',
+    ]);
+    expect(events[0]).toEqual({ event: 'message', dir: 'in', message: { type: 'C', status: 0 } });
+    const frame = events.find((e) => e.event === 'frame')!;
+    expect(frame).toMatchObject({ number: 1, det1: 1000 });
+    expect(typeof frame['percent']).toBe('number');
+    expect(events.at(-1)).toMatchObject({
+      event: 'done',
+      end: 'completed',
+      file: "PTU file: f.ptu (in the server's workspace)",
+    });
+  });
+
+  it('--wait retries connecting until the server listens (issue 12 §9)', async () => {
+    // Find a free port, then start the server on it only after the client began trying.
+    const probe = await startScriptedServer([]);
+    const port = probe.port;
+    await probe.close();
+    const t = io();
+    const run = runCli(['--port', String(port), '--wait', '5', '-t', 'test-point', '--duration', '0.05'], t.io);
+    await new Promise((r) => setTimeout(r, 500));
+    server = await startScriptedServer(
+      [
+        { send: C(0) },
+        { expect: c(0) },
+        { expect: buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS }) },
+        { send: d(0) },
+        { expect: C(StopReasonCode.USER_BREAK) },
+        { send: c(0) },
+        { expectClose: true },
+      ],
+      { port },
+    );
+    expect(await run).toBe(0);
+    expect(t.out.join('')).toContain('connected to 127.0.0.1');
+  });
+
+  it('--port is range-checked (exit 2) and --version prints the version', async () => {
+    const t = io();
+    expect(await runCli(['--port', '70000'], t.io)).toBe(2);
+    expect(t.err.join('')).toContain('port must be an integer 1…65535');
+    const v = io();
+    expect(await runCli(['--version'], v.io)).toBe(0);
+    expect(v.out.join('')).toMatch(/^\d+\.\d+\.\d+/);
+  });
 });

@@ -34,4 +34,23 @@ describe('progress line', () => {
       'measurement stopped: NO_ERROR (0), 1 frame',
     );
   });
+
+  it('shows percent done and time left when the scan length is known (issue 12 §9)', () => {
+    expect(progressLine({ elapsedMs: 3200, frames: 3, det1: 1000, totalMs: 8000 })).toBe(
+      'elapsed 3.2 s | 40% | 4.8 s left | frames 3 | det1 1.0 kcps',
+    );
+    expect(progressLine({ elapsedMs: 9000, frames: 3, det1: undefined, totalMs: 8000 })).toBe(
+      'elapsed 9.0 s | 100% | 0.0 s left | frames 3 | det1 –',
+    );
+  });
+
+  it('says what is known about the file when no frame named it (issue 12 §10)', () => {
+    expect(ptuLocation({}, { test: false, filename: 'run', groupname: 'day1' })).toMatch(
+      /^no frame arrived, so the server did not name the file; it stores it as day1\/run\.ptu in its workspace/,
+    );
+    expect(ptuLocation({}, { test: false })).toContain('it stores it as the next File_NNN.ptu');
+    expect(ptuLocation({}, { test: true, filename: 'x' })).toBe(
+      'no PTU file reported (test measurements store nothing)',
+    );
+  });
 });

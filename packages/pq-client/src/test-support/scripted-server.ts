@@ -53,11 +53,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function startScriptedServer(
   script: readonly ScriptStep[],
-  options: { replyTimeoutMs?: number; graceMs?: number } = {},
+  options: { replyTimeoutMs?: number; graceMs?: number; port?: number } = {},
 ): Promise<ScriptedServer> {
   const listener: Listener<PqMessage, PqMessage | Uint8Array> = await listen<PqMessage, PqMessage | Uint8Array>({
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     decoder: () => new PqStreamDecoder(),
     encode: (m) => (m instanceof Uint8Array ? m : encode(m)),
   });
