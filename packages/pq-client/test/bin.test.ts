@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { buildRequest, ErrorCode, MeasurementType, StopReasonCode } from '@portico/pq-codec';
+import { buildRequest, ErrorCode, MeasurementType, StopReasonCode, windows1252 } from '@portico/pq-codec';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/bin/cli.js';
 import { C, c, d, firstFrame, x } from '../src/test-support/messages.js';
@@ -282,5 +282,18 @@ describe('portico-pq CLI (in process)', () => {
     const v = io();
     expect(await runCli(['--version'], v.io)).toBe(0);
     expect(v.out.join('')).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('a name refused with FILE_CREATE that is not ASCII says both ends need the same --encoding (issue 12 §10)', async () => {
+    server = await startScriptedServer([
+      { send: C(0) },
+      { expect: c(0) },
+      // The scripted server reads windows-1252: the client's UTF-8 bytes arrive as this.
+      { expect: buildRequest({ filename: windows1252.decode(new TextEncoder().encode('日本語')) }) },
+      { send: d(ErrorCode.FILE_CREATE) },
+    ]);
+    const t = io();
+    expect(await runCli(['--port', String(server.port), '-f', '日本語', '--encoding', 'utf-8'], t.io)).toBe(1);
+    expect(t.err.join('')).toContain('needs the same --encoding on client and server (this client: utf-8)');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   type BuildRequestInput,
+  ErrorCode,
   MeasurementType,
   type PqMessage,
   ScanningPattern,
@@ -253,7 +254,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await client.close();
     return 0;
   } catch (e) {
-    const message = isPqClientError(e) ? e.message : `unexpected failure: ${String(e)}`;
+    // A server refuses names whose bytes show another encoding than its own (pq-server, issue 12 §10).
+    const nonAscii = /[^\x00-\x7f]/.test(`${o.filename ?? ''}${o.groupname ?? ''}`);
+    const hint =
+      nonAscii && isPqClientError(e, PqClientErrorCode.REJECTED) && e.status === ErrorCode.FILE_CREATE
+        ? `; a name that is not ASCII needs the same --encoding on client and server (this client: ${o.encoding})`
+        : '';
+    const message = `${isPqClientError(e) ? e.message : `unexpected failure: ${String(e)}`}${hint}`;
     if (json) event({ event: 'error', code: isPqClientError(e) ? e.code : 'UNEXPECTED', message });
     io.err(`portico-pq: ${message}\n`);
     await client?.close();

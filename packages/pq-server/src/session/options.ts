@@ -1,4 +1,4 @@
-import { ErrorCode } from '@portico/pq-codec';
+import { ErrorCode, type TextEncoding } from '@portico/pq-codec';
 import { requireMs } from '../errors.js';
 
 /**
@@ -46,6 +46,11 @@ export interface SessionOptions {
    */
   idleTimeoutMs?: number | undefined;
   pacing?: PacingOptions;
+  /**
+   * Text encoding of names on the wire (default windows-1252, pq.md §10). A Filename or Groupname whose bytes show the
+   * client used another encoding is refused with 'd' FILE_CREATE rather than written under a garbled name.
+   */
+  encoding?: TextEncoding;
 }
 
 /**
@@ -78,6 +83,7 @@ export interface ResolvedSessionOptions {
   busyCloseTimeoutMs: number;
   partialFrameTimeoutMs: number;
   idleTimeoutMs: number | undefined;
+  encoding: TextEncoding;
   pacing: ResolvedPacing;
 }
 
@@ -104,6 +110,7 @@ export function resolveSessionOptions(o: SessionOptions = {}): ResolvedSessionOp
     busyCloseTimeoutMs: requireMs('busyCloseTimeoutMs', o.busyCloseTimeoutMs ?? 4000),
     partialFrameTimeoutMs: requireMs('partialFrameTimeoutMs', o.partialFrameTimeoutMs ?? 10_000, 1),
     idleTimeoutMs: o.idleTimeoutMs === undefined ? undefined : requireMs('idleTimeoutMs', o.idleTimeoutMs, 1),
+    encoding: o.encoding ?? 'windows-1252',
     pacing: {
       replyDelayMs: requireMs('pacing.replyDelayMs', p.replyDelayMs ?? DEFAULT_PACING.replyDelayMs),
       minGapMs: requireMs('pacing.minGapMs', p.minGapMs ?? DEFAULT_PACING.minGapMs),

@@ -1,4 +1,11 @@
-import { buildRequest, ErrorCode, MeasurementType, SimulatorExplanation, StopReasonCode } from '@portico/pq-codec';
+import {
+  buildRequest,
+  ErrorCode,
+  MeasurementType,
+  SimulatorExplanation,
+  StopReasonCode,
+  windows1252,
+} from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
 import { det, SessionHarness } from '../test-support/harness.js';
 import { NO_PACING, type SessionOptions, seedVariant } from './options.js';
@@ -420,5 +427,34 @@ describe('ServerSession shutdown during a measurement (issue 12 §5)', () => {
     idle.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).shutdown();
     expect(idle.wire()).toEqual(['C0']);
     expect(idle.closed?.reason).toBe('shutdown');
+  });
+});
+
+describe('ServerSession names in another encoding (issue 12 §10)', () => {
+  // "日本語" sent by a client on UTF-8, as a windows-1252 server decodes its bytes.
+  const utf8AsCp1252 = windows1252.decode(new TextEncoder().encode('日本語'));
+
+  it("refuses with 'd' FILE_CREATE a Filename or Groupname whose bytes are UTF-8 on a windows-1252 server", () => {
+    for (const request of [buildRequest({ filename: utf8AsCp1252 }), buildRequest({ groupname: utf8AsCp1252 })]) {
+      const h = new SessionHarness(fast).open();
+      h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).receive(request).advance(0);
+      expect(h.starts).toEqual([]);
+      expect(h.wire().at(-1)).toBe(`d${ErrorCode.FILE_CREATE}`);
+      expect(h.logged).toContainEqual(
+        expect.objectContaining({ type: 'refused', reason: expect.stringContaining('same encoding') }),
+      );
+    }
+  });
+
+  it('accepts real windows-1252 names, and UTF-8 names on a server started with the same encoding', () => {
+    const cp = new SessionHarness(fast).open();
+    cp.receive(buildRequest({ filename: '64px²_Überblick' }));
+    expect(cp.starts).toHaveLength(1);
+    const utf = new SessionHarness({ ...fast, encoding: 'utf-8' }).open();
+    utf.receive(buildRequest({ filename: '日本語' }));
+    expect(utf.starts).toHaveLength(1);
+    const wrong = new SessionHarness({ ...fast, encoding: 'utf-8' }).open();
+    wrong.receive(buildRequest({ filename: 'bad\uFFFDname' }));
+    expect(wrong.starts).toEqual([]);
   });
 });

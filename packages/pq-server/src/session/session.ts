@@ -23,6 +23,7 @@ import type {
 } from './events.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './options.js';
 import { Pacer } from './pacer.js';
+import { encodingMismatch } from './encoding-check.js';
 import { validateRequest } from './validate.js';
 
 type Outgoing = { kind: 'message'; message: PqMessage; awaits?: AwaitedReply } | ({ kind: 'frame' } & FrameDraft);
@@ -362,6 +363,18 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     if (!v.ok) {
       this.emit({ type: 'refused', status: v.status, reason: v.reason });
       this.queue(replyAt, { type: 'd', status: v.status });
+      return;
+    }
+    // Both ends must agree on the encoding of names, or the file gets a name the client never reports (issue 12 §10).
+    for (const [what, name] of [
+      ['Filename', v.plan.filename],
+      ['Groupname', v.plan.groupname],
+    ] as const) {
+      const mismatch = name === undefined ? undefined : encodingMismatch(name, this.options.encoding);
+      if (mismatch === undefined) continue;
+      const reason = `${what} refused: ${mismatch}; start client and server with the same encoding`;
+      this.emit({ type: 'refused', status: ErrorCode.FILE_CREATE, reason });
+      this.queue(replyAt, { type: 'd', status: ErrorCode.FILE_CREATE });
       return;
     }
     this.measurement = { id, request: req, receivedAt: now, phase: 'starting', stopAt: undefined, frames: 0 };
