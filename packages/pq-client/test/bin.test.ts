@@ -25,7 +25,7 @@ beforeAll(() => {
     stdio: 'inherit',
   });
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing after the build`);
-});
+}, 180_000); // compiling takes longer than the default hook time-out when the whole tree is tested at once
 
 interface Run {
   code: number | null;

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   ws = await tempWorkspace();
   execFileSync(process.execPath, [tsc, '-p', join(pkg, 'tsconfig.json')], { stdio: 'inherit' });
-});
+}, 180_000); // compiling takes longer than the default hook time-out when the whole tree is tested at once
 afterAll(async () => {
   if (child?.exitCode === null) child.kill('SIGKILL');
   await ws?.remove();
@@ -73,7 +73,7 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('portico-pq-server bin: ordinary mistakes (issue 12 §8)', () => {
+describe('portico-pq-server bin: ordinary mistakes (issue 12 §8)', { timeout: 120_000 }, () => {
   it('a port in use is one line naming --port, no stack trace, exit 1', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

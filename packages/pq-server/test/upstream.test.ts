@@ -134,21 +134,27 @@ async function zeroVersionInstrument(): Promise<{ port: number; open: () => numb
   };
 }
 
+/** A proxy in front of `port`, a client greeted through it, and a measurement accepted. */
+async function measureThroughRelay(port: number, upstream: { lingerMs?: number }): Promise<RawClient> {
+  const proxy = await createPqServer({
+    port: 0,
+    pacing: NO_PACING,
+    upstream: { host: '127.0.0.1', port, ...upstream, client: { frameIntervalMs: 1000 } },
+  });
+  servers.push(proxy);
+  const client = await fx.connect(proxy.address.port);
+  expect(await client.next()).toEqual({ type: 'C', status: 0 });
+  await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+  await client.send(buildRequest({ filename: 'relayed' }));
+  expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+  return client;
+}
+
 describe('UpstreamBackend as a relay (issue 12 §3)', () => {
   it("passes the instrument's 'x' header through: bytes 8-11 stay 00 00 00 00", async () => {
     const instrument = await zeroVersionInstrument();
     try {
-      const proxy = await createPqServer({
-        port: 0,
-        pacing: NO_PACING,
-        upstream: { host: '127.0.0.1', port: instrument.port, client: { frameIntervalMs: 1000 } },
-      });
-      servers.push(proxy);
-      const client = await fx.connect(proxy.address.port);
-      expect(await client.next()).toEqual({ type: 'C', status: 0 });
-      await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
-      await client.send(buildRequest({ filename: 'zeros' }));
-      expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+      const client = await measureThroughRelay(instrument.port, {});
       const frame = await client.next();
       expect(frame).toMatchObject({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1 });
       expect(frame?.type === 'x' && encode(frame).subarray(8, 12)).toEqual(new Uint8Array(4));
@@ -160,17 +166,7 @@ describe('UpstreamBackend as a relay (issue 12 §3)', () => {
   it('releases its upstream connection shortly after the last client left, so the instrument serves others', async () => {
     const instrument = await zeroVersionInstrument();
     try {
-      const proxy = await createPqServer({
-        port: 0,
-        pacing: NO_PACING,
-        upstream: { host: '127.0.0.1', port: instrument.port, lingerMs: 100, client: { frameIntervalMs: 1000 } },
-      });
-      servers.push(proxy);
-      const client = await fx.connect(proxy.address.port);
-      expect(await client.next()).toEqual({ type: 'C', status: 0 });
-      await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
-      await client.send(buildRequest({ filename: 'one' }));
-      expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+      const client = await measureThroughRelay(instrument.port, { lingerMs: 100 });
       expect((await client.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
       await client.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
       expect(instrument.open()).toBe(1);
