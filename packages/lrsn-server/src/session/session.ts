@@ -22,10 +22,9 @@ type Act = Action<Out, SessionEvent>;
 
 /** Codec refusals of a line that is well-formed XML but carries a value the message does not allow. */
 const VALUE_ERRORS: ReadonlySet<string> = new Set([
-  LrsnErrorCode.BadAttribute,
-  LrsnErrorCode.MissingAttribute,
-  LrsnErrorCode.BadNumber,
-  LrsnErrorCode.UnexpectedContent,
+  LrsnErrorCode.BAD_ATTRIBUTE,
+  LrsnErrorCode.MISSING_ATTRIBUTE,
+  LrsnErrorCode.BAD_NUMBER,
 ]);
 /** The `id` of a PageRequest line the codec refused, so the refusal can still reach its originator. */
 const PAGE_REQUEST_ID = /^\s*<PageRequest\b[^>]*?\sid\s*=\s*"([^"<&]*)"/;
