@@ -23,6 +23,10 @@ describe('PQ through the gateway (spawned binary, the project pq-client)', () =>
     const gw = await fastGateway();
     try {
       const client = await connectPq({ host: '127.0.0.1', port: gw.pqPort, frameIntervalMs: 1000 });
+      // connectPq resolves once the client has answered the greeting; the server takes that answer a moment later.
+      await expect
+        .poll(async () => ((await adminRequest(gw.admin, '/api/connections')).body as { state: string }[])[0]?.state)
+        .toBe('ready');
       const list = (await adminRequest(gw.admin, '/api/connections')).body as { key: string; state: string }[];
       expect(list).toEqual([
         expect.objectContaining({
