@@ -51,7 +51,18 @@ describe('portico-gateway command line', () => {
   it('a bad file is refused at start with the same list, before anything listens', async () => {
     const dir = await tempDir();
     const file = await writeConfig(dir, 'bad.yaml', BAD);
-    const r = await runOnce(['--config', file, '--pq-port', '0', '--admin-port', '0', '--log-format', 'json']);
+    const r = await runOnce([
+      '--config',
+      file,
+      '--pq-port',
+      '0',
+      '--smartte-port',
+      '0',
+      '--admin-port',
+      '0',
+      '--log-format',
+      'json',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('smartte.deviceGroups[0].ipRanges[0]');
     expect(r.stdout).not.toContain('listening');
@@ -76,12 +87,34 @@ describe('portico-gateway command line', () => {
     const taken = String((blocker.address() as { port: number }).port);
     try {
       const dir = await tempDir();
-      const pq = await runOnce(['--pq-port', taken, '--admin-port', '0', '--log-format', 'json', '--data-dir', dir]);
+      const pq = await runOnce([
+        '--pq-port',
+        taken,
+        '--smartte-port',
+        '0',
+        '--admin-port',
+        '0',
+        '--log-format',
+        'json',
+        '--data-dir',
+        dir,
+      ]);
       expect(pq.code).toBe(1);
       expect(pq.stderr).toBe(
         `portico-gateway: PQ port 127.0.0.1:${taken} is already in use; choose another with --pq-port\n`,
       );
-      const admin = await runOnce(['--pq-port', '0', '--admin-port', taken, '--log-format', 'json', '--data-dir', dir]);
+      const admin = await runOnce([
+        '--pq-port',
+        '0',
+        '--smartte-port',
+        '0',
+        '--admin-port',
+        taken,
+        '--log-format',
+        'json',
+        '--data-dir',
+        dir,
+      ]);
       expect(admin.code).toBe(1);
       expect(admin.stderr).toBe(
         `portico-gateway: admin port 127.0.0.1:${taken} is already in use; choose another with --admin-port\n`,

@@ -9,7 +9,19 @@ import { compare, printTable } from '@portico/bench';
 import { BIN } from './test-support/spawn.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portico-gateway-bench-'));
-const GATEWAY = [BIN, '--log-format', 'json', '--pq-port', '0', '--admin-port', '0', '--data-dir', dataDir];
+const GATEWAY = [
+  BIN,
+  '--log-format',
+  'json',
+  '--pq-port',
+  '0',
+  '--smartte-port',
+  '0',
+  '--admin-port',
+  '0',
+  '--data-dir',
+  dataDir,
+];
 const BARE = [
   '-e',
   "require('node:net').createServer().listen(0, '127.0.0.1', () => console.log('ready in 0 ms')); process.on('SIGTERM', () => process.exit(0));",

@@ -15,7 +15,10 @@ describe('portico-gateway start-up and admin API (spawned binary)', () => {
     const byProtocol = (p: string) => gw.lines.filter((l) => l['protocol'] === p);
     expect(byProtocol('smartte')).toEqual([
       expect.objectContaining({
-        msg: expect.stringMatching(/^smartte: not available in this build \(@portico\/smartte-server/),
+        transport: 'udp',
+        host: '127.0.0.1',
+        flag: '--smartte-port',
+        msg: expect.stringContaining('listening on udp://127.0.0.1:'),
       }),
     ]);
     expect(byProtocol('lrsn')).toEqual([
@@ -48,7 +51,12 @@ describe('portico-gateway start-up and admin API (spawned binary)', () => {
     });
     const { body } = await adminRequest(gw.admin, '/api/protocols');
     expect(body).toEqual([
-      expect.objectContaining({ protocol: 'smartte', enabled: true, available: false, listening: [] }),
+      expect.objectContaining({
+        protocol: 'smartte',
+        enabled: true,
+        available: true,
+        listening: [expect.objectContaining({ transport: 'udp' })],
+      }),
       expect.objectContaining({ protocol: 'lrsn', enabled: true, available: false, listening: [] }),
       expect.objectContaining({
         protocol: 'pq',

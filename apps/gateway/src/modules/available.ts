@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config/schema.js';
 import { pqModule } from './pq.js';
+import { smartteModule } from './smartte.js';
 import type { Protocol, ProtocolModule } from './types.js';
 
 /** The role package each protocol needs; shown when it is not in this build. */
@@ -15,6 +16,7 @@ export const ROLE_PACKAGES: Record<Protocol, string> = {
  */
 export const MODULES: { [P in Protocol]?: ProtocolModule<GatewayConfig[P]> } = {
   pq: pqModule,
+  smartte: smartteModule,
 };
 
 /** Start order: SmartTE, LRSN, PQ (issue 15 §1 lists them so). */

@@ -39,6 +39,9 @@ export async function writeConfig(dir: string, name: string, text: string): Prom
   return file;
 }
 
+/** Every listener on a free port (SmartTE's session ports are only opened when a device connects). */
+export const FREE_PORTS = ['--pq-port', '0', '--smartte-port', '0', '--admin-port', '0'];
+
 /** Runs the binary to completion (check-config, --help, refused configs). */
 export function runOnce(
   args: string[],
@@ -65,11 +68,10 @@ export function runOnce(
  */
 export async function startGateway(args: string[] = [], dataDir?: string): Promise<Running> {
   const dir = dataDir ?? (await tempDir());
-  const proc = spawn(
-    process.execPath,
-    [BIN, '--log-format', 'json', '--pq-port', '0', '--admin-port', '0', '--data-dir', dir, ...args],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const proc = spawn(process.execPath, [BIN, '--log-format', 'json', ...FREE_PORTS, '--data-dir', dir, ...args], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: LogLine[] = [];
   const waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   let err = '';

@@ -1,0 +1,115 @@
+import { type ConnectionInfo, createSmartTeServer, type DeviceGroup, type HostGroup } from '@portico/smartte-server';
+import type { SmartteConfig } from '../config/schema.js';
+import { PORT_FLAGS } from '../config/flags.js';
+import { bindError } from './bind-error.js';
+import type { ProtocolModule, RunningProtocol } from './types.js';
+
+type Rules = SmartteConfig['defaultGroup']['rules'];
+
+/** The gateway's rules → setDeviceConfig rules (smartte.md B.3), leaving unset ones out. */
+function deviceRules(r: Rules): DeviceGroup['rules'] {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as DeviceGroup['rules'];
+}
+
+/**
+ * The gateway's `smartte` section → createSmartTeServer's options (smartte-server README, "API"). The schema refuses
+ * what the server cannot do yet (encryption, a device limit, host inactivity time-outs).
+ */
+export function smartTeServerOptions(c: SmartteConfig) {
+  const hostGroups = new Map<string, HostGroup>(
+    c.hostGroups.map((g) => [
+      g.name,
+      {
+        name: g.name,
+        hosts: g.hosts.map((h) => ({ id: h.id, name: h.name, host: h.host, port: h.port })),
+        ...(g.preferredHost === undefined ? {} : { preferred: g.preferredHost }),
+      },
+    ]),
+  );
+  const hostGroup = (name: string) => {
+    const g = hostGroups.get(name);
+    return g === undefined ? {} : { hostGroup: g };
+  };
+  const groups: DeviceGroup[] = c.deviceGroups.map((g) => ({
+    name: g.name,
+    ipRanges: g.ipRanges,
+    deviceTypes: g.deviceTypes,
+    rules: deviceRules(g.rules),
+    ...hostGroup(g.hostGroup),
+  }));
+  return {
+    host: c.host,
+    port: c.port,
+    portRange: { first: c.sessionPorts.first, last: c.sessionPorts.last },
+    registrationTimeoutMs: c.registrationTimeoutMs,
+    groups,
+    defaultGroup: { name: 'default', rules: deviceRules(c.defaultGroup.rules), ...hostGroup(c.defaultGroup.hostGroup) },
+  };
+}
+
+/** SmartTE in the gateway: smartte-server's createSmartTeServer, watched through its public events. */
+export const smartteModule: ProtocolModule<SmartteConfig> = {
+  protocol: 'smartte',
+  rolePackage: '@portico/smartte-server',
+  async start(config, ctx): Promise<RunningProtocol> {
+    let server: Awaited<ReturnType<typeof createSmartTeServer>>;
+    try {
+      server = await createSmartTeServer(smartTeServerOptions(config));
+    } catch (e) {
+      throw bindError('SmartTE', config.host, config.port, PORT_FLAGS.smartte, e) ?? e;
+    }
+    const { sessions, log } = ctx;
+    const id = (c: { uid: string; sessionIndex: number }) => `${c.uid}.${c.sessionIndex}`;
+    const key = (c: ConnectionInfo) => `smartte-${id(c)}`;
+    const step = (c: ConnectionInfo, event: string, direction?: 'in' | 'out') =>
+      sessions.update(key(c), event, {
+        ...(direction === undefined ? {} : { direction }),
+        state: c.step,
+        info: {
+          deviceType: c.deviceType,
+          sessionPort: c.sessionPort,
+          ...(c.group === undefined ? {} : { group: c.group }),
+        },
+      });
+    server.on('connection', (e) => {
+      sessions.open('smartte', id(e.connection), `${e.connection.address}:${e.connection.port}`, e.connection.step, {
+        uid: e.connection.uid,
+        sessionPort: e.connection.sessionPort,
+      });
+    });
+    server.on('step', (e) => step(e.connection, `step ${e.connection.step}`));
+    server.on('ready', (e) => {
+      sessions.count('smartte', 'handshakes', 1, { result: 'completed' });
+      step(e.connection, 'ready', 'out');
+    });
+    server.on('host', (e) => step(e.connection, `host ${e.host.name}`, 'in'));
+    server.on('data', (e) =>
+      sessions.update(`smartte-${id(e)}`, 'data', { direction: 'in', count: { bytesIn: e.data.length } }),
+    );
+    server.on('alert', (e) => {
+      sessions.count('smartte', 'handshakes', 1, { result: 'failed' });
+      sessions.alert({ protocol: 'smartte', level: 'warn', code: 'SMARTTE_ALERT', message: `${e.uid}: ${e.text}` });
+    });
+    server.on('rejected', (e) => {
+      sessions.count('smartte', 'rejected', 1, { reason: String(e.reason) });
+      log.info({ protocol: 'smartte', address: e.address, port: e.port, reason: e.reason }, 'connection rejected');
+    });
+    server.on('dropped', (e) => {
+      sessions.count('smartte', 'dropped', 1);
+      log.debug({ protocol: 'smartte', ...e }, 'datagram dropped');
+    });
+    server.on('ended', (e) => sessions.close(key(e.connection), e.reason));
+    return {
+      listening: [
+        {
+          what: 'SmartTE (UDP)',
+          transport: 'udp',
+          host: server.address.address,
+          port: server.address.port,
+          flag: PORT_FLAGS.smartte,
+        },
+      ],
+      close: () => server.close(),
+    };
+  },
+};

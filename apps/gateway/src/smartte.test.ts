@@ -1,0 +1,93 @@
+import { connectSmartTe } from '@portico/smartte-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminRequest, type Running, runOnce, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
+
+/** A session port range of its own, away from the default 5000–5999 and from other test files' ports. */
+const first = 42_000 + Math.floor(Math.random() * 200) * 10;
+const SESSION_PORTS = `${first}-${first + 9}`;
+
+/** One telnet host, preferred: the session stays listed after step 8 (ST-16) instead of ending with eSP0008. */
+const CONFIG = `smartte:
+  hostGroups:
+    - name: default
+      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: 2323 }]
+      preferredHost: 1
+  defaultGroup:
+    rules: { keyboardTimeoutS: 30 }
+`;
+
+describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)', () => {
+  let gw: Running;
+  let smarttePort: number;
+  beforeAll(async () => {
+    const dir = await tempDir();
+    const file = await writeConfig(dir, 'gateway.yaml', CONFIG);
+    gw = await startGateway(['--config', file, '--smartte-session-ports', SESSION_PORTS], dir);
+    const line = gw.lines.find((l) => l['protocol'] === 'smartte' && typeof l['port'] === 'number');
+    smarttePort = (line?.['port'] as number | undefined) ?? -1;
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('ST-17 "The eight steps happen in this order: 1 request, 2 accept, 3 registration request, 4 registration accept, 5 getDeviceConfig, 6 response, 7 setDeviceConfig, 8 espSetTime.": smartte-client completes them against the gateway, and ST-02 "the session can appear in the connections list."', async () => {
+    expect(smarttePort).toBeGreaterThan(0);
+    const client = await connectSmartTe({
+      port: smarttePort,
+      localPort: 0,
+      uid: 'GW-DEVICE-1',
+      deviceType: 'CT60',
+      clientVersion: '1.0',
+      deviceInfo: { cols: 20, rows: 16, kbd: true },
+      connectTries: 3,
+      registerTries: 3,
+    });
+    try {
+      await expect
+        .poll(async () => (await adminRequest(gw.admin, '/api/connections')).body, { timeout: 10_000 })
+        .toEqual([
+          expect.objectContaining({
+            key: 'smartte-GW-DEVICE-1.0',
+            protocol: 'smartte',
+            peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+            since: expect.any(String),
+            counters: expect.any(Object),
+            state: expect.stringMatching(/^(ready|host)$/),
+          }),
+        ]);
+      const metrics = await adminRequest(gw.admin, '/metrics');
+      expect(metrics.text).toMatch(/handshakes[^\n]*protocol="smartte"[^\n]*result="completed"[^\n]* 1/);
+    } finally {
+      await client.close();
+    }
+    await expect
+      .poll(async () => (await adminRequest(gw.admin, '/api/connections')).body, { timeout: 10_000 })
+      .toEqual([]);
+  });
+});
+
+describe('SmartTE configuration the server does not support yet', () => {
+  it('ST-14 "setDeviceConfig rules: … encryption level …": an encryption level above 0 is refused at config check, by path, exit 2', async () => {
+    const dir = await tempDir();
+    const file = await writeConfig(
+      dir,
+      'enc.yaml',
+      `smartte:
+  defaultGroup: { rules: { encryptionLevel: 1 } }
+  deviceGroups: [{ name: scanners, deviceTypes: [CT60], rules: { encryptionLevel: 2 } }]
+  licence: { devices: 5 }
+`,
+    );
+    const r = await runOnce(['check-config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'smartte.defaultGroup.rules.encryptionLevel: encryption level 1 is not supported by @portico/smartte-server yet; use 0',
+    );
+    expect(r.stderr).toContain(
+      'smartte.deviceGroups[0].rules.encryptionLevel: encryption level 2 is not supported by @portico/smartte-server yet; use 0',
+    );
+    expect(r.stderr).toContain(
+      'smartte.licence.devices: a device limit is not supported by @portico/smartte-server yet',
+    );
+  });
+});
