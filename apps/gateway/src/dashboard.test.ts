@@ -32,7 +32,8 @@ describe('dashboard in headless Chromium', () => {
     page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
     await page.goto(gw.admin);
     await expect.poll(() => page.textContent('#status')).toBe('live');
-    await expect.poll(() => page.textContent('#protocols')).toContain('lrsn: not available in this build');
+    await expect.poll(() => page.textContent('#protocols')).toMatch(/lrsn: tcp:\/\/127\.0\.0\.1:\d+/);
+    expect(await page.textContent('#protocols')).toMatch(/smartte: udp:\/\/127\.0\.0\.1:\d+/);
     expect(await page.textContent('#protocols')).toContain(`pq: tcp://127.0.0.1:${gw.pqPort}`);
     expect(await page.isVisible('#empty')).toBe(true);
     expect(await page.locator('#chart canvas').count()).toBeGreaterThan(0);

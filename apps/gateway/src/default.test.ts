@@ -24,7 +24,7 @@ describe('portico-gateway with no configuration', () => {
     const inner = [process.execPath, RUNNER, BIN, dir];
     const args = netns
       ? ['unshare', '-rn', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner]
-      : [...inner, '--pq-port', '0', '--smartte-port', '0', '--admin-port', '0'];
+      : [...inner, '--pq-port', '0', '--smartte-port', '0', '--lrsn-port', '0', '--admin-port', '0'];
     const result = JSON.parse(await run(args)) as {
       lines: { msg: string; port?: number }[];
       connections: { protocol: string; state: string }[];
@@ -46,7 +46,7 @@ describe('portico-gateway with no configuration', () => {
     expect(msgs).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^SmartTE \(UDP\) listening on udp:\/\/127\.0\.0\.1:/),
-        expect.stringMatching(/^lrsn: not available in this build/),
+        expect.stringMatching(/^LRSN \(XML over TCP\) listening on tcp:\/\/127\.0\.0\.1:/),
       ]),
     );
   });

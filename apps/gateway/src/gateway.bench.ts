@@ -17,6 +17,8 @@ const GATEWAY = [
   '0',
   '--smartte-port',
   '0',
+  '--lrsn-port',
+  '0',
   '--admin-port',
   '0',
   '--data-dir',

@@ -101,20 +101,20 @@ describe('PQ through the gateway (spawned binary, the project pq-client)', () =>
     expect(file.summary.photons).toBeGreaterThan(0);
   });
 
-  it('SIGHUP reloads: the log level applies at once, a port change is reported as needing a restart, a bad file is refused', async () => {
+  it('SIGHUP reloads: the log level applies at once, a role option change is reported as needing a restart, a bad file is refused', async () => {
     const dir = await tempDir();
     const config = await writeConfig(dir, 'gateway.yaml', FAST_PQ);
     const gw = await startGateway(['--config', config], dir);
     try {
-      await writeConfig(dir, 'gateway.yaml', `${FAST_PQ}log: { level: debug }\nlrsn: { port: 3800 }\n`);
+      await writeConfig(dir, 'gateway.yaml', `${FAST_PQ}log: { level: debug }\nlrsn: { maxClients: 50 }\n`);
       gw.proc.kill('SIGHUP');
       const line = await gw.waitFor((l) => l.msg.startsWith('reload:'));
-      expect(line).toMatchObject({ applied: ['log.level'], needsRestart: ['lrsn.port'] });
-      expect(line.msg).toBe('reload: applied log.level; needs a restart to take effect: lrsn.port');
-      await writeConfig(dir, 'gateway.yaml', 'lrsn: { port: -1 }\n');
+      expect(line).toMatchObject({ applied: ['log.level'], needsRestart: ['lrsn.maxClients'] });
+      expect(line.msg).toBe('reload: applied log.level; needs a restart to take effect: lrsn.maxClients');
+      await writeConfig(dir, 'gateway.yaml', 'lrsn: { maxClients: -1 }\n');
       gw.proc.kill('SIGHUP');
       const refused = await gw.waitFor((l) => l.msg.startsWith('reload refused'));
-      expect(refused['issues']).toEqual([{ path: 'lrsn.port', message: expect.any(String) }]);
+      expect(refused['issues']).toEqual([{ path: 'lrsn.maxClients', message: expect.any(String) }]);
       expect((await adminRequest(gw.admin, '/api/ready')).status).toBe(200);
     } finally {
       expect(await gw.stop('SIGINT')).toBe(0);

@@ -23,7 +23,10 @@ describe('portico-gateway start-up and admin API (spawned binary)', () => {
     ]);
     expect(byProtocol('lrsn')).toEqual([
       expect.objectContaining({
-        msg: expect.stringMatching(/^lrsn: not available in this build \(@portico\/lrsn-server/),
+        transport: 'tcp',
+        host: '127.0.0.1',
+        flag: '--lrsn-port',
+        msg: expect.stringContaining('listening on tcp://127.0.0.1:'),
       }),
     ]);
     expect(byProtocol('pq')).toEqual([
@@ -57,7 +60,12 @@ describe('portico-gateway start-up and admin API (spawned binary)', () => {
         available: true,
         listening: [expect.objectContaining({ transport: 'udp' })],
       }),
-      expect.objectContaining({ protocol: 'lrsn', enabled: true, available: false, listening: [] }),
+      expect.objectContaining({
+        protocol: 'lrsn',
+        enabled: true,
+        available: true,
+        listening: [expect.objectContaining({ transport: 'tcp' })],
+      }),
       expect.objectContaining({
         protocol: 'pq',
         available: true,

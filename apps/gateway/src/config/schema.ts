@@ -163,7 +163,10 @@ const lrsnSchema = z
           .array(
             z.strictObject({
               user: z.string().min(1),
-              passwordHash: z.string().regex(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'scrypt$<salt>$<hash>'),
+              /** What `portico-lrsn-server hash` (lrsn-server's hashPassword) prints. */
+              passwordHash: z
+                .string()
+                .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'scrypt$N$r$p$<salt>$<hash>'),
             }),
           )
           .default([]),
@@ -218,6 +221,25 @@ const lrsnSchema = z
       .prefault({ kind: 'simulator' }),
     /** UDP 3701 announcement and DNS-SD `_lrsn._tcp` (lrsn.md §10); off by default. */
     discovery: z.strictObject({ udp: z.boolean().default(false), dnsSd: z.boolean().default(false) }).prefault({}),
+  })
+  .superRefine((l, ctx) => {
+    // Options @portico/lrsn-server has no equivalent for are refused rather than silently ignored.
+    if (l.limits.sendQueueBytes !== 1_048_576) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', 'sendQueueBytes'],
+        message: 'not supported: @portico/lrsn-server bounds a slow client by queued messages (256), not bytes',
+      });
+    }
+    for (const k of ['udp', 'dnsSd'] as const) {
+      if (l.discovery[k]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['discovery', k],
+          message: 'not supported by the gateway yet: use portico-lrsn-server for LRSN discovery',
+        });
+      }
+    }
   })
   .prefault({});
 
@@ -394,4 +416,5 @@ export type ConfigInput = z.input<typeof configSchema>;
 /** The validated configuration, every default filled in. */
 export type GatewayConfig = z.output<typeof configSchema>;
 export type PqConfig = GatewayConfig['pq'];
+export type LrsnConfig = GatewayConfig['lrsn'];
 export type SmartteConfig = GatewayConfig['smartte'];

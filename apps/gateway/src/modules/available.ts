@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/schema.js';
+import { lrsnModule } from './lrsn.js';
 import { pqModule } from './pq.js';
 import { smartteModule } from './smartte.js';
 import type { Protocol, ProtocolModule } from './types.js';
@@ -17,6 +18,7 @@ export const ROLE_PACKAGES: Record<Protocol, string> = {
 export const MODULES: { [P in Protocol]?: ProtocolModule<GatewayConfig[P]> } = {
   pq: pqModule,
   smartte: smartteModule,
+  lrsn: lrsnModule,
 };
 
 /** Start order: SmartTE, LRSN, PQ (issue 15 §1 lists them so). */

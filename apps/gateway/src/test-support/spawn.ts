@@ -40,7 +40,7 @@ export async function writeConfig(dir: string, name: string, text: string): Prom
 }
 
 /** Every listener on a free port (SmartTE's session ports are only opened when a device connects). */
-export const FREE_PORTS = ['--pq-port', '0', '--smartte-port', '0', '--admin-port', '0'];
+export const FREE_PORTS = ['--pq-port', '0', '--smartte-port', '0', '--lrsn-port', '0', '--admin-port', '0'];
 
 /** Runs the binary to completion (check-config, --help, refused configs). */
 export function runOnce(
