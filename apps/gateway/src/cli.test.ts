@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runOnce, tempDir, writeConfig } from './test-support/spawn.js';
+import { FREE_PORTS, runOnce, tempDir, writeConfig } from './test-support/spawn.js';
 
 const BAD = `
 pq:
@@ -51,20 +51,7 @@ describe('portico-gateway command line', () => {
   it('a bad file is refused at start with the same list, before anything listens', async () => {
     const dir = await tempDir();
     const file = await writeConfig(dir, 'bad.yaml', BAD);
-    const r = await runOnce([
-      '--config',
-      file,
-      '--pq-port',
-      '0',
-      '--smartte-port',
-      '0',
-      '--lrsn-port',
-      '0',
-      '--admin-port',
-      '0',
-      '--log-format',
-      'json',
-    ]);
+    const r = await runOnce(['--config', file, ...FREE_PORTS, '--log-format', 'json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('smartte.deviceGroups[0].ipRanges[0]');
     expect(r.stdout).not.toContain('listening');

@@ -6,24 +6,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compare, printTable } from '@portico/bench';
-import { BIN } from './test-support/spawn.js';
+import { BIN, FREE_PORTS } from './test-support/spawn.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portico-gateway-bench-'));
-const GATEWAY = [
-  BIN,
-  '--log-format',
-  'json',
-  '--pq-port',
-  '0',
-  '--smartte-port',
-  '0',
-  '--lrsn-port',
-  '0',
-  '--admin-port',
-  '0',
-  '--data-dir',
-  dataDir,
-];
+const GATEWAY = [BIN, '--log-format', 'json', ...FREE_PORTS, '--data-dir', dataDir];
 const BARE = [
   '-e',
   "require('node:net').createServer().listen(0, '127.0.0.1', () => console.log('ready in 0 ms')); process.on('SIGTERM', () => process.exit(0));",
