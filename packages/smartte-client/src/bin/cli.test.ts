@@ -23,4 +23,18 @@ describe('portico-smartte arguments', () => {
     expect(() => parseArgs(['--port', '70000'])).toThrow();
     expect(() => parseArgs(['--cols', '0'])).toThrow();
   });
+
+  it('--version prints the package version and ends with exit code 0 (issue 17: every bin has --version)', () => {
+    const out: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      expect(() => parseArgs(['--version'])).toThrow(
+        expect.objectContaining({ code: 'commander.version', exitCode: 0 }),
+      );
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out.join('')).toMatch(/^\d+\.\d+\.\d+/);
+  });
 });

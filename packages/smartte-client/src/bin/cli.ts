@@ -1,4 +1,5 @@
 import { SMARTTE_PORTS } from '@portico/smartte-codec';
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ConnectSmartTeOptions } from '../connect.js';
 
@@ -14,6 +15,7 @@ function integer(what: string, min: number, max: number): (v: string) => number 
 /** `portico-smartte` arguments → client options. */
 export function parseArgs(argv: readonly string[]): ConnectSmartTeOptions {
   const program = new Command('portico-smartte')
+    .version(packageVersion(), '-V, --version')
     .description('SmartTE client: connects to a SmartTE server and shows the display states')
     .option('--host <address>', 'server address', '127.0.0.1')
     .option('--port <port>', 'server listen port', integer('--port', 0, 65535), SMARTTE_PORTS.server)
@@ -42,4 +44,10 @@ export function parseArgs(argv: readonly string[]): ConnectSmartTeOptions {
     clientVersion: '0.0.0',
     deviceInfo: { cols: o.cols, rows: o.rows },
   };
+}
+
+/** The package's own version, for `--version` (read beside dist/ and src/ alike). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (e) {
-    process.exit(e instanceof CommanderError ? e.exitCode : 2);
+    // --help and --version end with exit code 0; every usage error exits 2.
+    process.exit(e instanceof CommanderError && e.exitCode === 0 ? 0 : 2);
   }
   const client = await connectSmartTe({ ...options, onStatus: (t) => process.stderr.write(`[${t}]\n`) }).catch(() =>
     process.exit(1),

@@ -1,4 +1,5 @@
 import { SMARTTE_PORTS } from '@portico/smartte-codec';
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { SmartTeServerOptions } from '../server.js';
 
@@ -14,6 +15,7 @@ const port =
 /** `portico-smartte-server` arguments → server options. */
 export function parseArgs(argv: readonly string[]): SmartTeServerOptions {
   const program = new Command('portico-smartte-server')
+    .version(packageVersion(), '-V, --version')
     .description('SmartTE server: the eight-step handshake over Portico SmartTE wire v1')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'listen port', port('--port'), SMARTTE_PORTS.server)
@@ -23,4 +25,10 @@ export function parseArgs(argv: readonly string[]): SmartTeServerOptions {
     .parse(argv, { from: 'user' });
   const o = program.opts<{ host: string; port: number; first: number; last: number }>();
   return { host: o.host, port: o.port, portRange: { first: o.first, last: o.last } };
+}
+
+/** The package's own version, for `--version` (read beside dist/ and src/ alike). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (e) {
-    process.exit(e instanceof CommanderError ? e.exitCode : 2);
+    // --help and --version end with exit code 0; every usage error exits 2.
+    process.exit(e instanceof CommanderError && e.exitCode === 0 ? 0 : 2);
   }
   const server = await createSmartTeServer(options);
   const log = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
