@@ -24,7 +24,7 @@ const stream = concatBytes(frames);
  * A machine with measurement 1 running on the runtime's binding (over a link that writes nothing), and its handle,
  * wired as PqClient wires them.
  */
-function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement } {
+function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement; end: () => void } {
   const request = buildRequest({ measurementType: 0x80 });
   let sink: LinkSink<PqMessage> | undefined;
   const link: Link<PqMessage, PqMessage> = { attach: (s) => (sink = s), send: () => {}, close: () => {} };
@@ -38,10 +38,12 @@ function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement } 
   binding.input({ type: 'measure', id: 1, request });
   const feed = (m: PqMessage) => sink!.receive(m);
   feed({ type: 'd', status: 0 });
-  return { feed, handle };
+  // The link "closes" when the run is over, so no time-out of the still-running measurement fires afterwards.
+  const end = () => sink!.closed('benchmark over', undefined);
+  return { feed, handle, end };
 }
 
-const { feed, handle } = runningClient();
+const { feed, handle, end } = runningClient();
 const iterator = handle[Symbol.asyncIterator]();
 async function clientPath(): Promise<number> {
   const decoder = new PqStreamDecoder();
@@ -81,3 +83,5 @@ await compare({
   baseline: { name: 'codec decode()', fn: bareDecode, items: FRAMES },
 });
 printTable('@portico/pq-client');
+end();
+check.end();
