@@ -1,8 +1,14 @@
 // Presentation only: one PQ message as one line of text. Names and texts come from the codec (the one source of
 // truth for every wire constant); this file decides nothing about the protocol.
-import { type OptionalRecord, type PqMessage, type StatusDirection, statusName } from '@portico/pq-codec';
+import {
+  type OptionalRecord,
+  type PqMessage,
+  type PqMessageTag,
+  type StatusDirection,
+  statusName,
+} from '@portico/pq-codec';
 
-const TYPE_SYMBOL: Record<PqMessage['type'], string> = {
+const TYPE_SYMBOL: Record<PqMessageTag, string> = {
   D: 'DATAFRAME_SRVREQUEST',
   d: 'DATAFRAME_SRVREPLY',
   x: 'DATAFRAME_SRVNACK',
@@ -12,9 +18,9 @@ const TYPE_SYMBOL: Record<PqMessage['type'], string> = {
   s: 'EXPLAINED_STATUSREPLY',
 };
 
-/** `'C' ENCODED_STATUSMSG`: the type byte and the spec's symbol. */
-export function typeSymbol(type: PqMessage['type']): string {
-  return `'${type}' ${TYPE_SYMBOL[type]}`;
+/** `'C' ENCODED_STATUSMSG`: the type byte (the message's `tag`) and the spec's symbol. */
+export function typeSymbol(tag: PqMessageTag): string {
+  return `'${tag}' ${TYPE_SYMBOL[tag]}`;
 }
 
 /** float32 values printed with the 7 significant digits a float32 holds, not the float64 expansion. */
@@ -55,12 +61,12 @@ function statusText(status: number, from: StatusDirection | undefined): string {
 /** The fields of a message in one line, without its type. */
 export function formatPqFields(m: PqMessage, from: StatusDirection | undefined): string {
   switch (m.type) {
-    case 'D':
+    case 'DataframeRequest':
       return `type=${m.measurementType} pixels=${m.pixelsX}x${m.pixelsY} pattern=${m.scanningPattern} resolution=${f32(m.spatialResolution)} m ${formatRecords(m.records)}`;
-    case 'x':
+    case 'DataFrame':
       return `#${m.recordNumber} type=${m.measurementType} ${formatRecords(m.records)}`;
-    case 'S':
-    case 's':
+    case 'ExplainedStatus':
+    case 'ExplainedStatusReply':
       return `${m.status} ${statusText(m.status, from)} ${JSON.stringify(m.text)}`;
     default:
       return `${m.status} ${statusText(m.status, from)}`;
@@ -68,5 +74,5 @@ export function formatPqFields(m: PqMessage, from: StatusDirection | undefined):
 }
 
 export function formatPqMessage(m: PqMessage, from: StatusDirection | undefined): string {
-  return `${typeSymbol(m.type)} ${formatPqFields(m, from)}`;
+  return `${typeSymbol(m.tag)} ${formatPqFields(m, from)}`;
 }

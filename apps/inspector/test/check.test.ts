@@ -56,7 +56,7 @@ describe('portico-inspect check', () => {
     pq.splice(firstFrame + 1, 0, {
       t: pq[firstFrame]!.t + 5,
       from: 'client',
-      bytes: encodePq({ type: 'c', status: 0 }),
+      bytes: encodePq({ type: 'EncodedStatusReply', tag: 'c', status: 0 }),
     });
     // LR-07: the greeting twice.
     const lrsn = [...lrsnSteps(), { t: 200, from: 'server' as const, bytes: LRSN_GREETING }];

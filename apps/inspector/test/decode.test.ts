@@ -39,7 +39,7 @@ describe('portico-inspect decode --protocol pq', () => {
   });
 
   it('reads hex text from standard input and names status codes by the sender', async () => {
-    const hex = `# a client stop\n${toHex(encodePq({ type: 'C', status: StopReasonCode.USER_BREAK }), ' ')}\n`;
+    const hex = `# a client stop\n${toHex(encodePq({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK }), ' ')}\n`;
     const r = await inspect(['decode', '-p', 'pq', '--from', 'client', '-'], hex);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("client → server  'C' ENCODED_STATUSMSG  2 USER_BREAK");
@@ -49,8 +49,8 @@ describe('portico-inspect decode --protocol pq', () => {
   });
 
   it('reports garbage between messages as damage with the codec error, and decodes on after it', async () => {
-    const good = encodePq({ type: 'C', status: ErrorCode.NO_ERROR });
-    const busy = encodePq({ type: 'd', status: ErrorCode.SERVER_BUSY });
+    const good = encodePq({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
+    const busy = encodePq({ type: 'DataframeReply', tag: 'd', status: ErrorCode.SERVER_BUSY });
     const bytes = Buffer.concat([good, Buffer.from('noise'), busy, busy.subarray(0, 4)]);
     const r = await inspect(['decode', '-p', 'pq', '--json', file('noisy.bin', bytes)]);
     expect(r.code).toBe(1);

@@ -18,7 +18,11 @@ describe('portico-inspect pcap --html', () => {
   it('writes one self-contained page: an SVG sequence diagram per session, raw bytes, violations highlighted', async () => {
     const pq = pqSteps('image scan 8x8');
     const frame = pq.findIndex((s) => s.bytes[2] === 0x78);
-    pq.splice(frame + 1, 0, { t: pq[frame]!.t + 5, from: 'client', bytes: encodePq({ type: 'c', status: 0 }) });
+    pq.splice(frame + 1, 0, {
+      t: pq[frame]!.t + 5,
+      from: 'client',
+      bytes: encodePq({ type: 'EncodedStatusReply', tag: 'c', status: 0 }),
+    });
     const a = { client: { address: '10.0.0.2', port: 50123 }, server: { address: '10.0.0.1', port: 6000 }, steps: pq };
     const b = {
       client: { address: '10.0.0.3', port: 40000 },

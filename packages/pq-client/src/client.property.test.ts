@@ -119,7 +119,7 @@ describe('PqClient binding under any server behaviour', () => {
         expect(clock.pending).toBe(0);
         // PQ-07: a data frame is never answered, so the client sent no more replies than the server sent statuses.
         const statusesIn = steps.filter((s) => s.kind === 'C' || s.kind === 'S').length;
-        expect(conn.sent.filter((m) => m.type === 'c').length).toBeLessThanOrEqual(statusesIn);
+        expect(conn.sent.filter((m) => m.type === 'EncodedStatusReply').length).toBeLessThanOrEqual(statusesIn);
       }),
     );
   });

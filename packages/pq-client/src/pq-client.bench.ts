@@ -37,7 +37,7 @@ function runningClient(): { feed: (m: PqMessage) => void; handle: Measurement; e
   binding.input({ type: 'start' });
   binding.input({ type: 'measure', id: 1, request });
   const feed = (m: PqMessage) => sink!.receive(m);
-  feed({ type: 'd', status: 0 });
+  feed({ type: 'DataframeReply', tag: 'd', status: 0 });
   // The link "closes" when the run is over, so no time-out of the still-running measurement fires afterwards.
   const end = () => sink!.closed('benchmark over', undefined);
   return { feed, handle, end };
@@ -58,7 +58,7 @@ async function clientPath(): Promise<number> {
 
 function bareDecode(): number {
   let n = 0;
-  for (const f of frames) if ((decode(f) as DataFrame).type === 'x') n++;
+  for (const f of frames) if ((decode(f) as DataFrame).type === 'DataFrame') n++;
   return n;
 }
 

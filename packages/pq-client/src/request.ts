@@ -6,6 +6,6 @@ import type { MeasurementRequest } from './types.js';
  * byte for byte); plain values go through the codec's `buildRequest` (PQ-04 "transfers all necessary data").
  */
 export function toRequestMessage(request: MeasurementRequest): DataframeRequest {
-  if ('type' in request && request.type === 'D') return request;
+  if ('type' in request && request.type === 'DataframeRequest') return request;
   return buildRequest(request);
 }

@@ -54,11 +54,13 @@ function runBin(args: string[], onStdout?: (text: string, child: ReturnType<type
 function imageScanScript(): ScriptStep[] {
   const steps = sessionScript(vendorSession('image scan 8x8'), 0.05);
   const end = steps.findIndex(
-    (s) => 'expect' in s && s.expect.type === 'c' && s.expect.status === StopReasonCode.FINISHED_OK,
+    (s) => 'expect' in s && s.expect.type === 'EncodedStatusReply' && s.expect.status === StopReasonCode.FINISHED_OK,
   );
   const request = buildRequest({ pixelsX: 8, pixelsY: 8, filename: 'vendor_capture', groupname: 'grp1' });
   return [
-    ...steps.slice(0, end + 1).map((s) => ('expect' in s && s.expect.type === 'D' ? { expect: request } : s)),
+    ...steps
+      .slice(0, end + 1)
+      .map((s) => ('expect' in s && s.expect.type === 'DataframeRequest' ? { expect: request } : s)),
     { expectClose: true },
   ];
 }
@@ -190,8 +192,8 @@ describe('portico-pq CLI (in process)', () => {
     const args = ['--port', String(server.port), '-t', 'point', '-f', 'f', '-g', 'g', '--duration', '0.1', '-v'];
     expect(await runCli(args, t.io)).toBe(0);
     const err = t.err.join('').split('\n');
-    expect(err[0]).toBe('<- {"type":"C","status":0}');
-    expect(err[1]).toBe('-> {"type":"c","status":0}');
+    expect(err[0]).toBe('<- {"type":"EncodedStatus","tag":"C","status":0}');
+    expect(err[1]).toBe('-> {"type":"EncodedStatusReply","tag":"c","status":0}');
   });
 
   it('a point measurement stopped before its first frame says what is known about its file (issue 12 §10)', async () => {
@@ -240,7 +242,7 @@ describe('portico-pq CLI (in process)', () => {
       'frame',
       'done',
     ]);
-    expect(events[0]).toEqual({ event: 'message', dir: 'in', message: { type: 'C', status: 0 } });
+    expect(events[0]).toEqual({ event: 'message', dir: 'in', message: { type: 'EncodedStatus', tag: 'C', status: 0 } });
     const frame = events.find((e) => e.event === 'frame')!;
     expect(frame).toMatchObject({ number: 1, det1: 1000 });
     expect(typeof frame['percent']).toBe('number');

@@ -68,7 +68,7 @@ describe('connectPq over loopback', () => {
       { expectClose: true },
     ]);
     const h = c1.measure(TEST_POINT);
-    await expect(h.accepted).resolves.toEqual({ type: 'd', status: 0 });
+    await expect(h.accepted).resolves.toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
     await expect(h.done).rejects.toMatchObject({
       code: PqClientErrorCode.SERVER_ERROR,
       status: ErrorCode.FIFO_OVERRUN,
@@ -239,7 +239,7 @@ describe('connectPq over loopback', () => {
     ]);
     const statuses: [number, number][] = [];
     client = await connectPq({ port: server.port });
-    client.on('message', (dir, m: PqMessage) => trace.push(`${dir} ${m.type}`));
+    client.on('message', (dir, m: PqMessage) => trace.push(`${dir} ${m.tag}`));
     client.on('status', (s, a) => statuses.push([s.status, a.status]));
     await client.measure(TEST_POINT).done;
     expect(trace).toEqual(['out D', 'in d', 'in C', 'out c']);

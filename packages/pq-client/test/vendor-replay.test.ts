@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function requests(nameStart: string): DataframeRequest[] {
-  return clientMessages(vendorSession(nameStart)).filter((m): m is DataframeRequest => m.type === 'D');
+  return clientMessages(vendorSession(nameStart)).filter((m): m is DataframeRequest => m.type === 'DataframeRequest');
 }
 
 describe('replay of the vendor simulator sessions', () => {
@@ -38,7 +38,7 @@ describe('replay of the vendor simulator sessions', () => {
 
     // PQ-04/PQ-05: the recorded request goes out byte for byte and is acknowledged.
     const first = client.measure(scan);
-    await expect(first.accepted).resolves.toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+    await expect(first.accepted).resolves.toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
     const numbers: number[] = [];
     for await (const frame of first) numbers.push(frame.recordNumber);
     // PQ-09: the simulator completes with MEASUREMENT_READY and the client answers FINISHED_OK.
@@ -155,7 +155,7 @@ describe('replay of the vendor simulator sessions', () => {
     await client.close();
     const result = await server.finished;
     expect(result.mismatches).toEqual([]);
-    expect(result.received.map((m) => ('status' in m ? `${m.type}${m.status}` : m.type))).toEqual(['c0', 'D', 'c1']);
+    expect(result.received.map((m) => ('status' in m ? `${m.tag}${m.status}` : m.tag))).toEqual(['c0', 'D', 'c1']);
   });
 });
 

@@ -105,7 +105,12 @@ describe('decode: errors carry a stable code, the class and the offset', () => {
 });
 
 describe('the 65,535-byte limit (usMsgLen is a uint16)', () => {
-  const explained = (n: number): PqMessage => ({ type: 's', status: 0, text: 'a'.repeat(n) });
+  const explained = (n: number): PqMessage => ({
+    type: 'ExplainedStatusReply',
+    tag: 's',
+    status: 0,
+    text: 'a'.repeat(n),
+  });
   const records = (bytes: number): OptionalRecord[] => [
     { kind: 'string', name: 'Comment', value: 'c'.repeat(bytes - 36 - 34), terminated: false },
   ];
@@ -116,7 +121,8 @@ describe('the 65,535-byte limit (usMsgLen is a uint16)', () => {
     expect(bytes.byteLength).toBe(65535);
     expect(decode(bytes)).toEqual(msg);
     const req: PqMessage = {
-      type: 'D',
+      type: 'DataframeRequest',
+      tag: 'D',
       recordVersion: 0x01000200,
       measurementType: 0,
       pixelsX: 0,
@@ -133,7 +139,8 @@ describe('the 65,535-byte limit (usMsgLen is a uint16)', () => {
     expect(e).toBeInstanceOf(LimitExceededError);
     expect(e.code).toBe(PqErrorCode.TOO_LARGE);
     const req: PqMessage = {
-      type: 'D',
+      type: 'DataframeRequest',
+      tag: 'D',
       recordVersion: 0x01000200,
       measurementType: 0,
       pixelsX: 0,
@@ -157,8 +164,8 @@ describe('encode: values that do not fit their field', () => {
   const base = readVector('dataframe-x-det1.hex');
   const frame = decode(base);
   it.each([
-    ['status outside int16', { type: 'C', status: 40000 }, PqErrorCode.BAD_VALUE],
-    ['non-integer status', { type: 'c', status: 1.5 }, PqErrorCode.BAD_VALUE],
+    ['status outside int16', { type: 'EncodedStatus', tag: 'C', status: 40000 }, PqErrorCode.BAD_VALUE],
+    ['non-integer status', { type: 'EncodedStatusReply', tag: 'c', status: 1.5 }, PqErrorCode.BAD_VALUE],
     ['recordNumber outside int32', { ...frame, recordNumber: 2 ** 31 }, PqErrorCode.BAD_VALUE],
     [
       'uint32 record negative',
@@ -185,7 +192,11 @@ describe('encode: values that do not fit their field', () => {
       { ...frame, records: [{ kind: 'uint32', name: 'det✓', value: 1 }] },
       PqErrorCode.UNENCODABLE_TEXT,
     ],
-    ['explanation not windows-1252', { type: 'S', status: 0, text: '日本' }, PqErrorCode.UNENCODABLE_TEXT],
+    [
+      'explanation not windows-1252',
+      { type: 'ExplainedStatus', tag: 'S', status: 0, text: '日本' },
+      PqErrorCode.UNENCODABLE_TEXT,
+    ],
     ['unknown message type', { type: 'Q', status: 0 }, PqErrorCode.UNKNOWN_TYPE],
     ['unknown record kind', { ...frame, records: [{ kind: 'bool', name: 'b', value: 1 }] }, PqErrorCode.BAD_VALUE],
   ] as [string, PqMessage, string][])('%s → %s', (_what, msg, code) => {
@@ -221,7 +232,7 @@ describe('float32 values round-trip byte for byte', () => {
       '00000080';
     const bytes = fromHex(hex);
     const msg = decode(bytes);
-    if (msg.type !== 'D') throw new Error('not a request');
+    if (msg.type !== 'DataframeRequest') throw new Error('not a request');
     expect(msg.spatialResolutionNanBits).toBe(0x7f800001);
     expect(msg.records[0]).toMatchObject({ kind: 'float', nanBits: 0xffc00002 });
     expect(Buffer.from(encode(msg)).toString('hex')).toBe(hex);
@@ -258,7 +269,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
     }),
   );
   const frame = fc.record({
-    type: fc.constant('x' as const),
+    type: fc.constant('DataFrame' as const),
+    tag: fc.constant('x' as const),
     recordVersion: fc.integer({ min: 0, max: 0xffffffff }),
     measurementType: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
     recordNumber: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
@@ -350,7 +362,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
 
   it('a layout repeated in a stream keeps every kind right: NaN payloads, int32, 31-byte names, strings with and without NUL', () => {
     const m: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 7,
       measurementType: -1,
       recordNumber: 3,
@@ -382,7 +395,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
 
   it("the capture's two 'x' layouts alternating in a stream decode as decode() does, frame after frame", () => {
     const first: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 1,
@@ -392,7 +406,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
       ],
     };
     const later: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 2,
@@ -431,7 +446,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
     for (const batch of [records, texts, records, texts]) {
       for (let i = 0; i < batch.length; i += 300) {
         const m: PqMessage = {
-          type: 'x',
+          type: 'DataFrame',
+          tag: 'x',
           recordVersion: 0,
           measurementType: 0,
           recordNumber: i,
@@ -444,7 +460,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
 
   it('a name ends at its first NUL whatever the padding bytes after it hold; 31 bytes need no NUL', () => {
     const m: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 1,
@@ -463,7 +480,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
 
   it('non-ASCII names and strings decode per encoding (windows-1252 0x80 is €, latin1 0x80 is U+0080)', () => {
     const m: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 1,
@@ -472,7 +490,7 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
     const bytes = encode(m);
     expect(decode(bytes)).toEqual(m);
     const asLatin1 = decode(bytes, { encoding: 'latin1' });
-    expect(asLatin1.type === 'x' && asLatin1.records[0]).toEqual({
+    expect(asLatin1.type === 'DataFrame' && asLatin1.records[0]).toEqual({
       kind: 'string',
       name: 'Preis\u0080',
       value: '5 \u0080',
@@ -482,7 +500,8 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
 
   it("invalid UTF-8 in an 'x' string → PQ_BAD_TEXT at the offending byte's absolute offset, from decode() and from the stream", () => {
     const m: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 1,
@@ -492,9 +511,9 @@ describe("'x' frames: the built-in encodings and an equal custom codec decode al
     bytes[bytes.length - 1] = 0xff;
     const e = codecErrorOf(() => decode(bytes, { encoding: 'utf-8' }));
     expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, bytes.length - 1]);
-    const status = encode({ type: 'C', status: 0 });
+    const status = encode({ type: 'EncodedStatus', tag: 'C', status: 0 });
     const d = new PqStreamDecoder({ encoding: 'utf-8' });
-    expect(d.push(status)).toEqual([{ type: 'C', status: 0 }]);
+    expect(d.push(status)).toEqual([{ type: 'EncodedStatus', tag: 'C', status: 0 }]);
     const s = codecErrorOf(() => d.push(bytes));
     expect([s.code, s.offset]).toEqual([PqErrorCode.BAD_TEXT, status.length + bytes.length - 1]);
   });

@@ -35,11 +35,11 @@ export function decodeFrame(
   const type = data[pos + 2]!;
   switch (type) {
     case 0x43: // 'C'
-      return { type: 'C', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
+      return { type: 'EncodedStatus', tag: 'C', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x63: // 'c'
-      return { type: 'c', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
+      return { type: 'EncodedStatusReply', tag: 'c', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     case 0x64: // 'd'
-      return { type: 'd', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
+      return { type: 'DataframeReply', tag: 'd', status: ((data[pos + 8]! | (data[pos + 9]! << 8)) << 16) >> 16 };
     default:
       break;
   }
@@ -60,13 +60,22 @@ export function decodeFrame(
       });
     }
     const text = decodeText(codec, r.bytesView(textLength, 'explanation'), at, 'explanation');
-    return type === 0x53 ? { type: 'S', status, text } : { type: 's', status, text };
+    return type === 0x53
+      ? { type: 'ExplainedStatus', tag: 'S', status, text }
+      : { type: 'ExplainedStatusReply', tag: 's', status, text };
   }
   const recordVersion = r.u32(true, 'rvRecVersion');
   const measurementType = r.i32(true, 'iMeasurementType');
   if (type === 0x78) {
     const recordNumber = r.i32(true, 'iNACKRecNumber');
-    return { type: 'x', recordVersion, measurementType, recordNumber, records: readRecords(r, codec) };
+    return {
+      type: 'DataFrame',
+      tag: 'x',
+      recordVersion,
+      measurementType,
+      recordNumber,
+      records: readRecords(r, codec),
+    };
   }
   const pixelsX = r.i32(true, 'iPixelNumber_X');
   const pixelsY = r.i32(true, 'iPixelNumber_Y');
@@ -75,7 +84,8 @@ export function decodeFrame(
   const nanBits = Number.isNaN(spatialResolution) ? u32At(r.bytes, r.pos - 4) : undefined;
   const records = readRecords(r, codec);
   return {
-    type: 'D',
+    type: 'DataframeRequest',
+    tag: 'D',
     recordVersion,
     measurementType,
     pixelsX,

@@ -21,13 +21,13 @@ import { resolveTextCodec } from './text.js';
 import type { OptionalRecord, PqCodecOptions, PqMessage } from './types.js';
 
 const TYPE_BYTE: Readonly<Record<PqMessage['type'], number>> = {
-  D: MessageType.DATAFRAME_SRVREQUEST,
-  d: MessageType.DATAFRAME_SRVREPLY,
-  x: MessageType.DATAFRAME_SRVNACK,
-  C: MessageType.ENCODED_STATUSMSG,
-  c: MessageType.ENCODED_STATUSREPLY,
-  S: MessageType.EXPLAINED_STATUSMSG,
-  s: MessageType.EXPLAINED_STATUSREPLY,
+  DataframeRequest: MessageType.DATAFRAME_SRVREQUEST,
+  DataframeReply: MessageType.DATAFRAME_SRVREPLY,
+  DataFrame: MessageType.DATAFRAME_SRVNACK,
+  EncodedStatus: MessageType.ENCODED_STATUSMSG,
+  EncodedStatusReply: MessageType.ENCODED_STATUSREPLY,
+  ExplainedStatus: MessageType.EXPLAINED_STATUSMSG,
+  ExplainedStatusReply: MessageType.EXPLAINED_STATUSREPLY,
 };
 
 function checkStatus(status: number): void {
@@ -99,19 +99,19 @@ function prepareAll(
 }
 
 /**
- * Encodes one message to a new Uint8Array. Throws a CodecError before writing anything if the message would exceed
+ * Encodes one message to a new Uint8Array; the header's bMsgType is the letter of `msg.type` (`msg.tag` is not read). Throws a CodecError before writing anything if the message would exceed
  * 65,535 bytes (PQ_TOO_LARGE), a value does not fit its field (PQ_BAD_VALUE, PQ_FIELD_TOO_LONG) or text cannot be
  * encoded (PQ_UNENCODABLE_TEXT).
  */
 export function encode(msg: PqMessage, options: PqCodecOptions = {}): Uint8Array {
   switch (msg.type) {
-    case 'C':
-    case 'c':
-    case 'd':
+    case 'EncodedStatus':
+    case 'EncodedStatusReply':
+    case 'DataframeReply':
       checkStatus(msg.status);
       return statusFrame(TYPE_BYTE[msg.type], msg.status);
-    case 'S':
-    case 's': {
+    case 'ExplainedStatus':
+    case 'ExplainedStatusReply': {
       checkStatus(msg.status);
       const text = encodeText(resolveTextCodec(options.encoding), msg.text, 'explanation');
       const size = EXPLAINED_FIXED_LENGTH + text.length;
@@ -121,7 +121,7 @@ export function encode(msg: PqMessage, options: PqCodecOptions = {}): Uint8Array
       w.i16(msg.status, true).u16(text.length, true).bytes(text);
       return done(w);
     }
-    case 'D': {
+    case 'DataframeRequest': {
       checkUint32(msg.recordVersion, 'recordVersion');
       checkInt32(msg.measurementType, 'measurementType');
       checkInt32(msg.pixelsX, 'pixelsX');
@@ -138,7 +138,7 @@ export function encode(msg: PqMessage, options: PqCodecOptions = {}): Uint8Array
       for (const p of prepared) writeRecord(w, p);
       return done(w);
     }
-    case 'x': {
+    case 'DataFrame': {
       checkUint32(msg.recordVersion, 'recordVersion');
       checkInt32(msg.measurementType, 'measurementType');
       checkInt32(msg.recordNumber, 'recordNumber');
@@ -157,7 +157,7 @@ export function encode(msg: PqMessage, options: PqCodecOptions = {}): Uint8Array
         code: PqErrorCode.UNKNOWN_TYPE,
         offset: 2,
         what: 'message type',
-        expected: "'D', 'd', 'x', 'C', 'c', 'S' or 's'",
+        expected: `one of ${Object.keys(TYPE_BYTE).join(', ')}`,
         got: String((msg as { type: unknown }).type),
       });
   }

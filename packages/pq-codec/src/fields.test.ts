@@ -36,14 +36,15 @@ describe('well-known request records', () => {
       extra: [extra],
     });
     expect(req).toMatchObject({
-      type: 'D',
+      type: 'DataframeRequest',
+      tag: 'D',
       recordVersion: RECORD_VERSION,
       measurementType: MeasurementType.IMAGESCAN,
       pixelsX: 64,
       pixelsY: 32,
     });
     const back = decode(encode(req));
-    if (back.type !== 'D') throw new Error('not a request');
+    if (back.type !== 'DataframeRequest') throw new Error('not a request');
     expect(readRequestFields(back.records)).toEqual({
       ...fields,
       timeStampArray: Float32Array.from(fields.timeStampArray),
@@ -92,8 +93,10 @@ describe('feedback values', () => {
       laserNames: ['485nm (Slot 200)', '500nm (Slot 300)'],
       extra: [extra],
     });
-    const frame = decode(encode({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records }));
-    if (frame.type !== 'x') throw new Error('not a frame');
+    const frame = decode(
+      encode({ type: 'DataFrame', tag: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records }),
+    );
+    if (frame.type !== 'DataFrame') throw new Error('not a frame');
     expect(readFeedback(frame.records)).toEqual({
       serverVersion: 0x01000900,
       serverVersionText: '1.0.9.0',

@@ -21,14 +21,14 @@ const both = (msg: PqMessage): string => {
 
 describe('SEED-TRACE PQ handshake messages', () => {
   it('PQ-02 "Server may (or may not) send a status message" ENCODED_STATUSMSG NO_ERROR', () => {
-    const greeting = { type: 'C', status: ErrorCode.NO_ERROR } as const;
+    const greeting = { type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR } as const;
     expect(both(greeting)).toBe('0a004350515350540000');
     expect(both(greeting)).toBe(hexOf(0));
     expect(statusName(greeting.status, 'server')).toBe('NO_ERROR');
   });
 
   it('PQ-03 "If sent, client answers the status message" with ENCODED_STATUSREPLY CONTINUE_OK', () => {
-    const answer = { type: 'c', status: StopReasonCode.CONTINUE_OK } as const;
+    const answer = { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK } as const;
     expect(both(answer)).toBe(hexOf(1));
     expect(statusName(answer.status, 'client')).toBe('CONTINUE_OK');
   });
@@ -48,8 +48,8 @@ describe('SEED-TRACE PQ handshake messages', () => {
     // The simulator's client sent exactly these bytes, and the simulator accepted them (its 'd' NO_ERROR follows).
     expect(toHex(encode(request))).toBe(hexOf(2));
     const decoded = decode(encode(request));
-    expect(decoded.type).toBe('D');
-    if (decoded.type !== 'D') return;
+    expect(decoded.type).toBe('DataframeRequest');
+    if (decoded.type !== 'DataframeRequest') return;
     expect(decoded).toMatchObject({ measurementType: 1, pixelsX: 8, pixelsY: 8, scanningPattern: 0 });
     expect(decoded.spatialResolution).toBe(Math.fround(1e-6));
     expect(readRequestFields(decoded.records)).toEqual({
@@ -64,11 +64,11 @@ describe('SEED-TRACE PQ handshake messages', () => {
   });
 
   it('PQ-05 "Server acknowledges" with DATAFRAME_SRVREPLY NO_ERROR', () => {
-    expect(both({ type: 'd', status: ErrorCode.NO_ERROR })).toBe(hexOf(3));
+    expect(both({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR })).toBe(hexOf(3));
   });
 
   it('PQ-06 "the server sends repeatedly unsolicited data frames" (SRVNACK) whose content depends "only … on the measurement type"', () => {
-    const frames = session.map((m) => decode(m.bytes)).filter((m) => m.type === 'x');
+    const frames = session.map((m) => decode(m.bytes)).filter((m) => m.type === 'DataFrame');
     expect(frames.map((f) => f.recordNumber)).toEqual([1, 2, 3, 1, 2, 3]);
     for (const f of frames) {
       expect(f.measurementType).toBe(MeasurementType.POINTMEAS);
@@ -78,14 +78,14 @@ describe('SEED-TRACE PQ handshake messages', () => {
 
   it('PQ-07 "Client may (or may not) analyse the data sent, but must not answer!": an \'x\' frame carries only named values', () => {
     const frame = decode(session[5]!.bytes);
-    expect(frame.type).toBe('x');
-    if (frame.type !== 'x') return;
+    expect(frame.type).toBe('DataFrame');
+    if (frame.type !== 'DataFrame') return;
     expect(frame.records.map((r) => r.name)).toEqual(['cps1', 'cps2', 'maxcpp', 'det1', 'det2', 'det3', 'det4']);
   });
 
   it('PQ-08 "On error condition the server sends a status message" with PQ_ERRCODE_nnn; the "Client acknowledges" with STOPREASON_CODE_ERROR', () => {
-    expect(both({ type: 'C', status: ErrorCode.NO_WORKSPACE })).toBe('0a00435051535054' + '95ff');
-    const ack = { type: 'c', status: StopReasonCode.ERROR } as const;
+    expect(both({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_WORKSPACE })).toBe('0a00435051535054' + '95ff');
+    const ack = { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR } as const;
     expect(both(ack)).toBe('0a00635051535054ffff');
     // The simulator's busy session shows the same acknowledgement bytes.
     expect(both(ack)).toBe(loadVendorSessions()[1]!.messages[1]!.hex);
@@ -95,16 +95,16 @@ describe('SEED-TRACE PQ handshake messages', () => {
 
   it('PQ-09 "On Measurement Complete" the server sends a status message and the "Client acknowledges" with FINISHED_OK', () => {
     // pq.md §10: the simulator completes with MEASUREMENT_READY (1), the seed says NO_ERROR; both encode alike.
-    expect(both({ type: 'C', status: ErrorCode.MEASUREMENT_READY })).toBe(hexOf(7));
-    expect(both({ type: 'C', status: ErrorCode.NO_ERROR })).toBe(hexOf(0));
-    expect(both({ type: 'c', status: StopReasonCode.FINISHED_OK })).toBe(hexOf(8));
+    expect(both({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY })).toBe(hexOf(7));
+    expect(both({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR })).toBe(hexOf(0));
+    expect(both({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK })).toBe(hexOf(8));
     expect(statusName(1, 'server')).toBe('MEASUREMENT_READY');
     expect(statusName(1, 'client')).toBe('FINISHED_OK');
   });
 
   it('PQ-10 "Client terminates measurement by sending a status message" USER_BREAK; the "Server acknowledges" with NO_ERROR', () => {
-    expect(both({ type: 'C', status: StopReasonCode.USER_BREAK })).toBe(hexOf(14));
-    expect(both({ type: 'c', status: ErrorCode.NO_ERROR })).toBe(hexOf(15));
+    expect(both({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK })).toBe(hexOf(14));
+    expect(both({ type: 'EncodedStatusReply', tag: 'c', status: ErrorCode.NO_ERROR })).toBe(hexOf(15));
     expect(statusName(2, 'client')).toBe('USER_BREAK');
   });
 });

@@ -12,7 +12,7 @@ export {
   ScanningPattern,
 } from './constants.js';
 export { decode } from './decode.js';
-export { PQ_MESSAGE_NAMES, type PqMessageName, pqMessageName } from './names.js';
+export { PQ_MESSAGE_NAMES, PQ_MESSAGE_TAGS, pqMessageName } from './names.js';
 export { encode } from './encode.js';
 export { isBadMagicError, isIllegalHeaderError, PqErrorCode } from './errors.js';
 export {
@@ -59,6 +59,7 @@ export type {
   OptionalRecordKind,
   PqCodecOptions,
   PqMessage,
+  PqMessageTag,
   PqMessageType,
   StatusMessage,
   StringRecord,

@@ -80,8 +80,14 @@ function check(condition: boolean, what: string): void {
 // (a) status frames: 'C', 'c' and 'd' with the codes a session uses.
 const STATUS_FRAMES = 14_600;
 const statusMessages: PqMessage[] = Array.from({ length: STATUS_FRAMES }, (_, i) => {
-  const type = (['C', 'c', 'd'] as const)[i % 3]!;
-  return { type, status: [0, 1, 2, -1, -2, -107][i % 6]! };
+  const kind = (
+    [
+      { type: 'EncodedStatus', tag: 'C' },
+      { type: 'EncodedStatusReply', tag: 'c' },
+      { type: 'DataframeReply', tag: 'd' },
+    ] as const
+  )[i % 3]!;
+  return { ...kind, status: [0, 1, 2, -1, -2, -107][i % 6]! };
 });
 const statusStream = concatBytes(statusMessages.map((m) => encode(m)));
 const statusChunks = chunks(statusStream);
@@ -141,7 +147,8 @@ function dataViewFrame(type: number, status: number): Uint8Array {
   return out;
 }
 for (const m of toEncode) {
-  if (m.type !== 'C' && m.type !== 'c' && m.type !== 'd') throw new Error('status messages only');
+  if (m.type !== 'EncodedStatus' && m.type !== 'EncodedStatusReply' && m.type !== 'DataframeReply')
+    throw new Error('status messages only');
   check(bytesEqual(encode(m), dataViewFrame(TYPE_BYTE[m.type]!, m.status)), 'encode matches the DataView frame');
 }
 

@@ -1,9 +1,9 @@
-import type { PqMessage, PqMessageType } from './types.js';
+import type { PqMessageTag, PqMessageType } from './types.js';
 
 /**
- * The name of each PQ message, by its bMsgType letter (pq.md §2). CONTRIBUTING.md makes names the discriminants of
- * every codec, with the protocol's letter kept as a field; PQ messages are still tagged by the letter in `type`, which
- * pq-client, pq-server and the inspector switch on, so the names are offered beside it until those are renamed.
+ * The name of each PQ message, by its bMsgType letter (pq.md §2). Names are the discriminant (`type`) of `PqMessage`
+ * (CONTRIBUTING.md); the letter is kept beside it as `tag`. Use this table where only the letter is at hand, e.g. the
+ * third byte of a header.
  */
 export const PQ_MESSAGE_NAMES = {
   /** PQ_MSGTYP_DATAFRAME_SRVREQUEST */
@@ -20,11 +20,20 @@ export const PQ_MESSAGE_NAMES = {
   S: 'ExplainedStatus',
   /** PQ_MSGTYP_EXPLAINED_STATUSREPLY */
   s: 'ExplainedStatusReply',
-} as const satisfies Record<PqMessageType, string>;
+} as const satisfies Record<PqMessageTag, PqMessageType>;
 
-export type PqMessageName = (typeof PQ_MESSAGE_NAMES)[PqMessageType];
+/** The bMsgType letter of each PQ message, by name: the inverse of `PQ_MESSAGE_NAMES` (pq.md §2). */
+export const PQ_MESSAGE_TAGS = {
+  DataframeRequest: 'D',
+  DataframeReply: 'd',
+  DataFrame: 'x',
+  EncodedStatus: 'C',
+  EncodedStatusReply: 'c',
+  ExplainedStatus: 'S',
+  ExplainedStatusReply: 's',
+} as const satisfies Record<PqMessageType, PqMessageTag>;
 
-/** The name of a message (or of a bMsgType letter): `pqMessageName({ type: 'C', status: 0 }) === 'EncodedStatus'`. */
-export function pqMessageName(message: Pick<PqMessage, 'type'> | PqMessageType): PqMessageName {
-  return PQ_MESSAGE_NAMES[typeof message === 'string' ? message : message.type];
+/** The name of a bMsgType letter: `pqMessageName('C') === 'EncodedStatus'`. */
+export function pqMessageName(tag: PqMessageTag): PqMessageType {
+  return PQ_MESSAGE_NAMES[tag];
 }

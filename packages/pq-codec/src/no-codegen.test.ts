@@ -15,7 +15,8 @@ describe("'x' frames where code generation is refused", () => {
     });
     vi.stubGlobal('Function', refuse);
     const m: PqMessage = {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 1,

@@ -30,7 +30,8 @@ describe('properties (fast-check; FUZZ_RUNS / FUZZ_SEED apply)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), (bits) => {
         const bytes = encode({
-          type: 'x',
+          type: 'DataFrame',
+          tag: 'x',
           recordVersion: 0,
           measurementType: 0,
           recordNumber: 0,

@@ -114,7 +114,8 @@ export function requestRecords(fields: RequestFields, terminateStrings = true): 
 export function buildRequest(input: BuildRequestInput = {}): DataframeRequest {
   const image = input.pixelsX !== undefined || input.pixelsY !== undefined;
   return {
-    type: 'D',
+    type: 'DataframeRequest',
+    tag: 'D',
     recordVersion: input.recordVersion ?? RECORD_VERSION,
     measurementType: input.measurementType ?? (image ? MeasurementType.IMAGESCAN : MeasurementType.POINTMEAS),
     pixelsX: input.pixelsX ?? 0,

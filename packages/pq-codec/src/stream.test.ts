@@ -88,7 +88,7 @@ describe('PqStreamDecoder', () => {
     const d = new PqStreamDecoder();
     const bytes = concatBytes([s[1]!.bytes, s[2]!.bytes]);
     // The good 'c' before it is returned; the error is kept for the next call.
-    expect(d.push(bytes)).toEqual([{ type: 'c', status: 0 }]);
+    expect(d.push(bytes)).toEqual([{ type: 'EncodedStatusReply', tag: 'c', status: 0 }]);
     expect(d.error?.code).toBe(PqErrorCode.BAD_MAGIC);
     expect(d.error?.offset).toBe(13);
     expect(codecErrorOf(() => d.push(new Uint8Array(0))).code).toBe(PqErrorCode.BAD_MAGIC);
@@ -130,22 +130,23 @@ describe('PqStreamDecoder', () => {
   });
 
   it('accepts a message of exactly 65,535 bytes', () => {
-    const big = encode({ type: 'S', status: 0, text: 'x'.repeat(65535 - 12) });
+    const big = encode({ type: 'ExplainedStatus', tag: 'S', status: 0, text: 'x'.repeat(65535 - 12) });
     expect(big.byteLength).toBe(65535);
     expect(feed([big.subarray(0, 1460), big.subarray(1460)])).toEqual([decode(big)]);
   });
 
   it('uses the configured text encoding', () => {
-    const bytes = encode({ type: 'S', status: 0, text: 'Zürich' }, { encoding: 'utf-8' });
+    const bytes = encode({ type: 'ExplainedStatus', tag: 'S', status: 0, text: 'Zürich' }, { encoding: 'utf-8' });
     const d = new PqStreamDecoder({ encoding: 'utf-8' });
-    expect(d.push(bytes)).toEqual([{ type: 'S', status: 0, text: 'Zürich' }]);
+    expect(d.push(bytes)).toEqual([{ type: 'ExplainedStatus', tag: 'S', status: 0, text: 'Zürich' }]);
   });
 });
 
 describe('PqStreamDecoder memory', () => {
   it('keeps no view of a chunk it no longer reads: a peer stalling mid-frame holds only the pending bytes', () => {
     const frame = encode({
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 1,

@@ -46,8 +46,13 @@ describe('windows-1252 (the default, pq.md §10)', () => {
 
 describe('other encodings', () => {
   it("{ encoding: 'utf-8' } writes UTF-8 and refuses lone surrogates", () => {
-    const bytes = encode({ type: 'S', status: 0, text: 'Zürich ✓' }, { encoding: 'utf-8' });
-    expect(decode(bytes, { encoding: 'utf-8' })).toEqual({ type: 'S', status: 0, text: 'Zürich ✓' });
+    const bytes = encode({ type: 'ExplainedStatus', tag: 'S', status: 0, text: 'Zürich ✓' }, { encoding: 'utf-8' });
+    expect(decode(bytes, { encoding: 'utf-8' })).toEqual({
+      type: 'ExplainedStatus',
+      tag: 'S',
+      status: 0,
+      text: 'Zürich ✓',
+    });
     expect(bytes.byteLength).toBe(12 + 11);
     expect(() => utf8.encode('a\ud800')).toThrow(CodecError);
     expect(() => utf8.encode('\udc00')).toThrow(CodecError);
@@ -59,7 +64,7 @@ describe('other encodings', () => {
     expect([e.code, e.offset]).toEqual([PqErrorCode.BAD_TEXT, 1]);
     for (const text of ['\ufeffab', '\ufeff\ufeff', 'a\ufeff']) {
       expect(utf8.decode(utf8.encode(text))).toBe(text);
-      const bytes = encode({ type: 's', status: 0, text }, { encoding: 'utf-8' });
+      const bytes = encode({ type: 'ExplainedStatusReply', tag: 's', status: 0, text }, { encoding: 'utf-8' });
       expect(encode(decode(bytes, { encoding: 'utf-8' }), { encoding: 'utf-8' })).toEqual(bytes);
     }
   });
@@ -80,9 +85,14 @@ describe('other encodings', () => {
       },
     };
     expect(resolveTextCodec(upper)).toBe(upper);
-    const bytes = encode({ type: 's', status: 0, text: 'ok' }, { encoding: upper });
-    expect(decode(bytes, { encoding: upper })).toEqual({ type: 's', status: 0, text: 'OK' });
-    const tilde = encode({ type: 's', status: 0, text: '~' });
+    const bytes = encode({ type: 'ExplainedStatusReply', tag: 's', status: 0, text: 'ok' }, { encoding: upper });
+    expect(decode(bytes, { encoding: upper })).toEqual({
+      type: 'ExplainedStatusReply',
+      tag: 's',
+      status: 0,
+      text: 'OK',
+    });
+    const tilde = encode({ type: 'ExplainedStatusReply', tag: 's', status: 0, text: '~' });
     let error: unknown;
     try {
       decode(tilde, { encoding: upper });
@@ -98,12 +108,13 @@ describe('other encodings', () => {
       name: 'nested',
       encode: (t) => windows1252.encode(t),
       decode: (b) => {
-        const inner = decode(encode({ type: 'S', status: 1, text: 'inner' }));
-        return `${windows1252.decode(b)}+${inner.type}`;
+        const inner = decode(encode({ type: 'ExplainedStatus', tag: 'S', status: 1, text: 'inner' }));
+        return `${windows1252.decode(b)}+${inner.tag}`;
       },
     };
     const req = encode({
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 7,
@@ -113,7 +124,8 @@ describe('other encodings', () => {
       ],
     });
     expect(decode(req, { encoding: nested })).toEqual({
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0,
       measurementType: 0,
       recordNumber: 7,

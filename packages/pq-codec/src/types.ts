@@ -1,7 +1,8 @@
 import type { TextEncoding } from './text.js';
 
 /**
- * PQ messages as values: a union tagged by `type`, the message's own ASCII letter (pq.md §2).
+ * PQ messages as values: a union tagged by `type`, the message's name (CONTRIBUTING.md: discriminants are names), with
+ * the protocol's ASCII letter (bMsgType, pq.md §2) kept beside it in `tag`.
  * Float32 fields hold the decoded value; when it is a NaN, `…NanBits` keeps the raw bits so bytes round-trip exactly.
  */
 
@@ -68,7 +69,9 @@ export type OptionalRecordKind = OptionalRecord['kind'];
 
 /** 'D' PQ_MSGTYP_DATAFRAME_SRVREQUEST: the client's measurement request (pq.md §3.1). */
 export interface DataframeRequest {
-  type: 'D';
+  type: 'DataframeRequest';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 'D';
   /** rvRecVersion as a little-endian uint32 (RECORD_VERSION = 0x01000200 is the bytes 00 02 00 01), kept as read. */
   recordVersion: number;
   /** iMeasurementType, E_PQ_MEAS_TYPE (MeasurementType). */
@@ -89,13 +92,17 @@ export interface DataframeRequest {
 
 /** 'd' PQ_MSGTYP_DATAFRAME_SRVREPLY: the server's answer to 'D', an E_ERROR_CODES value. */
 export interface DataframeReply {
-  type: 'd';
+  type: 'DataframeReply';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 'd';
   status: number;
 }
 
 /** 'x' PQ_MSGTYP_DATAFRAME_SRVNACK: an unsolicited data frame of named feedback values (pq.md §3.3). */
 export interface DataFrame {
-  type: 'x';
+  type: 'DataFrame';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 'x';
   recordVersion: number;
   measurementType: number;
   /** iNACKRecNumber: "consecutive increasing record number" (the simulator starts at 1). */
@@ -105,23 +112,31 @@ export interface DataFrame {
 
 /** 'C' PQ_MSGTYP_ENCODED_STATUSMSG: E_ERROR_CODES from a server, E_STOPREASON_CODES from a client. */
 export interface EncodedStatus {
-  type: 'C';
+  type: 'EncodedStatus';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 'C';
   status: number;
 }
 /** 'c' PQ_MSGTYP_ENCODED_STATUSREPLY. */
 export interface EncodedStatusReply {
-  type: 'c';
+  type: 'EncodedStatusReply';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 'c';
   status: number;
 }
 /** 'S' PQ_MSGTYP_EXPLAINED_STATUSMSG: status + usExpLength + text (no NUL required). */
 export interface ExplainedStatus {
-  type: 'S';
+  type: 'ExplainedStatus';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 'S';
   status: number;
   text: string;
 }
 /** 's' PQ_MSGTYP_EXPLAINED_STATUSREPLY. */
 export interface ExplainedStatusReply {
-  type: 's';
+  type: 'ExplainedStatusReply';
+  /** bMsgType, the protocol's letter for this message (pq.md §2); `encode` writes the letter of `type`. */
+  tag: 's';
   status: number;
   text: string;
 }
@@ -132,8 +147,12 @@ export type StatusMessage =
   | EncodedStatusReply
   | ExplainedStatus
   | ExplainedStatusReply;
+/** Every PQ message, discriminated by `type` (its name). */
 export type PqMessage = DataframeRequest | DataFrame | StatusMessage;
+/** The name of a PQ message: `'DataframeRequest'`, `'EncodedStatus'`, … (the discriminant of `PqMessage`). */
 export type PqMessageType = PqMessage['type'];
+/** The bMsgType letter of a PQ message: `'D'`, `'d'`, `'x'`, `'C'`, `'c'`, `'S'` or `'s'` (pq.md §2). */
+export type PqMessageTag = PqMessage['tag'];
 
 /** Options shared by encode, decode and the stream decoder. */
 export interface PqCodecOptions {

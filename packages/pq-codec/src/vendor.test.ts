@@ -49,8 +49,8 @@ describe('PicoQuant simulator sessions (shared/data/pq/vendor-simulator-sessions
 
   it('the first data frame reads as the README describes (ServerVersion 1.0.9.0, det1..det4, file and laser names)', () => {
     const frame = decode(firstOf(0, 'x'));
-    expect(frame.type).toBe('x');
-    if (frame.type !== 'x') return;
+    expect(frame.type).toBe('DataFrame');
+    if (frame.type !== 'DataFrame') return;
     expect(frame.recordNumber).toBe(1);
     expect(frame.measurementType).toBe(0);
     // The simulator writes 00 00 00 00 where the spec has rvRecVersion; it is kept as read.
@@ -68,7 +68,7 @@ describe('PicoQuant simulator sessions (shared/data/pq/vendor-simulator-sessions
 
   it('the image request carries TimePerPixel, Filename, Groupname and Comment', () => {
     const req = decode(firstOf(0, 'D'));
-    if (req.type !== 'D') throw new Error('not a request');
+    if (req.type !== 'DataframeRequest') throw new Error('not a request');
     expect(req).toMatchObject({ measurementType: 1, pixelsX: 8, pixelsY: 8, scanningPattern: 0 });
     const f = readRequestFields(req.records);
     expect(f.filename).toBe('vendor_capture');
@@ -83,7 +83,7 @@ describe('PicoQuant simulator sessions (shared/data/pq/vendor-simulator-sessions
       .filter((m) => !m.invalid)
       .flatMap((m) => {
         const msg = decode(m.bytes);
-        return msg.type === 'S' ? [[msg.status, msg.text] as const] : [];
+        return msg.type === 'ExplainedStatus' ? [[msg.status, msg.text] as const] : [];
       });
     expect(texts).toEqual(
       expect.arrayContaining([

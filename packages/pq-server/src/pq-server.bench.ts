@@ -36,16 +36,16 @@ async function requestLatency(): Promise<{
     simulator: { frameIntervalMs: 60_000 },
   });
   const c = await RawClient.connect(server.address.port);
-  await expectMessage(c, (m) => m?.type === 'C', "greeting 'C'");
-  await c.send({ type: 'c', status: 0 });
+  await expectMessage(c, (m) => m?.type === 'EncodedStatus', "greeting 'C'");
+  await c.send({ type: 'EncodedStatusReply', tag: 'c', status: 0 });
   const request = buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS });
   const once = async (): Promise<number> => {
     const t0 = performance.now();
     await c.send(request);
-    await expectMessage(c, (m) => m?.type === 'd' && m.status === ErrorCode.NO_ERROR, "'d' NO_ERROR");
+    await expectMessage(c, (m) => m?.type === 'DataframeReply' && m.status === ErrorCode.NO_ERROR, "'d' NO_ERROR");
     const dt = performance.now() - t0;
-    await c.send({ type: 'C', status: 2 });
-    await expectMessage(c, (m) => m?.type === 'c' && m.status === ErrorCode.NO_ERROR, "'c' NO_ERROR");
+    await c.send({ type: 'EncodedStatus', tag: 'C', status: 2 });
+    await expectMessage(c, (m) => m?.type === 'EncodedStatusReply' && m.status === ErrorCode.NO_ERROR, "'c' NO_ERROR");
     return dt;
   };
   const samples: number[] = [];

@@ -49,12 +49,16 @@ describe('portico-pq-server bin', () => {
     const port = await listening;
     expect(port).toBeGreaterThan(0);
     const c = await RawClient.connect(port);
-    expect(await c.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
-    await c.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+    expect(await c.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
+    await c.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
     await c.send(buildRequest({ pixelsX: 4, pixelsY: 4, timePerPixel: 0.001, filename: 'from-bin' }));
-    expect(await c.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
-    expect((await c.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
-    await c.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
+    expect((await c.nextStatus()).message).toEqual({
+      type: 'EncodedStatus',
+      tag: 'C',
+      status: ErrorCode.MEASUREMENT_READY,
+    });
+    await c.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
     await c.close();
     expect((await readBack(join(ws.dir, 'from-bin.ptu'))).summary.recordCountMismatch).toBe(false);
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));

@@ -40,8 +40,8 @@ async function start(options: PqServerOptions = {}): Promise<PqServer> {
 async function client(s: PqServer, answerGreeting = true): Promise<RawClient> {
   const c = await fx.connect(s.address.port);
   if (answerGreeting) {
-    expect(await c.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
-    await c.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+    expect(await c.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
+    await c.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
   }
   return c;
 }
@@ -54,16 +54,18 @@ describe.each([
     const s = await start(variant);
     const c = await client(s);
     await c.send(buildRequest({ pixelsX: 8, pixelsY: 8, timePerPixel: 0.005, filename: 'scan', groupname: 'grp1' }));
-    expect(await c.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
     const done = await c.nextStatus();
-    expect(done.message).toEqual({ type: 'C', status: completion });
+    expect(done.message).toEqual({ type: 'EncodedStatus', tag: 'C', status: completion });
     expect(done.frames.length).toBeGreaterThanOrEqual(1);
-    expect(done.frames.map((f) => (f.type === 'x' ? f.recordNumber : 0))).toEqual(done.frames.map((_, i) => i + 1));
+    expect(done.frames.map((f) => (f.type === 'DataFrame' ? f.recordNumber : 0))).toEqual(
+      done.frames.map((_, i) => i + 1),
+    );
     const first = done.frames[0]!;
-    expect(first.type === 'x' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({
+    expect(first.type === 'DataFrame' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({
       value: 'scan.ptu',
     });
-    await c.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    await c.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
 
     const file = await readBack(join(fx.ws.dir, 'grp1', 'scan.ptu'));
     expect(file.summary.recordCountMismatch).toBe(false);
@@ -77,12 +79,12 @@ describe.each([
     expect(Math.abs(decay.tauNs - 2.5) / 2.5).toBeLessThan(0.05);
 
     await c.send(buildRequest({ filename: 'point' }));
-    expect(await c.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
     const frame = await c.next();
-    expect(frame).toMatchObject({ type: 'x', recordNumber: 1, measurementType: 0 });
-    await c.send({ type: 'C', status: StopReasonCode.USER_BREAK });
+    expect(frame).toMatchObject({ type: 'DataFrame', tag: 'x', recordNumber: 1, measurementType: 0 });
+    await c.send({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK });
     const stop = await c.nextStatus();
-    expect(stop.message).toEqual({ type: 'c', status: ErrorCode.NO_ERROR });
+    expect(stop.message).toEqual({ type: 'EncodedStatusReply', tag: 'c', status: ErrorCode.NO_ERROR });
     const point = await readBack(join(fx.ws.dir, 'point.ptu'));
     expect(point.summary.recordCountMismatch).toBe(false);
     expect(Math.abs(lifetimeNs(point, 1).tauNs - 3.5) / 3.5).toBeLessThan(0.05);
@@ -94,7 +96,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     const s = await start();
     await client(s);
     const second = await client(s, false);
-    expect(await second.next()).toMatchObject({ type: 'S', status: ErrorCode.SERVER_BUSY });
+    expect(await second.next()).toMatchObject({ type: 'ExplainedStatus', tag: 'S', status: ErrorCode.SERVER_BUSY });
     const t0 = performance.now();
     expect(await second.next()).toBeUndefined();
     const waited = performance.now() - t0;
@@ -107,11 +109,12 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     await client(s);
     const second = await client(s, false);
     expect(await second.next()).toEqual({
-      type: 'S',
+      type: 'ExplainedStatus',
+      tag: 'S',
       status: ErrorCode.SERVER_BUSY,
       text: SimulatorExplanation.SERVER_BUSY,
     });
-    await second.send({ type: 'c', status: StopReasonCode.ERROR });
+    await second.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR });
     const t0 = performance.now();
     expect(await second.next()).toBeUndefined();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(90);
@@ -124,7 +127,8 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     expect(bad.length).toBeGreaterThan(HEADER_LENGTH);
     (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket.write(bad);
     expect(await c.next()).toEqual({
-      type: 'S',
+      type: 'ExplainedStatus',
+      tag: 'S',
       status: ErrorCode.MESSAGE_CORRUPTED,
       text: SimulatorExplanation.MESSAGE_CORRUPTED,
     });
@@ -135,13 +139,13 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     const s = await start();
     const c = await client(s);
     await c.send(buildRequest({ filename: 'cut' }));
-    expect(await c.next()).toEqual({ type: 'd', status: 0 });
-    expect(await c.next()).toMatchObject({ type: 'x' });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
+    expect(await c.next()).toMatchObject({ type: 'DataFrame', tag: 'x' });
     // A 'C' whose usMsgLen says 12 bytes: a status message is 10 (pq.md §3.4).
     const bad = Uint8Array.of(0x0c, 0x00, 0x43, 0x50, 0x51, 0x53, 0x50, 0x54, 0x02, 0x00, 0x00, 0x00);
     (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket.write(bad);
     const { message } = await c.nextStatus();
-    expect(message).toMatchObject({ type: 'S', status: ErrorCode.MESSAGE_CORRUPTED });
+    expect(message).toMatchObject({ type: 'ExplainedStatus', tag: 'S', status: ErrorCode.MESSAGE_CORRUPTED });
     expect(await c.next()).toBeUndefined();
     await expect.poll(() => (s.backend as { files?: unknown[] }).files?.length, { timeout: 5000 }).toBe(1);
     expect((await readBack(join(fx.ws.dir, 'cut.ptu'))).summary.recordCountMismatch).toBe(false);
@@ -153,10 +157,15 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     await c.send(
       buildRequest({ measurementType: MeasurementType.IMAGESCAN, pixelsX: 2, pixelsY: 2, filename: 'left' }),
     );
-    expect(await c.next()).toEqual({ type: 'd', status: 0 });
-    expect((await c.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
+    expect((await c.nextStatus()).message).toEqual({
+      type: 'EncodedStatus',
+      tag: 'C',
+      status: ErrorCode.MEASUREMENT_READY,
+    });
     expect(await c.next()).toEqual({
-      type: 'S',
+      type: 'ExplainedStatus',
+      tag: 'S',
       status: ErrorCode.MESSAGE_TIMEOUT,
       text: SimulatorExplanation.MESSAGE_TIMEOUT,
     });
@@ -168,12 +177,17 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     const s = await start({ simulator: { fault: { status: ErrorCode.FIFO_OVERRUN, afterS: 0.15 } } });
     const c = await client(s);
     await c.send(buildRequest({ filename: 'overrun' }));
-    expect(await c.next()).toEqual({ type: 'd', status: 0 });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
     const failed = await c.nextStatus();
-    expect(failed.message).toEqual({ type: 'S', status: ErrorCode.FIFO_OVERRUN, text: 'FIFO overrun' });
-    await c.send({ type: 'c', status: StopReasonCode.ERROR });
+    expect(failed.message).toEqual({
+      type: 'ExplainedStatus',
+      tag: 'S',
+      status: ErrorCode.FIFO_OVERRUN,
+      text: 'FIFO overrun',
+    });
+    await c.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR });
     await c.send(buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS }));
-    expect(await c.next()).toEqual({ type: 'd', status: 0 });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
     expect((await readBack(join(fx.ws.dir, 'overrun.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
@@ -187,7 +201,7 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
       { groupname: 'a\\..\\..' },
     ]) {
       await c.send(buildRequest(input));
-      expect(await c.next()).toEqual({ type: 'd', status: ErrorCode.FILE_CREATE });
+      expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.FILE_CREATE });
     }
     expect(existsSync(join(fx.ws.dir, '..', 'outside.ptu'))).toBe(false);
   });
@@ -196,8 +210,8 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     const s = await start();
     const c = await client(s);
     await c.send(buildRequest({ filename: 'vanish' }));
-    expect(await c.next()).toEqual({ type: 'd', status: 0 });
-    expect(await c.next()).toMatchObject({ type: 'x' });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
+    expect(await c.next()).toMatchObject({ type: 'DataFrame', tag: 'x' });
     c.conn.destroy();
     await expect.poll(() => (s.backend as { files?: unknown[] }).files?.length, { timeout: 5000 }).toBe(1);
     const file = await readBack(join(fx.ws.dir, 'vanish.ptu'));
@@ -209,11 +223,16 @@ describe('pq-server over loopback: refusals, faults and endings', () => {
     const s = await start();
     const c = await client(s);
     await c.send(buildRequest({ filename: 'shutdown' }));
-    expect(await c.next()).toEqual({ type: 'd', status: 0 });
-    expect(await c.next()).toMatchObject({ type: 'x' });
+    expect(await c.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: 0 });
+    expect(await c.next()).toMatchObject({ type: 'DataFrame', tag: 'x' });
     await s.close();
     // Told first (issue 12 §5), skipping frames already on their way.
-    expect((await c.nextStatus()).message).toEqual({ type: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
+    expect((await c.nextStatus()).message).toEqual({
+      type: 'ExplainedStatus',
+      tag: 'S',
+      status: SHUTDOWN_STATUS,
+      text: SHUTDOWN_TEXT,
+    });
     expect(await c.next()).toBeUndefined();
     const file = await readBack(join(fx.ws.dir, 'shutdown.ptu'));
     expect(file.summary.recordCountMismatch).toBe(false);
@@ -233,23 +252,24 @@ describe('pq-server: no client holds the server (issue 12 §1, §2)', () => {
     (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket.write(head);
     const t0 = performance.now();
     expect(await c.next()).toEqual({
-      type: 'S',
+      type: 'ExplainedStatus',
+      tag: 'S',
       status: ErrorCode.MESSAGE_TIMEOUT,
       text: SimulatorExplanation.MESSAGE_TIMEOUT,
     });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
     expect(await c.next()).toBeUndefined();
     const next = await fx.connect(s.address.port);
-    expect(await next.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
+    expect(await next.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
   });
 
   it("a client told 'Received message with illegal header!' that reconnects at once is served, not told busy", async () => {
     const s = await start();
     const c = await client(s);
     (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket.write(new Uint8Array(10).fill(0x41));
-    expect(await c.next()).toMatchObject({ type: 'S', status: ErrorCode.MESSAGE_CORRUPTED });
+    expect(await c.next()).toMatchObject({ type: 'ExplainedStatus', tag: 'S', status: ErrorCode.MESSAGE_CORRUPTED });
     // The old socket is not closed from this side: the slot must be free as soon as the session ended.
     const again = await fx.connect(s.address.port);
-    expect(await again.next()).toEqual({ type: 'C', status: ErrorCode.NO_ERROR });
+    expect(await again.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
   });
 });

@@ -67,16 +67,27 @@ describe('pacing over a real socket (virtual clock)', () => {
 
     // The greeting leaves at once (only replies are delayed).
     await until(() => receives.length === 1, 'the greeting');
-    expect(receives[0]).toMatchObject({ at: 0, messages: [{ type: 'C', status: ErrorCode.NO_ERROR }] });
+    expect(receives[0]).toMatchObject({
+      at: 0,
+      messages: [{ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR }],
+    });
 
     // The answer and the request in one write: the 'd' follows 250 ms after the 'D' arrived, not before.
-    socket.write(Buffer.concat([encode({ type: 'c', status: 0 }), encode(buildRequest({ measurementType: 0x80 }))]));
+    socket.write(
+      Buffer.concat([
+        encode({ type: 'EncodedStatusReply', tag: 'c', status: 0 }),
+        encode(buildRequest({ measurementType: 0x80 })),
+      ]),
+    );
     await until(() => sink !== undefined, 'the backend start');
     clock.advance(249);
     await expectQuiet(1);
     clock.advance(1);
     await until(() => receives.length === 2, "the 'd'");
-    expect(receives[1]).toMatchObject({ at: 250, messages: [{ type: 'd', status: ErrorCode.NO_ERROR }] });
+    expect(receives[1]).toMatchObject({
+      at: 250,
+      messages: [{ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR }],
+    });
 
     // A frame offered at once still keeps the 100 ms gap after the 'd'.
     sink!.frame(det1(1));
@@ -84,7 +95,7 @@ describe('pacing over a real socket (virtual clock)', () => {
     await expectQuiet(2);
     clock.advance(1);
     await until(() => receives.length === 3, 'frame 1');
-    expect(receives[2]).toMatchObject({ at: 350, messages: [{ type: 'x', recordNumber: 1 }] });
+    expect(receives[2]).toMatchObject({ at: 350, messages: [{ type: 'DataFrame', tag: 'x', recordNumber: 1 }] });
 
     // The next frame keeps the 1250 ms frame interval, start to start; values offered meanwhile are merged into it.
     sink!.frame(det1(2));
@@ -94,7 +105,10 @@ describe('pacing over a real socket (virtual clock)', () => {
     await expectQuiet(3);
     clock.advance(1);
     await until(() => receives.length === 4, 'frame 2');
-    expect(receives[3]).toMatchObject({ at: 1600, messages: [{ type: 'x', recordNumber: 2, records: det1(3) }] });
+    expect(receives[3]).toMatchObject({
+      at: 1600,
+      messages: [{ type: 'DataFrame', tag: 'x', recordNumber: 2, records: det1(3) }],
+    });
 
     // Completion right after a frame: 100 ms gap, then the client's 'c' is taken as the acknowledgement.
     sink!.end({ kind: 'complete' });
@@ -102,8 +116,11 @@ describe('pacing over a real socket (virtual clock)', () => {
     await expectQuiet(4);
     clock.advance(1);
     await until(() => receives.length === 5, 'the completion');
-    expect(receives[4]).toMatchObject({ at: 1700, messages: [{ type: 'C', status: ErrorCode.MEASUREMENT_READY }] });
-    socket.write(encode({ type: 'c', status: 1 }));
+    expect(receives[4]).toMatchObject({
+      at: 1700,
+      messages: [{ type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY }],
+    });
+    socket.write(encode({ type: 'EncodedStatusReply', tag: 'c', status: 1 }));
     await until(() => replies.length === 2, "the completion's acknowledgement");
 
     // Every receive held exactly one message (Odemis reads one message per receive, pq.md §10).

@@ -33,8 +33,8 @@ async function pair(): Promise<{ real: PqServer; proxy: PqServer; client: RawCli
   });
   servers.push(proxy);
   const client = await fx.connect(proxy.address.port);
-  expect(await client.next()).toEqual({ type: 'C', status: 0 });
-  await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+  expect(await client.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: 0 });
+  await client.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
   return { real, proxy, client };
 }
 
@@ -42,26 +42,30 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
   it('relays a measurement: frames with the upstream ResultingFilename, completion, and the file on the upstream side', async () => {
     const { client } = await pair();
     await client.send(buildRequest({ pixelsX: 4, pixelsY: 4, timePerPixel: 0.002, filename: 'relayed' }));
-    expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+    expect(await client.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
     const done = await client.nextStatus();
-    expect(done.message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
+    expect(done.message).toEqual({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY });
     const first = done.frames[0];
-    expect(first?.type === 'x' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({
+    expect(first?.type === 'DataFrame' && first.records.find((r) => r.name === 'ResultingFilename')).toMatchObject({
       value: 'relayed.ptu',
     });
-    await client.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    await client.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
     expect((await readBack(join(fx.ws.dir, 'relayed.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
   it("relays the upstream 'd' refusal code and a USER_BREAK", async () => {
     const { client } = await pair();
     await client.send(buildRequest({ filename: '../escape' }));
-    expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.FILE_CREATE });
+    expect(await client.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.FILE_CREATE });
     await client.send(buildRequest({ filename: 'stopped' }));
-    expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
-    expect(await client.next()).toMatchObject({ type: 'x', recordNumber: 1 });
-    await client.send({ type: 'C', status: StopReasonCode.USER_BREAK });
-    expect((await client.nextStatus()).message).toEqual({ type: 'c', status: ErrorCode.NO_ERROR });
+    expect(await client.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
+    expect(await client.next()).toMatchObject({ type: 'DataFrame', tag: 'x', recordNumber: 1 });
+    await client.send({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK });
+    expect((await client.nextStatus()).message).toEqual({
+      type: 'EncodedStatusReply',
+      tag: 'c',
+      status: ErrorCode.NO_ERROR,
+    });
     expect((await readBack(join(fx.ws.dir, 'stopped.ptu'))).summary.recordCountMismatch).toBe(false);
   });
 
@@ -84,10 +88,10 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
       });
       servers.push(proxy);
       const client = await fx.connect(proxy.address.port);
-      expect(await client.next()).toEqual({ type: 'C', status: 0 });
-      await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+      expect(await client.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: 0 });
+      await client.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
       await client.send(buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS }));
-      expect(await client.next(1400)).toEqual({ type: 'd', status: ErrorCode.MESSAGE_TIMEOUT });
+      expect(await client.next(1400)).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.MESSAGE_TIMEOUT });
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
@@ -110,14 +114,14 @@ async function zeroVersionInstrument(): Promise<{ port: number; open: () => numb
     s.on('error', () => {});
     const d = new PqStreamDecoder();
     const send = (m: PqMessage) => s.write(encode(m));
-    send({ type: 'C', status: ErrorCode.NO_ERROR });
+    send({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
     s.on('data', (chunk) => {
       for (const m of d.push(chunk)) {
-        if (m.type === 'D') {
-          send({ type: 'd', status: ErrorCode.NO_ERROR });
+        if (m.type === 'DataframeRequest') {
+          send({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
           setTimeout(() => {
-            send({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [] });
-            setTimeout(() => send({ type: 'C', status: ErrorCode.MEASUREMENT_READY }), 50);
+            send({ type: 'DataFrame', tag: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [] });
+            setTimeout(() => send({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY }), 50);
           }, 20);
         }
       }
@@ -143,10 +147,10 @@ async function measureThroughRelay(port: number, upstream: { lingerMs?: number }
   });
   servers.push(proxy);
   const client = await fx.connect(proxy.address.port);
-  expect(await client.next()).toEqual({ type: 'C', status: 0 });
-  await client.send({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+  expect(await client.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: 0 });
+  await client.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
   await client.send(buildRequest({ filename: 'relayed' }));
-  expect(await client.next()).toEqual({ type: 'd', status: ErrorCode.NO_ERROR });
+  expect(await client.next()).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
   return client;
 }
 
@@ -156,8 +160,14 @@ describe('UpstreamBackend as a relay (issue 12 §3)', () => {
     try {
       const client = await measureThroughRelay(instrument.port, {});
       const frame = await client.next();
-      expect(frame).toMatchObject({ type: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1 });
-      expect(frame?.type === 'x' && encode(frame).subarray(8, 12)).toEqual(new Uint8Array(4));
+      expect(frame).toMatchObject({
+        type: 'DataFrame',
+        tag: 'x',
+        recordVersion: 0,
+        measurementType: 0,
+        recordNumber: 1,
+      });
+      expect(frame?.type === 'DataFrame' && encode(frame).subarray(8, 12)).toEqual(new Uint8Array(4));
     } finally {
       await instrument.close();
     }
@@ -167,8 +177,12 @@ describe('UpstreamBackend as a relay (issue 12 §3)', () => {
     const instrument = await zeroVersionInstrument();
     try {
       const client = await measureThroughRelay(instrument.port, { lingerMs: 100 });
-      expect((await client.nextStatus()).message).toEqual({ type: 'C', status: ErrorCode.MEASUREMENT_READY });
-      await client.send({ type: 'c', status: StopReasonCode.FINISHED_OK });
+      expect((await client.nextStatus()).message).toEqual({
+        type: 'EncodedStatus',
+        tag: 'C',
+        status: ErrorCode.MEASUREMENT_READY,
+      });
+      await client.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
       expect(instrument.open()).toBe(1);
       await client.close();
       const deadline = performance.now() + 3000;

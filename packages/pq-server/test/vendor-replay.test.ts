@@ -10,7 +10,7 @@ const sessions = loadVendorSessions();
 
 const fx = useLoopbackFixture();
 
-const names = (m: PqMessage | undefined): string[] => (m?.type === 'x' ? m.records.map((r) => r.name) : []);
+const names = (m: PqMessage | undefined): string[] => (m?.type === 'DataFrame' ? m.records.map((r) => r.name) : []);
 
 /**
  * Replays the client's side of a vendor session against pq-server and checks that every status message the vendor's
@@ -28,7 +28,7 @@ async function replay(name: string, messages: VendorMessage[]): Promise<void> {
   fx.servers.push(server);
   if (name.includes('second concurrent client')) {
     const holder = await fx.connect(server.address.port);
-    expect(await holder.next()).toEqual({ type: 'C', status: 0 });
+    expect(await holder.next()).toEqual({ type: 'EncodedStatus', tag: 'C', status: 0 });
   }
   const c = await fx.connect(server.address.port);
   const socket = (c.conn as unknown as { socket: { write(b: Uint8Array): void } }).socket;
@@ -45,17 +45,17 @@ async function replay(name: string, messages: VendorMessage[]): Promise<void> {
       continue;
     }
     const expected = decode(bytes);
-    if (expected.type === 'x') {
+    if (expected.type === 'DataFrame') {
       if (!firstFrameDue) continue;
       firstFrameDue = false;
       const got = await c.next();
-      expect(got).toMatchObject({ type: 'x', recordNumber: 1, measurementType: 0 });
+      expect(got).toMatchObject({ type: 'DataFrame', tag: 'x', recordNumber: 1, measurementType: 0 });
       expect(names(got)).toEqual(names(expected));
       continue;
     }
     const { message } = await c.nextStatus();
     expect(message).toEqual(expected);
-    if (expected.type === 'd' && expected.status === 0) firstFrameDue = true;
+    if (expected.type === 'DataframeReply' && expected.status === 0) firstFrameDue = true;
   }
 }
 

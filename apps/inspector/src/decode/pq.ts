@@ -16,8 +16,8 @@ const MAGIC_BYTES = MAGIC;
 
 /** pq.md §2: 'D' only from the client, 'd' and 'x' only from the server; status messages from either side. */
 function senderOf(m: PqMessage): Side | undefined {
-  if (m.type === 'D') return 'client';
-  if (m.type === 'd' || m.type === 'x') return 'server';
+  if (m.type === 'DataframeRequest') return 'client';
+  if (m.type === 'DataframeReply' || m.type === 'DataFrame') return 'server';
   return undefined;
 }
 
@@ -59,7 +59,7 @@ export function decodePqBytes(bytes: Uint8Array, options: PqDecodeOptions = {}):
         protocol: 'pq',
         offset: at,
         ...(from === undefined ? {} : { from }),
-        type: typeSymbol(m.type),
+        type: typeSymbol(m.tag),
         summary: formatPqFields(m, from),
         message: m,
         raw: bytes.subarray(at, at + length),

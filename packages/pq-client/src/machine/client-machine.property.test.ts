@@ -73,10 +73,10 @@ describe('client machine invariants under any server behaviour', () => {
           if (s.kind === 'x') expect(sent).toEqual([]);
           // Every server status is answered at once with exactly one 'c'.
           if (s.kind === 'C' || s.kind === 'S') {
-            expect(sent[0]?.type).toBe('c');
-            expect(sent.filter((z) => z.type === 'c')).toHaveLength(1);
+            expect(sent[0]?.type).toBe('EncodedStatusReply');
+            expect(sent.filter((z) => z.type === 'EncodedStatusReply')).toHaveLength(1);
           }
-          const sentD = sent.some((z) => z.type === 'D');
+          const sentD = sent.some((z) => z.type === 'DataframeRequest');
           if (greetingWaiting && m.machine.greetingState === 'waiting') expect(sentD).toBe(false);
           if (closing) expect(sentD).toBe(false);
         }

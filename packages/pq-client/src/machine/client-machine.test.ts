@@ -61,13 +61,13 @@ describe('greeting (PQ-02, PQ-03)', () => {
     expect(m.sent()).toEqual([]);
     m.advance(200).receive(C(0));
     const sent = m.sent();
-    expect(sent.map((s) => s.type)).toEqual(['c', 'D']);
+    expect(sent.map((s) => s.tag)).toEqual(['c', 'D']);
     expect(sent[0]).toEqual(CONTINUE_OK);
   });
 
   it('PQ-03 a request made during the wait goes out when the wait ends without a greeting', () => {
     const m = new ClientHarness().start().measure(1).advance(500);
-    expect(m.sent().map((s) => s.type)).toEqual(['D']);
+    expect(m.sent().map((s) => s.tag)).toEqual(['D']);
   });
 
   it('PQ-03 "If sent, client answers" CONTINUE_OK whenever it arrives: a late greeting while idle', () => {
@@ -78,7 +78,7 @@ describe('greeting (PQ-02, PQ-03)', () => {
 
   it('PQ-03 a late greeting that crosses the request is answered CONTINUE_OK and the measurement goes on', () => {
     const m = new ClientHarness().start().advance(500).measure(1);
-    expect(m.sent().map((s) => s.type)).toEqual(['D']);
+    expect(m.sent().map((s) => s.tag)).toEqual(['D']);
     m.receive(C(0), d(0));
     expect(m.sent()).toEqual([CONTINUE_OK]);
     expect(m.emitted('accepted')).toHaveLength(1);
@@ -227,7 +227,7 @@ for (const v of VARIANTS) {
       m.measure(2).receive(d(0), x(1), x(2), v.completion);
       m.measure(3).receive(d(0), x(1), v.fifoError);
       m.measure(4).receive(d(0));
-      expect(m.allSent().map((s) => `${s.type}${'status' in s ? s.status : ''}`)).toEqual([
+      expect(m.allSent().map((s) => `${s.tag}${'status' in s ? s.status : ''}`)).toEqual([
         'c0',
         'D',
         'c1',
@@ -284,19 +284,19 @@ describe('client stop (PQ-10)', () => {
     m.receive(x(1)).stop(1).receive(x(2), x(3), c(0));
     expect(m.emitted('frame')).toHaveLength(1);
     expect(m.emitted('dropped')).toHaveLength(2);
-    expect(m.allSent().filter((s) => s.type === 'c')).toHaveLength(1);
+    expect(m.allSent().filter((s) => s.type === 'EncodedStatusReply')).toHaveLength(1);
   });
 
   it("an explained 's' acknowledgement counts, and a mismatching code is a warning, not a failure", () => {
     const m = running();
-    m.stop(1).receive({ type: 's', status: StopReasonCode.USER_BREAK, text: 'ok' });
+    m.stop(1).receive({ type: 'ExplainedStatusReply', tag: 's', status: StopReasonCode.USER_BREAK, text: 'ok' });
     expect(m.emitted('done')).toMatchObject([{ outcome: { end: 'stopped', status: 2 } }]);
     expect(m.emitted('warning').map((w) => w.warning.code)).toEqual(['PQ_CLIENT_ACK_CODE']);
   });
 
   it("stop while the request waits for 'd': USER_BREAK goes out right after 'd' NO_ERROR", () => {
     const m = new ClientHarness().start().receive(C(0)).measure(1).stop(1);
-    expect(m.sent().map((s) => s.type)).toEqual(['c', 'D']);
+    expect(m.sent().map((s) => s.tag)).toEqual(['c', 'D']);
     m.receive(d(0));
     expect(m.sent()).toEqual([USER_BREAK]);
     m.receive(c(0));
@@ -305,7 +305,7 @@ describe('client stop (PQ-10)', () => {
 
   it("stop while the request waits for 'd' and 'd' is an error: nothing to stop, stop resolves", () => {
     const m = new ClientHarness().start().receive(C(0)).measure(1).stop(1).receive(d(ErrorCode.FILE_CREATE));
-    expect(m.allSent().map((s) => s.type)).toEqual(['c', 'D']);
+    expect(m.allSent().map((s) => s.tag)).toEqual(['c', 'D']);
     expect(m.emitted('stopped')).toEqual([{ type: 'stopped', id: 1 }]);
     expect(m.emitted('failed')[0]?.error.code).toBe(PqClientErrorCode.REJECTED);
   });
@@ -333,7 +333,7 @@ describe('client stop (PQ-10)', () => {
     m.measure(2);
     expect(m.sent()).toEqual([]);
     m.receive(c(0));
-    expect(m.sent().map((s) => s.type)).toEqual(['D']);
+    expect(m.sent().map((s) => s.tag)).toEqual(['D']);
   });
 });
 
@@ -365,7 +365,7 @@ describe('time-outs', () => {
     m.receive(c(0));
     expect(m.all('close')).toEqual([]);
     m.measure(2);
-    expect(m.sent().map((s) => s.type)).toEqual(['D']);
+    expect(m.sent().map((s) => s.tag)).toEqual(['D']);
   });
 
   it('the frame interval is an option: 100 ms × 3 intervals', () => {

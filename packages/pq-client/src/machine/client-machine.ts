@@ -3,7 +3,11 @@ import {
   type DataFrame,
   type DataframeReply,
   type DataframeRequest,
+  type EncodedStatus,
+  type EncodedStatusReply,
   ErrorCode,
+  type ExplainedStatus,
+  type ExplainedStatusReply,
   type PqMessage,
   readFeedback,
   type StatusMessage,
@@ -134,21 +138,21 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
   private received(msg: PqMessage, now: number): ClientAction[] {
     if (this.closed) return this.flush();
     switch (msg.type) {
-      case 'C':
-      case 'S':
+      case 'EncodedStatus':
+      case 'ExplainedStatus':
         this.onStatus(msg, now);
         break;
-      case 'd':
+      case 'DataframeReply':
         this.onReply(msg, now);
         break;
-      case 'x':
+      case 'DataFrame':
         this.onFrame(msg, now);
         break;
-      case 'c':
-      case 's':
+      case 'EncodedStatusReply':
+      case 'ExplainedStatusReply':
         this.onAcknowledgement(msg, now);
         break;
-      case 'D':
+      case 'DataframeRequest':
         this.warn('PQ_CLIENT_UNEXPECTED_REQUEST', "the server sent a 'D' request, which only clients send", msg);
         break;
     }
@@ -268,9 +272,9 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
 
   // ---- events ----
 
-  private onStatus(msg: StatusMessage & { type: 'C' | 'S' }, now: number): void {
+  private onStatus(msg: EncodedStatus | ExplainedStatus, now: number): void {
     const status = msg.status;
-    const text = msg.type === 'S' ? msg.text : statusDescription(status, 'server');
+    const text = msg.type === 'ExplainedStatus' ? msg.text : statusDescription(status, 'server');
     if (this.greeting === 'waiting') {
       if (status >= 0) {
         // PQ-03 "If sent, client answers the status message" with CONTINUE_OK.
@@ -374,12 +378,12 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
     }
   }
 
-  private onAcknowledgement(msg: StatusMessage & { type: 'c' | 's' }, now: number): void {
+  private onAcknowledgement(msg: EncodedStatusReply | ExplainedStatusReply, now: number): void {
     const m = this.current;
     if (m?.phase !== 'stopping') {
       this.warn(
         'PQ_CLIENT_UNEXPECTED_REPLY',
-        `a '${msg.type}' ${describeStatus(msg.status)} with no status outstanding`,
+        `a '${msg.tag}' ${describeStatus(msg.status)} with no status outstanding`,
         msg,
       );
       return;
@@ -448,7 +452,7 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
   private sendUserBreak(m: MeasurementRecord, now: number): void {
     m.phase = 'stopping';
     this.frameDeadline = undefined;
-    this.send({ type: 'C', status: REPLY.USER_BREAK }); // PQ-10 "Client terminates measurement" with USER_BREAK.
+    this.send({ type: 'EncodedStatus', tag: 'C', status: REPLY.USER_BREAK }); // PQ-10 "Client terminates measurement" with USER_BREAK.
     this.replyDeadline = now + this.options.replyTimeoutMs;
   }
 
@@ -487,7 +491,7 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
   }
 
   private answer(msg: StatusMessage, reply: number): void {
-    const answer: StatusMessage = { type: 'c', status: reply };
+    const answer: StatusMessage = { type: 'EncodedStatusReply', tag: 'c', status: reply };
     this.send(answer);
     this.event({ type: 'status', status: msg, answer });
   }
@@ -515,7 +519,7 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
 
   private serverError(msg: StatusMessage, status: number, text: string, state: string): PqClientError {
     const code = status === STATUS.SERVER_BUSY ? 'SERVER_BUSY' : 'SERVER_ERROR';
-    return this.error(code, `server status '${msg.type}'`, {
+    return this.error(code, `server status '${msg.tag}'`, {
       expected: 'a status >= 0',
       got: describeStatus(status, text),
       status,

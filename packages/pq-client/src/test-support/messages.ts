@@ -10,14 +10,19 @@ import {
 } from '@portico/pq-codec';
 
 /** Short constructors for the messages a test server sends (pq.md §3). */
-export const C = (status: number): EncodedStatus => ({ type: 'C', status });
-export const S = (status: number, text: string): ExplainedStatus => ({ type: 'S', status, text });
-export const d = (status: number): DataframeReply => ({ type: 'd', status });
-export const c = (status: number): EncodedStatusReply => ({ type: 'c', status });
+export const C = (status: number): EncodedStatus => ({ type: 'EncodedStatus', tag: 'C', status });
+export const S = (status: number, text: string): ExplainedStatus => ({
+  type: 'ExplainedStatus',
+  tag: 'S',
+  status,
+  text,
+});
+export const d = (status: number): DataframeReply => ({ type: 'DataframeReply', tag: 'd', status });
+export const c = (status: number): EncodedStatusReply => ({ type: 'EncodedStatusReply', tag: 'c', status });
 
 /** A data frame as the simulator numbers them (from 1, measurement type 0: data/pq/README.md). */
 export function x(recordNumber: number, records: OptionalRecord[] = feedbackRecords({ det: [1000, 900] })): DataFrame {
-  return { type: 'x', recordVersion: RECORD_VERSION, measurementType: 0, recordNumber, records };
+  return { type: 'DataFrame', tag: 'x', recordVersion: RECORD_VERSION, measurementType: 0, recordNumber, records };
 }
 
 /** The simulator's first frame: ServerVersion, det1.., ResultingFilename, ResultingGroupname. */

@@ -34,11 +34,11 @@ export interface ScriptedServer {
 }
 
 function show(m: PqMessage): string {
-  return 'status' in m ? `'${m.type}' ${m.status}` : `'${m.type}' ${toHex(encode(m))}`;
+  return 'status' in m ? `'${m.tag}' ${m.status}` : `'${m.tag}' ${toHex(encode(m))}`;
 }
 
 function matches(expected: PqMessage, got: PqMessage): boolean {
-  const isReply = (m: PqMessage) => m.type === 'c' || m.type === 's';
+  const isReply = (m: PqMessage) => m.type === 'EncodedStatusReply' || m.type === 'ExplainedStatusReply';
   if (isReply(expected) && isReply(got))
     return 'status' in expected && 'status' in got && expected.status === got.status;
   return bytesEqual(encode(expected), encode(got));

@@ -26,15 +26,24 @@ export const optionalRecord: fc.Arbitrary<OptionalRecord> = fc.oneof(
 
 const records = fc.array(optionalRecord, { maxLength: 8 });
 
+const statusKind = fc.constantFrom(
+  { type: 'EncodedStatus', tag: 'C' } as const,
+  { type: 'EncodedStatusReply', tag: 'c' } as const,
+  { type: 'DataframeReply', tag: 'd' } as const,
+);
+const explainedKind = fc.constantFrom(
+  { type: 'ExplainedStatus', tag: 'S' } as const,
+  { type: 'ExplainedStatusReply', tag: 's' } as const,
+);
+
 export const message: fc.Arbitrary<PqMessage> = fc.oneof(
-  fc.record({ type: fc.constantFrom('C' as const, 'c' as const, 'd' as const), status: int16 }),
+  fc.tuple(statusKind, int16).map(([kind, status]) => ({ ...kind, status })),
+  fc
+    .tuple(explainedKind, int16, fc.string({ unit: fc.constantFrom('\0', ...CHARS), maxLength: 80 }))
+    .map(([kind, status, text]) => ({ ...kind, status, text })),
   fc.record({
-    type: fc.constantFrom('S' as const, 's' as const),
-    status: int16,
-    text: fc.string({ unit: fc.constantFrom('\0', ...CHARS), maxLength: 80 }),
-  }),
-  fc.record({
-    type: fc.constant('D' as const),
+    type: fc.constant('DataframeRequest' as const),
+    tag: fc.constant('D' as const),
     recordVersion: uint32,
     measurementType: int32,
     pixelsX: int32,
@@ -44,7 +53,8 @@ export const message: fc.Arbitrary<PqMessage> = fc.oneof(
     records,
   }),
   fc.record({
-    type: fc.constant('x' as const),
+    type: fc.constant('DataFrame' as const),
+    tag: fc.constant('x' as const),
     recordVersion: uint32,
     measurementType: int32,
     recordNumber: int32,

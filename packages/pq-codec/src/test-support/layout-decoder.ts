@@ -55,5 +55,12 @@ export function decodeCaptureLayout(f: Uint8Array): DataFrame {
   } else {
     throw new Error(`not one of the capture's two 'x' layouts: ${f.length} bytes`);
   }
-  return { type: 'x', recordVersion: u32(f, 8), measurementType: i32(f, 12), recordNumber: i32(f, 16), records };
+  return {
+    type: 'DataFrame',
+    tag: 'x',
+    recordVersion: u32(f, 8),
+    measurementType: i32(f, 12),
+    recordNumber: i32(f, 16),
+    records,
+  };
 }

@@ -15,15 +15,16 @@ const f32 = Math.fround;
 const COMMENT_385 = 'Portico spec-size request: '.repeat(20).slice(0, 278);
 
 export const GOLDEN: GoldenVector[] = [
-  { file: 'status-C-no-error.hex', message: { type: 'C', status: 0 } },
-  { file: 'status-c-finished-ok.hex', message: { type: 'c', status: 1 } },
-  { file: 'status-C-user-break.hex', message: { type: 'C', status: 2 } },
-  { file: 'status-d-server-busy.hex', message: { type: 'd', status: -2 } },
-  { file: 'explained-S-no-workspace.hex', message: { type: 'S', status: -107, text: 'ab' } },
+  { file: 'status-C-no-error.hex', message: { type: 'EncodedStatus', tag: 'C', status: 0 } },
+  { file: 'status-c-finished-ok.hex', message: { type: 'EncodedStatusReply', tag: 'c', status: 1 } },
+  { file: 'status-C-user-break.hex', message: { type: 'EncodedStatus', tag: 'C', status: 2 } },
+  { file: 'status-d-server-busy.hex', message: { type: 'DataframeReply', tag: 'd', status: -2 } },
+  { file: 'explained-S-no-workspace.hex', message: { type: 'ExplainedStatus', tag: 'S', status: -107, text: 'ab' } },
   {
     file: 'request-D-image-256.hex',
     message: {
-      type: 'D',
+      type: 'DataframeRequest',
+      tag: 'D',
       recordVersion: 0x01000200,
       measurementType: 1,
       pixelsX: 256,
@@ -36,7 +37,8 @@ export const GOLDEN: GoldenVector[] = [
   {
     file: 'dataframe-x-det1.hex',
     message: {
-      type: 'x',
+      type: 'DataFrame',
+      tag: 'x',
       recordVersion: 0x01000200,
       measurementType: 1,
       recordNumber: 0,
@@ -46,7 +48,8 @@ export const GOLDEN: GoldenVector[] = [
   {
     file: 'request-D-385-bytes.hex',
     message: {
-      type: 'D',
+      type: 'DataframeRequest',
+      tag: 'D',
       recordVersion: 0x01000200,
       measurementType: 1,
       pixelsX: 512,
@@ -62,7 +65,8 @@ export const GOLDEN: GoldenVector[] = [
   {
     file: 'request-D-windows-1252.hex',
     message: {
-      type: 'D',
+      type: 'DataframeRequest',
+      tag: 'D',
       recordVersion: 0x01000200,
       measurementType: 0x80,
       pixelsX: 0,

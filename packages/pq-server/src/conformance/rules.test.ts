@@ -30,14 +30,15 @@ function exchange(...steps: [number, Side, PqMessage][]): PqEvent[] {
 }
 
 const greeting = (t = 0): [number, Side, PqMessage][] => [
-  [t, 'server', { type: 'C', status: ErrorCode.NO_ERROR }],
-  [t + 10, 'client', { type: 'c', status: StopReasonCode.CONTINUE_OK }],
+  [t, 'server', { type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR }],
+  [t + 10, 'client', { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK }],
 ];
 const started = (t = 20): [number, Side, PqMessage][] => [
   [t, 'client', buildRequest()],
-  [t + 500, 'server', { type: 'd', status: ErrorCode.NO_ERROR }],
+  [t + 500, 'server', { type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR }],
 ];
-const frame = (n: number) => ({ type: 'x', measurementType: 0, recordNumber: n, records: [] }) as unknown as PqMessage;
+const frame = (n: number) =>
+  ({ type: 'DataFrame', tag: 'x', measurementType: 0, recordNumber: n, records: [] }) as unknown as PqMessage;
 
 describe('checkPqExchange on PicoQuant simulator sessions', () => {
   it('is silent on every vendor session where both sides kept the handshake', () => {
@@ -63,7 +64,7 @@ describe('checkPqExchange on crafted exchanges', () => {
       ...greeting(),
       ...started(),
       [1500, 'server', frame(1)],
-      [1510, 'client', { type: 'c', status: 0 }],
+      [1510, 'client', { type: 'EncodedStatusReply', tag: 'c', status: 0 }],
     );
     const v = checkPqExchange(events);
     expect(v).toEqual([{ rule: 'PQ-07', index: 5, text: expect.stringContaining('answers data frame #1') }]);
@@ -72,11 +73,19 @@ describe('checkPqExchange on crafted exchanges', () => {
 
   it('PQ-12: an answer later than 4000 ms is reported at the message left waiting', () => {
     const v = checkPqExchange(
-      exchange([0, 'server', { type: 'C', status: 0 }], [4001, 'client', { type: 'c', status: 0 }]),
+      exchange(
+        [0, 'server', { type: 'EncodedStatus', tag: 'C', status: 0 }],
+        [4001, 'client', { type: 'EncodedStatusReply', tag: 'c', status: 0 }],
+      ),
     );
     expect(v).toEqual([{ rule: 'PQ-12', index: 0, text: expect.stringContaining('acknowledged after 4001 ms') }]);
     expect(
-      checkPqExchange(exchange([0, 'server', { type: 'C', status: 0 }], [4000, 'client', { type: 'c', status: 0 }])),
+      checkPqExchange(
+        exchange(
+          [0, 'server', { type: 'EncodedStatus', tag: 'C', status: 0 }],
+          [4000, 'client', { type: 'EncodedStatusReply', tag: 'c', status: 0 }],
+        ),
+      ),
     ).toEqual([]);
   });
 
@@ -90,7 +99,10 @@ describe('checkPqExchange on crafted exchanges', () => {
 
   it('PQ-03 "If sent, client answers the status message" with ENCODED_STATUSREPLY CONTINUE_OK', () => {
     const v = checkPqExchange(
-      exchange([0, 'server', { type: 'C', status: 0 }], [5, 'client', { type: 'c', status: 1 }]),
+      exchange(
+        [0, 'server', { type: 'EncodedStatus', tag: 'C', status: 0 }],
+        [5, 'client', { type: 'EncodedStatusReply', tag: 'c', status: 1 }],
+      ),
     );
     expect(v).toEqual([{ rule: 'PQ-03', index: 1, text: expect.stringContaining('expected 0') }]);
   });
@@ -102,7 +114,11 @@ describe('checkPqExchange on crafted exchanges', () => {
 
   it('PQ-05 "Server acknowledges" with DATAFRAME_SRVREPLY: a status reply to a request breaks it', () => {
     const v = checkPqExchange(
-      exchange(...greeting(), [20, 'client', buildRequest()], [30, 'server', { type: 'c', status: 0 }]),
+      exchange(
+        ...greeting(),
+        [20, 'client', buildRequest()],
+        [30, 'server', { type: 'EncodedStatusReply', tag: 'c', status: 0 }],
+      ),
     );
     expect(v).toEqual([{ rule: 'PQ-05', index: 3, text: expect.stringContaining("a request is answered with 'd'") }]);
   });
@@ -113,46 +129,58 @@ describe('checkPqExchange on crafted exchanges', () => {
   });
 
   it('PQ-08 "Client acknowledges" an error status with STOPREASON_CODE_ERROR', () => {
-    const fault: [number, Side, PqMessage][] = [[2000, 'server', { type: 'C', status: ErrorCode.FIFO_OVERRUN }]];
+    const fault: [number, Side, PqMessage][] = [
+      [2000, 'server', { type: 'EncodedStatus', tag: 'C', status: ErrorCode.FIFO_OVERRUN }],
+    ];
     const ok = exchange(...greeting(), ...started(), ...fault, [
       2010,
       'client',
-      { type: 'c', status: StopReasonCode.ERROR },
+      { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR },
     ]);
     expect(checkPqExchange(ok)).toEqual([]);
     const bad = exchange(...greeting(), ...started(), ...fault, [
       2010,
       'client',
-      { type: 'c', status: StopReasonCode.FINISHED_OK },
+      { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK },
     ]);
     expect(checkPqExchange(bad)).toEqual([{ rule: 'PQ-08', index: 5, text: expect.stringContaining('expected -1') }]);
   });
 
   it('PQ-09 "On Measurement Complete" the "Client acknowledges" with FINISHED_OK', () => {
-    const done: [number, Side, PqMessage][] = [[3000, 'server', { type: 'C', status: ErrorCode.MEASUREMENT_READY }]];
+    const done: [number, Side, PqMessage][] = [
+      [3000, 'server', { type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY }],
+    ];
     const bad = exchange(...greeting(), ...started(), ...done, [
       3010,
       'client',
-      { type: 'c', status: StopReasonCode.CONTINUE_OK },
+      { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK },
     ]);
     expect(checkPqExchange(bad)).toEqual([{ rule: 'PQ-09', index: 5, text: expect.stringContaining('expected 1') }]);
   });
 
   it('PQ-10 "Client terminates measurement by sending a status message" USER_BREAK; the "Server acknowledges" with NO_ERROR', () => {
-    const stop: [number, Side, PqMessage][] = [[3000, 'client', { type: 'C', status: StopReasonCode.USER_BREAK }]];
+    const stop: [number, Side, PqMessage][] = [
+      [3000, 'client', { type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK }],
+    ];
     expect(
-      checkPqExchange(exchange(...greeting(), ...started(), ...stop, [3300, 'server', { type: 'c', status: 0 }])),
+      checkPqExchange(
+        exchange(...greeting(), ...started(), ...stop, [
+          3300,
+          'server',
+          { type: 'EncodedStatusReply', tag: 'c', status: 0 },
+        ]),
+      ),
     ).toEqual([]);
     const bad = exchange(...greeting(), ...started(), ...stop, [
       3300,
       'server',
-      { type: 'c', status: ErrorCode.UNKNOWN_ERROR },
+      { type: 'EncodedStatusReply', tag: 'c', status: ErrorCode.UNKNOWN_ERROR },
     ]);
     expect(checkPqExchange(bad)).toEqual([{ rule: 'PQ-10', index: 5, text: expect.stringContaining('expected 0') }]);
   });
 
   it('a reply that answers nothing is reported under pq.md §2', () => {
-    expect(checkPqExchange(exchange([0, 'server', { type: 'c', status: 0 }]))).toEqual([
+    expect(checkPqExchange(exchange([0, 'server', { type: 'EncodedStatusReply', tag: 'c', status: 0 }]))).toEqual([
       { rule: 'pq.md §2', index: 0, text: expect.stringContaining('answers nothing') },
     ]);
   });

@@ -15,15 +15,17 @@ export type PqEvent = ExchangeEvent<PqMessage>;
 
 /** pq.md §2 "who sends": 'D' client only; 'd' and 'x' server only. */
 const ONLY_FROM: Partial<Record<PqMessage['type'], { side: Side; rule: string; quote: string }>> = {
-  D: { side: 'client', rule: 'PQ-04', quote: '"Client requests Measurement" with DATAFRAME_SRVREQUEST' },
-  d: { side: 'server', rule: 'PQ-05', quote: '"Server acknowledges" with DATAFRAME_SRVREPLY' },
-  x: { side: 'server', rule: 'PQ-06', quote: '"the server sends repeatedly unsolicited data frames"' },
+  DataframeRequest: { side: 'client', rule: 'PQ-04', quote: '"Client requests Measurement" with DATAFRAME_SRVREQUEST' },
+  DataframeReply: { side: 'server', rule: 'PQ-05', quote: '"Server acknowledges" with DATAFRAME_SRVREPLY' },
+  DataFrame: { side: 'server', rule: 'PQ-06', quote: '"the server sends repeatedly unsolicited data frames"' },
 };
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
-const isRequest = (m: PqMessage) => m.type === 'D' || m.type === 'C' || m.type === 'S';
-const isReply = (m: PqMessage) => m.type === 'd' || m.type === 'c' || m.type === 's';
-const label = (e: PqEvent) => `'${e.message.type}' from the ${e.from}`;
+const isRequest = (m: PqMessage) =>
+  m.type === 'DataframeRequest' || m.type === 'EncodedStatus' || m.type === 'ExplainedStatus';
+const isReply = (m: PqMessage) =>
+  m.type === 'DataframeReply' || m.type === 'EncodedStatusReply' || m.type === 'ExplainedStatusReply';
+const label = (e: PqEvent) => `'${e.message.tag}' from the ${e.from}`;
 
 interface Pending {
   event: PqEvent;
@@ -77,7 +79,7 @@ export function checkPqExchange(events: readonly PqEvent[], end?: ExchangeEnd): 
       const waiting = pending[e.from];
       const answered = waiting.shift();
       if (answered === undefined) {
-        if (e.from === 'client' && lastFromServer?.message.type === 'x') {
+        if (e.from === 'client' && lastFromServer?.message.type === 'DataFrame') {
           out.push({
             rule: 'PQ-07',
             index: e.index,
@@ -99,8 +101,8 @@ export function checkPqExchange(events: readonly PqEvent[], end?: ExchangeEnd): 
             text: `${label(answered.event)} acknowledged after ${Math.round(late)} ms, later than ${PQ_REPLY_TIMEOUT_MS} ms`,
           });
         }
-        const wantsData = answered.event.message.type === 'D';
-        if (wantsData !== (m.type === 'd')) {
+        const wantsData = answered.event.message.type === 'DataframeRequest';
+        if (wantsData !== (m.type === 'DataframeReply')) {
           out.push({
             rule: wantsData ? 'PQ-05' : 'pq.md §2',
             index: e.index,
@@ -113,12 +115,12 @@ export function checkPqExchange(events: readonly PqEvent[], end?: ExchangeEnd): 
             text: `${label(e)} answers ${label(answered.event)} with status ${(m as { status: number }).status}, expected ${answered.expect.status} (${answered.expect.quote})`,
           });
         }
-        if (m.type === 'd') running = m.status === ErrorCode.NO_ERROR;
+        if (m.type === 'DataframeReply') running = m.status === ErrorCode.NO_ERROR;
       }
     } else if (isRequest(m)) {
       pending[other(e.from)].push({ event: e, ...expectation(e, running) });
       // A status message from either side ends a running measurement (PQ-08, PQ-09, PQ-10).
-      if (m.type !== 'D' && running) running = false;
+      if (m.type !== 'DataframeRequest' && running) running = false;
     }
     if (e.from === 'server') lastFromServer = e;
   }
@@ -131,7 +133,7 @@ export function checkPqExchange(events: readonly PqEvent[], end?: ExchangeEnd): 
 
 function expectation(e: PqEvent, running: boolean): Omit<Pending, 'event'> {
   const m = e.message;
-  if (m.type === 'D') return {};
+  if (m.type === 'DataframeRequest') return {};
   const status = (m as { status: number }).status;
   if (e.from === 'server') {
     if (status < 0) {

@@ -1,5 +1,5 @@
 import type { Action, Input } from '@portico/machine';
-import type { DataframeRequest, OptionalRecord, PqMessage } from '@portico/pq-codec';
+import type { DataframeRequest, OptionalRecord, PqMessage, PqMessageType } from '@portico/pq-codec';
 import type { ServerInput } from '../decoder.js';
 import type { FrameHeader, MeasurementOutcome, StopReason } from '../backend.js';
 import type { MeasurementPlan } from './validate.js';
@@ -71,8 +71,11 @@ export type SessionEvent =
   | { type: 'request-while-busy' }
   | { type: 'timeout'; waitingFor: TimeoutCause }
   | { type: 'corrupted'; error: unknown }
-  /** A message the client should not send here (e.g. 'x', 'd', or a reply nothing waits for); ignored. */
-  | { type: 'unexpected'; messageType: string }
+  /**
+   * A message the client should not send here (e.g. 'x', 'd', or a reply nothing waits for); ignored. `messageType` is
+   * the message's name (its `type`, e.g. `'DataFrame'`).
+   */
+  | { type: 'unexpected'; messageType: PqMessageType }
   | { type: 'closed'; reason: CloseCause | 'peer' };
 
 /** Feedback values waiting to become the next 'x' frame. */

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { det, SessionHarness } from '../test-support/harness.js';
 
 const clientMessage = fc.constantFrom<PqMessage[]>(
-  [{ type: 'c', status: 0 }],
-  [{ type: 'c', status: 1 }],
-  [{ type: 's', status: -1, text: 'err' }],
-  [{ type: 'C', status: 2 }],
+  [{ type: 'EncodedStatusReply', tag: 'c', status: 0 }],
+  [{ type: 'EncodedStatusReply', tag: 'c', status: 1 }],
+  [{ type: 'ExplainedStatusReply', tag: 's', status: -1, text: 'err' }],
+  [{ type: 'EncodedStatus', tag: 'C', status: 2 }],
   [buildRequest()],
   [buildRequest({ pixelsX: 2, pixelsY: 2 })],
   [buildRequest({ measurementType: 9 })],
@@ -76,8 +76,8 @@ describe('ServerSession under random event sequences', () => {
         // Frame numbers restart at 1 after each 'd' NO_ERROR and increase by one.
         let expected = 1;
         for (const { message: m } of h.written) {
-          if (m.type === 'd' && m.status === 0) expected = 1;
-          if (m.type === 'x') expect(m.recordNumber).toBe(expected++);
+          if (m.type === 'DataframeReply' && m.status === 0) expected = 1;
+          if (m.type === 'DataFrame') expect(m.recordNumber).toBe(expected++);
         }
         expect(h.clock.pending).toBeLessThanOrEqual(1);
       }),

@@ -20,7 +20,7 @@ const variants: [string, SessionOptions, number, 'S' | 'C'][] = [
 /** Greeting answered, a point measurement requested and started: measurement 1 runs. */
 function running(options: SessionOptions = fast): SessionHarness {
   const h = new SessionHarness(options).open();
-  h.advance(0).receive({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+  h.advance(0).receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
   h.receive(buildRequest({ measurementType: MeasurementType.POINTMEAS }));
   h.started(1).advance(0);
   return h;
@@ -38,7 +38,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
 
   it('PQ-03 "If sent, client answers the status message" with CONTINUE_OK; a \'D\' before the answer counts as it', () => {
     const h = new SessionHarness(options).open();
-    h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK });
     expect(h.logged).toContainEqual({ type: 'reply', for: 'greeting', status: 0, expected: 0, implicit: false });
     const d = new SessionHarness(options).open();
     d.receive(buildRequest());
@@ -50,7 +50,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
 
   it('PQ-04 "Client requests Measurement" with DATAFRAME_SRVREQUEST, which "transfers all necessary data" to the backend', () => {
     const h = new SessionHarness(options).open();
-    h.receive({ type: 'c', status: 0 });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: 0 });
     h.receive(
       buildRequest({
         pixelsX: 64,
@@ -87,30 +87,34 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
   it('PQ-06 "the server sends repeatedly unsolicited data frames" numbered from 1 per measurement, type field 0', () => {
     const h = running(options);
     h.frame(1, det([10])).frame(1, det([20]));
-    h.ended(1, { kind: 'complete' }).receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    h.ended(1, { kind: 'complete' }).receive({
+      type: 'EncodedStatusReply',
+      tag: 'c',
+      status: StopReasonCode.FINISHED_OK,
+    });
     h.receive(buildRequest({ pixelsX: 4, pixelsY: 4 }))
       .started(2)
       .frame(2, det([30]));
-    const frames = h.written.filter((s) => s.message.type === 'x').map((s) => s.message);
-    expect(frames.map((f) => (f.type === 'x' ? [f.recordNumber, f.measurementType] : []))).toEqual([
+    const frames = h.written.filter((s) => s.message.type === 'DataFrame').map((s) => s.message);
+    expect(frames.map((f) => (f.type === 'DataFrame' ? [f.recordNumber, f.measurementType] : []))).toEqual([
       [1, 0],
       [2, 0],
       [1, 0],
     ]);
     const echo = running({ ...options, frameMeasurementType: 'echo' });
-    echo.receive({ type: 'C', status: 2 });
+    echo.receive({ type: 'EncodedStatus', tag: 'C', status: 2 });
     echo.ended(1, { kind: 'stopped' });
     echo.receive(buildRequest({ measurementType: MeasurementType.TEST_IMAGESCAN, pixelsX: 2, pixelsY: 2 }));
     echo.started(2).frame(2, det([1]));
     const x = echo.last().message;
-    expect(x.type === 'x' && x.measurementType).toBe(MeasurementType.TEST_IMAGESCAN);
+    expect(x.type === 'DataFrame' && x.measurementType).toBe(MeasurementType.TEST_IMAGESCAN);
   });
 
   it(`PQ-09 "On Measurement Complete" the server sends status ${completion} and the "Client acknowledges" with FINISHED_OK`, () => {
     const h = running(options);
     h.frame(1, det([1])).ended(1, { kind: 'complete' });
-    expect(h.last().message).toEqual({ type: 'C', status: completion });
-    h.receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    expect(h.last().message).toEqual({ type: 'EncodedStatus', tag: 'C', status: completion });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
     expect(h.logged).toContainEqual({ type: 'reply', for: 'completion', status: 1, expected: 1, implicit: false });
     expect(h.session.activeMeasurement).toBeUndefined();
     h.advance(60_000);
@@ -121,10 +125,11 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     const h = running(options);
     h.ended(1, { kind: 'error', status: ErrorCode.FIFO_OVERRUN, text: 'FIFO overrun' });
     const msg = h.last().message;
-    if (errorType === 'S') expect(msg).toEqual({ type: 'S', status: ErrorCode.FIFO_OVERRUN, text: 'FIFO overrun' });
-    else expect(msg).toEqual({ type: 'C', status: ErrorCode.FIFO_OVERRUN });
+    if (errorType === 'S')
+      expect(msg).toEqual({ type: 'ExplainedStatus', tag: 'S', status: ErrorCode.FIFO_OVERRUN, text: 'FIFO overrun' });
+    else expect(msg).toEqual({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.FIFO_OVERRUN });
     // "Client acknowledges status message" with ERROR; an echoed code is logged, not fatal.
-    h.receive({ type: 'c', status: ErrorCode.FIFO_OVERRUN });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: ErrorCode.FIFO_OVERRUN });
     expect(h.logged).toContainEqual({
       type: 'reply',
       for: 'error',
@@ -139,7 +144,7 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
   it('PQ-10 "Client terminates measurement by sending a status message" USER_BREAK; the "Server acknowledges" with NO_ERROR "and terminates measurement."', () => {
     const h = running(options);
     h.frame(1, det([1]));
-    h.receive({ type: 'C', status: StopReasonCode.USER_BREAK });
+    h.receive({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK });
     expect(h.stops).toEqual([{ measurement: 1, reason: 'user-break' }]);
     // Frames offered while stopping are dropped; the 'c' follows once the backend has ended (file closed).
     h.frame(1, det([2]));
@@ -159,7 +164,11 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
 
   it('PQ-11 "normal case: Client terminates connection." after its measurements, without error', () => {
     const h = running(options);
-    h.ended(1, { kind: 'complete' }).receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    h.ended(1, { kind: 'complete' }).receive({
+      type: 'EncodedStatusReply',
+      tag: 'c',
+      status: StopReasonCode.FINISHED_OK,
+    });
     h.peerClosed();
     expect(h.stops).toEqual([]);
     expect(h.logged.at(-1)).toEqual({ type: 'closed', reason: 'peer' });
@@ -168,8 +177,8 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
 
   it("PQ-10 \"Client terminates measurement\" before the backend started: still 'd' then 'c' NO_ERROR", () => {
     const h = new SessionHarness(options).open();
-    h.receive({ type: 'c', status: 0 }).receive(buildRequest());
-    h.receive({ type: 'C', status: StopReasonCode.USER_BREAK });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: 0 }).receive(buildRequest());
+    h.receive({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK });
     h.started(1);
     expect(h.stops).toEqual([{ measurement: 1, reason: 'user-break' }]);
     h.ended(1, { kind: 'stopped' });
@@ -185,7 +194,12 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
     h.advance(1);
     expect(h.last()).toEqual({
       at: writtenAt + 4000,
-      message: { type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT },
+      message: {
+        type: 'ExplainedStatus',
+        tag: 'S',
+        status: ErrorCode.MESSAGE_TIMEOUT,
+        text: SimulatorExplanation.MESSAGE_TIMEOUT,
+      },
     });
     expect(h.closed).toEqual({ at: writtenAt + 4000, reason: 'timeout' });
   });
@@ -200,11 +214,11 @@ describe.each(variants)('ServerSession (%s)', (_name, options, completion, error
   it('PQ-09/PQ-10 "Client terminates measurement" crossing "On Measurement Complete": both answered, the server\'s order decides', () => {
     const h = running(options);
     h.ended(1, { kind: 'complete' });
-    h.receive({ type: 'C', status: StopReasonCode.USER_BREAK });
+    h.receive({ type: 'EncodedStatus', tag: 'C', status: StopReasonCode.USER_BREAK });
     expect(h.wire()).toEqual(['C0', 'd0', `C${completion}`, 'c0']);
     expect(h.logged).toContainEqual({ type: 'client-status', status: 2, crossing: true });
     expect(h.stops).toEqual([]);
-    h.receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
     expect(h.logged).toContainEqual({ type: 'reply', for: 'completion', status: 1, expected: 1, implicit: false });
   });
 });
@@ -217,7 +231,7 @@ describe('ServerSession requests and errors', () => {
     expect(h.starts).toHaveLength(1);
     expect(h.stops).toEqual([]);
     h.frame(1, det([5]));
-    expect(h.last().message).toMatchObject({ type: 'x', recordNumber: 1 });
+    expect(h.last().message).toMatchObject({ type: 'DataFrame', tag: 'x', recordNumber: 1 });
   });
 
   it.each([
@@ -236,8 +250,8 @@ describe('ServerSession requests and errors', () => {
     ],
   ])("refuses %s with the error code in 'd'", (_what, request, status) => {
     const h = new SessionHarness(fast).open();
-    h.receive({ type: 'c', status: 0 }).receive(request);
-    expect(h.last().message).toEqual({ type: 'd', status });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: 0 }).receive(request);
+    expect(h.last().message).toEqual({ type: 'DataframeReply', tag: 'd', status });
     expect(h.starts).toEqual([]);
   });
 
@@ -254,7 +268,7 @@ describe('ServerSession requests and errors', () => {
       status: ErrorCode.FILE_EXISTS,
       reason: 'exists',
     });
-    expect(h.last().message).toEqual({ type: 'd', status: ErrorCode.FILE_EXISTS });
+    expect(h.last().message).toEqual({ type: 'DataframeReply', tag: 'd', status: ErrorCode.FILE_EXISTS });
     h.receive(buildRequest({ filename: 'y' }));
     expect(h.starts).toHaveLength(2);
   });
@@ -263,7 +277,8 @@ describe('ServerSession requests and errors', () => {
     const h = running();
     h.corrupt();
     expect(h.last().message).toEqual({
-      type: 'S',
+      type: 'ExplainedStatus',
+      tag: 'S',
       status: ErrorCode.MESSAGE_CORRUPTED,
       text: SimulatorExplanation.MESSAGE_CORRUPTED,
     });
@@ -273,12 +288,19 @@ describe('ServerSession requests and errors', () => {
 
   it("'s' is accepted wherever 'c' is, and a reply nothing waits for is ignored", () => {
     const h = new SessionHarness(fast).open();
-    h.receive({ type: 's', status: 0, text: 'ok' });
+    h.receive({ type: 'ExplainedStatusReply', tag: 's', status: 0, text: 'ok' });
     expect(h.logged).toContainEqual({ type: 'reply', for: 'greeting', status: 0, expected: 0, implicit: false });
-    h.receive({ type: 'c', status: 0 });
-    expect(h.logged.at(-1)).toEqual({ type: 'unexpected', messageType: 'c' });
-    h.receive({ type: 'x', recordVersion: 0x01000200, measurementType: 0, recordNumber: 1, records: [] });
-    expect(h.logged.at(-1)).toEqual({ type: 'unexpected', messageType: 'x' });
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: 0 });
+    expect(h.logged.at(-1)).toEqual({ type: 'unexpected', messageType: 'EncodedStatusReply' });
+    h.receive({
+      type: 'DataFrame',
+      tag: 'x',
+      recordVersion: 0x01000200,
+      measurementType: 0,
+      recordNumber: 1,
+      records: [],
+    });
+    expect(h.logged.at(-1)).toEqual({ type: 'unexpected', messageType: 'DataFrame' });
     expect(h.closed).toBeUndefined();
   });
 
@@ -304,7 +326,7 @@ describe('ServerSession second client', () => {
     silent.advance(1);
     expect(silent.closed).toEqual({ at: 45, reason: 'busy' });
     const answering = new SessionHarness(fast).open(true);
-    answering.advance(10).receive({ type: 'c', status: StopReasonCode.ERROR }).advance(35);
+    answering.advance(10).receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR }).advance(35);
     expect(answering.closed).toEqual({ at: 45, reason: 'busy' });
     expect(answering.logged).toContainEqual(expect.objectContaining({ type: 'reply', for: 'busy' }));
   });
@@ -312,9 +334,9 @@ describe('ServerSession second client', () => {
   it("with busyCloseMs: false gets 'S' SERVER_BUSY and is closed 100 ms after its answer", () => {
     const h = new SessionHarness(waiting).open(true);
     expect(h.written.map((s) => s.message)).toEqual([
-      { type: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY },
+      { type: 'ExplainedStatus', tag: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY },
     ]);
-    h.advance(57).receive({ type: 'c', status: StopReasonCode.ERROR });
+    h.advance(57).receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR });
     h.advance(99);
     expect(h.closed).toBeUndefined();
     h.advance(1);
@@ -336,28 +358,31 @@ describe('ServerSession second client', () => {
 describe('ServerSession pacing (defaults: reply 250 ms, gap 100 ms, frames 1250 ms)', () => {
   it('delays replies, spaces messages and frames, one message per send', () => {
     const h = new SessionHarness({}).open();
-    expect(h.written).toEqual([{ at: 0, message: { type: 'C', status: 0 } }]);
-    h.advance(10).receive({ type: 'c', status: 0 }).receive(buildRequest());
+    expect(h.written).toEqual([{ at: 0, message: { type: 'EncodedStatus', tag: 'C', status: 0 } }]);
+    h.advance(10).receive({ type: 'EncodedStatusReply', tag: 'c', status: 0 }).receive(buildRequest());
     h.started(1);
     expect(h.written).toHaveLength(1);
     h.advance(250);
-    expect(h.last()).toEqual({ at: 260, message: { type: 'd', status: 0 } });
+    expect(h.last()).toEqual({ at: 260, message: { type: 'DataframeReply', tag: 'd', status: 0 } });
     h.frame(1, det([1])).frame(1, [{ kind: 'string', name: 'ResultingFilename', value: 'a.ptu' }]);
     // Gap: the frame waits 100 ms after the 'd'; the two offers merged into one frame.
     h.advance(100);
     expect(h.last().at).toBe(360);
     const first = h.last().message;
-    expect(first.type === 'x' && first.records.map((r) => r.name)).toEqual(['det1', 'ResultingFilename']);
+    expect(first.type === 'DataFrame' && first.records.map((r) => r.name)).toEqual(['det1', 'ResultingFilename']);
     h.frame(1, det([2]));
     h.advance(1249);
     expect(h.written).toHaveLength(3);
     h.advance(1);
-    expect(h.last()).toMatchObject({ at: 1610, message: { type: 'x', recordNumber: 2 } });
+    expect(h.last()).toMatchObject({ at: 1610, message: { type: 'DataFrame', tag: 'x', recordNumber: 2 } });
     h.ended(1, { kind: 'complete' });
     h.advance(99);
     expect(h.written).toHaveLength(4);
     h.advance(1);
-    expect(h.last()).toEqual({ at: 1710, message: { type: 'C', status: ErrorCode.MEASUREMENT_READY } });
+    expect(h.last()).toEqual({
+      at: 1710,
+      message: { type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY },
+    });
     const gaps = h.written.slice(1).map((s, i) => s.at - h.written[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
   });
@@ -368,13 +393,20 @@ describe('ServerSession time-outs a client cannot hold off (issue 12 §1)', () =
 
   it("a message begun but not completed within 10 s gets 'S' MESSAGE_TIMEOUT and a close", () => {
     const h = new SessionHarness(fast).open();
-    h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).advance(1000).receive(partial);
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK })
+      .advance(1000)
+      .receive(partial);
     h.advance(9999);
     expect(h.closed).toBeUndefined();
     h.advance(1);
     expect(h.last()).toEqual({
       at: 11_000,
-      message: { type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT },
+      message: {
+        type: 'ExplainedStatus',
+        tag: 'S',
+        status: ErrorCode.MESSAGE_TIMEOUT,
+        text: SimulatorExplanation.MESSAGE_TIMEOUT,
+      },
     });
     expect(h.closed).toEqual({ at: 11_000, reason: 'timeout' });
     expect(h.logged).toContainEqual({ type: 'timeout', waitingFor: 'partial-message' });
@@ -382,7 +414,9 @@ describe('ServerSession time-outs a client cannot hold off (issue 12 §1)', () =
 
   it('a message completed in time clears the partial-frame deadline; the time-out is an option', () => {
     const h = new SessionHarness({ ...fast, partialFrameTimeoutMs: 500 }).open();
-    h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).receive(partial).advance(400);
+    h.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK })
+      .receive(partial)
+      .advance(400);
     h.receive(buildRequest({ measurementType: MeasurementType.POINTMEAS })).advance(60_000);
     expect(h.closed).toBeUndefined();
     h.receive(partial).advance(500);
@@ -398,10 +432,10 @@ describe('ServerSession time-outs a client cannot hold off (issue 12 §1)', () =
 
   it('a silent client stays connected by default; idleTimeoutMs closes it, but never during a measurement', () => {
     const quiet = new SessionHarness(fast).open();
-    quiet.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).advance(3_600_000);
+    quiet.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK }).advance(3_600_000);
     expect(quiet.closed).toBeUndefined();
     const idle = new SessionHarness({ ...fast, idleTimeoutMs: 30_000 }).open();
-    idle.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).advance(29_999);
+    idle.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK }).advance(29_999);
     expect(idle.closed).toBeUndefined();
     idle.advance(1);
     expect(idle.wire().at(-1)).toBe('S-3');
@@ -410,7 +444,9 @@ describe('ServerSession time-outs a client cannot hold off (issue 12 §1)', () =
     const busy = running({ ...fast, idleTimeoutMs: 30_000 });
     busy.advance(120_000);
     expect(busy.closed).toBeUndefined();
-    busy.ended(1, { kind: 'complete' }).receive({ type: 'c', status: StopReasonCode.FINISHED_OK });
+    busy
+      .ended(1, { kind: 'complete' })
+      .receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.FINISHED_OK });
     busy.advance(30_000);
     expect(busy.closed).toEqual({ at: 150_000, reason: 'timeout' });
   });
@@ -421,10 +457,15 @@ describe('ServerSession shutdown during a measurement (issue 12 §5)', () => {
     const h = running();
     h.shutdown().advance(0);
     expect(h.stops).toEqual([{ measurement: 1, reason: 'shutdown' }]);
-    expect(h.last().message).toEqual({ type: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
+    expect(h.last().message).toEqual({
+      type: 'ExplainedStatus',
+      tag: 'S',
+      status: SHUTDOWN_STATUS,
+      text: SHUTDOWN_TEXT,
+    });
     expect(h.closed?.reason).toBe('shutdown');
     const idle = new SessionHarness(fast).open();
-    idle.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).shutdown();
+    idle.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK }).shutdown();
     expect(idle.wire()).toEqual(['C0']);
     expect(idle.closed?.reason).toBe('shutdown');
   });
@@ -437,7 +478,9 @@ describe('ServerSession names in another encoding (issue 12 §10)', () => {
   it("refuses with 'd' FILE_CREATE a Filename or Groupname whose bytes are UTF-8 on a windows-1252 server", () => {
     for (const request of [buildRequest({ filename: utf8AsCp1252 }), buildRequest({ groupname: utf8AsCp1252 })]) {
       const h = new SessionHarness(fast).open();
-      h.receive({ type: 'c', status: StopReasonCode.CONTINUE_OK }).receive(request).advance(0);
+      h.receive({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.CONTINUE_OK })
+        .receive(request)
+        .advance(0);
       expect(h.starts).toEqual([]);
       expect(h.wire().at(-1)).toBe(`d${ErrorCode.FILE_CREATE}`);
       expect(h.logged).toContainEqual(

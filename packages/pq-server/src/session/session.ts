@@ -4,6 +4,7 @@ import {
   ErrorCode,
   type OptionalRecord,
   type PqMessage,
+  type PqMessageType,
   RECORD_VERSION,
   SimulatorExplanation,
   StopReasonCode,
@@ -133,7 +134,11 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     if (busy) {
       this.state = 'busy';
       this.emit({ type: 'busy' });
-      this.queue(now, { type: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY }, 'busy');
+      this.queue(
+        now,
+        { type: 'ExplainedStatus', tag: 'S', status: ErrorCode.SERVER_BUSY, text: SimulatorExplanation.SERVER_BUSY },
+        'busy',
+      );
       return this.flush(now);
     }
     this.state = 'open';
@@ -141,7 +146,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     if (greeting !== false) {
       // PQ-02: "Server may (or may not) send a status message" NO_ERROR; the simulator always does.
       this.emit({ type: 'greeting', status: greeting });
-      this.queue(now, { type: 'C', status: greeting }, 'greeting');
+      this.queue(now, { type: 'EncodedStatus', tag: 'C', status: greeting }, 'greeting');
     }
     return this.flush(now);
   }
@@ -151,15 +156,15 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     if (this.state === 'busy') return this.receivedWhileBusy(now, msg);
     if (this.state !== 'open') return [];
     switch (msg.type) {
-      case 'c':
-      case 's':
+      case 'EncodedStatusReply':
+      case 'ExplainedStatusReply':
         this.onReply(msg.status, false, msg.type);
         break;
-      case 'D':
+      case 'DataframeRequest':
         this.onRequest(now, msg);
         break;
-      case 'C':
-      case 'S':
+      case 'EncodedStatus':
+      case 'ExplainedStatus':
         this.onClientStatus(now, msg.status);
         break;
       default:
@@ -181,7 +186,12 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     this.pacer.clear();
     this.awaiting = undefined;
     this.busyCloseAt = undefined;
-    this.queue(now + this.options.pacing.replyDelayMs, { type: 'S', status: ErrorCode.MESSAGE_CORRUPTED, text });
+    this.queue(now + this.options.pacing.replyDelayMs, {
+      type: 'ExplainedStatus',
+      tag: 'S',
+      status: ErrorCode.MESSAGE_CORRUPTED,
+      text,
+    });
     this.closeAfterQueue = 'corrupted';
     this.state = 'closing';
     return this.flush(now);
@@ -217,13 +227,13 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     const replyAt = m.receivedAt + this.options.pacing.replyDelayMs;
     if (!result.ok) {
       this.emit({ type: 'refused', status: result.status, reason: result.reason });
-      this.queue(replyAt, { type: 'd', status: result.status });
+      this.queue(replyAt, { type: 'DataframeReply', tag: 'd', status: result.status });
       this.measurement = undefined;
       if (m.stopAt !== undefined) this.queueReply(m.stopAt);
       return this.flush(now);
     }
     // PQ-05: "Server acknowledges" with SRVREPLY NO_ERROR.
-    this.queue(replyAt, { type: 'd', status: ErrorCode.NO_ERROR });
+    this.queue(replyAt, { type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
     this.emit({ type: 'started', measurement: id });
     this.pacer.resetFrameInterval();
     if (m.stopAt !== undefined) {
@@ -274,14 +284,16 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     if (outcome.kind === 'complete') {
       // PQ-09: "On Measurement Complete" the server sends a status message; the simulator's code is MEASUREMENT_READY.
       this.emit({ type: 'ended', measurement: id, outcome: 'complete', status: this.options.completionStatus });
-      this.queue(now, { type: 'C', status: this.options.completionStatus }, 'completion');
+      this.queue(now, { type: 'EncodedStatus', tag: 'C', status: this.options.completionStatus }, 'completion');
     } else {
       // PQ-08: "On error condition the server sends a status message with PQ_ERRCODE_nnn and quits the measurement".
       const status = outcome.kind === 'error' ? outcome.status : ErrorCode.UNKNOWN_ERROR;
       const text = outcome.kind === 'error' ? outcome.text : 'Measurement ended unexpectedly!';
       this.emit({ type: 'ended', measurement: id, outcome: 'error', status });
       const message: PqMessage =
-        this.options.errorStatus === 'explained' ? { type: 'S', status, text } : { type: 'C', status };
+        this.options.errorStatus === 'explained'
+          ? { type: 'ExplainedStatus', tag: 'S', status, text }
+          : { type: 'EncodedStatus', tag: 'C', status };
       this.queue(now, message, 'error');
     }
     return this.flush(now);
@@ -307,14 +319,14 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     this.pacer.clear();
     this.awaiting = undefined;
     this.partialDeadline = undefined;
-    this.queue(now, { type: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
+    this.queue(now, { type: 'ExplainedStatus', tag: 'S', status: SHUTDOWN_STATUS, text: SHUTDOWN_TEXT });
     this.closeAfterQueue = 'shutdown';
     this.state = 'closing';
     return this.flush(now);
   }
 
   private receivedWhileBusy(now: number, msg: PqMessage): SessionAction[] {
-    if ((msg.type === 'c' || msg.type === 's') && this.awaiting?.for === 'busy') {
+    if ((msg.type === 'EncodedStatusReply' || msg.type === 'ExplainedStatusReply') && this.awaiting?.for === 'busy') {
       this.emit({ type: 'reply', for: 'busy', status: msg.status, expected: StopReasonCode.ERROR, implicit: false });
       this.awaiting = undefined;
       // The simulator's own close (busyCloseMs after the 'S') stays if it comes first.
@@ -325,7 +337,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     return this.flush(now);
   }
 
-  private onReply(status: number, implicit: boolean, messageType = 'c'): void {
+  private onReply(status: number, implicit: boolean, messageType: PqMessageType = 'EncodedStatusReply'): void {
     const a = this.awaiting;
     // Only a reply to a message already written counts; the greeting may also be answered by a 'D' (issue 6 §1).
     if (a === undefined || (a.deadline === undefined && !implicit)) {
@@ -347,7 +359,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     if (this.measurement !== undefined) {
       // "a 'D' while a measurement runs gets 'd' SERVER_BUSY and leaves the running measurement alone".
       this.emit({ type: 'request-while-busy' });
-      this.queue(replyAt, { type: 'd', status: ErrorCode.SERVER_BUSY });
+      this.queue(replyAt, { type: 'DataframeReply', tag: 'd', status: ErrorCode.SERVER_BUSY });
       return;
     }
     const v = validateRequest(req);
@@ -362,7 +374,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     });
     if (!v.ok) {
       this.emit({ type: 'refused', status: v.status, reason: v.reason });
-      this.queue(replyAt, { type: 'd', status: v.status });
+      this.queue(replyAt, { type: 'DataframeReply', tag: 'd', status: v.status });
       return;
     }
     // Both ends must agree on the encoding of names, or the file gets a name the client never reports (issue 12 §10).
@@ -374,7 +386,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
       if (mismatch === undefined) continue;
       const reason = `${what} refused: ${mismatch}; start client and server with the same encoding`;
       this.emit({ type: 'refused', status: ErrorCode.FILE_CREATE, reason });
-      this.queue(replyAt, { type: 'd', status: ErrorCode.FILE_CREATE });
+      this.queue(replyAt, { type: 'DataframeReply', tag: 'd', status: ErrorCode.FILE_CREATE });
       return;
     }
     this.measurement = { id, request: req, receivedAt: now, phase: 'starting', stopAt: undefined, frames: 0 };
@@ -403,7 +415,11 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
   }
 
   private queueReply(receivedAt: number): void {
-    this.queue(receivedAt + this.options.pacing.replyDelayMs, { type: 'c', status: ErrorCode.NO_ERROR });
+    this.queue(receivedAt + this.options.pacing.replyDelayMs, {
+      type: 'EncodedStatusReply',
+      tag: 'c',
+      status: ErrorCode.NO_ERROR,
+    });
   }
 
   private timeout(now: number, waitingFor: TimeoutCause): SessionAction[] {
@@ -414,7 +430,12 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
     this.pacer.clear();
     this.awaiting = undefined;
     this.partialDeadline = undefined;
-    this.queue(now, { type: 'S', status: ErrorCode.MESSAGE_TIMEOUT, text: SimulatorExplanation.MESSAGE_TIMEOUT });
+    this.queue(now, {
+      type: 'ExplainedStatus',
+      tag: 'S',
+      status: ErrorCode.MESSAGE_TIMEOUT,
+      text: SimulatorExplanation.MESSAGE_TIMEOUT,
+    });
     this.closeAfterQueue = 'timeout';
     this.state = 'closing';
     return this.flush(now);
@@ -471,7 +492,8 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
         // PQ-06: "the server sends repeatedly unsolicited data frames"; numbered from 1 per measurement (pq.md §10).
         this.out.push(
           send<PqMessage>({
-            type: 'x',
+            type: 'DataFrame',
+            tag: 'x',
             // Standalone frames carry the published version; a relay passes the instrument's own (issue 12 §4).
             recordVersion: item.header?.recordVersion ?? RECORD_VERSION,
             measurementType: type,

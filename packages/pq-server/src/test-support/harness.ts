@@ -78,7 +78,7 @@ export class SessionHarness extends MachineHarness<ServerInput, PqMessage, Sessi
   /** Messages sent so far as short strings, e.g. `C0`, `d0`, `x1`, `S-3`. */
   wire(): string[] {
     return this.written.map(({ message: m }) =>
-      m.type === 'x' ? `x${m.recordNumber}` : m.type === 'D' ? 'D' : `${m.type}${m.status}`,
+      m.type === 'DataFrame' ? `x${m.recordNumber}` : m.type === 'DataframeRequest' ? 'D' : `${m.tag}${m.status}`,
     );
   }
 

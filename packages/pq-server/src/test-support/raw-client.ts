@@ -29,7 +29,7 @@ export class RawClient {
     const frames: PqMessage[] = [];
     for (;;) {
       const m = await this.next(timeoutMs);
-      if (m?.type !== 'x') return { message: m, frames };
+      if (m?.type !== 'DataFrame') return { message: m, frames };
       frames.push(m);
     }
   }
