@@ -168,6 +168,19 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     this.maintenance = on;
   }
 
+  /**
+   * Ends one connection as `close()` ends them all (issue 15 §3, "disconnect a session"): a client still to log in gets
+   * `<LoginAck ret="4"/>` (ESERVDOWN); a logged-in one is closed once its pages in flight have their final status.
+   * Resolves when the connection is closed; false when no connection has this id. Other sessions go on.
+   */
+  async disconnect(id: number): Promise<boolean> {
+    const e = this.sessions.get(id);
+    if (e === undefined) return false;
+    e.binding.input({ type: 'drain' });
+    await e.binding.closed;
+    return true;
+  }
+
   /** Sends one `<Heartbeat>` to every Heartbeat subscriber now (the interval timer calls it). */
   heartbeat(): void {
     const message = this.heartbeatMessage ?? { type: 'Heartbeat', interval: 0 };

@@ -93,6 +93,19 @@ export class PqServer extends EventEmitter<PqServerEvents> {
     return this.closing;
   }
 
+  /**
+   * Ends one session as `close()` ends them all (issue 15 §3, "disconnect a session"): a running measurement is stopped
+   * with its file closed and valid, and its client is told first by an explained 'S'. Resolves once the connection is
+   * closed; false when no open session has this id. The server goes on accepting.
+   */
+  async disconnect(id: number): Promise<boolean> {
+    const b = [...this.bindings].find((x) => x.id === id);
+    if (b === undefined) return false;
+    b.shutdown();
+    await b.settled();
+    return true;
+  }
+
   /** @internal */
   report(info: SessionInfo, event: SessionEvent): void {
     this.emit('session', info, event);
@@ -188,6 +201,10 @@ class SessionBinding {
     });
     // Registered after the binding's own close handler: the session has heard the close when the server lets go.
     conn.on('close', () => this.server.release(this));
+  }
+
+  get id(): number {
+    return this.info.id;
   }
 
   open(busy: boolean): void {

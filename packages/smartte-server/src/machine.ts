@@ -86,7 +86,9 @@ export type ServerCommand =
   /** The glue could not open it (in use by another program): it is blacklisted, the next one is tried. */
   | { readonly type: 'port-failed'; readonly port: number }
   /** Issue 14 §5 drain: DISCONNECT reason 4 to every registered device, every session ended. */
-  | { readonly type: 'shutdown' };
+  | { readonly type: 'shutdown' }
+  /** Ends one session (an operator's disconnect): DISCONNECT reason 0 to a registered device, then its port is freed. */
+  | { readonly type: 'disconnect'; readonly uid: string; readonly sessionIndex: number };
 
 export type ServerEvent =
   /** Open a UDP socket on this session port, then input `port-open` (or `port-failed`). */
@@ -196,6 +198,9 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         break;
       case 'shutdown':
         this.onShutdown(now, out);
+        break;
+      case 'disconnect':
+        this.onDisconnect(input.uid, input.sessionIndex, now, out);
         break;
       case 'closed':
         return [wake(undefined)];
@@ -503,6 +508,19 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         );
       this.end(s, 'shutdown', out);
     }
+  }
+
+  private onDisconnect(uid: string, sessionIndex: number, now: number, out: ServerAction[]): void {
+    const s = this.sessions.get(`${uid}\u0000${sessionIndex}`);
+    if (!s) return;
+    if (s.link)
+      this.toLink(
+        s,
+        { type: 'disconnect', reason: DisconnectReason.NORMAL, text: 'Disconnected by the server' },
+        now,
+        out,
+      );
+    this.end(s, 'disconnect', out);
   }
 
   private end(s: Session, reason: string, out: ServerAction[]): void {

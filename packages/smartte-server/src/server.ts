@@ -70,6 +70,16 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     return this.machine.connections();
   }
 
+  /**
+   * Ends one session (issue 15 §3, "disconnect a session"): a registered device gets DISCONNECT reason 0 over its link,
+   * then the session port is freed and `ended` is emitted. False when no session has this uid and session index.
+   */
+  disconnect(uid: string, sessionIndex = 0): boolean {
+    if (!this.machine.connections().some((c) => c.uid === uid && c.sessionIndex === sessionIndex)) return false;
+    this.runner.input({ type: 'disconnect', uid, sessionIndex });
+    return true;
+  }
+
   private onEvent(e: ServerEvent): void {
     if (e.type === 'open-port') this.openPort(e.port);
     else if (e.type === 'close-port') {
