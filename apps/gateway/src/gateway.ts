@@ -10,6 +10,7 @@ import { MODULES, PROTOCOLS, ROLE_PACKAGES } from './modules/available.js';
 import { PQ_MEASUREMENTS, pqControlFor } from './modules/pq.js';
 import type { PqControl } from './pq-control.js';
 import type { ListeningAddress, ModuleContext, Protocol, ProtocolModule, RunningProtocol } from './modules/types.js';
+import { PageLog } from './pages/page-log.js';
 import { MemoryRegistry } from './registry/registry.js';
 import { SessionTable } from './sessions/table.js';
 
@@ -45,7 +46,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
   await mkdir(dataDir, { recursive: true });
   const registry = new MemoryRegistry();
   const table = new SessionTable();
-  const ctx: ModuleContext = { log, registry, sessions: table, dataDir };
+  const pages = new PageLog(registry, log);
+  const ctx: ModuleContext = { log, registry, sessions: table, dataDir, pages };
   const running = new Map<Protocol, RunningProtocol>();
   const protocols: ProtocolStatus[] = [];
   let admin: AdminServer | undefined;
@@ -115,6 +117,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
           }),
           protocols: () => protocols,
           measurements: async () => (await registry.list(PQ_MEASUREMENTS)).map(([, v]) => v),
+          pages,
+          ...(running.get('lrsn')?.page ? { page: (request) => running.get('lrsn')!.page!(request) } : {}),
           disconnect: async (key) => {
             const p = key.slice(0, key.indexOf('-')) as Protocol;
             const r = running.get(p);

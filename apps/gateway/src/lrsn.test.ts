@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { connectLrsn } from '@portico/lrsn-client';
+import { hashPassword } from '@portico/lrsn-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRequest, type Running, runOnce, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
 
@@ -7,8 +9,13 @@ describe('LRSN through the gateway (spawned binary, @portico/lrsn-server)', () =
   let lrsnPort: number;
   beforeAll(async () => {
     const dir = await tempDir();
-    // Airtime 0 so a page completes at once; everything else is the embedded default (login none, simulated bank).
-    const file = await writeConfig(dir, 'gateway.yaml', 'lrsn:\n  backend: { kind: simulator, statusIntervalMs: 0 }\n');
+    // Airtime 0 so a page completes at once; login passwd so the timeline has a password to redact.
+    const hash = await hashPassword('s3cret');
+    const file = await writeConfig(
+      dir,
+      'gateway.yaml',
+      `lrsn:\n  backend: { kind: simulator, statusIntervalMs: 0 }\n  login: { method: passwd, users: [{ user: pos, passwordHash: "${hash}" }] }\n`,
+    );
     gw = await startGateway(['--config', file], dir);
     const line = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number');
     lrsnPort = (line?.['port'] as number | undefined) ?? -1;
@@ -19,7 +26,7 @@ describe('LRSN through the gateway (spawned binary, @portico/lrsn-server)', () =
 
   it('LR-18 "If the result is ESUCCESS, then the session begins after the server sends the <LoginAck> message.": lrsn-client logs in, a page completes, and the admin API lists the session', async () => {
     expect(lrsnPort).toBeGreaterThan(0);
-    const client = await connectLrsn({ port: lrsnPort, services: ['NetPage'] });
+    const client = await connectLrsn({ port: lrsnPort, user: 'pos', passwd: 's3cret', services: ['NetPage'] });
     try {
       const statuses: string[] = [];
       const result = await client.page(
@@ -46,6 +53,111 @@ describe('LRSN through the gateway (spawned binary, @portico/lrsn-server)', () =
     await expect
       .poll(async () => (await adminRequest(gw.admin, '/api/connections')).body, { timeout: 10_000 })
       .toEqual([]);
+  });
+});
+
+describe('LRSN admin routes (spawned binary)', () => {
+  const auth = () => ({ authorization: `Bearer ${gw.token}` });
+  let gw: Running;
+  let lrsnPort: number;
+  beforeAll(async () => {
+    const dir = await tempDir();
+    const hash = await hashPassword('s3cret');
+    const file = await writeConfig(
+      dir,
+      'gateway.yaml',
+      `lrsn:\n  backend: { kind: simulator, statusIntervalMs: 50 }\n  login: { method: passwd, users: [{ user: pos, passwordHash: "${hash}" }] }\n`,
+    );
+    gw = await startGateway(['--config', file], dir);
+    const line = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number');
+    lrsnPort = (line?.['port'] as number | undefined) ?? -1;
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('LR-13 "the user name and password should be a valid pair": the timeline redacts the password unless a token holder asks with ?reveal', async () => {
+    const client = await connectLrsn({ port: lrsnPort, user: 'pos', passwd: 's3cret', reconnect: false });
+    try {
+      const [session] = (await adminRequest(gw.admin, '/api/connections')).body as { key: string }[];
+      const login = (body: unknown) =>
+        (body as { timeline: { event: string; detail?: Record<string, unknown> }[] }).timeline.find(
+          (t) => t.event === 'login',
+        )?.detail;
+      const plain = await adminRequest(gw.admin, `/api/connections/${session!.key}`);
+      expect(login(plain.body)).toMatchObject({ user: 'pos', passwd: '[redacted]' });
+      expect(plain.text).not.toContain('s3cret');
+      const anonymous = await adminRequest(gw.admin, `/api/connections/${session!.key}?reveal`);
+      expect(anonymous.status).toBe(401);
+      const revealed = await adminRequest(gw.admin, `/api/connections/${session!.key}?reveal`, { headers: auth() });
+      expect(login(revealed.body)).toMatchObject({ user: 'pos', passwd: 's3cret' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a page sent over HTTP (POST, token) goes to the paging backend and answers with its status sequence; the pages panel lists it beside a client's page", async () => {
+    const page = JSON.stringify({ pager: '2;105', message: 'Vibe1', id: 'h1' });
+    const refused = await adminRequest(gw.admin, '/api/lrsn/pages', { method: 'POST', body: page });
+    expect(refused.status).toBe(401);
+    const bad = await adminRequest(gw.admin, '/api/lrsn/pages', {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify({ pager: '9;105' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'ADMIN_BAD_PAGE', message: expect.stringContaining('pager type') });
+    const sent = await adminRequest(gw.admin, '/api/lrsn/pages', { method: 'POST', headers: auth(), body: page });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({
+      final: true,
+      statuses: [
+        { status: 'accepted', ret: 0 },
+        { status: 'sent', ret: 0 },
+      ],
+    });
+    const client = await connectLrsn({ port: lrsnPort, user: 'pos', passwd: 's3cret', reconnect: false });
+    try {
+      await client.page({ id: 'c1', pager: '2;106', message: 'Vibe2' });
+    } finally {
+      await client.close();
+    }
+    const panel = (await adminRequest(gw.admin, '/api/lrsn/pages')).body as Record<string, unknown>[];
+    expect(panel).toEqual([
+      expect.objectContaining({ source: 'admin', pager: '2;105', id: 'h1', state: 'sent' }),
+      expect.objectContaining({ source: expect.stringMatching(/^lrsn-\d+$/), pager: '2;106', id: 'c1', state: 'sent' }),
+    ]);
+  });
+
+  it('disconnect one session over HTTP: the client is closed, the other session stays', async () => {
+    const a = await connectLrsn({ port: lrsnPort, user: 'pos', passwd: 's3cret', reconnect: false });
+    const b = await connectLrsn({ port: lrsnPort, user: 'pos', passwd: 's3cret', reconnect: false });
+    try {
+      const keys = ((await adminRequest(gw.admin, '/api/connections')).body as { key: string }[]).map((s) => s.key);
+      expect(keys).toHaveLength(2);
+      const gone = once(a, 'disconnect');
+      const noToken = await adminRequest(gw.admin, `/api/connections/${keys[0]}/disconnect`, { method: 'POST' });
+      expect(noToken.status).toBe(401);
+      const r = await adminRequest(gw.admin, `/api/connections/${keys[0]}/disconnect`, {
+        method: 'POST',
+        headers: auth(),
+      });
+      expect(r).toMatchObject({ status: 200, body: { disconnected: keys[0] } });
+      await gone;
+      await expect
+        .poll(async () =>
+          ((await adminRequest(gw.admin, '/api/connections')).body as { key: string }[]).map((s) => s.key),
+        )
+        .toEqual([keys[1]]);
+      expect(b.ready).toBe(true);
+      const again = await adminRequest(gw.admin, `/api/connections/${keys[0]}/disconnect`, {
+        method: 'POST',
+        headers: auth(),
+      });
+      expect(again.status).toBe(404);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { microtimeHistogram, readPtu } from '@portico/pq-codec/ptu';
 import { connectPq, isPqClientError, type PqClient, type PqMeasurement } from '@portico/pq-client';
 import { z } from 'zod';
 
@@ -26,6 +27,16 @@ export interface ControlledMeasurement {
   resultingFilename?: string;
   resultingGroupname?: string;
   error?: { code: string; status?: number; message: string };
+}
+
+/** A PTU file's micro-time histogram for the dashboard's chart (issue 15 §4). */
+export interface PtuHistogram {
+  file: string;
+  /** MeasDesc_Resolution [s]: the width of one bin. */
+  resolutionS: number | undefined;
+  photons: number;
+  /** Counts per dtime bin, up to the last bin with a count. */
+  counts: number[];
 }
 
 export class ControlError extends Error {
@@ -117,6 +128,29 @@ export class PqControl extends EventEmitter<PqControlEvents> {
     const rel = relative(this.workspace, file);
     if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
     return readFile(file).catch(() => undefined);
+  }
+
+  /** The micro-time histogram of a T3 PTU file of the workspace (pq-codec's reader and `microtimeHistogram`). */
+  async histogram(path: string): Promise<PtuHistogram | undefined> {
+    const bytes = await this.file(path);
+    if (!bytes) return undefined;
+    let ptu: ReturnType<typeof readPtu>;
+    try {
+      ptu = readPtu(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    } catch (e) {
+      throw new ControlError(422, 'ADMIN_BAD_PTU', `${path} is not a readable PTU file: ${String(e)}`);
+    }
+    if (ptu.events.mode !== 'T3') return undefined;
+    const h = microtimeHistogram(ptu.events, { bins: ptu.header.record.layout === 'PicoHarp' ? 4096 : 32768 });
+    let last = h.length - 1;
+    while (last >= 0 && h[last] === 0) last--;
+    const counts = Array.from(h.subarray(0, last + 1));
+    return {
+      file: path,
+      resolutionS: ptu.header.resolution,
+      photons: counts.reduce((a, b) => a + b, 0),
+      counts,
+    };
   }
 
   async close(): Promise<void> {

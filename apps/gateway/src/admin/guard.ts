@@ -58,7 +58,9 @@ export function checkRequest(req: IncomingMessage, s: GuardSettings): Refusal | 
   if (req.headers['sec-fetch-site'] === 'cross-site') {
     return { status: 403, code: 'ADMIN_BAD_ORIGIN', message: 'cross-site requests are refused' };
   }
-  if (MUTATING.has(req.method ?? 'GET')) {
+  // Secrets in a timeline (`?reveal`) are shown to token holders only, as a change would be.
+  const reveal = new URL(req.url ?? '/', 'http://admin').searchParams.has('reveal');
+  if (MUTATING.has(req.method ?? 'GET') || reveal) {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m)
       return { status: 401, code: 'ADMIN_TOKEN_REQUIRED', message: 'this route needs "Authorization: Bearer <token>"' };

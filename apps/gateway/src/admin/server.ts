@@ -10,6 +10,10 @@ import { checkRequest, type GuardSettings } from './guard.js';
 import type { Metrics } from './metrics.js';
 import { ControlError, type PqControl } from '../pq-control.js';
 import { staticFile } from './static.js';
+import type { PageOutcome } from '../modules/types.js';
+import type { PageLog } from '../pages/page-log.js';
+import { PageInputError, toPageRequest } from '../pages/page-request.js';
+import type { PageRequest } from '@portico/lrsn-codec';
 
 /** What the admin API reads from the rest of the gateway. */
 export interface AdminSource {
@@ -21,6 +25,10 @@ export interface AdminSource {
   measurements(): Promise<unknown>;
   /** Simulator measurements started from the API; absent when PQ is not running. */
   pq?: PqControl;
+  /** Pages sent through the gateway (the pages panel). */
+  pages: PageLog;
+  /** Sends a NetPage through the LRSN server's paging backend; absent when LRSN is not running. */
+  page?: (request: PageRequest) => Promise<PageOutcome>;
   /** Ends a session: true when ended, false when unknown, 'unsupported' when its role package cannot. */
   disconnect(key: string): Promise<boolean | 'unsupported'>;
 }
@@ -105,6 +113,20 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     if (get && path === '/api/alerts') return json(res, 200, src.table.alerts());
     if (get && path === '/api/pq/measurements') return json(res, 200, await src.measurements());
     if (get && path === '/api/events') return openStream(req, res);
+    if (get && path === '/api/lrsn/pages') return json(res, 200, await src.pages.list());
+    if (method === 'POST' && path === '/api/lrsn/pages') {
+      if (!src.page) throw new HttpError(404, 'ADMIN_LRSN_NOT_RUNNING', 'LRSN is not running in this gateway');
+      let request: PageRequest;
+      try {
+        request = toPageRequest(await readJson(req));
+      } catch (e) {
+        if (e instanceof PageInputError) throw new HttpError(400, e.code, e.message);
+        throw e;
+      }
+      const outcome = await src.page(request);
+      return json(res, outcome.final ? 200 : 202, outcome);
+    }
+    if (get && path.startsWith('/api/pq/files/') && path.endsWith('/histogram')) return histogramRoute(res, path);
     if (get && path === '/metrics') {
       const m = await src.metrics.scrape();
       res.writeHead(200, { ...HEADERS, 'content-type': m.contentType });
@@ -112,11 +134,12 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
       return;
     }
     if (path.startsWith('/api/pq/control') || path.startsWith('/api/pq/files/')) return pqRoute(req, res, method, path);
-    const session = /^\/api\/connections\/([a-z]+-[\w.-]+)(\/disconnect)?$/.exec(path);
+    const session = /^\/api\/connections\/([a-z]+-[^/]+)(\/disconnect)?$/.exec(path);
     if (session) {
-      const key = session[1]!;
+      const key = decodeURIComponent(session[1]!);
       if (session[2] === undefined && get) {
-        const detail = src.table.get(key);
+        // `?reveal` (token checked by the guard) shows LRSN passwords and SmartTE DATA payloads (issue 15 §3).
+        const detail = src.table.get(key, { reveal: url.searchParams.has('reveal') });
         if (!detail) throw new HttpError(404, 'ADMIN_NO_SUCH_SESSION', `no open session ${key}`);
         return json(res, 200, detail);
       }
@@ -178,6 +201,15 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     throw new HttpError(404, 'ADMIN_NOT_FOUND', `no route ${method} ${path}`);
   };
 
+  /** PQ-side presentation: the micro-time histogram of a workspace PTU file, for the dashboard's chart. */
+  const histogramRoute = async (res: ServerResponse, path: string): Promise<void> => {
+    if (!src.pq) throw new HttpError(404, 'ADMIN_PQ_NOT_RUNNING', 'PQ is not running in this gateway');
+    const name = decodeURIComponent(path.slice('/api/pq/files/'.length, -'/histogram'.length));
+    const h = await src.pq.histogram(name);
+    if (!h) throw new HttpError(404, 'ADMIN_NO_SUCH_FILE', `no T3 PTU file ${name} in the workspace`);
+    return json(res, 200, h);
+  };
+
   /** Server-sent events: a snapshot, then every session change and alert as it happens (issue 15 §4). */
   const openStream = (req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(200, { ...HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
@@ -190,6 +222,8 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     src.table.on('session', onSession);
     src.table.on('closed', onClosed);
     src.table.on('alert', onAlert);
+    const onPage = (p: unknown) => send('page', p);
+    src.pages.on('page', onPage);
     const onFeedback = (id: number, at: number, values: unknown) => send('feedback', { id, at, values });
     src.pq?.on('feedback', onFeedback);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000).unref();
@@ -200,6 +234,7 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
       src.table.off('closed', onClosed);
       src.table.off('alert', onAlert);
       src.pq?.off('feedback', onFeedback);
+      src.pages.off('page', onPage);
       streams.delete(res);
     });
   };

@@ -1,16 +1,27 @@
+import { type PageRequest, ResultCode } from '@portico/lrsn-codec';
 import {
   type ConnectionSnapshot,
+  type CredentialStore,
   createLrsnServer,
   type LrsnServerOptions,
+  ScryptCredentials,
   SimulatedPagerBank,
 } from '@portico/lrsn-server';
+import { pagerText } from '../pages/page-request.js';
 import type { LrsnConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
-import type { ProtocolModule, RunningProtocol } from './types.js';
+import type { PageOutcome, ProtocolModule, RunningProtocol } from './types.js';
 
 /** lrsn-codec's result code for a page the simulated bank fails (lrsn.md §4.3 EOPFAIL). */
-const EOPFAIL = 7;
+const EOPFAIL = ResultCode.EOPFAIL;
+/** A backend that throws: reported as lrsn-server does (EFAIL). */
+const EFAIL = ResultCode.EFAIL;
+
+/** What the pages panel shows of a request. */
+function panelPage(request: PageRequest) {
+  return { pager: pagerText(request), id: request.id, message: request.message };
+}
 
 /**
  * The gateway's `lrsn` section → createLrsnServer's options (lrsn-server README, "API"). `limits.sendQueueBytes` and
@@ -68,19 +79,48 @@ export function lrsnServerOptions(c: LrsnConfig): LrsnServerOptions {
   };
 }
 
+/** How long `POST /api/lrsn/pages` waits for a page's final status before answering with what it has. */
+const HTTP_PAGE_WAIT_MS = 30_000;
+
+/**
+ * The configured credentials, checked by lrsn-server's own ScryptCredentials; `heard` is told each password as it is
+ * checked, so the session's timeline can show it to a token holder who asks (it is redacted otherwise).
+ */
+function observedCredentials(hashes: Record<string, string>, heard: (passwd: string) => void): CredentialStore {
+  const inner = new ScryptCredentials(hashes);
+  return {
+    verify(user, passwd) {
+      heard(passwd);
+      return inner.verify(user, passwd);
+    },
+  };
+}
+
 /** LRSN in the gateway: lrsn-server's createLrsnServer, watched through its public events and `connections()`. */
 export const lrsnModule: ProtocolModule<LrsnConfig> = {
   protocol: 'lrsn',
   rolePackage: '@portico/lrsn-server',
   async start(config, ctx): Promise<RunningProtocol> {
     let server: Awaited<ReturnType<typeof createLrsnServer>>;
+    const { sessions, log, pages } = ctx;
+    // lrsn-server checks a password right after it reports the login (its `session` event), so the login being
+    // checked is the last one reported.
+    let checking: string | undefined;
+    const options = lrsnServerOptions(config);
+    if (options.credentials !== undefined) {
+      options.credentials = observedCredentials(options.credentials as Record<string, string>, (passwd) => {
+        if (checking !== undefined) sessions.attachSecret(checking, 'login', { passwd });
+        checking = undefined;
+      });
+    }
     try {
-      server = await createLrsnServer(lrsnServerOptions(config));
+      server = await createLrsnServer(options);
     } catch (e) {
       throw bindError('LRSN', config.host, config.port, PORT_FLAGS.lrsn, e) ?? e;
     }
-    const { sessions, log } = ctx;
     const key = (id: number) => `lrsn-${id}`;
+    /** `<session id>.<page ref>` → the page's key in the pages panel. */
+    const inPanel = new Map<string, string>();
     const snapshot = (id: number): ConnectionSnapshot | undefined => server.connections().find((c) => c.id === id);
     const counters = (id: number) => {
       const s = snapshot(id);
@@ -97,7 +137,12 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
           sessions.update(k, 'greeted', { direction: 'out', state: 'login' });
           return;
         case 'login':
-          sessions.update(k, 'login', { direction: 'in', state: 'verifying', detail: { user: ev.user } });
+          checking = k;
+          sessions.update(k, 'login', {
+            direction: 'in',
+            state: 'verifying',
+            detail: { user: ev.user, services: ev.services?.map((x) => x.name) },
+          });
           return;
         case 'logged-in':
           sessions.count('lrsn', 'logins', 1, { result: 'accepted' });
@@ -113,20 +158,27 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
           sessions.update(k, 'login refused', { direction: 'out', state: 'closing', detail: { ret: ev.ret } });
           return;
         case 'page-refused':
-          sessions.count('lrsn', 'pages', 1, { result: 'refused' });
+          sessions.count('lrsn', 'pages', 1, { status: 'refused' });
           sessions.update(k, 'page refused', { direction: 'out', count: { refused: 1 }, detail: { ...ev } });
+          pages.refused(k, { pager: '?', id: ev.id }, ev.ret, ev.reason);
           return;
-        case 'page-status':
-          if (ev.status !== 'accepted') sessions.count('lrsn', 'pages', 1, { result: ev.status });
+        case 'page-status': {
+          if (ev.status !== 'accepted') sessions.count('lrsn', 'pages', 1, { status: ev.status });
           sessions.update(k, `page ${ev.status}`, { direction: 'out', detail: { ...ev }, ...counters(s.id) });
+          const ref = `${s.id}.${ev.ref}`;
+          const p = inPanel.get(ref);
+          if (p !== undefined) pages.status(p, ev.status, ev.ret);
+          if (ev.status !== 'accepted') inPanel.delete(ref);
           return;
+        }
         default:
           sessions.update(k, ev.type, { detail: { type: ev.type } });
       }
     });
     // A page that reached the backend (lrsn-server's `page` event, after validation).
     server.on('page', (s, ref, request) => {
-      sessions.count('lrsn', 'pages', 1, { result: 'requested' });
+      sessions.count('lrsn', 'pages', 1, { status: 'requested' });
+      inPanel.set(`${s.id}.${ref}`, pages.open(key(s.id), panelPage(request)));
       sessions.update(key(s.id), 'page', {
         direction: 'in',
         count: { pages: 1 },
@@ -134,7 +186,33 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
         ...counters(s.id),
       });
     });
-    server.on('disconnect', (s, reason) => sessions.close(key(s.id), reason));
+    server.on('disconnect', (s, reason) => {
+      sessions.close(key(s.id), reason);
+      for (const ref of inPanel.keys()) if (ref.startsWith(`${s.id}.`)) inPanel.delete(ref);
+    });
+    /** A page from the admin API, through lrsn-server's paging backend like a client's page (issue 15 §3). */
+    const page = (request: PageRequest): Promise<PageOutcome> => {
+      const k = pages.open('admin', panelPage(request));
+      sessions.count('lrsn', 'pages', 1, { status: 'requested' });
+      const statuses: PageOutcome['statuses'] = [];
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ key: k, final: false, statuses }), HTTP_PAGE_WAIT_MS);
+        const report = (status: string, ret: number): void => {
+          statuses.push({ status, ret });
+          pages.status(k, status, ret);
+          if (status === 'accepted') return;
+          sessions.count('lrsn', 'pages', 1, { status });
+          clearTimeout(timer);
+          resolve({ key: k, final: true, statuses });
+        };
+        try {
+          server.backend.page(request, report, { session: 0, address: 'admin' });
+        } catch (e) {
+          log.warn({ err: e }, 'paging backend failed');
+          report('failed', EFAIL);
+        }
+      });
+    };
     return {
       listening: [
         {
@@ -145,6 +223,8 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
           flag: PORT_FLAGS.lrsn,
         },
       ],
+      disconnect: (id) => server.disconnect(Number(id)),
+      page,
       close: () => server.close(),
     };
   },

@@ -5,6 +5,7 @@ import type { PqConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
 import { PqControl } from '../pq-control.js';
+import { describeRequest, observedBackend } from './pq-request.js';
 import type { ListeningAddress, ProtocolModule, RunningProtocol } from './types.js';
 
 /** Registry namespace of PQ measurement status (ARCHITECTURE.md "State and scale"). */
@@ -61,8 +62,20 @@ export const pqModule: ProtocolModule<PqConfig> = {
     const { options, workspace } = pqServerOptions(config, ctx.dataDir);
     if (workspace !== undefined) await mkdir(workspace, { recursive: true });
     let server: Awaited<ReturnType<typeof createPqServer>>;
+    // PQ-13: the request a session's 'request' event announced is the one its backend is asked to start next.
+    let requested: { key: string; measurement: number } | undefined;
+    const backend = observedBackend(options, (request) => {
+      if (requested === undefined) return;
+      const view = describeRequest(requested.measurement, request, config.encoding ?? 'windows-1252');
+      ctx.sessions.update(requested.key, 'request bytes', {
+        direction: 'in',
+        detail: { message: view.message, bytes: view.bytes, hex: view.hex },
+        info: { currentRequest: view },
+      });
+      requested = undefined;
+    });
     try {
-      server = await createPqServer(options);
+      server = await createPqServer({ ...options, backend });
     } catch (e) {
       throw bindError('PQ', config.host, config.port, PORT_FLAGS.pq, e) ?? e;
     }
@@ -132,6 +145,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
             records: ev.records,
           };
           current.set(s.id, ev.measurement);
+          requested = { key: k, measurement: ev.measurement };
           sessions.update(k, 'request', {
             direction: 'in',
             state: 'requested',
@@ -239,6 +253,7 @@ export const pqModule: ProtocolModule<PqConfig> = {
           flag: PORT_FLAGS.pq,
         },
       ],
+      disconnect: (id) => server.disconnect(Number(id)),
       close: () => server.close(),
     };
   },

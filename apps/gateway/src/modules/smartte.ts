@@ -83,8 +83,14 @@ export const smartteModule: ProtocolModule<SmartteConfig> = {
       step(e.connection, 'ready', 'out');
     });
     server.on('host', (e) => step(e.connection, `host ${e.host.name}`, 'in'));
+    // A DATA payload is what a user typed (passwords among it): redacted unless a token holder asks (issue 15 §3).
     server.on('data', (e) =>
-      sessions.update(`smartte-${id(e)}`, 'data', { direction: 'in', count: { bytesIn: e.data.length } }),
+      sessions.update(`smartte-${id(e)}`, 'data', {
+        direction: 'in',
+        count: { bytesIn: e.data.length },
+        detail: { bytes: e.data.length },
+        secret: { payloadHex: Buffer.from(e.data).toString('hex') },
+      }),
     );
     server.on('alert', (e) => {
       sessions.count('smartte', 'handshakes', 1, { result: 'failed' });
@@ -109,6 +115,11 @@ export const smartteModule: ProtocolModule<SmartteConfig> = {
           flag: PORT_FLAGS.smartte,
         },
       ],
+      disconnect: async (sessionId) => {
+        // The gateway's id is `<uid>.<session index>`; a uid may itself hold dots.
+        const dot = sessionId.lastIndexOf('.');
+        return server.disconnect(sessionId.slice(0, dot), Number(sessionId.slice(dot + 1)));
+      },
       close: () => server.close(),
     };
   },

@@ -1,4 +1,6 @@
+import type { PageRequest } from '@portico/lrsn-codec';
 import type { Logger } from 'pino';
+import type { PageLog } from '../pages/page-log.js';
 import type { StateRegistry } from '../registry/registry.js';
 import type { SessionTable } from '../sessions/table.js';
 
@@ -22,6 +24,16 @@ export interface ModuleContext {
   sessions: SessionTable;
   /** Absolute data directory of this gateway. */
   dataDir: string;
+  /** Pages sent through the gateway and their status (the dashboard's pages panel). */
+  pages: PageLog;
+}
+
+/** A page sent from the admin API: its key in the pages panel and every status it went through. */
+export interface PageOutcome {
+  key: string;
+  /** False when no final status came in time (the page may still be sent; the panel follows it). */
+  final: boolean;
+  statuses: { status: string; ret: number }[];
 }
 
 /** What a started protocol hands back. */
@@ -32,6 +44,8 @@ export interface RunningProtocol {
    * package offers no way to end a single session.
    */
   disconnect?(id: string): Promise<boolean>;
+  /** Sends a NetPage through the protocol's paging backend (LRSN only). */
+  page?(request: PageRequest): Promise<PageOutcome>;
   /** Stops accepting and ends sessions cleanly (PQ files closed valid); the caller bounds the time. */
   close(): Promise<void>;
 }

@@ -10,6 +10,14 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
+/** What a secret value reads as in a timeline nobody asked to reveal (issue 15 §3). */
+export const REDACTED = '[redacted]';
+
+/** A timeline entry as stored: its secret fields (LRSN passwords, SmartTE DATA payloads) kept apart from `detail`. */
+interface StoredEntry extends TimelineEntry {
+  secret?: Record<string, unknown>;
+}
+
 /** One row of the admin connections list (issue 15 §3). */
 export interface SessionView {
   /** Unique in the gateway: `<protocol>-<the role's own id>`. */
@@ -52,7 +60,7 @@ export interface SessionTableEvents {
 
 interface Entry {
   view: SessionView;
-  timeline: TimelineEntry[];
+  timeline: StoredEntry[];
 }
 
 /**
@@ -98,6 +106,8 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
       count?: Record<string, number>;
       info?: Record<string, unknown>;
       detail?: Record<string, unknown>;
+      /** Fields shown only when asked for explicitly (`get(key, { reveal: true })`), else as REDACTED. */
+      secret?: Record<string, unknown>;
     } = {},
   ): void {
     const e = this.entries.get(key);
@@ -109,8 +119,14 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     }
     for (const [name, by] of Object.entries(change.count ?? {})) v.counters[name] = (v.counters[name] ?? 0) + by;
     if (change.info) Object.assign(v.info, change.info);
-    this.note(key, event, change.detail, change.direction);
+    this.note(key, event, change.detail, change.direction, change.secret);
     this.emit('session', v);
+  }
+
+  /** Adds secret fields to the session's last timeline entry named `event` (a value learnt after the entry). */
+  attachSecret(key: string, event: string, secret: Record<string, unknown>): void {
+    const entry = this.entries.get(key)?.timeline.findLast((t) => t.event === event);
+    if (entry) entry.secret = { ...entry.secret, ...secret };
   }
 
   close(key: string, reason: string): void {
@@ -137,9 +153,19 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     return [...this.entries.values()].map((e) => e.view);
   }
 
-  get(key: string): SessionDetail | undefined {
+  /**
+   * One session with its timeline. Secret fields read as REDACTED unless `reveal` is set (issue 15 §3: "timelines
+   * redact LRSN passwords and SmartTE DATA payloads unless asked for explicitly").
+   */
+  get(key: string, options: { reveal?: boolean } = {}): SessionDetail | undefined {
     const e = this.entries.get(key);
-    return e && { ...e.view, timeline: [...e.timeline] };
+    if (!e) return undefined;
+    const timeline = e.timeline.map(({ secret, ...t }): TimelineEntry => {
+      if (secret === undefined) return t;
+      const shown = options.reveal ? secret : Object.fromEntries(Object.keys(secret).map((k) => [k, REDACTED]));
+      return { ...t, detail: { ...t.detail, ...shown } };
+    });
+    return { ...e.view, timeline };
   }
 
   alerts(): Alert[] {
@@ -151,12 +177,14 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     event: string,
     detail: Record<string, unknown> | undefined,
     direction?: 'in' | 'out',
+    secret?: Record<string, unknown>,
   ): void {
     const e = this.entries.get(key);
     if (!e) return;
-    const entry: TimelineEntry = { at: this.now(), event };
+    const entry: StoredEntry = { at: this.now(), event };
     if (direction !== undefined) entry.direction = direction;
     if (detail !== undefined) entry.detail = detail;
+    if (secret !== undefined) entry.secret = secret;
     e.timeline.push(entry);
     if (e.timeline.length > this.limits.timeline) e.timeline.shift();
   }
