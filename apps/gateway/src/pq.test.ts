@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectPq } from '@portico/pq-client';
+import { decode } from '@portico/pq-codec';
 import { readPtu } from '@portico/pq-codec/ptu';
 import { describe, expect, it } from 'vitest';
 import { adminRequest, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
@@ -19,6 +20,55 @@ async function fastGateway() {
 }
 
 describe('PQ through the gateway (spawned binary, the project pq-client)', () => {
+  it('PQ-13 one may "inspect all raw data transferred during this handshake"; "the server request data of the current (last) request are decoded and shown": a session\'s detail has the last request decoded and its bytes, and disconnect ends the session with its file valid', async () => {
+    const gw = await fastGateway();
+    try {
+      const client = await connectPq({ host: '127.0.0.1', port: gw.pqPort, frameIntervalMs: 10_000 });
+      const m = client.measure({
+        pixelsX: 4,
+        pixelsY: 2,
+        timePerPixel: 0.5,
+        filename: 'cut',
+        comment: 'Server Dialog',
+      });
+      void m.done.catch(() => {});
+      await m.accepted;
+      type Current = {
+        measurement: number;
+        message: string;
+        decoded: Record<string, unknown>;
+        hex: string;
+        bytes: number;
+      };
+      const detail = async () =>
+        ((await adminRequest(gw.admin, '/api/connections/pq-1')).body as { info: { currentRequest?: Current } }).info;
+      await expect.poll(async () => (await detail()).currentRequest).toBeDefined();
+      const current = (await detail()).currentRequest!;
+      expect(current).toMatchObject({
+        measurement: 1,
+        message: expect.any(String),
+        decoded: { pixelsX: 4, pixelsY: 2, fields: { timePerPixel: 0.5, filename: 'cut', comment: 'Server Dialog' } },
+      });
+      // The bytes shown are the request: pq-codec decodes them back to the same fields.
+      const bytes = new Uint8Array(Buffer.from(current.hex, 'hex'));
+      expect(bytes.length).toBe(current.bytes);
+      expect(decode(bytes)).toMatchObject({ pixelsX: 4, pixelsY: 2 });
+
+      const r = await adminRequest(gw.admin, '/api/connections/pq-1/disconnect', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.token}` },
+      });
+      expect(r).toMatchObject({ status: 200, body: { disconnected: 'pq-1' } });
+      await expect(m.done).rejects.toThrow();
+      await expect.poll(async () => (await adminRequest(gw.admin, '/api/connections')).body).toEqual([]);
+      const file = readPtu(new Uint8Array(await readFile(join(gw.dataDir, 'pq-workspace', 'cut.ptu'))));
+      expect(file.summary.recordCountMismatch).toBe(false);
+      await client.close().catch(() => {});
+    } finally {
+      expect(await gw.stop()).toBe(0);
+    }
+  });
+
   it('a measurement completes, the admin API shows the session with its counters and the measurement status', async () => {
     const gw = await fastGateway();
     try {
@@ -56,6 +106,13 @@ describe('PQ through the gateway (spawned binary, the project pq-client)', () =>
       expect(detail.timeline.map((t) => t.event)).toEqual(
         expect.arrayContaining(['open', 'greeting', 'reply to greeting', 'request', 'started', 'frame', 'ended']),
       );
+      const histogram = await adminRequest(gw.admin, '/api/pq/files/g%2Fscan.ptu/histogram');
+      expect(histogram.status).toBe(200);
+      expect(histogram.body).toMatchObject({ file: 'g/scan.ptu', resolutionS: expect.any(Number) });
+      const { counts, photons } = histogram.body as { counts: number[]; photons: number };
+      expect(photons).toBeGreaterThan(0);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(photons);
+      expect((await adminRequest(gw.admin, '/api/pq/files/none.ptu/histogram')).status).toBe(404);
       const measurements = (await adminRequest(gw.admin, '/api/pq/measurements')).body;
       expect(measurements).toEqual([
         expect.objectContaining({ session: 'pq-1', measurement: 1, state: 'ended', outcome: 'complete', frames }),

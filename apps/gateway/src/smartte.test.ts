@@ -57,6 +57,27 @@ describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)'
         ]);
       const metrics = await adminRequest(gw.admin, '/metrics');
       expect(metrics.text).toMatch(/handshakes[^\n]*protocol="smartte"[^\n]*result="completed"[^\n]* 1/);
+
+      // A DATA payload is what the user typed: redacted unless a token holder asks with ?reveal.
+      client.send(new TextEncoder().encode('PIN 1234'));
+      const path = '/api/connections/smartte-GW-DEVICE-1.0';
+      const data = (body: unknown) =>
+        (body as { timeline: { event: string; detail?: Record<string, unknown> }[] }).timeline.find(
+          (t) => t.event === 'data',
+        )?.detail;
+      await expect.poll(async () => data((await adminRequest(gw.admin, path)).body)).toBeDefined();
+      const plain = await adminRequest(gw.admin, path);
+      expect(data(plain.body)).toEqual({ bytes: 8, payloadHex: '[redacted]' });
+      expect((await adminRequest(gw.admin, `${path}?reveal`)).status).toBe(401);
+      const auth = { authorization: `Bearer ${gw.token}` };
+      const revealed = await adminRequest(gw.admin, `${path}?reveal`, { headers: auth });
+      expect(data(revealed.body)).toEqual({ bytes: 8, payloadHex: Buffer.from('PIN 1234').toString('hex') });
+
+      // Disconnect over HTTP: the device is told (DISCONNECT), the session leaves the list.
+      const told = new Promise((resolve) => client.binding.once('disconnected', resolve));
+      const r = await adminRequest(gw.admin, `${path}/disconnect`, { method: 'POST', headers: auth });
+      expect(r).toMatchObject({ status: 200, body: { disconnected: 'smartte-GW-DEVICE-1.0' } });
+      await told;
     } finally {
       await client.close();
     }
