@@ -75,6 +75,137 @@ async function refreshDetail() {
     else if (t.direction === 'out') list.append(text('li', `⟵ ${t.event}${detail} ${when}`, 'from-server'));
     else list.append(text('li', `${when} · ${t.event}${detail}`, 'note'));
   }
+  drawSequence(d);
+}
+
+// The handshake as a sequence diagram (issue 15 §4): the peer's lifeline on the left, the gateway's on the right, one
+// arrow per message in the order the timeline has them, notes between the lifelines. The list above is its text form.
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, content) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (content !== undefined) el.textContent = content;
+  return el;
+}
+
+function drawSequence(d) {
+  const diagram = $('diagram');
+  const width = Math.min(760, document.body.clientWidth - 40);
+  const left = 70;
+  const right = width - 70;
+  const step = 26;
+  const top = 40;
+  const height = top + step * d.timeline.length + 20;
+  diagram.setAttribute('width', width);
+  diagram.setAttribute('height', height);
+  diagram.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const defs = svg('defs', {});
+  for (const [id, colour] of [
+    ['arrow-in', '#2563eb'],
+    ['arrow-out', '#16a34a'],
+  ]) {
+    const marker = svg('marker', {
+      id,
+      viewBox: '0 0 10 10',
+      refX: 10,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto',
+    });
+    marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: colour }));
+    defs.append(marker);
+  }
+  diagram.replaceChildren(
+    defs,
+    svg('text', { x: left, y: 16, 'text-anchor': 'middle', class: 'actor' }, d.protocol === 'pq' ? 'client' : 'peer'),
+    svg('text', { x: right, y: 16, 'text-anchor': 'middle', class: 'actor' }, 'gateway'),
+    svg('line', { x1: left, y1: 24, x2: left, y2: height - 6, class: 'lifeline' }),
+    svg('line', { x1: right, y1: 24, x2: right, y2: height - 6, class: 'lifeline' }),
+  );
+  const mid = (left + right) / 2;
+  d.timeline.forEach((t, i) => {
+    const y = top + i * step + 10;
+    const detail = t.detail ? ` ${JSON.stringify(t.detail)}` : '';
+    const label = `${t.event}${detail}`.slice(0, 70);
+    if (t.direction === 'in' || t.direction === 'out') {
+      const [x1, x2] = t.direction === 'in' ? [left, right] : [right, left];
+      diagram.append(
+        svg('text', { x: mid, y: y - 4, 'text-anchor': 'middle' }, label),
+        svg('line', {
+          x1,
+          y1: y,
+          x2,
+          y2: y,
+          class: `message ${t.direction}`,
+          'marker-end': `url(#arrow-${t.direction})`,
+        }),
+      );
+    } else {
+      diagram.append(svg('text', { x: mid, y, 'text-anchor': 'middle', class: 'note' }, `· ${label} ·`));
+    }
+  });
+}
+
+// Pages sent through the gateway (LRSN clients and POST /api/lrsn/pages) with their status sequence, newest first.
+const pages = new Map();
+
+function renderPages() {
+  const body = $('pages').querySelector('tbody');
+  body.replaceChildren();
+  for (const p of [...pages.values()].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))) {
+    const row = document.createElement('tr');
+    row.dataset.key = p.key;
+    const steps = p.statuses.map((s) => (s.ret === 0 ? s.status : `${s.status} (ret ${s.ret})`)).join(' → ');
+    row.append(
+      text('td', new Date(p.requestedAt).toLocaleTimeString()),
+      text('td', p.source),
+      text('td', p.pager),
+      text('td', p.id ?? '—'),
+      text('td', p.message ?? ''),
+      text('td', `${p.state}${steps ? `: ${steps}` : ''}${p.reason ? ` — ${p.reason}` : ''}`, `page-${p.state}`),
+    );
+    body.append(row);
+  }
+  $('pages-count').textContent = String(pages.size);
+  $('pages-empty').hidden = pages.size > 0;
+}
+
+async function loadPages() {
+  const res = await fetch('/api/lrsn/pages');
+  if (!res.ok) return;
+  for (const p of await res.json()) pages.set(p.key, p);
+  renderPages();
+}
+
+// A PTU file's micro-time histogram (the decay curve), drawn by uPlot with a logarithmic count axis.
+let histogramPlot;
+
+async function showHistogram(file) {
+  const res = await fetch(`/api/pq/files/${encodeURIComponent(file)}/histogram`);
+  const body = await res.json();
+  if (!res.ok) {
+    $('histogram-hint').textContent = `${file}: ${body.message}`;
+    return;
+  }
+  const binNs = (body.resolutionS ?? 1e-12) * 1e9;
+  const x = body.counts.map((_, i) => i * binNs);
+  const y = body.counts.map((c) => (c > 0 ? c : null));
+  $('histogram-hint').textContent =
+    `${body.file}: ${body.photons} photons, ${body.counts.length} bins of ${binNs.toFixed(3)} ns`;
+  histogramPlot?.destroy();
+  $('histogram').replaceChildren();
+  histogramPlot = new uPlot(
+    {
+      width: Math.min(900, document.body.clientWidth - 40),
+      height: 240,
+      series: [{ label: 'ns' }, { label: 'photons', stroke: '#9333ea', points: { show: false } }],
+      scales: { x: { time: false }, y: { distr: 3 } },
+      axes: [{ label: 'micro-time (ns)' }, { size: 70, label: 'counts' }],
+    },
+    [x, y],
+    $('histogram'),
+  );
 }
 
 function addAlert(a) {
@@ -185,8 +316,19 @@ function connect() {
   });
   events.addEventListener('alert', (e) => addAlert(JSON.parse(e.data)));
   events.addEventListener('feedback', (e) => onFeedback(JSON.parse(e.data)));
+  events.addEventListener('page', (e) => {
+    const p = JSON.parse(e.data);
+    pages.set(p.key, p);
+    renderPages();
+  });
 }
 
+$('histogram-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void showHistogram($('ptu-file').value.trim());
+});
+
 void loadProtocols();
+void loadPages();
 startChart();
 connect();

@@ -2,21 +2,42 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { connectPq } from '@portico/pq-client';
+import { connectSmartTe } from '@portico/smartte-client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRequest, type Running, startGateway } from './test-support/spawn.js';
+import { adminRequest, type Running, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
 
 /** Debian's Chromium (`.ci/run` installs the `chromium` package); playwright-core downloads no browser. */
 const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots for CI to keep (issue 15 §4). */
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
+/** A SmartTE session port range of its own; a preferred telnet host so a device's session stays open (ST-16). */
+const first = 44_000 + Math.floor(Math.random() * 200) * 10;
+const CONFIG = `smartte:
+  sessionPorts: { first: ${first}, last: ${first + 9} }
+  hostGroups:
+    - name: default
+      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: 2323 }]
+      preferredHost: 1
+`;
+
+/** Presses Tab until `selector` has the focus (bounded), as a keyboard user would. */
+async function tabTo(page: import('playwright-core').Page, selector: string): Promise<void> {
+  const target = page.locator(selector).first();
+  for (let i = 0; i < 40 && !(await target.evaluate((b) => b === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  expect(await target.evaluate((b) => b === document.activeElement)).toBe(true);
+}
+
 describe('dashboard in headless Chromium', () => {
   let gw: Running;
   let browser: Browser;
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
-    gw = await startGateway();
+    const dir = await tempDir();
+    gw = await startGateway(['--config', await writeConfig(dir, 'gateway.yaml', CONFIG)], dir);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
     await mkdir(ARTIFACTS, { recursive: true });
   });
@@ -44,10 +65,7 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(() => page.textContent('#connections tbody tr')).toContain('ready');
 
     // Keyboard only: Tab to the session's button, Enter opens its timeline.
-    const button = page.locator('#connections tbody button.session');
-    for (let i = 0; i < 20 && !(await button.evaluate((b) => b === document.activeElement)); i++) {
-      await page.keyboard.press('Tab');
-    }
+    await tabTo(page, '#connections tbody button.session');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#sequence li').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('#sequence li.from-server').first().textContent()).toContain('greeting');
@@ -68,6 +86,68 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('#feedback .u-legend').textContent()).toContain('cps1');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-feedback.png`, fullPage: true });
+
+    // Its PTU file's micro-time histogram, chosen with the keyboard once the measurement is stopped.
+    const auth = { authorization: `Bearer ${gw.token}` };
+    expect((await adminRequest(gw.admin, '/api/pq/control/1/stop', { method: 'POST', headers: auth })).status).toBe(
+      200,
+    );
+    await expect
+      .poll(async () => ((await adminRequest(gw.admin, '/api/pq/control')).body as { state: string }[])[0]?.state, {
+        timeout: 30_000,
+      })
+      .toBe('stopped');
+    await tabTo(page, '#ptu-file');
+    await page.keyboard.type('dash.ptu');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('#histogram-hint')).toMatch(/^dash\.ptu: [1-9]\d* photons/);
+    expect(await page.locator('#histogram canvas').count()).toBeGreaterThan(0);
+    await page.locator('#histogram-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-histogram.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('sees a live SmartTE session appear, draws its handshake as a sequence diagram, and lists a page sent over HTTP', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(gw.admin);
+    await expect.poll(() => page.textContent('#status')).toBe('live');
+    const smartte = gw.lines.find((l) => l['protocol'] === 'smartte' && typeof l['port'] === 'number');
+    const client = await connectSmartTe({
+      port: smartte?.['port'] as number,
+      localPort: 0,
+      uid: 'DASH-1',
+      deviceType: 'CT60',
+      clientVersion: '1.0',
+      deviceInfo: { cols: 20, rows: 16, kbd: true },
+      connectTries: 3,
+      registerTries: 3,
+    });
+    try {
+      const row = page.locator('#connections tbody tr[data-key="smartte-DASH-1.0"]');
+      await expect.poll(() => row.count()).toBe(1);
+      await expect.poll(() => row.textContent()).toMatch(/smartte.*(ready|host)/);
+      await tabTo(page, '#connections tbody button.session');
+      await page.keyboard.press('Enter');
+      // The diagram: both lifelines, an arrow per message, the steps of the handshake among the labels.
+      await expect.poll(() => page.locator('#diagram line.message').count()).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('#diagram line.lifeline').count()).toBe(2);
+      expect(await page.locator('#diagram').textContent()).toContain('step');
+
+      const sent = await adminRequest(gw.admin, '/api/lrsn/pages', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.token}` },
+        body: JSON.stringify({ pager: '2;105', message: 'Table 12 ready', id: 'dash' }),
+      });
+      expect(sent.status).toBe(200);
+      await expect
+        .poll(() => page.locator('#pages tbody tr').first().textContent())
+        .toMatch(/admin.*2;105.*dash.*Table 12 ready.*sent: accepted → sent/);
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-smartte.png`, fullPage: true });
+    } finally {
+      await client.close();
+    }
     expect(errors).toEqual([]);
   });
 });

@@ -58,6 +58,23 @@ describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)'
       const metrics = await adminRequest(gw.admin, '/metrics');
       expect(metrics.text).toMatch(/handshakes[^\n]*protocol="smartte"[^\n]*result="completed"[^\n]* 1/);
 
+      // The timeline (the dashboard's sequence diagram) has the eight steps in order, each with its direction.
+      const timeline = (
+        (await adminRequest(gw.admin, '/api/connections/smartte-GW-DEVICE-1.0')).body as {
+          timeline: { event: string; direction?: string }[];
+        }
+      ).timeline.filter((t) => /^step \d:/.test(t.event));
+      expect(timeline.map((t) => `${t.event.slice(5, 6)}${t.direction === 'in' ? '→' : '←'}`)).toEqual([
+        '1→',
+        '2←',
+        '3→',
+        '4←',
+        '5←',
+        '6→',
+        '7←',
+        '8←',
+      ]);
+
       // A DATA payload is what the user typed: redacted unless a token holder asks with ?reveal.
       client.send(new TextEncoder().encode('PIN 1234'));
       const path = '/api/connections/smartte-GW-DEVICE-1.0';

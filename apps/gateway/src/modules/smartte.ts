@@ -1,10 +1,35 @@
-import { type ConnectionInfo, createSmartTeServer, type DeviceGroup, type HostGroup } from '@portico/smartte-server';
+import {
+  type ConnectionInfo,
+  createSmartTeServer,
+  type DeviceGroup,
+  type HandshakeStep,
+  type HostGroup,
+} from '@portico/smartte-server';
 import type { SmartteConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
 import type { ProtocolModule, RunningProtocol } from './types.js';
 
 type Rules = SmartteConfig['defaultGroup']['rules'];
+
+/**
+ * The packets behind each handshake step smartte-server reports, numbered as the seed's eight steps (ST-17), so the
+ * dashboard draws the handshake as a sequence diagram: `in` from the device, `out` from the gateway.
+ */
+const STEP_PACKETS: Partial<Record<HandshakeStep, [direction: 'in' | 'out', label: string][]>> = {
+  accepted: [['out', 'step 2: connection accept']],
+  'get-device-config': [
+    ['in', 'step 3: registration request'],
+    ['out', 'step 4: registration accept'],
+    ['out', 'step 5: getDeviceConfig'],
+  ],
+  'set-device-config': [
+    ['in', 'step 6: device config'],
+    ['out', 'step 7: setDeviceConfig'],
+  ],
+  'set-time': [['out', 'step 8: espSetTime']],
+  'host-menu': [['out', 'host menu']],
+};
 
 /** The gateway's rules → setDeviceConfig rules (smartte.md B.3), leaving unset ones out. */
 function deviceRules(r: Rules): DeviceGroup['rules'] {
@@ -61,7 +86,7 @@ export const smartteModule: ProtocolModule<SmartteConfig> = {
     const { sessions, log } = ctx;
     const id = (c: { uid: string; sessionIndex: number }) => `${c.uid}.${c.sessionIndex}`;
     const key = (c: ConnectionInfo) => `smartte-${id(c)}`;
-    const step = (c: ConnectionInfo, event: string, direction?: 'in' | 'out') =>
+    const update = (c: ConnectionInfo, event: string, direction?: 'in' | 'out') =>
       sessions.update(key(c), event, {
         ...(direction === undefined ? {} : { direction }),
         state: c.step,
@@ -71,18 +96,24 @@ export const smartteModule: ProtocolModule<SmartteConfig> = {
           ...(c.group === undefined ? {} : { group: c.group }),
         },
       });
+    const step = (c: ConnectionInfo, event: string, direction?: 'in' | 'out') => {
+      const packets = STEP_PACKETS[c.step];
+      if (packets === undefined) update(c, event, direction);
+      else for (const [d, label] of packets) update(c, label, d);
+    };
     server.on('connection', (e) => {
       sessions.open('smartte', id(e.connection), `${e.connection.address}:${e.connection.port}`, e.connection.step, {
         uid: e.connection.uid,
         sessionPort: e.connection.sessionPort,
       });
+      sessions.update(key(e.connection), 'step 1: connection request', { direction: 'in' });
     });
     server.on('step', (e) => step(e.connection, `step ${e.connection.step}`));
     server.on('ready', (e) => {
       sessions.count('smartte', 'handshakes', 1, { result: 'completed' });
-      step(e.connection, 'ready', 'out');
+      update(e.connection, 'ready: step 8 acknowledged', 'in');
     });
-    server.on('host', (e) => step(e.connection, `host ${e.host.name}`, 'in'));
+    server.on('host', (e) => update(e.connection, `host ${e.host.name}`));
     // A DATA payload is what a user typed (passwords among it): redacted unless a token holder asks (issue 15 §3).
     server.on('data', (e) =>
       sessions.update(`smartte-${id(e)}`, 'data', {
