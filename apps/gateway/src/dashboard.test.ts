@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { connectPq } from '@portico/pq-client';
-import { connectSmartTe } from '@portico/smartte-client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRequest, type Running, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
+import { adminRequest, smartteDevice, type Running, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
 
 /** Debian's Chromium (`.ci/run` installs the `chromium` package); playwright-core downloads no browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -114,16 +113,7 @@ describe('dashboard in headless Chromium', () => {
     await page.goto(gw.admin);
     await expect.poll(() => page.textContent('#status')).toBe('live');
     const smartte = gw.lines.find((l) => l['protocol'] === 'smartte' && typeof l['port'] === 'number');
-    const client = await connectSmartTe({
-      port: smartte?.['port'] as number,
-      localPort: 0,
-      uid: 'DASH-1',
-      deviceType: 'CT60',
-      clientVersion: '1.0',
-      deviceInfo: { cols: 20, rows: 16, kbd: true },
-      connectTries: 3,
-      registerTries: 3,
-    });
+    const client = await smartteDevice(smartte?.['port'] as number, 'DASH-1');
     try {
       const row = page.locator('#connections tbody tr[data-key="smartte-DASH-1.0"]');
       await expect.poll(() => row.count()).toBe(1);

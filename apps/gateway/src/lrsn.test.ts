@@ -4,21 +4,26 @@ import { hashPassword } from '@portico/lrsn-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRequest, type Running, runOnce, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
 
+/** A gateway with LRSN login passwd (user pos, s3cret), so timelines have a password to redact. */
+async function passwdGateway(statusIntervalMs: number): Promise<{ gw: Running; lrsnPort: number }> {
+  const dir = await tempDir();
+  const hash = await hashPassword('s3cret');
+  const file = await writeConfig(
+    dir,
+    'gateway.yaml',
+    `lrsn:\n  backend: { kind: simulator, statusIntervalMs: ${statusIntervalMs} }\n  login: { method: passwd, users: [{ user: pos, passwordHash: "${hash}" }] }\n`,
+  );
+  const gw = await startGateway(['--config', file], dir);
+  const line = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number');
+  return { gw, lrsnPort: (line?.['port'] as number | undefined) ?? -1 };
+}
+
 describe('LRSN through the gateway (spawned binary, @portico/lrsn-server)', () => {
   let gw: Running;
   let lrsnPort: number;
   beforeAll(async () => {
-    const dir = await tempDir();
-    // Airtime 0 so a page completes at once; login passwd so the timeline has a password to redact.
-    const hash = await hashPassword('s3cret');
-    const file = await writeConfig(
-      dir,
-      'gateway.yaml',
-      `lrsn:\n  backend: { kind: simulator, statusIntervalMs: 0 }\n  login: { method: passwd, users: [{ user: pos, passwordHash: "${hash}" }] }\n`,
-    );
-    gw = await startGateway(['--config', file], dir);
-    const line = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number');
-    lrsnPort = (line?.['port'] as number | undefined) ?? -1;
+    // Airtime 0 so a page completes at once.
+    ({ gw, lrsnPort } = await passwdGateway(0));
   });
   afterAll(async () => {
     await gw?.stop();
@@ -61,16 +66,7 @@ describe('LRSN admin routes (spawned binary)', () => {
   let gw: Running;
   let lrsnPort: number;
   beforeAll(async () => {
-    const dir = await tempDir();
-    const hash = await hashPassword('s3cret');
-    const file = await writeConfig(
-      dir,
-      'gateway.yaml',
-      `lrsn:\n  backend: { kind: simulator, statusIntervalMs: 50 }\n  login: { method: passwd, users: [{ user: pos, passwordHash: "${hash}" }] }\n`,
-    );
-    gw = await startGateway(['--config', file], dir);
-    const line = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number');
-    lrsnPort = (line?.['port'] as number | undefined) ?? -1;
+    ({ gw, lrsnPort } = await passwdGateway(50));
   });
   afterAll(async () => {
     await gw?.stop();

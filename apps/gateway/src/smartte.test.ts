@@ -1,6 +1,13 @@
-import { connectSmartTe } from '@portico/smartte-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRequest, type Running, runOnce, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
+import {
+  adminRequest,
+  smartteDevice,
+  type Running,
+  runOnce,
+  startGateway,
+  tempDir,
+  writeConfig,
+} from './test-support/spawn.js';
 
 /** A session port range of its own, away from the default 5000–5999 and from other test files' ports. */
 const first = 42_000 + Math.floor(Math.random() * 200) * 10;
@@ -32,16 +39,7 @@ describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)'
 
   it('ST-17 "The eight steps happen in this order: 1 request, 2 accept, 3 registration request, 4 registration accept, 5 getDeviceConfig, 6 response, 7 setDeviceConfig, 8 espSetTime.": smartte-client completes them against the gateway, and ST-02 "the session can appear in the connections list."', async () => {
     expect(smarttePort).toBeGreaterThan(0);
-    const client = await connectSmartTe({
-      port: smarttePort,
-      localPort: 0,
-      uid: 'GW-DEVICE-1',
-      deviceType: 'CT60',
-      clientVersion: '1.0',
-      deviceInfo: { cols: 20, rows: 16, kbd: true },
-      connectTries: 3,
-      registerTries: 3,
-    });
+    const client = await smartteDevice(smarttePort, 'GW-DEVICE-1');
     try {
       await expect
         .poll(async () => (await adminRequest(gw.admin, '/api/connections')).body, { timeout: 10_000 })

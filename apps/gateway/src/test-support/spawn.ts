@@ -164,3 +164,18 @@ export async function adminRequest(
     req.end(init.body);
   });
 }
+
+/** The project's smartte-client as a test device (steps 1–8 done when it resolves), from any local port. */
+export async function smartteDevice(port: number, uid: string) {
+  const { connectSmartTe } = await import('@portico/smartte-client');
+  return connectSmartTe({
+    port,
+    localPort: 0,
+    uid,
+    deviceType: 'CT60',
+    clientVersion: '1.0',
+    deviceInfo: { cols: 20, rows: 16, kbd: true },
+    connectTries: 3,
+    registerTries: 3,
+  });
+}
