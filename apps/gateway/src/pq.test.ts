@@ -46,7 +46,7 @@ describe('PQ through the gateway (spawned binary, the project pq-client)', () =>
       const current = (await detail()).currentRequest!;
       expect(current).toMatchObject({
         measurement: 1,
-        message: expect.any(String),
+        message: 'DataframeRequest',
         decoded: { pixelsX: 4, pixelsY: 2, fields: { timePerPixel: 0.5, filename: 'cut', comment: 'Server Dialog' } },
       });
       // The bytes shown are the request: pq-codec decodes them back to the same fields.

@@ -1,4 +1,4 @@
-import { type DataframeRequest, encode, pqMessageName, readRequestFields, type TextEncoding } from '@portico/pq-codec';
+import { type DataframeRequest, encode, readRequestFields, type TextEncoding } from '@portico/pq-codec';
 import {
   type MeasurementBackend,
   type PqServerOptions,
@@ -14,7 +14,7 @@ import {
  */
 export interface PqRequestView {
   measurement: number;
-  /** The message's name (pq-codec's `pqMessageName`), never its wire letter. */
+  /** The message's name (pq-codec's discriminant, e.g. DataframeRequest), never its wire letter. */
   message: string;
   decoded: Record<string, unknown>;
   bytes: number;
@@ -32,11 +32,12 @@ function plain(v: unknown): unknown {
 
 /** One request decoded: its header fields, its optional records read by name, and the records as they came. */
 export function describeRequest(measurement: number, request: DataframeRequest, encoding: TextEncoding): PqRequestView {
-  const { type: _type, records, ...header } = request;
+  // The discriminant is the message's name (pq-codec); its wire letter (`tag`) is in the bytes below.
+  const { type, tag: _tag, records, ...header } = request;
   const bytes = encode(request, { encoding });
   return {
     measurement,
-    message: pqMessageName(request),
+    message: type,
     decoded: plain({ ...header, fields: readRequestFields(records), records }) as Record<string, unknown>,
     bytes: bytes.length,
     hex: Buffer.from(bytes).toString('hex'),
