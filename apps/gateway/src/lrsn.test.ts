@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connectLrsn } from '@portico/lrsn-client';
-import { hashPassword } from '@portico/lrsn-server';
+import { createLrsnServer, hashPassword, SimulatedPagerBank } from '@portico/lrsn-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRequest, type Running, runOnce, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
 
@@ -153,6 +153,41 @@ describe('LRSN admin routes (spawned binary)', () => {
       expect(again.status).toBe(404);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('a page sent over HTTP to an upstream transmitter (spawned binary)', () => {
+  it("goes out through the gateway's own lrsn-client, logged in to the transmitter with NetPage, and its status sequence comes back over HTTP", async () => {
+    // The transmitter: an LRSN server in this process with a simulated bank that records what it is asked to page.
+    const bank = new SimulatedPagerBank({ airtimeMs: 20 });
+    const transmitter = await createLrsnServer({ port: 0, heartbeatIntervalS: 0, backend: bank });
+    const dir = await tempDir();
+    const file = await writeConfig(
+      dir,
+      'gateway.yaml',
+      `lrsn:\n  backend: { kind: upstream, host: 127.0.0.1, port: ${transmitter.port} }\n`,
+    );
+    const gw = await startGateway(['--config', file], dir);
+    try {
+      const sent = await adminRequest(gw.admin, '/api/lrsn/pages', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.token}` },
+        body: JSON.stringify({ pager: '2;105', message: 'Vibe1', id: 'up1' }),
+      });
+      expect(sent).toMatchObject({
+        status: 200,
+        body: { final: true, statuses: [{ status: 'accepted' }, { status: 'sent', ret: 0 }] },
+      });
+      expect(bank.pages().map((p) => p.request)).toEqual([
+        expect.objectContaining({ pager: { type: '2', number: '105' }, message: 'Vibe1' }),
+      ]);
+      expect(transmitter.connections()).toEqual([
+        expect.objectContaining({ state: 'ready', services: expect.arrayContaining(['NetPage']) }),
+      ]);
+    } finally {
+      await gw.stop();
+      await transmitter.close();
     }
   });
 });
