@@ -119,7 +119,14 @@ export class PqControl extends EventEmitter<PqControlEvents> {
   async stop(id: number): Promise<boolean> {
     const r = this.runs.get(id);
     if (!r) return false;
-    await r.m.stop();
+    try {
+      await r.m.stop();
+    } catch (e) {
+      // It ended on its own meanwhile (completed, or failed): a conflict, not a server fault.
+      if (isPqClientError(e))
+        throw new ControlError(409, 'ADMIN_PQ_NOT_RUNNING', `measurement ${id} already ended: ${e.message}`);
+      throw e;
+    }
     return true;
   }
 
