@@ -1,7 +1,6 @@
 /**
- * Every codec error in Portico is a CodecError: a stable `code`, the byte `offset` where decoding stopped, and a
- * message that says what was expected and what came. Subclasses tell the three kinds apart, so callers can react
- * (wait for more bytes, drop the peer, raise a limit) without parsing messages.
+ * What a decoder knows about a problem, passed to a CodecError subclass's constructor; the error's message is built
+ * from `what`, `expected`, `got` and `offset`.
  */
 export interface CodecErrorDetails {
   /** Stable machine-readable code, e.g. `PQ_BAD_MAGIC`. Subclasses provide a generic default. */
@@ -14,6 +13,7 @@ export interface CodecErrorDetails {
   got?: string;
   /** A short description of the thing being decoded, e.g. `'D' request header`. */
   what?: string;
+  /** The underlying error, if any (e.g. the `TypeError` of a `TextDecoder`); kept as the error's `cause`. */
   cause?: unknown;
 }
 
@@ -33,13 +33,27 @@ export const WireErrorCode = {
 } as const;
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
 
+/**
+ * Every codec error in Portico is a CodecError: a stable `code`, the byte `offset` where decoding stopped, and a
+ * message that says what was expected and what came (`what: expected X: got Y (at offset N)`). Subclasses tell the
+ * three kinds apart, so callers can react (wait for more bytes, drop the peer, raise a limit) without parsing messages:
+ * catch TruncatedInputError, MalformedInputError and LimitExceededError rather than constructing this class directly.
+ */
 export class CodecError extends Error {
   override name = 'CodecError';
+  /** Stable machine-readable code to switch on: the codec's own (e.g. `PQ_BAD_MAGIC`) or the subclass default. */
   readonly code: string;
+  /** Absolute byte offset (character offset for text protocols) in the message or stream where decoding stopped. */
   readonly offset: number;
+  /** What the decoder expected, if it said. */
   readonly expected: string | undefined;
+  /** What it found instead, if it said. */
   readonly got: string | undefined;
 
+  /**
+   * @param defaultCode - the code used when `details.code` is absent (each subclass passes its WireErrorCode).
+   * @param details - where and what went wrong; see CodecErrorDetails.
+   */
   constructor(defaultCode: string, details: CodecErrorDetails) {
     super(CodecError.describe(details), details.cause === undefined ? undefined : { cause: details.cause });
     this.code = details.code ?? defaultCode;
@@ -80,15 +94,23 @@ export class LimitExceededError extends CodecError {
   }
 }
 
+/**
+ * Type guard for any CodecError subclass, e.g. to tell a protocol violation from an I/O or programming error in a
+ * `catch` block. Relies on `instanceof`, so the error must come from the same copy of `@portico/wire`.
+ */
 export function isCodecError(e: unknown): e is CodecError {
   return e instanceof CodecError;
 }
 
+/** What a role or transport error reports, passed to PorticoError's constructor and joined into its message. */
 export interface PorticoErrorDetails {
   /** What was being done, e.g. `send to 127.0.0.1:6000`. */
   what: string;
+  /** What was expected (a state, a reply, a range), if it helps the reader. */
   expected?: string;
+  /** What happened instead. */
   got?: string;
+  /** The underlying error (a socket error, a CodecError, …); kept as the error's `cause`. */
   cause?: unknown;
 }
 

@@ -1,5 +1,6 @@
 import { MalformedInputError, TruncatedInputError, WireErrorCode } from './errors.js';
 
+/** How a ByteReader reads multi-byte values and reports short reads; every field is optional. */
 export interface ByteReaderOptions {
   /** Default byte order of multi-byte reads (default: little-endian). Each call may override it. */
   littleEndian?: boolean;
@@ -14,12 +15,16 @@ export interface ByteReaderOptions {
  * copies. Every read checks bounds first and throws TruncatedInputError naming the offset and the shortfall.
  */
 export class ByteReader {
+  /** The input being read; replace it with `reset`, not by assignment, so the DataView follows. */
   bytes: Uint8Array;
   /** A DataView over the whole underlying buffer; reads add `bytes.byteOffset` (kept in `start`). */
   private view: DataView;
   private start: number;
+  /** Default byte order of multi-byte reads (ByteReaderOptions.littleEndian). */
   readonly littleEndian: boolean;
+  /** Absolute offset of `bytes[0]`, added to `pos` in `offset` and in error offsets. */
   baseOffset: number;
+  /** Code of the TruncatedInputError a short read throws; `undefined` means `ERR_TRUNCATED`. */
   readonly truncatedCode: string | undefined;
   /** Position of the next read, relative to `bytes`. */
   pos = 0;
@@ -48,9 +53,11 @@ export class ByteReader {
     return this;
   }
 
+  /** Size of the input in bytes (`bytes.length`), however much has been read. */
   get length(): number {
     return this.bytes.length;
   }
+  /** Bytes not yet read, from the current position to the end; reading more throws TruncatedInputError. */
   get remaining(): number {
     return this.bytes.length - this.pos;
   }
@@ -59,7 +66,12 @@ export class ByteReader {
     return this.baseOffset + this.pos;
   }
 
-  /** Throws TruncatedInputError unless `n` more bytes are available. */
+  /**
+   * Checks that `n` more bytes are available, e.g. once for a whole fixed-size header before reading its fields.
+   * @param what - names the value in the error message (`truncated <what>`).
+   * @throws TruncatedInputError with `truncatedCode` (default `ERR_TRUNCATED`) at the current offset, naming the
+   * shortfall, when fewer than `n` bytes remain.
+   */
   need(n: number, what = 'value'): void {
     if (n > this.bytes.length - this.pos) {
       throw new TruncatedInputError({
@@ -72,62 +84,124 @@ export class ByteReader {
     }
   }
 
+  /**
+   * Advances past `n` bytes without reading them (reserved or padding fields).
+   * @throws TruncatedInputError (see `need`) when fewer than `n` bytes remain; nothing is consumed.
+   */
   skip(n: number, what?: string): this {
     this.need(n, what);
     this.pos += n;
     return this;
   }
 
+  /**
+   * One unsigned byte, 0 to 255.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 1 byte remains; nothing is consumed.
+   */
   u8(what?: string): number {
     this.need(1, what);
     return this.bytes[this.pos++]!;
   }
+  /**
+   * One signed byte (two's complement), -128 to 127.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 1 byte remains; nothing is consumed.
+   */
   i8(what?: string): number {
     this.need(1, what);
     return this.view.getInt8(this.start + this.pos++);
   }
+  /**
+   * An unsigned 16-bit integer, 0 to 65,535.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 2 bytes remain; nothing is consumed.
+   */
   u16(le = this.littleEndian, what?: string): number {
     this.need(2, what);
     const v = this.view.getUint16(this.start + this.pos, le);
     this.pos += 2;
     return v;
   }
+  /**
+   * A signed 16-bit integer (two's complement), -32,768 to 32,767.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 2 bytes remain; nothing is consumed.
+   */
   i16(le = this.littleEndian, what?: string): number {
     this.need(2, what);
     const v = this.view.getInt16(this.start + this.pos, le);
     this.pos += 2;
     return v;
   }
+  /**
+   * An unsigned 32-bit integer, 0 to 4,294,967,295.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 4 bytes remain; nothing is consumed.
+   */
   u32(le = this.littleEndian, what?: string): number {
     this.need(4, what);
     const v = this.view.getUint32(this.start + this.pos, le);
     this.pos += 4;
     return v;
   }
+  /**
+   * A signed 32-bit integer (two's complement), -2^31 to 2^31-1.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 4 bytes remain; nothing is consumed.
+   */
   i32(le = this.littleEndian, what?: string): number {
     this.need(4, what);
     const v = this.view.getInt32(this.start + this.pos, le);
     this.pos += 4;
     return v;
   }
+  /**
+   * An unsigned 64-bit integer as a bigint (0 to 2^64-1: more than a number holds exactly).
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 8 bytes remain; nothing is consumed.
+   */
   u64(le = this.littleEndian, what?: string): bigint {
     this.need(8, what);
     const v = this.view.getBigUint64(this.start + this.pos, le);
     this.pos += 8;
     return v;
   }
+  /**
+   * A signed 64-bit integer (two's complement) as a bigint, -2^63 to 2^63-1.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 8 bytes remain; nothing is consumed.
+   */
   i64(le = this.littleEndian, what?: string): bigint {
     this.need(8, what);
     const v = this.view.getBigInt64(this.start + this.pos, le);
     this.pos += 8;
     return v;
   }
+  /**
+   * An IEEE 754 single-precision float, widened to a number; NaN and infinities pass through.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 4 bytes remain; nothing is consumed.
+   */
   f32(le = this.littleEndian, what?: string): number {
     this.need(4, what);
     const v = this.view.getFloat32(this.start + this.pos, le);
     this.pos += 4;
     return v;
   }
+  /**
+   * An IEEE 754 double-precision float; NaN and infinities pass through.
+   * @param le - true for little-endian; defaults to the reader's `littleEndian`.
+   * @param what - names the value in the error message.
+   * @throws TruncatedInputError (see `need`) when fewer than 8 bytes remain; nothing is consumed.
+   */
   f64(le = this.littleEndian, what?: string): number {
     this.need(8, what);
     const v = this.view.getFloat64(this.start + this.pos, le);

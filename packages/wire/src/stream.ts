@@ -9,7 +9,18 @@
  * - Limits (maximum message size or line length) are checked before bytes are buffered.
  */
 export interface StreamDecoder<M> {
+  /**
+   * Feeds the next chunk of the stream, split anywhere, and returns the messages it completed, in order (often none).
+   * The decoder may keep a reference to `chunk` until the next push, so do not reuse its memory.
+   * @throws CodecError (a subclass, with the protocol's code) when the stream is malformed or a limit is exceeded;
+   * the decoder is then dead and every later call throws the same error.
+   */
   push(chunk: Uint8Array): M[];
+  /**
+   * Says the stream is over (the peer closed it). Returns normally when no partial message is pending.
+   * @throws TruncatedInputError when a partial message is pending (`pending` is not 0), or the earlier error if the
+   * decoder already failed.
+   */
   end(): void;
   /** Bytes held back, waiting for the rest of a message. */
   readonly pending: number;
@@ -17,6 +28,8 @@ export interface StreamDecoder<M> {
 
 /** An encoder for a stream protocol: one message to the bytes to write. */
 export type StreamEncoder<M> = (message: M) => Uint8Array;
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * The buffering half of a push parser (after pg-protocol): when nothing is pending, a chunk is adopted by reference;
@@ -26,8 +39,6 @@ export type StreamEncoder<M> = (message: M) => Uint8Array;
  * Views taken from `data` are valid only until the next `append`: the internal buffer is reused, so a decoder that
  * hands out byte views (rather than decoded values) must copy them first.
  */
-const EMPTY = new Uint8Array(0);
-
 export class ChunkBuffer {
   private own: Uint8Array = EMPTY;
   /** Whether `data` is a view of `own` (rather than of an adopted chunk). */
@@ -42,6 +53,7 @@ export class ChunkBuffer {
   /** Total bytes consumed since creation, i.e. the stream offset of `data[0]`. */
   consumed = 0;
 
+  /** Unread bytes held (`data.length`): the decoder's `pending` count while it waits for the rest of a message. */
   get length(): number {
     return this.data.length;
   }

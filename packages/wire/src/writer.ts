@@ -1,5 +1,6 @@
 import { LimitExceededError } from './errors.js';
 
+/** Byte order, starting size and size limit of a ByteWriter; every field is optional. */
 export interface ByteWriterOptions {
   /** Default byte order of multi-byte writes (default: little-endian). */
   littleEndian?: boolean;
@@ -18,8 +19,11 @@ const textEncoder = new TextEncoder();
 export class ByteWriter {
   private buf: Uint8Array;
   private view: DataView;
+  /** Default byte order of multi-byte writes (ByteWriterOptions.littleEndian). */
   readonly littleEndian: boolean;
+  /** Largest output in bytes; a write past it throws LimitExceededError (`ERR_LIMIT`). Unbounded by default. */
   readonly maxLength: number;
+  /** Position of the next write, equal to the number of bytes written so far. */
   pos = 0;
 
   constructor(options: ByteWriterOptions = {}) {
@@ -29,11 +33,17 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Bytes written so far (the size `finish()` will return); a reserved field counts as written. */
   get length(): number {
     return this.pos;
   }
 
-  /** Makes room for `n` more bytes. */
+  /**
+   * Makes room for `n` more bytes, doubling the internal buffer as needed. The typed writes call it themselves; call it
+   * directly to fail early, before writing the first field of something that will not fit.
+   * @param what - names the output in the error message (`<what> too large`).
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   ensure(n: number, what = 'output'): void {
     const need = this.pos + n;
     if (need > this.maxLength) {
@@ -53,64 +63,116 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
+  /**
+   * One byte. `v` should be 0 to 255; other numbers are wrapped modulo 256, not rejected.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   u8(v: number): this {
     this.ensure(1);
     this.buf[this.pos++] = v;
     return this;
   }
+  /**
+   * One signed byte (two's complement). `v` should be -128 to 127; other numbers are wrapped, not rejected.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   i8(v: number): this {
     this.ensure(1);
     this.view.setInt8(this.pos++, v);
     return this;
   }
+  /**
+   * An unsigned 16-bit integer. `v` should be 0 to 65,535; other numbers are wrapped modulo 2^16, not rejected.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   u16(v: number, le = this.littleEndian): this {
     this.ensure(2);
     this.view.setUint16(this.pos, v, le);
     this.pos += 2;
     return this;
   }
+  /**
+   * A signed 16-bit integer (two's complement), -32,768 to 32,767; other numbers are wrapped, not rejected.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   i16(v: number, le = this.littleEndian): this {
     this.ensure(2);
     this.view.setInt16(this.pos, v, le);
     this.pos += 2;
     return this;
   }
+  /**
+   * An unsigned 32-bit integer, 0 to 4,294,967,295; other numbers are wrapped modulo 2^32, not rejected.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   u32(v: number, le = this.littleEndian): this {
     this.ensure(4);
     this.view.setUint32(this.pos, v, le);
     this.pos += 4;
     return this;
   }
+  /**
+   * A signed 32-bit integer (two's complement), -2^31 to 2^31-1; other numbers are wrapped, not rejected.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   i32(v: number, le = this.littleEndian): this {
     this.ensure(4);
     this.view.setInt32(this.pos, v, le);
     this.pos += 4;
     return this;
   }
+  /**
+   * An unsigned 64-bit integer from a bigint, 0 to 2^64-1; other values are wrapped modulo 2^64, not rejected.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   u64(v: bigint, le = this.littleEndian): this {
     this.ensure(8);
     this.view.setBigUint64(this.pos, v, le);
     this.pos += 8;
     return this;
   }
+  /**
+   * A signed 64-bit integer (two's complement) from a bigint, -2^63 to 2^63-1; other values are wrapped.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   i64(v: bigint, le = this.littleEndian): this {
     this.ensure(8);
     this.view.setBigInt64(this.pos, v, le);
     this.pos += 8;
     return this;
   }
+  /**
+   * An IEEE 754 single-precision float: `v` is rounded to the nearest float32.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   f32(v: number, le = this.littleEndian): this {
     this.ensure(4);
     this.view.setFloat32(this.pos, v, le);
     this.pos += 4;
     return this;
   }
+  /**
+   * An IEEE 754 double-precision float, exactly as the number holds it.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   f64(v: number, le = this.littleEndian): this {
     this.ensure(8);
     this.view.setFloat64(this.pos, v, le);
     this.pos += 8;
     return this;
   }
+  /**
+   * The bytes of `b`, copied as they are (no length prefix, no terminator).
+   * @throws LimitExceededError (`ERR_LIMIT`) when the output would exceed `maxLength`; nothing is written.
+   */
   bytes(b: Uint8Array): this {
     this.ensure(b.length);
     this.buf.set(b, this.pos);
@@ -153,10 +215,22 @@ export class ByteWriter {
     this.u32(0);
     return at;
   }
+  /**
+   * Overwrites the uint16 at `at` (a position `reserveU16()` returned), typically with a length once the body is
+   * written. Does not move `pos`. A wrong `at` is not detected: it silently corrupts the output.
+   * @param v - 0 to 65,535; other numbers are wrapped modulo 2^16.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   */
   patchU16(at: number, v: number, le = this.littleEndian): this {
     this.view.setUint16(at, v, le);
     return this;
   }
+  /**
+   * Overwrites the uint32 at `at` (a position `reserveU32()` returned), typically with a length once the body is
+   * written. Does not move `pos`. A wrong `at` is not detected: it silently corrupts the output.
+   * @param v - 0 to 4,294,967,295; other numbers are wrapped modulo 2^32.
+   * @param le - true for little-endian; defaults to the writer's `littleEndian`.
+   */
   patchU32(at: number, v: number, le = this.littleEndian): this {
     this.view.setUint32(at, v, le);
     return this;
