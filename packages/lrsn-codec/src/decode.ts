@@ -7,12 +7,13 @@ import { DEFAULT_XML_LIMITS, parseXmlLine, type XmlLimits } from './xml-line.js'
 /** Default maximum line length in bytes (the `\n` not counted, a stray `\r` counted): 64 KiB. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
+/** Limits `decode` (and MessageDecoder) enforce on one line; lower them for untrusted peers, raise them with care. */
 export interface DecodeOptions {
-  /** Longest line accepted, in UTF-8 bytes before the `\n` (default 64 KiB). */
+  /** Longest line accepted, in UTF-8 bytes before the `\n` (default 64 KiB); longer raises LRSN_LINE_TOO_LONG. */
   readonly maxLineBytes?: number;
-  /** Deepest element nesting (default 8; the root is level 1). */
+  /** Deepest element nesting (default 8; the root is level 1); deeper raises LRSN_TOO_DEEP. */
   readonly maxDepth?: number;
-  /** Most attributes on one element (default 32). */
+  /** Most attributes on one element (default 32); more raises LRSN_TOO_MANY_ATTRIBUTES. */
   readonly maxAttributes?: number;
 }
 

@@ -7,8 +7,13 @@ import type { LrsnMessage, LrsnMessageType } from './messages.js';
  * inspector to check against. An unknown element may be anything, so it is `either`.
  */
 export type LrsnDirection = 'client-to-server' | 'server-to-client' | 'either';
+/** The side of an LRSN connection that sent a message: the client, or the server (the LRS transmitter, port 3700). */
 export type Sender = 'client' | 'server';
 
+/**
+ * The LR-03 table: which side may send each message type. From lrsn.md §2–§9; where the fact sheet only says who sends
+ * a message, the other side may not (a client's `<TableUpdate>` is ignored by the server, §7, so it is refused here).
+ */
 export const MESSAGE_DIRECTIONS: Readonly<Record<LrsnMessageType, LrsnDirection>> = {
   // LR-07: "It is only sent by the server".
   LRSN: 'server-to-client',

@@ -2,9 +2,10 @@ import type { StreamDecoder } from '@portico/wire';
 import { DEFAULT_MAX_LINE_BYTES, type DecodeOptions, decodeLine, lineTooLong, xmlLimits } from './decode.js';
 import { LrsnErrorCode, malformed, truncated } from './errors.js';
 import type { DecodedMessage } from './messages.js';
-import { isXmlDeclarationOnly, type XmlLimits } from './xml-line.js';
+import { isXmlDeclarationOnly } from './xml-line.js';
 import { isBlank } from './xml-text.js';
 
+/** Framing limits of LineDecoder and MessageDecoder (LR-04: one message per `\n`-terminated line). */
 export interface LineDecoderOptions {
   /** Longest line accepted, in UTF-8 bytes before the `\n` (default 64 KiB); checked before the line is buffered. */
   readonly maxLineBytes?: number;
@@ -118,31 +119,56 @@ class LineSplitter {
   }
 }
 
-/** Shared terminal-error handling of the StreamDecoder contract: a malformed stream stays malformed. */
+/**
+ * Shared line splitting and terminal-error handling of the StreamDecoder contract (a malformed stream stays
+ * malformed). A subclass only says what a line becomes (`toMessage`, undefined to drop it); the splitter and the
+ * per-push output stay private, so they are not part of the public API.
+ */
 abstract class Terminal<M> implements StreamDecoder<M> {
   private error: unknown;
-  protected readonly splitter: LineSplitter;
+  private readonly splitter: LineSplitter;
+  private out: M[] = [];
+  private readonly collect: (line: string, offset: number) => void;
 
-  constructor(options: LineDecoderOptions) {
+  constructor(options: LineDecoderOptions, toMessage: (line: string, offset: number) => M | undefined) {
     this.splitter = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.skipBlankLines ?? true);
+    this.collect = (line, offset) => {
+      const m = toMessage(line, offset);
+      if (m !== undefined) this.out.push(m);
+    };
   }
 
+  /** Bytes of the unfinished line held back, waiting for its `\n` (at most `maxLineBytes`). */
   get pending(): number {
     return this.splitter.pendingBytes;
   }
 
-  protected abstract run(chunk: Uint8Array): M[];
-
+  /**
+   * Feeds the next chunk of the TCP stream, split anywhere (even inside a UTF-8 character), and returns what the lines
+   * it completed decode to, in order; often nothing. The chunk is decoded at once, so its memory may be reused.
+   * @throws CodecError, terminal: every later `push` or `end` throws the same error. `LRSN_LINE_TOO_LONG` (a
+   * LimitExceededError) when a line exceeds `maxLineBytes`, checked before it is buffered; `LRSN_BAD_UTF8` (a
+   * MalformedInputError) for bytes that are not UTF-8, at the UTF-16 offset in the stream; MessageDecoder adds the
+   * XML and message errors of `decode`.
+   */
   push(chunk: Uint8Array): M[] {
     if (this.error !== undefined) throw this.error;
     try {
-      return this.run(chunk);
+      this.out = [];
+      this.splitter.scan(chunk, this.collect);
+      return this.out;
     } catch (e) {
       this.error = e;
       throw e;
     }
   }
 
+  /**
+   * Says the peer closed the stream. A last message without its `\n` is not decoded: LR-04 ends every message with
+   * one, so an unterminated line means the stream was cut.
+   * @throws TruncatedInputError (`LRSN_TRUNCATED`) when an unterminated line is pending; MalformedInputError
+   * (`LRSN_BAD_UTF8`) when the stream ends inside a UTF-8 character; the earlier error if `push` already failed.
+   */
   end(): void {
     if (this.error !== undefined) throw this.error;
     try {
@@ -156,22 +182,16 @@ abstract class Terminal<M> implements StreamDecoder<M> {
 
 /** Splits a byte stream into LRSN lines (strings without `\n`), e.g. to decode each line with its own error handling. */
 export class LineDecoder extends Terminal<string> {
-  private out: string[] = [];
-  private readonly collect = (line: string): void => {
-    this.out.push(line);
-  };
-
+  /** @param options - line limit and blank-line handling; all optional. */
   constructor(options: LineDecoderOptions = {}) {
-    super(options);
-  }
-
-  protected run(chunk: Uint8Array): string[] {
-    this.out = [];
-    this.splitter.scan(chunk, this.collect);
-    return this.out;
+    super(options, (line) => line);
   }
 }
 
+/**
+ * Options of MessageDecoder: the framing limits of LineDecoderOptions plus the XML limits of DecodeOptions
+ * (`maxLineBytes` is the same setting in both).
+ */
 export type MessageDecoderOptions = LineDecoderOptions & DecodeOptions;
 
 /**
@@ -180,23 +200,13 @@ export type MessageDecoderOptions = LineDecoderOptions & DecodeOptions;
  * `decode` each line. Error offsets count UTF-16 code units from the start of the stream.
  */
 export class MessageDecoder extends Terminal<DecodedMessage> {
-  private out: DecodedMessage[] = [];
-  private readonly limits: XmlLimits;
-  private readonly collect = (line: string, offset: number): void => {
-    // A line holding only an XML declaration (a client writing `<?xml version="1.0"?>` on a line of its own) carries
-    // no message: skipped like a blank line (issue 18).
-    if (line.indexOf('<?') < 0 || !isXmlDeclarationOnly(line))
-      this.out.push(decodeLine(line, offset, this.limits, true));
-  };
-
+  /** @param options - line, depth and attribute limits; all optional (64 KiB, 8, 32). */
   constructor(options: MessageDecoderOptions = {}) {
-    super(options);
-    this.limits = xmlLimits(options);
-  }
-
-  protected run(chunk: Uint8Array): DecodedMessage[] {
-    this.out = [];
-    this.splitter.scan(chunk, this.collect);
-    return this.out;
+    const limits = xmlLimits(options);
+    super(options, (line, offset) =>
+      // A line holding only an XML declaration (a client writing `<?xml version="1.0"?>` on a line of its own) carries
+      // no message: skipped like a blank line (issue 18).
+      line.indexOf('<?') < 0 || !isXmlDeclarationOnly(line) ? decodeLine(line, offset, limits, true) : undefined,
+    );
   }
 }

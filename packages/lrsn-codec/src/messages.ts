@@ -102,6 +102,11 @@ export interface PageRequestShort extends Base {
   readonly systemId?: string;
 }
 
+/**
+ * `<PageRequest>` (client→server, NetPage service, lrsn.md §5): page a pager. `form` tells the NetPage 1.0 long form
+ * (a `<Pager>` child element) from the NetPage 2.0 short form (`pager="<type>;<number>"`); both decode, and each
+ * encodes back in the form it was given.
+ */
 export type PageRequest = PageRequestLong | PageRequestShort;
 
 /** `<PageRequestStatus id status ret/>`: Portico's format (see portico-choices.ts and the README). */
@@ -138,7 +143,13 @@ export interface KeyCallTXSupervision extends Base {
   readonly batt?: number;
 }
 
+/**
+ * The `action` values of `<TableUpdate>` (lrsn.md §7): `open` (available for seating), `hold` (held for a party), `bus`
+ * (being bussed), `seat` (seated), `close` (closed, neither open nor seated), `xfer` (the seated party moves to another
+ * table). Any other value is LRSN_BAD_ATTRIBUTE on decode and encode.
+ */
 export const TABLE_ACTIONS = ['open', 'hold', 'bus', 'seat', 'close', 'xfer'] as const;
+/** One of TABLE_ACTIONS: what happened to the table of a `<TableUpdate>`. */
 export type TableAction = (typeof TABLE_ACTIONS)[number];
 
 /** `<TableUpdate action table id src/>` (TableMan). For xfer, `table` is the destination. */
@@ -217,6 +228,7 @@ export interface UnknownMessage {
   readonly raw?: string;
 }
 
+/** Every message kind the codec decodes into typed fields (the names in KNOWN_MESSAGE_TYPES). */
 export type KnownMessage =
   | LrsnGreeting
   | Login
@@ -233,11 +245,20 @@ export type KnownMessage =
   | LrsRXStaff
   | PocsagRX;
 
+/**
+ * Any LRSN message, as `encode` takes it: a KnownMessage, or an UnknownMessage for an element this version does not
+ * know. Switch on `type` to narrow it.
+ */
 export type LrsnMessage = KnownMessage | UnknownMessage;
+/** The `type` tags of LrsnMessage: the known element names plus `'Unknown'`. */
 export type LrsnMessageType = LrsnMessage['type'];
 
 /** A message as decode returns it: with its attribute map always present. */
 export type Decoded<M extends LrsnMessage> = M extends unknown ? M & { readonly attributes: Attributes } : never;
+/**
+ * What `decode` and MessageDecoder return: any LrsnMessage with its `attributes` map present, so code that reads an
+ * attribute the typed fields do not cover never needs a check.
+ */
 export type DecodedMessage = Decoded<LrsnMessage>;
 
 /** The element names the codec decodes into typed messages. */

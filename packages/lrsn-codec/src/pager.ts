@@ -15,6 +15,7 @@ export const PagerType = {
   /** 4: vibe-only POCSAG pager. */
   VibePocsag: 4,
 } as const;
+/** A published short-form pager type, 0 to 4 (see PagerType); the `type` field of ShortPager may hold others. */
 export type PagerTypeCode = (typeof PagerType)[keyof typeof PagerType];
 
 const PAGER_TYPE_NAMES: readonly string[] = [
@@ -103,9 +104,11 @@ export const StaffPageMode = {
   VibrateBeep3x: 0x0d,
 } as const;
 
+/** An AM page-mode byte taken apart by `describePageMode` (lrsn.md §11.2). */
 export interface PageModeInfo {
   /** The mode without the volume bit. */
   readonly value: number;
+  /** Whether the volume bit (PAGE_MODE_LOUD, 0x40) is set: a loud page rather than a quiet one. */
   readonly loud: boolean;
   /** The mode's name in GuestPageMode/StaffPageMode, if the value is published. */
   readonly name?: string;

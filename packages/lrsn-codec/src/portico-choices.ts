@@ -15,4 +15,5 @@
  * - `ret`: ESUCCESS = "valid and accepted"; any other result code (EINVAL usually) = "invalid and not accepted".
  */
 export const PAGE_REQUEST_STATUSES = ['accepted', 'sent', 'failed'] as const;
+/** How far a page got: the `status` of `<PageRequestStatus>`, one of PAGE_REQUEST_STATUSES. */
 export type PageRequestStatusValue = (typeof PAGE_REQUEST_STATUSES)[number];

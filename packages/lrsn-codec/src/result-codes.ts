@@ -15,7 +15,9 @@ export const ResultCode = {
   EINPROGRESS: 9,
   EFAIL: 10,
 } as const;
+/** The mnemonic of a published result code, `'ESUCCESS'` to `'EFAIL'` (lrsn.md §3). */
 export type ResultCodeName = keyof typeof ResultCode;
+/** The value of a published result code, 0 (ESUCCESS) to 10 (EFAIL); a `ret` on the wire may hold others. */
 export type ResultCodeValue = (typeof ResultCode)[ResultCodeName];
 
 /** What each code means, paraphrasing LRS's result-code page. */

@@ -10,6 +10,7 @@ export interface XmlElement {
   readonly children: readonly XmlElement[];
 }
 
+/** The XML limits the parser enforces; public callers set them through DecodeOptions. */
 export interface XmlLimits {
   /** Deepest element nesting allowed; the root is depth 1 (default 8; LRSN messages use 2). */
   readonly maxDepth: number;
@@ -17,7 +18,15 @@ export interface XmlLimits {
   readonly maxAttributes: number;
 }
 
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 8, maxAttributes: 32 };
+/**
+ * The XML limits `decode` and MessageDecoder apply where DecodeOptions leaves them out: `maxDepth` 8 (the root element
+ * is depth 1; LRSN messages use 2) and `maxAttributes` 32 (the widest message, `<LrsRXGuest>`, has 9). Exceeding them
+ * raises LRSN_TOO_DEEP or LRSN_TOO_MANY_ATTRIBUTES, which bounds the work one hostile line can cause.
+ */
+export const DEFAULT_XML_LIMITS: { readonly maxDepth: number; readonly maxAttributes: number } = {
+  maxDepth: 8,
+  maxAttributes: 32,
+};
 
 /** Options for XMLValidator.validate (run before parsing: balanced tags, names, duplicate and valueless attributes). */
 export const XML_VALIDATOR_OPTIONS = { allowBooleanAttributes: false } as const;
