@@ -16,7 +16,20 @@ import { checkKeyMaterial, openFailure, prepareOpen, prepareSeal } from './seal.
  * returns ciphertext ‖ tag; `open` returns the plaintext, or throws when the tag does not authenticate.
  */
 export interface SyncAead {
+  /**
+   * Encrypts and authenticates `plaintext`; the header is authenticated too, as `aad` (B.6).
+   * @param nonce - 12 bytes, built by the codec from the direction and the sealing counter; never reused for a key.
+   * @param aad - the 16-byte SmartTE header, authenticated but not encrypted.
+   * @returns ciphertext ‖ 16-byte tag (`plaintext.length + 16` bytes).
+   * @throws anything on a bad key or input; the codec turns it into a SealingError `ST_BAD_KEY`.
+   */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Checks the tag and decrypts; the inverse of `seal` with the same nonce and aad.
+   * @param sealed - ciphertext ‖ 16-byte tag, as `seal` returned it.
+   * @returns the plaintext (`sealed.length - 16` bytes).
+   * @throws anything when the tag does not authenticate; the codec turns it into a SealingError `ST_OPEN_FAILED`.
+   */
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array;
 }
 

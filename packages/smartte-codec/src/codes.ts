@@ -28,6 +28,7 @@ export const DisconnectReason = Object.freeze({
   PROTOCOL_ERROR: 5,
 });
 
+/** A short English label for each DISCONNECT reason of B.7 (for logs and the inspector; not shown on the device). */
 export const DISCONNECT_REASON_TEXT: Readonly<Record<number, string>> = Object.freeze({
   0: 'normal',
   1: 'host closed',
@@ -66,10 +67,15 @@ export function rejectReasonText(reason: number): string {
   return REJECT_REASON_TEXT[reason] ?? `Err:Reject ${reason}`;
 }
 
+/** The label of a DISCONNECT reason (`2` → `"inactivity"`), or `"reason <n>"` for one outside B.7's list. */
 export function disconnectReasonText(reason: number): string {
   return DISCONNECT_REASON_TEXT[reason] ?? `reason ${reason}`;
 }
 
+/**
+ * The device text of an eSP code (`5` → `"Session taken over"`, B.7), the text an ERROR packet carries; undefined for a
+ * code outside the list, so the caller chooses the fallback.
+ */
 export function espText(code: number): string | undefined {
   return ESP_TEXT[code];
 }

@@ -24,6 +24,11 @@ export const DEVICE_INFO_KEYS = Object.freeze([
   'multi',
   'voice',
 ] as const);
+/**
+ * A key of the device information string that DEVICE_CONFIG carries (B.3): `uid`, `type`, `ver`, `os` (text), `cols`,
+ * `rows` (screen size in characters), `multi` (most sessions), `kbd`, `backlight`, `voice` (0/1 flags) and `enc`
+ * (the encryption levels supported, a comma list).
+ */
 export type DeviceInfoKey = (typeof DEVICE_INFO_KEYS)[number];
 
 const KIND: Record<DeviceInfoKey, 'string' | 'number' | 'flag' | 'levels'> = {

@@ -27,6 +27,10 @@ export interface SmartTeHeader {
   token: number;
 }
 
+/**
+ * What `peekHeader` reads before the full header check: enough for a server to tell an old or newer client (answered
+ * with CONNECT_REJECT reason 4) from a datagram that is not SmartTE at all (dropped).
+ */
 export interface PeekedHeader {
   /** The version byte. */
   version: number;

@@ -121,8 +121,11 @@ export interface SetTime extends PacketHeaderFields {
   utcOffsetMin: number;
 }
 
+/** One line of the HOST_MENU host selection screen (B.3); the client answers with HOST_SELECT carrying its `id`. */
 export interface HostEntry {
+  /** Host id, u16 (0 to 65,535), echoed by HOST_SELECT. */
   id: number;
+  /** Name shown on the device: UTF-8, at most 32 bytes on the wire (B.3). */
   name: string;
 }
 
