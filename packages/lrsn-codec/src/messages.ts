@@ -25,6 +25,7 @@ export interface UnknownContent {
 }
 
 interface Base extends UnknownContent {
+  /** Every attribute as sent, known ones included (see Attributes); always present on a decoded message. */
   readonly attributes?: Attributes;
 }
 
@@ -34,42 +35,56 @@ export type LoginMethod = 'none' | 'passwd';
 /** `<LRSN>`: the greeting the server sends first and only once (LR-07, LR-08). */
 export interface LrsnGreeting extends Base {
   readonly type: 'LRSN';
+  /** The services the server offers, with their versions where it gives them (lrsn.md §2.1, §12). */
   readonly services: readonly Service[];
   /** Present when the server is LRS hardware. */
   readonly device?: string;
   /** Only on custom LRS hardware; a real T7470 omits it, so it is optional (LR-08). */
   readonly hwver?: string;
+  /** Firmware version, e.g. `8.3.0.13`. */
   readonly swver: string;
+  /** The device's serial number, e.g. `20384` (a real T7470 sends it). */
   readonly serno?: string;
+  /** The login method the server requires: `none` (send `<Login>` without credentials) or `passwd`. */
   readonly login: LoginMethod;
 }
 
 /** `<Login>` (client→server). `services` missing = all services (LR-11); an empty list = none. */
 export interface Login extends Base {
   readonly type: 'Login';
+  /** User name, for `login="passwd"`. */
   readonly user?: string;
+  /** Password, for `login="passwd"`; sent in clear text, as the protocol has no other way. */
   readonly passwd?: string;
+  /** The services to subscribe to, e.g. NetPage and Heartbeat (lrsn.md §2.2). */
   readonly services?: readonly Service[];
 }
 
 /** `<LoginAck ret=".." services=".."/>` (LR-14–LR-16). A failed login's ack may omit services. */
 export interface LoginAck extends Base {
   readonly type: 'LoginAck';
+  /** Result code (ResultCode, lrsn.md §3): 0 (ESUCCESS) means logged in; anything else is a refusal. */
   readonly ret: number;
+  /** The services granted. */
   readonly services?: readonly Service[];
 }
 
 /** `<Heartbeat interval="60"/>`: seconds until the next heartbeat (lrsn.md §4). */
 export interface Heartbeat extends Base {
   readonly type: 'Heartbeat';
+  /** Approximate seconds until the next heartbeat; a client that hears none for this long reconnects (lrsn.md §4). */
   readonly interval: number;
 }
 
 /** The `<Pager Type ID SystemID/>` sub-element of a long-form PageRequest. */
 export interface LongPager extends UnknownContent {
+  /** `Type`, e.g. `Guest` (the full list is not public, lrsn.md §5.3). */
   readonly type: string;
+  /** `ID`: the pager number, exactly as sent. */
   readonly id: string;
+  /** `SystemID`: the LRS system the pager belongs to. */
   readonly systemId?: string;
+  /** Every attribute of `<Pager>` as sent. */
   readonly attributes?: Attributes;
 }
 
@@ -77,11 +92,13 @@ export interface LongPager extends UnknownContent {
 export interface PageRequestLong extends Base {
   readonly type: 'PageRequest';
   readonly form: 'long';
+  /** Transaction id: when present, the server reports progress with `<PageRequestStatus>` (lrsn.md §5). */
   readonly id?: string;
   /** 0 (lowest) … 5 (highest). */
   readonly power?: number;
   /** CS8 coaster colours, characters from R, B, G, Y, O, P, W. */
   readonly color?: string;
+  /** The `<Pager>` child element: which pager to page. */
   readonly pager: LongPager;
   /** Text of `<Message>`; absent when there is no `<Message>` element. */
   readonly message?: string;
@@ -95,10 +112,13 @@ export interface PageRequestLong extends Base {
 export interface PageRequestShort extends Base {
   readonly type: 'PageRequest';
   readonly form: 'short';
+  /** Transaction id: when present, the server reports progress with `<PageRequestStatus>` (lrsn.md §5). */
   readonly id?: string;
+  /** `pager="<type>;<number>"`, split (see PagerType). */
   readonly pager: ShortPager;
   /** Free text for alphanumeric pagers, a page-mode name for the others. */
   readonly message?: string;
+  /** `system_id`; when absent the transmitter's configured system is presumably used (lrsn.md §5.2). */
   readonly systemId?: string;
 }
 
@@ -112,34 +132,48 @@ export type PageRequest = PageRequestLong | PageRequestShort;
 /** `<PageRequestStatus id status ret/>`: Portico's format (see portico-choices.ts and the README). */
 export interface PageRequestStatus extends Base {
   readonly type: 'PageRequestStatus';
+  /** The PageRequest's `id`, echoed exactly. */
   readonly id: string;
+  /** How far the page got. */
   readonly status: PageRequestStatusValue;
+  /** Result code: ESUCCESS for accepted and sent, the reason (EINVAL, EOPFAIL, EFAIL …) for failed. */
   readonly ret: number;
 }
 
 /** `<KeyCallTXInsert unit key table batt/>`: a key was inserted. Key 00 arrives as 1000 (see keyFromWire). */
 export interface KeyCallTXInsert extends Base {
   readonly type: 'KeyCallTXInsert';
+  /** Serial number of the KeyCallTX unit, e.g. `19284756` (lrsn.md §6). */
   readonly unit: string;
+  /** Key number as sent: key 00 is 1000 on the wire (keyFromWire gives 0). */
   readonly key: number;
+  /** Table id, only when the unit is associated with a table on the transmitter. */
   readonly table?: string;
+  /** Battery charge in percent, only when the unit reports it. */
   readonly batt?: number;
 }
 
 /** `<KeyCallTXButton unit button table batt/>`: button 1 or 2 was pressed. */
 export interface KeyCallTXButton extends Base {
   readonly type: 'KeyCallTXButton';
+  /** Serial number of the KeyCallTX unit, e.g. `19284756` (lrsn.md §6). */
   readonly unit: string;
+  /** The button pressed: 1 or 2. */
   readonly button: number;
+  /** Table id, only when the unit is associated with a table on the transmitter. */
   readonly table?: string;
+  /** Battery charge in percent, only when the unit reports it. */
   readonly batt?: number;
 }
 
 /** `<KeyCallTXSupervision unit table batt/>`: the unit's own heartbeat, or a program key was inserted. */
 export interface KeyCallTXSupervision extends Base {
   readonly type: 'KeyCallTXSupervision';
+  /** Serial number of the KeyCallTX unit, e.g. `19284756` (lrsn.md §6). */
   readonly unit: string;
+  /** Table id, only when the unit is associated with a table on the transmitter. */
   readonly table?: string;
+  /** Battery charge in percent, only when the unit reports it. */
   readonly batt?: number;
 }
 
@@ -155,26 +189,37 @@ export type TableAction = (typeof TABLE_ACTIONS)[number];
 /** `<TableUpdate action table id src/>` (TableMan). For xfer, `table` is the destination. */
 export interface TableUpdate extends Base {
   readonly type: 'TableUpdate';
+  /** What happened to the table. */
   readonly action: TableAction;
+  /** The table acted on; for `xfer`, the destination table. */
   readonly table: string;
+  /** Transaction id, to echo in the TableUpdateAck. */
   readonly id: string;
+  /** Unique id of the device that started the update (e.g. a T900 handheld). */
   readonly src?: string;
 }
 
 /** `<TableUpdateAck id ret/>`: Portico's format (see portico-choices.ts and the README). */
 export interface TableUpdateAck extends Base {
   readonly type: 'TableUpdateAck';
+  /** The TableUpdate's `id`, echoed exactly. */
   readonly id: string;
+  /** ESUCCESS (0) = valid and accepted; any other result code (EINVAL usually) = invalid and not accepted. */
   readonly ret: number;
 }
 
 interface LrsRXFields extends Base {
+  /** The paged pager's number. */
   readonly pager: string;
+  /** The LRS system id the page was sent to. */
   readonly systemId: string;
+  /** The station that sent the page. */
   readonly stationId?: string;
   /** AM page-mode byte (see describePageMode). */
   readonly mode: number;
+  /** Light bits (lrsn.md §8). */
   readonly lights?: number;
+  /** Message bytes 0 to 3 of the page (lrsn.md §8). */
   readonly msg0?: number;
   readonly msg1?: number;
   readonly msg2?: number;
@@ -198,18 +243,25 @@ export interface LrsRXStaff extends LrsRXFields {
  */
 export interface PocsagRX extends Base {
   readonly type: 'PocsagRX';
+  /** LRS pager number, when the capcode maps to one. */
   readonly pager?: string;
+  /** LRS system id, when the capcode maps to one. */
   readonly systemId?: string;
+  /** The POCSAG capcode (address), e.g. `700001`, when it does not map to a pager. */
   readonly capcode?: string;
+  /** The page text, references decoded (`&#xa;` is a newline). */
   readonly message: string;
 }
 
 /** An element inside an unknown message. */
 export interface UnknownElement {
+  /** The element name, exactly as sent. */
   readonly name: string;
+  /** Every attribute, in document order. */
   readonly attributes: Attributes;
   /** The element's own text (concatenated, references decoded). */
   readonly text: string;
+  /** Child elements, in document order. */
   readonly children: readonly UnknownElement[];
 }
 
@@ -220,9 +272,13 @@ export interface UnknownElement {
  */
 export interface UnknownMessage {
   readonly type: 'Unknown';
+  /** The root element's name, exactly as sent. */
   readonly name: string;
+  /** Every attribute of the root element, in document order. */
   readonly attributes: Attributes;
+  /** The root element's own text (concatenated, references decoded). */
   readonly text: string;
+  /** Child elements, in document order. */
   readonly children: readonly UnknownElement[];
   /** The received line without its `\n` (and `\r`); on a message built for encoding it may be omitted. */
   readonly raw?: string;
