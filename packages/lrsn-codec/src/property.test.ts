@@ -348,10 +348,11 @@ describe('property: hostile input raises only CodecError and never hangs', () =>
       `<LRSN services="${'a:'.repeat(n / 2)}" swver="1" login="none"/>`,
       `<A ${Array.from({ length: 5000 }, (_, i) => `a${i}="1"`).join(' ')}/>`,
     ]) {
-      // Linear work only: no catastrophic backtracking (a generous bound for a shared, loaded machine).
+      // A termination guard, not a speed target: catastrophic backtracking on lines this long takes minutes or
+      // never ends, while linear work takes milliseconds; 10 s leaves room for a saturated CI machine.
       const started = performance.now();
       onlyCodecErrors(() => decode(s));
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(10_000);
     }
     expect(decode(`<A v="${'&amp;'.repeat(n / 5 - 10)}"/>`).attributes.get('v')).toHaveLength(n / 5 - 10);
   });
