@@ -21,6 +21,8 @@ export interface TelnetHost {
   name: string;
   host: string;
   port: number;
+  /** RFC 1091 TERMINAL-TYPE sent to this host (default the bridge's, `VT100`). */
+  terminalType?: string;
 }
 
 /** ST-16 "the Device Group and corresponding Telnet Host Group": the hosts, and the one to use without asking. */
@@ -29,6 +31,11 @@ export interface HostGroup {
   hosts: readonly TelnetHost[];
   /** A preferred host's id: connect to it without a host selection screen. */
   preferred?: number;
+  /**
+   * Issue 14 §4 "Inactivity time-out per host group" (the vendor's example: 10,800 s): a session with no DATA either
+   * way for this long gets ERROR eSP0006 and DISCONNECT reason 2. Default: none.
+   */
+  inactivityTimeoutS?: number;
 }
 
 function ipv4(text: string): number | undefined {

@@ -1,3 +1,10 @@
+export {
+  type BridgeLegInfo,
+  type BridgeTarget,
+  TelnetBridge,
+  type TelnetBridgeEvents,
+  type TelnetBridgeOptions,
+} from './bridge.js';
 export { SmartTeServerError, type SmartTeServerErrorCode } from './errors.js';
 export { type DeviceGroup, type HostGroup, inRange, selectGroup, type TelnetHost } from './groups.js';
 export {
@@ -11,3 +18,12 @@ export {
   type Via,
 } from './machine.js';
 export { createSmartTeServer, SmartTeServer, type SmartTeServerOptions } from './server.js';
+export { TelnetCommand, TelnetOption } from './telnet/codes.js';
+export {
+  type HostConnector,
+  type HostLeg,
+  type HostLegHandlers,
+  type TcpHostConnectorOptions,
+  tcpHostConnector,
+} from './telnet/leg.js';
+export { TelnetNegotiator, type TelnetNegotiatorOptions, type TelnetReceiveResult } from './telnet/negotiator.js';

@@ -17,6 +17,7 @@ import {
 import { type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import { PortPool } from '@portico/transport';
 import { SmartTeServerError } from './errors.js';
+import { HOST_DATA_CHUNK, HOST_QUEUE_LIMIT, HostBacklog } from './backlog.js';
 import { type DeviceGroup, type HostGroup, selectGroup, type TelnetHost } from './groups.js';
 
 /** Where a datagram came in or goes out: the listen port, or a session port (its number). */
@@ -88,7 +89,21 @@ export type ServerCommand =
   /** Issue 14 §5 drain: DISCONNECT reason 4 to every registered device, every session ended. */
   | { readonly type: 'shutdown' }
   /** Ends one session (an operator's disconnect): DISCONNECT reason 0 to a registered device, then its port is freed. */
-  | { readonly type: 'disconnect'; readonly uid: string; readonly sessionIndex: number };
+  | { readonly type: 'disconnect'; readonly uid: string; readonly sessionIndex: number }
+  /** Issue 14 §4: terminal bytes from the session's telnet host, relayed to the device as DATA (the bridge's hook). */
+  | { readonly type: 'host-data'; readonly uid: string; readonly sessionIndex: number; readonly data: Uint8Array }
+  /**
+   * Issue 14 §4: the host leg ended (B.7: eSP0002 unreachable, eSP0003 closed, eSP0006 inactivity): ERROR with the
+   * code and its text, then DISCONNECT with `reason` once the ERROR is acknowledged, or at once when the session is
+   * already ending (a device that never acknowledges is not waited for twice).
+   */
+  | {
+      readonly type: 'host-end';
+      readonly uid: string;
+      readonly sessionIndex: number;
+      readonly code: number;
+      readonly reason: number;
+    };
 
 export type ServerEvent =
   /** Open a UDP socket on this session port, then input `port-open` (or `port-failed`). */
@@ -104,8 +119,16 @@ export type ServerEvent =
   /** Steps 1–8 done (ST-17). */
   | { readonly type: 'ready'; readonly connection: ConnectionInfo }
   /** ST-16: the telnet host this session is to be connected to (chosen from HOST_MENU, preferred, or the only one). */
-  | { readonly type: 'host'; readonly connection: ConnectionInfo; readonly host: TelnetHost }
+  | {
+      readonly type: 'host';
+      readonly connection: ConnectionInfo;
+      readonly host: TelnetHost;
+      /** The host group the host came from (its inactivity time-out). */
+      readonly hostGroup?: HostGroup;
+    }
   | { readonly type: 'data'; readonly uid: string; readonly sessionIndex: number; readonly data: Uint8Array }
+  /** Host bytes that waited for room in the link's queue have all gone to the link (the bridge resumes reading). */
+  | { readonly type: 'host-drained'; readonly uid: string; readonly sessionIndex: number }
   | { readonly type: 'ended'; readonly connection: ConnectionInfo; readonly reason: string }
   | { readonly type: 'dropped'; readonly reason: string; readonly via: Via; readonly address: string };
 
@@ -125,6 +148,10 @@ interface Session {
   sent: number;
   awaiting: number | undefined;
   hostGroup: HostGroup | undefined;
+  /** The DISCONNECT that follows the ERROR of an ending session (B.7 reason and text). */
+  endWith?: { reason: number; text: string };
+  /** Host bytes waiting for room in the link's queue (see hostBacklog). */
+  backlog?: HostBacklog | undefined;
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -201,6 +228,10 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         break;
       case 'disconnect':
         this.onDisconnect(input.uid, input.sessionIndex, now, out);
+        break;
+      case 'host-data':
+      case 'host-end':
+        this.onHostCommand(input, now, out);
         break;
       case 'closed':
         return [wake(undefined)];
@@ -432,16 +463,59 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         out.push(emit({ type: 'ready', connection: { ...s.info } }));
         this.afterSteps(s, now, out);
       } else if (s.info.step === 'ending') {
-        this.toLink(
-          s,
-          { type: 'disconnect', reason: DisconnectReason.NORMAL, text: espText(EspCode.NO_HOST_CONFIGURED) ?? '' },
-          now,
-          out,
-        );
+        const end = s.endWith ?? { reason: DisconnectReason.NORMAL, text: espText(EspCode.NO_HOST_CONFIGURED) ?? '' };
+        this.toLink(s, { type: 'disconnect', ...end }, now, out);
       }
     } else if (e.type === 'disconnected') {
       this.end(s, 'disconnected', out);
     }
+    if (e.type === 'acked' && s.backlog?.bytes && s.info.step === 'host') this.flushBacklog(s, now, out);
+  }
+
+  /** The bridge's hook (issue 14 §4): host bytes to the device, or the end of the host leg. */
+  private onHostCommand(
+    c: Extract<ServerCommand, { type: 'host-data' | 'host-end' }>,
+    now: number,
+    out: ServerAction[],
+  ): void {
+    const s = this.sessions.get(`${c.uid}\u0000${c.sessionIndex}`);
+    if (!s?.link) return;
+    if (c.type === 'host-data') {
+      if (s.info.step !== 'host' || c.data.length === 0) return;
+      s.backlog ??= new HostBacklog();
+      s.backlog.push(c.data);
+      this.flushBacklog(s, now, out);
+      return;
+    }
+    const text = espText(c.code) ?? '';
+    if (s.info.step === 'ending') {
+      this.toLink(s, { type: 'disconnect', reason: c.reason, text }, now, out);
+      return;
+    }
+    s.backlog = undefined;
+    s.endWith = { reason: c.reason, text };
+    this.setStep(s, 'ending', out);
+    this.linkSend(s, { type: 'ERROR', code: c.code, text }, now, out);
+  }
+
+  /** Host bytes, at most HOST_DATA_CHUNK per DATA, while the link's queue has room; the rest waits for acks. */
+  private flushBacklog(s: Session, now: number, out: ServerAction[]): void {
+    const b = s.backlog;
+    const link = s.link;
+    if (!b || !link) return;
+    while (b.bytes > 0 && link.engine.queued < HOST_QUEUE_LIMIT) {
+      s.sent++; // every reliable packet counts: the ERROR that may follow waits for its own number's ack
+      this.toLink(s, { type: 'send', packet: { type: 'DATA', data: b.take(HOST_DATA_CHUNK) } }, now, out);
+    }
+    if (b.bytes === 0 && b.waited) {
+      b.waited = false;
+      out.push(emit({ type: 'host-drained', uid: s.info.uid, sessionIndex: s.info.sessionIndex }));
+    } else if (b.bytes > 0) b.waited = true;
+  }
+
+  /** Host bytes of a session still waiting for room in its link's queue (the bridge stops reading above a bound). */
+  hostBacklog(uid: string, sessionIndex: number): number {
+    return this.sessions.get(`${uid}\u0000${sessionIndex}`)?.backlog?.bytes ?? 0;
   }
 
   /**
@@ -467,7 +541,9 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
 
   private toHost(s: Session, host: TelnetHost, out: ServerAction[]): void {
     this.setStep(s, 'host', out);
-    out.push(emit({ type: 'host', connection: { ...s.info }, host }));
+    out.push(
+      emit({ type: 'host', connection: { ...s.info }, host, ...(s.hostGroup ? { hostGroup: s.hostGroup } : {}) }),
+    );
   }
 
   private setStep(s: Session, step: HandshakeStep, out: ServerAction[]): void {

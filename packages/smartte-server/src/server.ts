@@ -10,6 +10,7 @@ import {
   SmartTeServerMachine,
   type SmartTeServerMachineOptions,
 } from './machine.js';
+import { TelnetBridge, type TelnetBridgeOptions } from './bridge.js';
 
 export interface SmartTeServerOptions extends SmartTeServerMachineOptions {
   /** Address to bind the listen port and the session ports (default 127.0.0.1). */
@@ -17,6 +18,8 @@ export interface SmartTeServerOptions extends SmartTeServerMachineOptions {
   /** The listen port (default 3006; 0 asks the system for one). */
   port?: number;
   clock?: Clock;
+  /** The telnet bridge's options (issue 14 §4): how host legs are opened, TERMINAL-TYPE, connect time-out. */
+  telnet?: TelnetBridgeOptions;
 }
 
 /** A running SmartTE server: the handshake machine over real UDP sockets, one per session port. */
@@ -27,6 +30,8 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   /** The last send on each session port: its socket closes after it (a close right after a send drops it). */
   private readonly lastSend = new Map<number, Promise<void>>();
   private closing = false;
+  /** Issue 14 §4: the telnet legs of the sessions connected to a host. */
+  readonly bridge: TelnetBridge;
 
   /** @internal Use `createSmartTeServer()`. */
   constructor(
@@ -36,6 +41,10 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   ) {
     super();
     this.machine = new SmartTeServerMachine(options);
+    this.bridge = new TelnetBridge(
+      { input: (c) => this.runner.input(c), hostBacklog: (u, i) => this.machine.hostBacklog(u, i) },
+      { ...(options.clock ? { clock: options.clock } : {}), ...options.telnet },
+    );
     this.runner = new Runner(this.machine, {
       clock: options.clock ?? realClock,
       port: {
@@ -90,6 +99,7 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
       void Promise.resolve(last).then(() => s?.close());
     }
     (this as EventEmitter).emit(e.type, e);
+    this.bridge.onEvent(e);
   }
 
   private openPort(port: number): void {
@@ -114,6 +124,7 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     if (this.closing) return;
     this.closing = true;
     this.runner.input({ type: 'shutdown' });
+    this.bridge.close();
     await Promise.all(this.lastSend.values());
     this.runner.closed('local', undefined);
     await Promise.all([this.listener.close(), ...[...this.sockets.values()].map((s) => s.close())]);
