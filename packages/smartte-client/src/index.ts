@@ -14,3 +14,4 @@ export {
   type SmartTeClientBinding,
 } from './connect.js';
 export { SmartTeClientError, type SmartTeClientErrorCode } from './errors.js';
+export { terminalStream } from './terminal.js';

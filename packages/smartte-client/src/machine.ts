@@ -94,6 +94,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   private tries = 0;
   private retryAt: number | undefined;
   private linkWake: number | undefined;
+  private linkCalls = 0;
 
   constructor(options: SmartTeClientMachineOptions) {
     this.o = options;
@@ -234,10 +235,13 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   private toLink(input: Parameters<SmartTeLink['handle']>[0], now: number, out: ClientAction[]): void {
     const link = this.link;
     if (!link || this.state === 'closed') return;
+    // A nested call (an answer sent from a delivery) has the link's latest wake-up; this loop's is stale by then.
+    const generation = ++this.linkCalls;
     for (const a of link.handle(input, now)) {
       if (a.type === 'send') out.push(send({ port: this.sessionPort, data: a.message }));
-      else if (a.type === 'wake') this.linkWake = a.at;
-      else if (a.type === 'close') {
+      else if (a.type === 'wake') {
+        if (generation === this.linkCalls) this.linkWake = a.at;
+      } else if (a.type === 'close') {
         // The link's DISCONNECT comes just before its close: it becomes the close's final datagram, so the glue hands
         // it to the system before the socket closes.
         const last = out.at(-1);

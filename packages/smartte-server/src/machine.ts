@@ -144,6 +144,8 @@ interface Session {
   registrationDeadline: number | undefined;
   link?: SmartTeLink;
   linkWake: number | undefined;
+  /** Calls into the link so far (see toLink). */
+  linkCalls: number;
   /** Reliable packets sent in this epoch: the extended number of the last one (steps 5–8 wait for its ack). */
   sent: number;
   awaiting: number | undefined;
@@ -305,6 +307,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       clientPort: d.port,
       registrationDeadline: undefined,
       linkWake: undefined,
+      linkCalls: 0,
       sent: 0,
       awaiting: undefined,
       hostGroup: undefined,
@@ -414,13 +417,16 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private toLink(s: Session, input: Parameters<SmartTeLink['handle']>[0], now: number, out: ServerAction[]): void {
     const link = s.link;
     if (!link) return;
+    // A link event handled below may send again (a step's next packet): that nested call's wake-up is the link's
+    // latest word, and the stale one still in this loop must not overwrite it (a lost retransmission timer).
+    const generation = ++s.linkCalls;
     for (const a of link.handle(input, now)) {
       switch (a.type) {
         case 'send':
           out.push(send({ via: s.info.sessionPort, address: s.info.address, port: s.info.port, data: a.message }));
           break;
         case 'wake':
-          s.linkWake = a.at;
+          if (generation === s.linkCalls) s.linkWake = a.at;
           break;
         case 'close':
           this.end(s, a.reason, out);
