@@ -127,6 +127,60 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
     }
   });
 
+  it('a host that floods the device: 30,000 lines through the bridge arrive whole and in order (the host leg pauses while the link is full)', async () => {
+    const s = await serve({ name: 'one', hosts: [{ id: 1, name: 'shell', host: telnetd.host, port: telnetd.port }] });
+    try {
+      const client = await connectSmartTe({
+        port: s.address.port,
+        localPort: 0,
+        uid: 'BRIDGE-5',
+        deviceType: 'CT60',
+        clientVersion: '1.0',
+      });
+      let drained = 0;
+      s.on('host-drained', () => drained++);
+      const term = terminalStream(client);
+      const view = screen(term);
+      await view.shows(TELNET_HOST_PROMPT);
+      const mark = view.text.length;
+      term.write('seq 1 30000; echo seq-done\r');
+      await view.shows(`seq-done\r\n${TELNET_HOST_PROMPT}`, mark + 40);
+      const out = view.text.slice(view.text.indexOf('\r\n', mark) + 2, view.text.lastIndexOf('seq-done'));
+      const lines = out.split('\r\n').filter((l) => l !== '');
+      expect(lines).toEqual(Array.from({ length: 30_000 }, (_, i) => String(i + 1)));
+      // The link's queue filled and the host's bytes waited (and the leg paused) at least once.
+      expect(drained).toBeGreaterThan(0);
+      await client.close();
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+
+  it('eSP0006 "Session ended for inactivity": no DATA either way for the host group time-out → eSP0006, DISCONNECT reason 2', async () => {
+    const s = await serve({
+      name: 'quick',
+      hosts: [{ id: 1, name: 'shell', host: telnetd.host, port: telnetd.port }],
+      inactivityTimeoutS: 0.5,
+    });
+    try {
+      const client = await connectSmartTe({
+        port: s.address.port,
+        localPort: 0,
+        uid: 'BRIDGE-6',
+        deviceType: 'CT60',
+        clientVersion: '1.0',
+      });
+      const view = screen(terminalStream(client));
+      const bye = once(client.binding, 'disconnected');
+      await view.shows(TELNET_HOST_PROMPT);
+      const [e] = await bye;
+      expect(e).toMatchObject({ reason: 2, text: 'Session ended for inactivity' });
+      expect(client.statuses).toContain('eSP0006');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('eSP0002 "Host unreachable": no telnet server on the host port → eSP0002, then DISCONNECT reason 1', async () => {
     const s = await serve({ name: 'dead', hosts: [{ id: 1, name: 'gone', host: '127.0.0.1', port: 1 }] });
     try {

@@ -169,6 +169,26 @@ describe('TelnetBridge inactivity time-out (virtual clock, in-memory host leg)',
     expect(t.commands.filter((c) => c.type === 'host-end')).toHaveLength(2);
   });
 
+  it('keystrokes that reach the server before the host leg exists go to the host after the opening offers', () => {
+    const clock = new VirtualClock(0);
+    const leg = memoryLeg();
+    const t = target();
+    const bridge = new TelnetBridge(t, { clock, connect: leg.connect });
+    bridge.onEvent(typed('ls\r'));
+    bridge.onEvent(hostEvent(host));
+    expect(leg.written.map((b) => [...b])).toEqual([
+      [255, 253, 3, 255, 251, 24, 255, 251, 31],
+      [...new TextEncoder().encode('ls\r'), 0],
+    ]);
+    // Bounded: a session that never gets a host keeps at most 4 KiB.
+    const other = new TelnetBridge(t, { clock, connect: leg.connect });
+    for (let i = 0; i < 100; i++) other.onEvent(typed('x'.repeat(100)));
+    const before = leg.written.length;
+    other.onEvent(hostEvent(host));
+    const kept = leg.written.slice(before + 1).reduce((n, b) => n + b.length, 0);
+    expect(kept).toBe(4000);
+  });
+
   it('opens with the client offers and answers the host; typed bytes are telnet-encoded (IAC doubled)', () => {
     const clock = new VirtualClock(0);
     const leg = memoryLeg();

@@ -52,6 +52,12 @@ interface Leg {
 const keyOf = (uid: string, sessionIndex: number): string => `${uid}\u0000${sessionIndex}`;
 
 /**
+ * Keystrokes a device sends as soon as it shows "Connected" can reach the server before its host leg exists (the DATA
+ * is delivered with the ack of SET_TIME): up to this many bytes per session are kept for the leg, not dropped.
+ */
+const EARLY_BYTES = 4096;
+
+/**
  * The telnet bridge (issue 14 §4, ST-16 "begin the connection to the telnet host as configured in the Device Group and
  * corresponding Telnet Host Group"): for every session the server connects to a host, it opens a host leg, runs the
  * RFC 854 negotiation (TelnetNegotiator: SGA, ECHO, NAWS with the device's screen size from its device information,
@@ -61,6 +67,8 @@ const keyOf = (uid: string, sessionIndex: number): string => `${uid}\u0000${sess
  */
 export class TelnetBridge extends EventEmitter<TelnetBridgeEvents> {
   private readonly legs = new Map<string, Leg>();
+  /** DATA of sessions with no leg yet (see EARLY_BYTES); a session without a host keeps at most that many bytes. */
+  private readonly early = new Map<string, Uint8Array[]>();
   private readonly connector: HostConnector;
   private readonly clock: Clock;
   private readonly terminalType: string;
@@ -92,8 +100,15 @@ export class TelnetBridge extends EventEmitter<TelnetBridgeEvents> {
         this.open(e.connection.uid, e.connection.sessionIndex, e.host, e.hostGroup?.inactivityTimeoutS, e.connection);
         break;
       case 'data': {
-        const l = this.legs.get(keyOf(e.uid, e.sessionIndex));
-        if (!l || l.ending) break;
+        const key = keyOf(e.uid, e.sessionIndex);
+        const l = this.legs.get(key);
+        if (!l) {
+          const kept = this.early.get(key) ?? [];
+          if (kept.reduce((n, b) => n + b.length, 0) + e.data.length <= EARLY_BYTES) kept.push(e.data);
+          this.early.set(key, kept);
+          break;
+        }
+        if (l.ending) break;
         l.lastActivity = this.clock.now();
         l.leg.write(l.telnet.encode(e.data));
         break;
@@ -106,9 +121,12 @@ export class TelnetBridge extends EventEmitter<TelnetBridgeEvents> {
         }
         break;
       }
-      case 'ended':
-        this.drop(keyOf(e.connection.uid, e.connection.sessionIndex));
+      case 'ended': {
+        const key = keyOf(e.connection.uid, e.connection.sessionIndex);
+        this.early.delete(key);
+        this.drop(key);
         break;
+      }
       default:
         break;
     }
@@ -156,6 +174,8 @@ export class TelnetBridge extends EventEmitter<TelnetBridgeEvents> {
       },
     });
     l.leg.write(telnet.start());
+    for (const b of this.early.get(key) ?? []) l.leg.write(telnet.encode(b));
+    this.early.delete(key);
     this.arm(l);
   }
 

@@ -15,6 +15,22 @@ describe('portico-smartte-server arguments', () => {
     expect(() => parseArgs(['--port', 'x'])).toThrow();
   });
 
+  it('ST-16 --telnet gives the default group its Telnet Host Group (repeat it for a host menu), --inactivity its time-out', () => {
+    expect(parseArgs(['--telnet', '10.0.0.5:23', '--telnet', '[::1]:2323', '--inactivity', '600'])).toMatchObject({
+      defaultGroup: {
+        hostGroup: {
+          hosts: [
+            { id: 1, name: '10.0.0.5:23', host: '10.0.0.5', port: 23 },
+            { id: 2, name: '[::1]:2323', host: '::1', port: 2323 },
+          ],
+          inactivityTimeoutS: 600,
+        },
+      },
+    });
+    expect(() => parseArgs(['--telnet', 'nohost'])).toThrow();
+    expect(() => parseArgs(['--inactivity', '0'])).toThrow();
+  });
+
   it('--version prints the package version and ends with exit code 0 (issue 17: every bin has --version)', () => {
     const out: string[] = [];
     const write = process.stdout.write;

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   server.on('alert', log);
   server.on('rejected', log);
   server.on('ended', log);
+  server.on('host', (e) => log({ uid: e.connection.uid, host: e.host }));
+  server.bridge.on('host-ended', (e) => log({ uid: e.uid, hostEnded: e.host.name, code: e.code }));
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
