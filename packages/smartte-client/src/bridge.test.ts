@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { createSmartTeServer, type HostGroup, type SmartTeServer } from '@portico/smartte-server';
 import { startTelnetHost, TELNET_HOST_PROMPT, type TestTelnetHost } from '@portico/smartte-server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSmartTe } from './connect.js';
+import { type ConnectSmartTeOptions, connectSmartTe } from './connect.js';
 import { terminalStream } from './terminal.js';
 
 // A session port range well away from the defaults; a port some other program holds is skipped (port-failed).
@@ -26,6 +26,10 @@ function screen(stream: Duplex) {
     },
   };
 }
+
+/** A device with the test's defaults, connected to `s` (steps 1–8 done). */
+const device = (s: SmartTeServer, uid: string, more: Partial<ConnectSmartTeOptions> = {}) =>
+  connectSmartTe({ port: s.address.port, localPort: 0, uid, deviceType: 'CT60', clientVersion: '1.0', ...more });
 
 describe('client ↔ server ↔ a real telnet server (busybox telnetd running a shell, loopback)', () => {
   let telnetd: TestTelnetHost;
@@ -50,12 +54,7 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
   it('ST-16 "begin the connection to the telnet host": type a command through the bridge and read its output', async () => {
     const s = await serve({ name: 'one', hosts: [{ id: 1, name: 'shell', host: telnetd.host, port: telnetd.port }] });
     try {
-      const client = await connectSmartTe({
-        port: s.address.port,
-        localPort: 0,
-        uid: 'BRIDGE-1',
-        deviceType: 'CT60',
-        clientVersion: '1.0',
+      const client = await device(s, 'BRIDGE-1', {
         deviceInfo: { cols: 33, rows: 11 },
       });
       const term = terminalStream(client);
@@ -83,12 +82,7 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
     const s = await serve({ name: 'two', hosts });
     try {
       const menus: string[][] = [];
-      const client = await connectSmartTe({
-        port: s.address.port,
-        localPort: 0,
-        uid: 'BRIDGE-2',
-        deviceType: 'CT60',
-        clientVersion: '1.0',
+      const client = await device(s, 'BRIDGE-2', {
         chooseHost: (list) => {
           menus.push(list.map((h) => h.name));
           return 9;
@@ -106,13 +100,7 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
   it('eSP0003 "Host closed the session": the shell exits → the device shows eSP0003, then DISCONNECT reason 1', async () => {
     const s = await serve({ name: 'one', hosts: [{ id: 1, name: 'shell', host: telnetd.host, port: telnetd.port }] });
     try {
-      const client = await connectSmartTe({
-        port: s.address.port,
-        localPort: 0,
-        uid: 'BRIDGE-3',
-        deviceType: 'CT60',
-        clientVersion: '1.0',
-      });
+      const client = await device(s, 'BRIDGE-3');
       const term = terminalStream(client);
       const view = screen(term);
       await view.shows(TELNET_HOST_PROMPT);
@@ -130,13 +118,7 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
   it('a host that floods the device: 30,000 lines through the bridge arrive whole and in order (the host leg pauses while the link is full)', async () => {
     const s = await serve({ name: 'one', hosts: [{ id: 1, name: 'shell', host: telnetd.host, port: telnetd.port }] });
     try {
-      const client = await connectSmartTe({
-        port: s.address.port,
-        localPort: 0,
-        uid: 'BRIDGE-5',
-        deviceType: 'CT60',
-        clientVersion: '1.0',
-      });
+      const client = await device(s, 'BRIDGE-5');
       let drained = 0;
       s.on('host-drained', () => drained++);
       const term = terminalStream(client);
@@ -163,13 +145,7 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
       inactivityTimeoutS: 0.5,
     });
     try {
-      const client = await connectSmartTe({
-        port: s.address.port,
-        localPort: 0,
-        uid: 'BRIDGE-6',
-        deviceType: 'CT60',
-        clientVersion: '1.0',
-      });
+      const client = await device(s, 'BRIDGE-6');
       const view = screen(terminalStream(client));
       const bye = once(client.binding, 'disconnected');
       await view.shows(TELNET_HOST_PROMPT);
@@ -184,13 +160,7 @@ describe('client ↔ server ↔ a real telnet server (busybox telnetd running a 
   it('eSP0002 "Host unreachable": no telnet server on the host port → eSP0002, then DISCONNECT reason 1', async () => {
     const s = await serve({ name: 'dead', hosts: [{ id: 1, name: 'gone', host: '127.0.0.1', port: 1 }] });
     try {
-      const client = await connectSmartTe({
-        port: s.address.port,
-        localPort: 0,
-        uid: 'BRIDGE-4',
-        deviceType: 'CT60',
-        clientVersion: '1.0',
-      });
+      const client = await device(s, 'BRIDGE-4');
       const bye = client.statuses.includes('eSP0002') ? undefined : once(client.binding, 'disconnected');
       const [e] = (await bye) ?? [undefined];
       expect(client.statuses).toContain('eSP0002');

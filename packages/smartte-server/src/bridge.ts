@@ -19,7 +19,9 @@ export interface TelnetBridgeOptions {
 
 /** What the bridge drives: the server machine's commands, and how many host bytes wait for a session's link. */
 export interface BridgeTarget {
+  /** Hands `host-data` / `host-end` to the server machine (through its runner). */
   input(command: ServerCommand): void;
+  /** Host bytes of a session still waiting for room in its link (SmartTeServerMachine.hostBacklog). */
   hostBacklog(uid: string, sessionIndex: number): number;
 }
 

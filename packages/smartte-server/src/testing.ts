@@ -14,6 +14,7 @@ export interface TestTelnetHost {
   port: number;
   /** Connections taken so far. */
   readonly accepted: number;
+  /** Stops listening, kills every telnetd still running and removes the login script. */
   close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ export interface HostLeg {
   write(bytes: Uint8Array): void;
   /** Stop handing host bytes over (the device's link is full); TCP flow control then pushes back on the host. */
   pause(): void;
+  /** Hand host bytes over again (the machine said `host-drained`). */
   resume(): void;
   /** Ends the leg from our side; `closed` is not called for it. */
   close(): void;
