@@ -74,13 +74,21 @@ interface RunResult {
   statuses: string[];
 }
 
-function run(seed: number): RunResult {
+interface RunOptions {
+  loss?: number;
+  /** Drops the first server datagram of this packet type (B.2), once. */
+  dropFirst?: number;
+}
+
+function run(seed: number, o: RunOptions = {}): RunResult {
   const clock = new VirtualClock(0);
   const random = seededRandom(seed * 7 + 1);
   const down = randomBytes(random, 2000 + Math.floor(random() * 2000));
   const up = randomBytes(random, 1000 + Math.floor(random() * 2000));
   const host = memoryHost(clock, random, down);
-  const impair = { loss: 0.2, duplicate: 0.2, reorder: 0.2, delayMs: { min: 1, max: 10 } };
+  const p = o.loss ?? 0.2;
+  const impair = { loss: p, duplicate: p, reorder: p, delayMs: { min: 1, max: 10 } };
+  let dropping = o.dropFirst;
 
   const machine = new SmartTeServerMachine({
     portRange: { first: 5000, last: 5009 },
@@ -104,7 +112,13 @@ function run(seed: number): RunResult {
   );
   server = new Runner(machine, {
     clock,
-    port: { send: (d: ServerDatagram) => toClient.send(d.data), close: () => {} },
+    port: {
+      send: (d: ServerDatagram) => {
+        if (dropping !== undefined && d.data[3] === dropping) dropping = undefined;
+        else toClient.send(d.data);
+      },
+      close: () => {},
+    },
     onEvent: (e: ServerEvent) => {
       if (e.type === 'open-port') server.input({ type: 'port-open', port: e.port });
       bridge.onEvent(e);
@@ -174,4 +188,12 @@ describe('bridge through the link simulator: 20 % loss, duplication and reorderi
       expect(r.statuses.findIndex((s) => s.startsWith('Register Port'))).toBe(1);
     }
   }, 120_000);
+});
+
+describe('server retransmission after an acknowledgement made it send its next step', () => {
+  it('ST-15 espSetTime is sent again when its first datagram is lost (the server must not lose its retransmission timer)', () => {
+    // No other loss: the only way SET_TIME reaches the device is the server's retransmission.
+    const r = run(1, { loss: 0, dropFirst: 0x08 });
+    expect(r).toMatchObject({ ready: true, up: true, down: true });
+  });
 });
