@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { compare, machineLine, printTable } from '@portico/bench';
-import { createSmartTeServer } from '@portico/smartte-server';
+import { createSmartTeServer, type HostConnector } from '@portico/smartte-server';
 import { connectSmartTe } from './connect.js';
 import { terminalStream } from './terminal.js';
 
@@ -26,6 +26,34 @@ async function host(): Promise<{ server: Server; port: number }> {
   await once(server, 'listening');
   return { server, port: (server.address() as { port: number }).port };
 }
+
+/**
+ * A host leg with no TCP under it: PAYLOAD handed to the bridge in 64 KiB pieces on every 'g', pausing when the bridge
+ * says so. Through it the second comparison isolates what the TCP leg and its socket cost.
+ */
+const memoryHost: HostConnector = (_host, handlers) => {
+  let paused = false;
+  const pending: Uint8Array[] = [];
+  const flush = () => {
+    while (!paused && pending.length > 0) handlers.data(pending.shift() as Uint8Array);
+  };
+  queueMicrotask(() => handlers.connected());
+  return {
+    write(b) {
+      if (!b.includes(GO)) return;
+      for (let i = 0; i < TOTAL; i += 65_536) pending.push(PAYLOAD.subarray(i, i + 65_536));
+      setImmediate(flush);
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      setImmediate(flush);
+    },
+    close() {},
+  };
+};
 
 /** Counts bytes and resolves `next()` once TOTAL more have come. */
 function counter() {
@@ -111,6 +139,38 @@ async function main(): Promise<void> {
     time: 6000,
     rounds: 5,
   });
+  // The same bridge and link with the host leg in memory: what the TCP leg costs on top.
+  const server2 = await createSmartTeServer({
+    port: 0,
+    portRange: { first: first + 10, last: first + 19 },
+    defaultGroup: {
+      name: 'default',
+      rules: {},
+      hostGroup: { name: 'bench', hosts: [{ id: 1, name: 'memory', host: 'memory', port: 23 }] },
+    },
+    telnet: { connect: memoryHost },
+  });
+  const client2 = await connectSmartTe({
+    port: server2.address.port,
+    localPort: 0,
+    uid: 'BENCH-2',
+    deviceType: 'CT60',
+    clientVersion: '1.0',
+  });
+  const term2 = terminalStream(client2);
+  const viaMemory = counter();
+  term2.on('data', (b: Buffer) => viaMemory.add(b.length));
+  await viaMemory.next(() => term2.write('g'));
+  await compare({
+    title: `telnet bridge DATA goodput, TCP host leg against an in-memory host leg, ${TOTAL / 1024 / 1024} MiB per iteration`,
+    unit: 'B',
+    subject: { name: 'TCP host leg', fn: () => viaBridge.next(() => term.write('g')), items: TOTAL },
+    baseline: { name: 'in-memory host leg', fn: () => viaMemory.next(() => term2.write('g')), items: TOTAL },
+    time: 6000,
+    rounds: 5,
+  });
+  await client2.close();
+  await server2.close();
   printTable('smartte bridge');
 
   receiver.destroy();
