@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HANDSHAKE_STEPS } from '../src/conformance/smartte/rules.js';
+import { HANDSHAKE_STEPS } from '@portico/smartte-server/conformance';
 import { merge, type Seg, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
 import { type Link, type Packet, writePcap, writePcapng } from '../src/pcap/writer.js';
 import { inspect, lastLine } from './support/run.js';

@@ -1,14 +1,14 @@
-// Runs the rule set of a session's protocol over its decoded messages. The rules live with the protocol's behaviour
-// (PQ: @portico/pq-server/conformance; LRSN and SmartTE: interim modules beside this file); this file only turns
-// inspected messages into the exchange the rules take and maps the violations back to the messages.
+// Runs the rule set of a session's protocol over its decoded messages. The rules live with the protocol's behaviour,
+// in the role packages next to the machines (@portico/pq-server/conformance, @portico/lrsn-server/conformance,
+// @portico/smartte-server/conformance); this file only turns inspected messages into the exchange the rules take and
+// maps the violations back to the messages.
 import type { DecodedMessage } from '@portico/lrsn-codec';
 import type { PqMessage } from '@portico/pq-codec';
-import { checkPqExchange } from '@portico/pq-server/conformance';
+import { checkLrsnExchange } from '@portico/lrsn-server/conformance';
+import { checkPqExchange, type ExchangeEnd, type Violation } from '@portico/pq-server/conformance';
 import type { SmartTeDatagram } from '@portico/smartte-codec';
+import { checkSmartteExchange } from '@portico/smartte-server/conformance';
 import type { InspectedMessage, Protocol, Side } from '../message.js';
-import { checkLrsnExchange } from './lrsn/rules.js';
-import { checkSmartteExchange } from './smartte/rules.js';
-import type { ExchangeEnd, Violation } from './types.js';
 
 export interface Finding extends Violation {
   /** The message that broke the rule. */

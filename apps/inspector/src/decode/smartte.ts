@@ -3,7 +3,7 @@
 // field says (B.1: payload length = datagram length − 16; the codec checks it).
 import { decode, type PacketTypeName, SMARTTE_HEADER_SIZE, type SmartTeDatagram } from '@portico/smartte-codec';
 import { isCodecError } from '@portico/wire';
-import { smartteSender } from '../conformance/smartte/directions.js';
+import { smartteSender } from '@portico/smartte-server/conformance';
 import { toJsonValue } from '../json.js';
 import { damageOf, type InspectedMessage, type Side } from '../message.js';
 

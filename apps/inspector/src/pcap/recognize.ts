@@ -4,7 +4,7 @@
 import { MAGIC, MAGIC_OFFSET } from '@portico/pq-codec';
 import { PQ_DEFAULT_PORT } from '@portico/pq-server/conformance';
 import { SMARTTE_MAGIC, SMARTTE_PORTS, SMARTTE_VERSION } from '@portico/smartte-codec';
-import { LRSN_DEFAULT_PORT } from '../conformance/lrsn/rules.js';
+import { LRSN_DEFAULT_PORT } from '@portico/lrsn-server/conformance';
 import type { Protocol } from '../message.js';
 
 export interface Recognition {

@@ -4,7 +4,7 @@
 import { decodeLrsnBytes } from '../decode/lrsn.js';
 import { decodePqBytes } from '../decode/pq.js';
 import { decodeSmartteDatagram, smartteType } from '../decode/smartte.js';
-import { smartteSender } from '../conformance/smartte/directions.js';
+import { smartteSender } from '@portico/smartte-server/conformance';
 import type { SmartTeDatagram } from '@portico/smartte-codec';
 import { type Endpoint, endpointText, type InspectedMessage, type Protocol, type Side } from '../message.js';
 import type { Flows, TcpConnection, UdpDatagram } from './flows.js';

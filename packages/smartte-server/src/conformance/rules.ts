@@ -1,11 +1,11 @@
-// INTERIM: SmartTE protocol behaviour kept in the inspector until packages/smartte-server exists; it moves there
-// (next to the machine that implements it) when that package lands. See the inspector README.
-//
-// SmartTE handshake rules (seed 000, SEED-TRACE ST-xx; smartte.md part B), checked against an observed session.
+// SmartTE handshake rules (seed 000, SEED-TRACE ST-xx; smartte.md part B), checked against an observed session: the
+// order this package's server machine keeps, stated as checks, so an observer (portico-inspect) can hold any session
+// against the seed.
 import type { PacketTypeName, SmartTeDatagram } from '@portico/smartte-codec';
-import type { ExchangeEnd, ExchangeEvent, Violation } from '../types.js';
+import type { ExchangeEnd, ExchangeEvent, Violation } from './types.js';
 import { PACKET_SENDER } from './directions.js';
 
+/** One observed SmartTE datagram of a session, with its UDP ports when seen. */
 export interface SmartteEvent extends ExchangeEvent<SmartTeDatagram> {
   /** UDP ports of the datagram, when observed. */
   srcPort?: number;

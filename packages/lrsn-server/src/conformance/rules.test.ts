@@ -1,10 +1,9 @@
-// INTERIM rules (src/conformance/lrsn, moving to lrsn-server): every rule triggered by a crafted exchange and silent
-// on a clean one.
+// Every LRSN conformance rule triggered by a crafted exchange and silent on a clean one.
 import { type DecodedMessage, decode } from '@portico/lrsn-codec';
 import { describe, expect, it } from 'vitest';
-import { checkLrsnExchange, type LrsnEvent } from '../src/conformance/lrsn/rules.js';
+import { checkLrsnExchange, type LrsnEvent } from './rules.js';
+import type { Side } from './types.js';
 
-type Side = 'client' | 'server';
 const ev = (...lines: [Side, string][]): LrsnEvent[] =>
   lines.map(([from, text], index) => ({ index, time: index * 10, from, message: decode(text) as DecodedMessage }));
 

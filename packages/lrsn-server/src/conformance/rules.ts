@@ -1,13 +1,12 @@
-// INTERIM: LRSN protocol behaviour kept in the inspector until packages/lrsn-server exists; it moves there (next to
-// the machine that implements it) when that package lands. See the inspector README.
-//
-// LRSN log-on rules (seed 004, SEED-TRACE LR-xx), checked against an observed exchange.
+// LRSN log-on rules (seed 004, SEED-TRACE LR-xx), checked against an observed exchange: the behaviour this package's
+// session machine implements, stated as checks, so an observer (portico-inspect) can hold any exchange against the seed.
 import { type DecodedMessage, mayBeSentBy, messageDirection, resultCodeName } from '@portico/lrsn-codec';
-import type { ExchangeEnd, ExchangeEvent, Violation } from '../types.js';
+import type { ExchangeEnd, ExchangeEvent, Violation } from './types.js';
 
 /** LR-01: "By default, an LRSN enabled device listens for new connections on TCP port 3700." */
 export const LRSN_DEFAULT_PORT = 3700;
 
+/** One observed LRSN message of a session. */
 export type LrsnEvent = ExchangeEvent<DecodedMessage>;
 
 const tag = (e: LrsnEvent) => `<${e.message.type === 'Unknown' ? e.message.name : e.message.type}> from the ${e.from}`;

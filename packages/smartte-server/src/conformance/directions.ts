@@ -1,5 +1,5 @@
-// INTERIM: SmartTE protocol behaviour kept in the inspector until packages/smartte-server exists; it moves there
-// (next to the machine that implements it) when that package lands. See the inspector README.
+// Who sends which SmartTE packet (smartte.md B.2): used by the rules, and by observers to tell a datagram's sender
+// when the capture does not say.
 import type { PacketTypeName } from '@portico/smartte-codec';
 
 /** smartte.md B.2 "direction" column: who may send each packet type (`both` for DATA, ACK, SYNC, DISCONNECT). */
@@ -24,6 +24,7 @@ export const PACKET_SENDER: Readonly<Record<PacketTypeName, 'client' | 'server' 
   DISCONNECT: 'both',
 };
 
+/** The only side that sends `type`, or undefined when both sides send it (DATA, ACK, SYNC, DISCONNECT). */
 export function smartteSender(type: PacketTypeName): 'client' | 'server' | undefined {
   const s = PACKET_SENDER[type];
   return s === 'both' ? undefined : s;

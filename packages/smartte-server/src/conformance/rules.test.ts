@@ -1,27 +1,68 @@
-// INTERIM rules (src/conformance/smartte, moving to smartte-server): every rule triggered by a crafted exchange and
-// silent on a clean one.
-import { decode } from '@portico/smartte-codec';
+// Every SmartTE conformance rule triggered by a crafted exchange and silent on a clean one.
+import { decode, encode, type SmartTeDatagram } from '@portico/smartte-codec';
 import { describe, expect, it } from 'vitest';
-import { checkSmartteExchange, type SmartteEvent } from '../src/conformance/smartte/rules.js';
-import type { Datagram } from './support/conversation.js';
-import { SMARTTE_SESSION_PORT, smartteDatagrams } from './support/sessions.js';
+import { checkSmartteExchange, type SmartteEvent } from './rules.js';
 
-const client = { address: '10.0.0.4', port: 3771 };
-const server = { address: '10.0.0.1', port: 3006 };
+const LISTEN = 3006;
+const SESSION_PORT = 5007;
+const CLIENT_PORT = 3771;
+const NONCE = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+const TOKEN = 0x1234abcd;
 
+interface Datagram {
+  from: 'client' | 'server';
+  /** The server port the datagram went to or came from. */
+  via: number;
+  packet: SmartTeDatagram;
+}
+
+const c = (via: number, packet: SmartTeDatagram): Datagram => ({ from: 'client', via, packet });
+const s = (via: number, packet: SmartTeDatagram): Datagram => ({ from: 'server', via, packet });
+
+/** Steps 1–8 (ST-17) and a first DATA, each datagram from and to the ports B.2 says. */
+const clean: readonly Datagram[] = [
+  c(LISTEN, {
+    type: 'CONNECT_REQUEST',
+    seq: 0,
+    token: 0,
+    uid: '00:11:22:33:44:55',
+    deviceType: 'MC9300',
+    clientVersion: '1.0',
+    sessionIndex: 0,
+    clientNonce: NONCE,
+  }),
+  s(LISTEN, { type: 'CONNECT_ACCEPT', seq: 0, token: TOKEN, port: SESSION_PORT, clientNonce: NONCE, resumed: false }),
+  c(SESSION_PORT, { type: 'REGISTER_REQUEST', seq: 0, token: TOKEN }),
+  s(SESSION_PORT, { type: 'REGISTER_ACCEPT', seq: 0, token: TOKEN }),
+  s(SESSION_PORT, { type: 'GET_DEVICE_CONFIG', seq: 1, token: TOKEN }),
+  c(SESSION_PORT, {
+    type: 'DEVICE_CONFIG',
+    seq: 1,
+    ack: 1,
+    token: TOKEN,
+    info: { uid: '00:11:22:33:44:55', type: 'MC9300', cols: 20, rows: 16 },
+  }),
+  s(SESSION_PORT, { type: 'SET_DEVICE_CONFIG', seq: 2, ack: 1, token: TOKEN, rules: { keyboardTimeoutS: 30 } }),
+  c(SESSION_PORT, { type: 'ACK', seq: 0, ack: 2, token: TOKEN }),
+  s(SESSION_PORT, { type: 'SET_TIME', seq: 3, ack: 1, token: TOKEN, timeMs: 1_795_289_000_000, utcOffsetMin: 60 }),
+  c(SESSION_PORT, { type: 'ACK', seq: 0, ack: 3, token: TOKEN }),
+  s(SESSION_PORT, { type: 'DATA', seq: 4, ack: 1, token: TOKEN, data: new TextEncoder().encode('login: ') }),
+  c(SESSION_PORT, { type: 'ACK', seq: 0, ack: 4, token: TOKEN }),
+];
+
+/** The datagrams as an observer sees them: each through the codec, as it went on the wire. */
 function events(datagrams: readonly Datagram[]): SmartteEvent[] {
   return datagrams.map((d, index) => ({
     index,
-    time: d.t,
-    from: d.src.port === client.port ? 'client' : 'server',
-    message: decode(d.bytes),
-    srcPort: d.src.port,
-    dstPort: d.dst.port,
+    time: index * 5,
+    from: d.from,
+    message: decode(encode(d.packet)),
+    srcPort: d.from === 'client' ? CLIENT_PORT : d.via,
+    dstPort: d.from === 'client' ? d.via : CLIENT_PORT,
   }));
 }
 
-const clean = smartteDatagrams(client, server);
-const names = clean.map((d) => decode(d.bytes).type);
+const names = clean.map((d) => d.packet.type);
 const at = (type: string) => names.indexOf(type as (typeof names)[number]);
 
 describe('checkSmartteExchange', () => {
@@ -63,12 +104,12 @@ describe('checkSmartteExchange', () => {
   });
 
   it('ST-08 "The client will send a registration request to the server on the port dedicated to this session."', () => {
-    const wrong = clean.map((d, i) => (i === at('REGISTER_REQUEST') ? { ...d, dst: server } : d));
+    const wrong = clean.map((d, i) => (i === at('REGISTER_REQUEST') ? { ...d, via: LISTEN } : d));
     expect(checkSmartteExchange(events(wrong))).toEqual([
       {
         rule: 'ST-08',
         index: at('REGISTER_REQUEST'),
-        text: expect.stringContaining(`sent to port 3006, not the session port ${SMARTTE_SESSION_PORT}`),
+        text: expect.stringContaining(`sent to port 3006, not the session port ${SESSION_PORT}`),
       },
     ]);
   });
@@ -89,7 +130,7 @@ describe('checkSmartteExchange', () => {
   });
 
   it('B.2 directions: a packet only the server sends, sent by the client', () => {
-    const v = checkSmartteExchange(events([{ ...clean[at('GET_DEVICE_CONFIG')]!, src: client, dst: server }]));
+    const v = checkSmartteExchange(events([{ ...clean[at('GET_DEVICE_CONFIG')]!, from: 'client' }]));
     expect(v).toEqual([
       { rule: 'smartte.md B.2', index: 0, text: 'GET_DEVICE_CONFIG from the client: only the server sends it' },
     ]);

@@ -1,0 +1,30 @@
+// The shape every Portico conformance rule set shares (the same as @portico/pq-server/conformance's, kept here so this
+// role package does not depend on another role): a session's exchange as the observer saw it, and the violations found.
+// Nothing here touches a socket or a clock: rules are pure functions of the exchange.
+
+export type Side = 'client' | 'server';
+
+export interface ExchangeEvent<M> {
+  /** Position of the message in the session, from 0 (a violation points back to it). */
+  index: number;
+  /** When the observer saw the whole message, in milliseconds on any one clock. */
+  time: number;
+  from: Side;
+  message: M;
+}
+
+export interface ExchangeEnd {
+  /** When the observation ended (connection closed, or capture over), same clock as the events. */
+  time: number;
+  /** Who closed the connection, when the observer saw it. */
+  closedBy?: Side;
+}
+
+export interface Violation {
+  /** The rule: a SEED-TRACE ID (`PQ-07`) or the spec clause it comes from. */
+  rule: string;
+  /** `index` of the message that broke the rule (the request left unanswered, for a missing answer). */
+  index: number;
+  /** What happened, and what the rule says. */
+  text: string;
+}
