@@ -1,6 +1,10 @@
 // portico-inspect ptu over the SymPhoTime and PicoQuant samples in shared/data/ptu (figures in pq.md §7).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { microtimeHistogram, PtuReader } from '@portico/pq-codec/ptu';
 import { sharedDataPath } from '@portico/test-data';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { inspect, lastLine } from './support/run.js';
 
@@ -51,6 +55,48 @@ describe('portico-inspect ptu', () => {
       .map((l) => Number(l.trim().split(' ').at(-1)));
     const photons = Number(/photons (\d+),/.exec(r.stdout)![1]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(photons);
+  });
+
+  it('--png writes the micro-time histogram as an image: every bar read back from the pixels matches the codec', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-png-'));
+    try {
+      const file = join(dir, 'lifetime.png');
+      const r = await inspect(['ptu', '--summary', '--histogram', '--png', file, sample('hydraharp_v10_t3.ptu')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/histogram image .*lifetime\.png: \d+ bars of \d+ bins/);
+      const png = PNG.sync.read(readFileSync(file));
+      expect([png.width, png.height]).toEqual([1024, 400]);
+      // The expected bars, from the codec's own histogram of the same file, summed 1023 columns wide.
+      const reader = new PtuReader();
+      let h: Uint32Array | undefined;
+      for (const b of reader.push(readFileSync(sample('hydraharp_v10_t3.ptu'))))
+        if (b.mode === 'T3') h = microtimeHistogram(b, h ? { into: h } : { bins: 32768 });
+      let last = h!.length - 1;
+      while (h![last] === 0) last--;
+      const per = Math.ceil((last + 1) / 1023);
+      const expected: number[] = [];
+      for (let b = 0; b <= last; b += per)
+        expected.push(h!.subarray(b, Math.min(b + per, last + 1)).reduce((a, x) => a + x, 0));
+      const max = Math.max(...expected);
+      const width = Math.floor(1023 / expected.length);
+      // A pixel is bar-coloured when it is blue-ish (background white, axis black).
+      const barHeight = (x: number) => {
+        let n = 0;
+        for (let y = 0; y < png.height; y++) {
+          const o = (y * png.width + x) * 4;
+          if (png.data[o + 2]! > 150 && png.data[o]! < 100) n++;
+        }
+        return n;
+      };
+      const heights = expected.map((_, i) => barHeight(1 + i * width));
+      expect(heights).toEqual(expected.map((n) => Math.round((n / max) * 399)));
+      expect(Math.max(...heights)).toBe(399);
+      expect(expected.reduce((a, b) => a + b, 0)).toBe(Number(/photons (\d+),/.exec(r.stdout)![1]));
+      // The axis: left column and bottom row black.
+      expect([...png.data.subarray(0, 4)]).toEqual([0, 0, 0, 255]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says a T2 file has no micro-time histogram', async () => {

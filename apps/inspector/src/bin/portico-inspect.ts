@@ -139,15 +139,27 @@ program
   .option('--summary', 'records, photons per channel, overflows, markers, resolutions and duration (no tags)')
   .addOption(new Option('--records <n>', 'print the first N decoded records').argParser(count).default(0))
   .option('--histogram', 'draw the micro-time (lifetime) histogram in the terminal (T3 files)')
+  .option('--png <file>', 'write the micro-time histogram as a PNG image (T3 files)')
   .addOption(jsonOption())
-  .action(async (file: string, o: { summary?: boolean; records: number; histogram?: boolean; json?: boolean }) => {
-    const json = o.json === true;
-    process.exitCode = await runPtu(
-      file,
-      { summary: o.summary === true, records: o.records, histogram: o.histogram === true, json },
-      processOutput(json),
-    );
-  });
+  .action(
+    async (
+      file: string,
+      o: { summary?: boolean; records: number; histogram?: boolean; png?: string; json?: boolean },
+    ) => {
+      const json = o.json === true;
+      process.exitCode = await runPtu(
+        file,
+        {
+          summary: o.summary === true,
+          records: o.records,
+          histogram: o.histogram === true,
+          ...(o.png === undefined ? {} : { png: o.png }),
+          json,
+        },
+        processOutput(json),
+      );
+    },
+  );
 
 program
   .command('pq-sessions')

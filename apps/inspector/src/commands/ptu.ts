@@ -3,7 +3,9 @@
 // histogram drawn in the terminal. The file is read in chunks, so its size is not limited by memory.
 import { isCodecError } from '@portico/wire';
 import { microtimeHistogram, type PtuBatch, PtuEventKind, PtuReader, type PtuTag } from '@portico/pq-codec/ptu';
+import { writeFileSync } from 'node:fs';
 import { InspectError } from '../errors.js';
+import { histogramColumns, histogramPng } from '../report/histogram-png.js';
 import { inputChunks } from '../input.js';
 import { toJsonValue } from '../json.js';
 import type { Output } from './output.js';
@@ -12,6 +14,8 @@ export interface PtuOptions {
   summary: boolean;
   records: number;
   histogram: boolean;
+  /** Also write the micro-time histogram as a PNG image to this file. */
+  png?: string;
   json: boolean;
 }
 
@@ -36,11 +40,7 @@ const si = (seconds: number | undefined) => {
 
 /** The micro-time histogram as text bars: contiguous bins summed into `rows` rows up to the last non-empty bin. */
 export function histogramBars(h: Uint32Array, resolution: number | undefined, rows = 32, width = 60): string[] {
-  let last = h.length - 1;
-  while (last > 0 && h[last] === 0) last--;
-  const per = Math.max(1, Math.ceil((last + 1) / rows));
-  const sums: number[] = [];
-  for (let b = 0; b <= last; b += per) sums.push(h.subarray(b, b + per).reduce((n, x) => n + x, 0));
+  const { binsPerColumn: per, counts: sums } = histogramColumns(h, rows);
   const max = Math.max(1, ...sums);
   return sums.map((n, i) => {
     const from = i * per * (resolution ?? 0);
@@ -84,7 +84,7 @@ export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<
       }
     }
     if (b.length > 0) lastTime = time[b.length - 1]!;
-    if (o.histogram && b.mode === 'T3') {
+    if ((o.histogram || o.png !== undefined) && b.mode === 'T3') {
       histogram = microtimeHistogram(
         b,
         histogram ? { into: histogram } : { bins: reader.header!.record.layout === 'PicoHarp' ? 4096 : 32768 },
@@ -122,7 +122,14 @@ export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<
     const markers = [...markerBits].sort((a, b) => a[0] - b[0]);
     if (o.histogram && histogram)
       for (const l of histogramBars(histogram, h.resolution)) out.line(o.json ? JSON.stringify({ histogram: l }) : l);
-    if (o.histogram && h.record.mode !== 'T3') out.line('no micro-time histogram: T2 records carry no micro-time');
+    if ((o.histogram || o.png !== undefined) && h.record.mode !== 'T3')
+      out.line('no micro-time histogram: T2 records carry no micro-time');
+    if (o.png !== undefined && histogram) {
+      writeFileSync(o.png, histogramPng(histogram));
+      const { binsPerColumn, counts } = histogramColumns(histogram, 1023);
+      const text = `histogram image ${o.png}: ${counts.length} bars of ${binsPerColumn} bins (${si((h.resolution ?? 0) * binsPerColumn)} each)`;
+      out.line(o.json ? JSON.stringify({ png: o.png, bars: counts.length, binsPerBar: binsPerColumn }) : text);
+    }
     if (!o.json && (o.summary || o.records === 0)) {
       out.line(`record type ${h.record.name} (0x${h.record.code.toString(16).padStart(8, '0')}, ${h.record.mode})`);
       out.line(
