@@ -1,11 +1,19 @@
 // issue 16 benchmark: pcap decode throughput (MB/s and messages/s) on a ~100 MB capture of mixed PQ, LRSN and SmartTE
 // traffic, against a bare walk of the same file's pcap records and IP/TCP/UDP headers in the same run (target ≥ 0.5×).
-// The capture is written in memory from the vendor PQ sessions and codec-encoded LRSN and SmartTE exchanges.
+// The capture is written in memory from the vendor PQ sessions and codec-encoded LRSN and SmartTE exchanges. For
+// information, the same file (written to a temporary directory, removed at the end) is also read by `tshark -r` with
+// the project's Lua dissectors and by `portico-inspect check`, each as a whole process, timed once.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compare, machineLine, printTable } from '@portico/bench';
 import { captureSessions } from '../src/capture-input.js';
 import { type Packet, writePcap } from '../src/pcap/writer.js';
 import { merge, tcpFrames, tcpSegments, udpFrames } from '../test/support/conversation.js';
 import { lrsnSteps, pqSteps, smartteDatagrams } from '../test/support/sessions.js';
+import { wiresharkDissectors } from '../src/wireshark/dissectors.js';
 
 /** Capture size in MB: 100 by default (the issue's figure); BENCH_PCAP_MB makes it smaller on a busy machine. */
 const TARGET_BYTES = Number(process.env.BENCH_PCAP_MB ?? 100) * 1e6;
@@ -97,5 +105,46 @@ const mb = await compare({
   rounds: 5,
 });
 console.log(`messages/s: ${(((mb.subjectPerSecond / file.length) * messages) / 1e3).toFixed(0)} k`);
+
+/** Seconds one whole process takes over the file (stdout discarded), or why it could not run. */
+function timed(cmd: string, args: readonly string[]): number | string {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 900_000, encoding: 'utf8' });
+  if (r.error) return `${cmd}: ${r.error.message}`;
+  if (r.status !== 0 && !(cmd === process.execPath && r.status === 1)) return `${cmd} exited ${r.status}: ${r.stderr}`;
+  return (performance.now() - t0) / 1000;
+}
+const dir = mkdtempSync(join(tmpdir(), 'inspect-pcap-bench-'));
+try {
+  const path = join(dir, 'mixed.pcap');
+  writeFileSync(path, file);
+  const lua = Object.keys(wiresharkDissectors()).flatMap((name) => [
+    '-X',
+    `lua_script:${fileURLToPath(new URL(`../wireshark/${name}`, import.meta.url))}`,
+  ]);
+  const fields = ['portico_pq.type', 'portico_lrsn.type', 'portico_smartte.type'].flatMap((f) => ['-e', f]);
+  const rows: [string, number | string][] = [
+    [
+      'tshark -r with the Lua dissectors (-T fields of the message types)',
+      timed('tshark', [...lua, '-r', path, '-T', 'fields', ...fields]),
+    ],
+    [
+      'portico-inspect check (whole process)',
+      timed(process.execPath, [
+        fileURLToPath(new URL('../dist/bin/portico-inspect.js', import.meta.url)),
+        'check',
+        path,
+      ]),
+    ],
+  ];
+  for (const [name, s] of rows)
+    console.log(
+      typeof s === 'number'
+        ? `${name}: ${(file.length / 1e6 / s).toFixed(1)} MB/s (${s.toFixed(1)} s, once)`
+        : `${name}: not run (${s})`,
+    );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 printTable('inspector');
 console.log(machineLine());

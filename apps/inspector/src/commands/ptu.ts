@@ -52,36 +52,39 @@ export function histogramBars(h: Uint32Array, resolution: number | undefined, ro
 export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<number> {
   const name = file === '-' ? 'stdin' : file;
   const reader = new PtuReader();
-  const perChannel = new Map<number, number>();
-  const markerBits = new Map<number, number>();
+  // Counted in typed arrays, one pass per batch: this loop runs for every record of files of any size, so it must
+  // cost no more than the decoding (the 1 GiB benchmark holds the whole process to ≥ 0.7× a bare decode loop).
+  // Photon channels are < 64 and markers carry at most 8 bits (pq.md §7).
+  const perChannel = new Float64Array(256);
+  const markerBits = new Float64Array(16);
   let lastTime = 0n;
   let shown = 0;
   let histogram: Uint32Array | undefined;
   let headerDone = false;
   const take = (b: PtuBatch) => {
     const time = b.mode === 'T3' ? b.nsync : b.timetag;
+    const { kind, channel } = b;
     for (let i = 0; i < b.length; i++) {
-      const ch = b.channel[i]!;
-      if (b.kind[i] === PtuEventKind.Photon) perChannel.set(ch, (perChannel.get(ch) ?? 0) + 1);
-      else
-        for (let bit = 0; bit < 8; bit++)
-          if (ch & (1 << bit)) markerBits.set(bit + 1, (markerBits.get(bit + 1) ?? 0) + 1);
-      if (shown < o.records) {
-        shown++;
-        const kind = b.kind[i] === PtuEventKind.Photon ? 'photon' : 'marker';
-        const dtime = b.mode === 'T3' ? b.dtime[i]! : undefined;
-        out.line(
-          o.json
-            ? JSON.stringify({
-                event: shown - 1,
-                kind,
-                channel: ch,
-                time: time[i]!.toString(),
-                ...(dtime === undefined ? {} : { dtime }),
-              })
-            : `${String(shown - 1).padStart(8)}  ${kind.padEnd(6)} channel ${String(ch).padStart(2)}  ${b.mode === 'T3' ? 'nsync' : 'timetag'} ${time[i]}${dtime === undefined ? '' : `  dtime ${dtime}`}`,
-        );
-      }
+      const ch = channel[i]!;
+      if (kind[i] === PtuEventKind.Photon) perChannel[ch & 255]!++;
+      else for (let bit = 0; bit < 8; bit++) if (ch & (1 << bit)) markerBits[bit + 1]!++;
+    }
+    for (let i = 0; shown < o.records && i < b.length; i++) {
+      const ch = channel[i]!;
+      shown++;
+      const kindName = kind[i] === PtuEventKind.Photon ? 'photon' : 'marker';
+      const dtime = b.mode === 'T3' ? b.dtime[i]! : undefined;
+      out.line(
+        o.json
+          ? JSON.stringify({
+              event: shown - 1,
+              kind: kindName,
+              channel: ch,
+              time: time[i]!.toString(),
+              ...(dtime === undefined ? {} : { dtime }),
+            })
+          : `${String(shown - 1).padStart(8)}  ${kindName.padEnd(6)} channel ${String(ch).padStart(2)}  ${b.mode === 'T3' ? 'nsync' : 'timetag'} ${time[i]}${dtime === undefined ? '' : `  dtime ${dtime}`}`,
+      );
     }
     if (b.length > 0) lastTime = time[b.length - 1]!;
     if ((o.histogram || o.png !== undefined) && b.mode === 'T3') {
@@ -118,8 +121,10 @@ export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<
     const s = reader.end();
     const h = reader.header!;
     const duration = h.globalResolution === undefined ? undefined : Number(lastTime) * h.globalResolution;
-    const channels = [...perChannel].sort((a, b) => a[0] - b[0]);
-    const markers = [...markerBits].sort((a, b) => a[0] - b[0]);
+    const nonZero = (counts: Float64Array) =>
+      [...counts].flatMap((n, i): [number, number][] => (n > 0 ? [[i, n]] : []));
+    const channels = nonZero(perChannel);
+    const markers = nonZero(markerBits);
     if (o.histogram && histogram)
       for (const l of histogramBars(histogram, h.resolution)) out.line(o.json ? JSON.stringify({ histogram: l }) : l);
     if ((o.histogram || o.png !== undefined) && h.record.mode !== 'T3')
