@@ -1,7 +1,7 @@
 // Reads a command's input: a file path, or `-` for standard input (issue 12 item 13). A directory, a missing or
 // unreadable file and an empty input are InspectErrors with a clear message instead of a stack trace or silence.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { InspectError } from './errors.js';
 
 export const STDIN = '-';
@@ -29,14 +29,16 @@ function describeErrno(e: NodeJS.ErrnoException, file: string): InspectError {
 
 /**
  * The input as a stream of chunks (for inputs too large to hold: a 1 GiB PTU file), with the same clear errors as
- * `readInput`; an input that turns out empty fails at its end.
+ * `readInput`; an input that turns out empty fails at its end. With `reuse`, a file is read into two 1 MiB buffers in
+ * turn (no allocation per chunk): a chunk stays valid until the one after the next is asked for.
  */
 export async function* inputChunks(
   file: string,
   stdin: NodeJS.ReadableStream = process.stdin,
+  options: { reuse?: boolean } = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const name = file === STDIN ? 'stdin' : file;
-  let stream: NodeJS.ReadableStream = stdin;
+  let stream: NodeJS.ReadableStream | AsyncIterable<Uint8Array> = stdin;
   if (file !== STDIN) {
     try {
       if ((await stat(file)).isDirectory()) {
@@ -46,7 +48,7 @@ export async function* inputChunks(
       if (e instanceof InspectError) throw e;
       throw describeErrno(e as NodeJS.ErrnoException, file);
     }
-    stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    stream = options.reuse ? readReused(file) : createReadStream(file, { highWaterMark: 1 << 20 });
   }
   let total = 0;
   for await (const chunk of stream) {
@@ -56,6 +58,24 @@ export async function* inputChunks(
   }
   if (total === 0) {
     throw new InspectError('INSPECT_EMPTY_INPUT', { what: name, expected: 'some bytes', got: 'an empty input' });
+  }
+}
+
+/** A file in 1 MiB reads into two buffers taken in turn (the ptu command's path: 1 GiB files, no allocation per
+ * chunk). Two, because a stream decoder may keep a reference to a chunk until the next push (@portico/wire's
+ * StreamDecoder contract): a chunk's memory is overwritten only after the chunk after it was handed out. */
+async function* readReused(file: string): AsyncGenerator<Uint8Array, void, undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const buffers = [new Uint8Array(1 << 20), new Uint8Array(1 << 20)];
+    for (let k = 0; ; k ^= 1) {
+      const buffer = buffers[k]!;
+      const n = (await handle.read(buffer, 0, buffer.length)).bytesRead;
+      if (n === 0) break;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    await handle.close();
   }
 }
 

@@ -71,8 +71,7 @@ end
 -- first of all).
 DissectorTable.get("tcp.port"):add(DEFAULT_PORT, proto)
 proto:register_heuristic("tcp", function(tvb, pinfo, tree)
-  local name = element(tvb(0, math.min(tvb:len(), 64)):string())
-  if name == nil or not KNOWN[name] then return false end
+  if not KNOWN[element(tvb(0, math.min(tvb:len(), 64)):string()) or ""] then return false end
   pinfo.conversation = proto
   proto.dissector(tvb, pinfo, tree)
   return true

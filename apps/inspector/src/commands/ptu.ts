@@ -95,7 +95,8 @@ export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<
     }
   };
   try {
-    for await (const chunk of inputChunks(file)) {
+    // Read buffers are reused (two in turn): the reader keeps a chunk at most until the next push.
+    for await (const chunk of inputChunks(file, process.stdin, { reuse: true })) {
       const batches = reader.push(chunk);
       if (!headerDone && reader.header) {
         headerDone = true;

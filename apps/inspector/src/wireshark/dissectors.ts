@@ -24,6 +24,26 @@ const luaString = (s: string) => JSON.stringify(s);
 const hex = (n: number, width = 2) => `0x${n.toString(16).padStart(width, '0')}`;
 const magicText = new TextDecoder().decode(MAGIC);
 
+/** The end of a TCP dissector: the messages of the segment in the protocol and info columns; all bytes taken. */
+const showLabels = (column: string) => `  if #labels > 0 then
+    pinfo.cols.protocol = "${column}"
+    pinfo.cols.info = table.concat(labels, ", ")
+  end
+  return len
+end
+`;
+
+/** A TCP protocol on its default port, and by content on any port: a first segment for which the Lua condition
+ * `refused` is false claims the conversation, so later segments need not pass the test. */
+const tcpRegistration = (refused: string) => `DissectorTable.get("tcp.port"):add(DEFAULT_PORT, proto)
+proto:register_heuristic("tcp", function(tvb, pinfo, tree)
+  if ${refused} then return false end
+  pinfo.conversation = proto
+  proto.dissector(tvb, pinfo, tree)
+  return true
+end)
+`;
+
 /** The three dissectors, by file name. */
 export function wiresharkDissectors(): Record<string, string> {
   return { 'portico-pq.lua': pqLua(), 'portico-lrsn.lua': lrsnLua(), 'portico-smartte.lua': smartteLua() };
@@ -87,22 +107,9 @@ function proto.dissector(tvb, pinfo, tree)
     labels[#labels + 1] = label
     offset = offset + n
   end
-  if #labels > 0 then
-    pinfo.cols.protocol = "PQ"
-    pinfo.cols.info = table.concat(labels, ", ")
-  end
-  return len
-end
-
+${showLabels('PQ')}
 -- By port, and by content (the magic) on any other port.
-DissectorTable.get("tcp.port"):add(DEFAULT_PORT, proto)
-proto:register_heuristic("tcp", function(tvb, pinfo, tree)
-  if not is_pq(tvb, 0) then return false end
-  pinfo.conversation = proto
-  proto.dissector(tvb, pinfo, tree)
-  return true
-end)
-`;
+${tcpRegistration('not is_pq(tvb, 0)')}`;
 }
 
 function lrsnLua(): string {
@@ -156,24 +163,10 @@ function proto.dissector(tvb, pinfo, tree)
     end
     offset = offset + nl
   end
-  if #labels > 0 then
-    pinfo.cols.protocol = "LRSN"
-    pinfo.cols.info = table.concat(labels, ", ")
-  end
-  return len
-end
-
+${showLabels('LRSN')}
 -- By port, and by content on any other port: a line that opens with an element lrsn-codec knows (the <LRSN> greeting
 -- first of all).
-DissectorTable.get("tcp.port"):add(DEFAULT_PORT, proto)
-proto:register_heuristic("tcp", function(tvb, pinfo, tree)
-  local name = element(tvb(0, math.min(tvb:len(), 64)):string())
-  if name == nil or not KNOWN[name] then return false end
-  pinfo.conversation = proto
-  proto.dissector(tvb, pinfo, tree)
-  return true
-end)
-`;
+${tcpRegistration('not KNOWN[element(tvb(0, math.min(tvb:len(), 64)):string()) or ""]')}`;
 }
 
 function smartteLua(): string {
