@@ -38,6 +38,13 @@ const rawLimitOption = () =>
     .argParser(count)
     .default(256);
 
+// A reader that stops early (`portico-inspect pcap big.pcap | head`) closes the pipe: end quietly, as Unix tools do,
+// instead of an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command('portico-inspect')
   .description('Decode and check PQ, LRSN and SmartTE traffic: raw bytes, captures (pcap, pcapng) and sessions.')
   .version(version, '-V, --version')

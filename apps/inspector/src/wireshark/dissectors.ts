@@ -5,7 +5,7 @@
 // apps/inspector/wireshark/ are this output; a test regenerates them and fails on any difference.
 import { MESSAGE_DIRECTIONS } from '@portico/lrsn-codec';
 import { LRSN_DEFAULT_PORT } from '@portico/lrsn-server/conformance';
-import { HEADER_LENGTH, MAGIC, MAGIC_OFFSET, MessageType, type PqMessage } from '@portico/pq-codec';
+import { HEADER_LENGTH, MAGIC, MAGIC_OFFSET, MessageType, type PqMessageTag } from '@portico/pq-codec';
 import { PQ_DEFAULT_PORT } from '@portico/pq-server/conformance';
 import {
   HeaderFlag,
@@ -51,7 +51,7 @@ export function wiresharkDissectors(): Record<string, string> {
 
 function pqLua(): string {
   const types = Object.values(MessageType)
-    .map((code) => `  [${hex(code)}] = ${luaString(typeSymbol(String.fromCharCode(code) as PqMessage['type']))},`)
+    .map((code) => `  [${hex(code)}] = ${luaString(typeSymbol(String.fromCharCode(code) as PqMessageTag))},`)
     .join('\n');
   const status = [MessageType.ENCODED_STATUSMSG, MessageType.ENCODED_STATUSREPLY]
     .map((c) => `[${hex(c)}] = true`)

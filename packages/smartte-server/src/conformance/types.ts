@@ -2,8 +2,10 @@
 // role package does not depend on another role): a session's exchange as the observer saw it, and the violations found.
 // Nothing here touches a socket or a clock: rules are pure functions of the exchange.
 
+/** Which end of the session sent a message. */
 export type Side = 'client' | 'server';
 
+/** One message of a session as the observer saw it. */
 export interface ExchangeEvent<M> {
   /** Position of the message in the session, from 0 (a violation points back to it). */
   index: number;
@@ -13,6 +15,7 @@ export interface ExchangeEvent<M> {
   message: M;
 }
 
+/** How the observation of a session ended. */
 export interface ExchangeEnd {
   /** When the observation ended (connection closed, or capture over), same clock as the events. */
   time: number;
@@ -20,6 +23,7 @@ export interface ExchangeEnd {
   closedBy?: Side;
 }
 
+/** A broken rule: which, where, and what happened. */
 export interface Violation {
   /** The rule: a SEED-TRACE ID (`PQ-07`) or the spec clause it comes from. */
   rule: string;
