@@ -116,3 +116,16 @@ describe('portico-inspect check', () => {
     expect(lastLine(r.stdout)).toContain('1 violations');
   });
 });
+
+describe('portico-inspect check on exchanges of the project own servers and clients', () => {
+  it.each([
+    ['pq', 'connectPq and createPqServer'],
+    ['lrsn', 'connectLrsn and createLrsnServer'],
+    ['smartte', 'connectSmartTe and createSmartTeServer'],
+  ])('%s: the recorded exchange of %s conforms (exit 0, no violation)', async (protocol) => {
+    const file = new URL(`captures/own-${protocol}.pcapng`, import.meta.url).pathname;
+    const r = await inspect(['check', file]);
+    expect(lastLine(r.stdout)).toMatch(/^check: 1 sessions, 1 conform, 0 violations/);
+    expect(r.code).toBe(0);
+  });
+});
