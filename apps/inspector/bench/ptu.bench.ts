@@ -54,6 +54,16 @@ function writeFile(): { records: number; bytes: number } {
 
 /** The baseline: the file read in 1 MiB chunks into two buffers in turn, through PtuReader, records counted. */
 function bareDecode(): number {
+  const c0 = process.cpuUsage();
+  try {
+    return bareDecodeLoop();
+  } finally {
+    const c = process.cpuUsage(c0);
+    cpu.bare.push(c.user + c.system);
+  }
+}
+
+function bareDecodeLoop(): number {
   const reader = new PtuReader();
   const buffers = [new Uint8Array(1 << 20), new Uint8Array(1 << 20)];
   const fd = openSync(file, 'r');
@@ -69,9 +79,11 @@ function bareDecode(): number {
   return records;
 }
 
-/** Peak resident memory of the child, reported by itself on exit (no external tool needed). */
-const MAXRSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
+/** Peak resident memory and CPU time of the child, reported by itself on exit (no external tool needed). */
+const MAXRSS = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('maxrss '+u.maxRSS+' cpu '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 let peakKiB = 0;
+/** CPU time (µs) of every whole-process run and every baseline run, for a load-independent second figure. */
+const cpu = { process: [] as number[], bare: [] as number[] };
 
 function wholeProcess(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -86,8 +98,9 @@ function wholeProcess(): Promise<string> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const kib = Number(/maxrss (\d+)/.exec(stderr)?.[1] ?? 0);
-      peakKiB = Math.max(peakKiB, kib);
+      const m = /maxrss (\d+) cpu (\d+)/.exec(stderr);
+      peakKiB = Math.max(peakKiB, Number(m?.[1] ?? 0));
+      if (m) cpu.process.push(Number(m[2]));
       if (code !== 0) reject(new Error(`ptu --summary exited ${code}: ${stderr}`));
       else resolve(stdout);
     });
@@ -116,6 +129,12 @@ try {
     rounds: 3,
   });
   console.log(`peak memory of the ptu process: ${(peakKiB / 1024).toFixed(0)} MiB RSS`);
+  // Per CPU-second (the child's own user + system time, start-up included): what the code costs, whatever the load.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
+  const perCpu = (us: number) => records / (us / 1e6) / 1e6;
+  console.log(
+    `per CPU-second (median of ${cpu.process.length} / ${cpu.bare.length} runs): whole process ${perCpu(median(cpu.process)).toFixed(1)} M records, bare loop ${perCpu(median(cpu.bare)).toFixed(1)} M records, ratio ${(median(cpu.bare) / median(cpu.process)).toFixed(2)}`,
+  );
   printTable('inspector');
   console.log(machineLine());
 } finally {
