@@ -94,13 +94,13 @@ describe('the writer refuses channels a record type cannot carry (PTU_ILLEGAL_CH
       if (t.layout === 'PicoHarp') illegal.push(0, 5, 14, 15);
       for (const channel of illegal) {
         const e = codecErrorOf(() => w.encode({ nsync: [3], channel: [channel], dtime: [0] }));
-        expect(e.code).toBe(PtuErrorCode.IllegalChannel);
+        expect(e.code).toBe(PtuErrorCode.ILLEGAL_CHANNEL);
         expect(e.offset).toBe(0);
         expect(e.message).toContain(t.name);
       }
       for (const bits of [0, 16]) {
         const e = codecErrorOf(() => w.encode({ nsync: [3], channel: [bits], kind: [PtuEventKind.Marker] }));
-        expect(e.code).toBe(PtuErrorCode.IllegalChannel);
+        expect(e.code).toBe(PtuErrorCode.ILLEGAL_CHANNEL);
       }
       // A refused call writes nothing: the writer stays usable.
       const records = w.encode({

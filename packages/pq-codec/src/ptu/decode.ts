@@ -110,7 +110,7 @@ function addOverflow(d: PtuRecordDecoder, lo: number, hi: number, recordInCall: 
     lo -= k * TWO_32;
     if (hi >= 4294967296) {
       throw new LimitExceededError({
-        code: PtuErrorCode.TimeOverflow,
+        code: PtuErrorCode.TIME_OVERFLOW,
         offset: d.dataOffset + 4 * (d.records + recordInCall),
         what: 'PTU overflow correction',
         expected: 'an absolute time below 2^64 units',

@@ -106,8 +106,8 @@ describe('PtuWriter.tagPatch: a fixed-size header value rewritten in place', () 
 
   it('refuses a tag the header lacks, a variable-size tag and a value its type cannot hold (PTU_BAD_TAG)', () => {
     const w = new PtuWriter({ globalResolution: 1e-7, resolution: 1e-11, recordType: PtuRecordType.PicoHarpT3 });
-    expect(codecErrorOf(() => w.tagPatch(PtuTagName.StopReason, 1)).code).toBe(PtuErrorCode.BadTag);
-    expect(codecErrorOf(() => w.tagPatch(PtuTagName.Comment, 1)).code).toBe(PtuErrorCode.BadTag);
-    expect(codecErrorOf(() => w.tagPatch(PtuTagName.SyncRate, 0.5)).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => w.tagPatch(PtuTagName.StopReason, 1)).code).toBe(PtuErrorCode.BAD_TAG);
+    expect(codecErrorOf(() => w.tagPatch(PtuTagName.Comment, 1)).code).toBe(PtuErrorCode.BAD_TAG);
+    expect(codecErrorOf(() => w.tagPatch(PtuTagName.SyncRate, 0.5)).code).toBe(PtuErrorCode.BAD_TAG);
   });
 });

@@ -112,7 +112,7 @@ export function headerTags(info: PtuRecordTypeInfo, o: PtuHeaderOptions): PtuTag
   for (const extra of o.tags ?? []) {
     if (RESERVED.has(extra.ident)) {
       throw new MalformedInputError({
-        code: PtuErrorCode.BadTag,
+        code: PtuErrorCode.BAD_TAG,
         offset: 0,
         what: `PTU tag ${JSON.stringify(extra.ident)} to write`,
         expected: 'a tag the writer does not manage itself',

@@ -93,22 +93,22 @@ describe('PTU tag header', () => {
   });
 
   const errors: [string, Uint8Array, string, abstract new (...args: never[]) => CodecError, number][] = [
-    ['a PHU file (PQHISTO)', preambleBytes('PQHISTO'), PtuErrorCode.BadMagic, MalformedInputError, 0],
+    ['a PHU file (PQHISTO)', preambleBytes('PQHISTO'), PtuErrorCode.BAD_MAGIC, MalformedInputError, 0],
     [
       'a bad tag type',
       concatBytes([preambleBytes(), rawTag('X', -1, 0x30000008, 0n)]),
-      PtuErrorCode.BadTagType,
+      PtuErrorCode.BAD_TAG_TYPE,
       MalformedInputError,
       52,
     ],
     [
       'a negative data length',
       concatBytes([preambleBytes(), rawTag('X', -1, 0x4001ffff, -8n)]),
-      PtuErrorCode.BadTagLength,
+      PtuErrorCode.BAD_TAG_LENGTH,
       MalformedInputError,
       56,
     ],
-    ['no record type', headerWith([], false), PtuErrorCode.MissingTag, MalformedInputError, 64],
+    ['no record type', headerWith([], false), PtuErrorCode.MISSING_TAG, MalformedInputError, 64],
     [
       'an unknown record type',
       concatBytes([
@@ -116,7 +116,7 @@ describe('PTU tag header', () => {
         rawTag(PtuTagName.RecordType, -1, 0x10000008, 0x00010308n),
         rawTag('Header_End', -1, 0xffff0008, 0n),
       ]),
-      PtuErrorCode.UnknownRecordType,
+      PtuErrorCode.UNKNOWN_RECORD_TYPE,
       MalformedInputError,
       56,
     ],
@@ -127,21 +127,21 @@ describe('PTU tag header', () => {
         rawTag(PtuTagName.RecordType, -1, 0x20000008, 0n),
         rawTag('Header_End', -1, 0xffff0008, 0n),
       ]),
-      PtuErrorCode.BadTagValue,
+      PtuErrorCode.BAD_TAG_VALUE,
       MalformedInputError,
       52,
     ],
     [
       '64-bit records',
       headerWith([{ ident: PtuTagName.BitsPerRecord, type: 'Int8', value: 64 }]),
-      PtuErrorCode.UnsupportedRecordSize,
+      PtuErrorCode.UNSUPPORTED_RECORD_SIZE,
       MalformedInputError,
       16 + 48 + 40,
     ],
     [
       'a header cut inside a tag',
       synthHeader(PtuRecordType.GenericT3).subarray(0, 70),
-      PtuErrorCode.TruncatedHeader,
+      PtuErrorCode.TRUNCATED_HEADER,
       TruncatedInputError,
       64,
     ],
@@ -165,22 +165,22 @@ describe('PTU tag header', () => {
     }));
     const e = codecErrorOf(() => parsePtuHeader(headerWith(tags), { maxTags: 10 }));
     expect(e).toBeInstanceOf(LimitExceededError);
-    expect(e.code).toBe(PtuErrorCode.HeaderTooLarge);
+    expect(e.code).toBe(PtuErrorCode.HEADER_TOO_LARGE);
   });
 
   it('rejects tags it cannot write with PTU_BAD_TAG', () => {
-    expect(codecErrorOf(() => encodePtuTag({ ident: 'x'.repeat(32), type: 'Empty8' })).code).toBe(PtuErrorCode.BadTag);
+    expect(codecErrorOf(() => encodePtuTag({ ident: 'x'.repeat(32), type: 'Empty8' })).code).toBe(PtuErrorCode.BAD_TAG);
     expect(codecErrorOf(() => encodePtuTag({ ident: 'A', type: 'AnsiString', value: 'Ω' })).code).toBe(
-      PtuErrorCode.BadTag,
+      PtuErrorCode.BAD_TAG,
     );
     expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2 ** 60 })).code).toBe(
-      PtuErrorCode.BadTag,
+      PtuErrorCode.BAD_TAG,
     );
     expect(codecErrorOf(() => encodePtuTag({ ident: 'I', type: 'Int8', value: 2n ** 63n })).code).toBe(
-      PtuErrorCode.BadTag,
+      PtuErrorCode.BAD_TAG,
     );
     expect(codecErrorOf(() => encodePtuTag({ ident: 'I', index: -2, type: 'Int8', value: 1 })).code).toBe(
-      PtuErrorCode.BadTag,
+      PtuErrorCode.BAD_TAG,
     );
   });
 });

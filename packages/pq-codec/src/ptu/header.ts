@@ -83,7 +83,7 @@ export class PtuHeaderParser {
       const type = tagTypeOf(typ);
       if (type === undefined) {
         throw new MalformedInputError({
-          code: PtuErrorCode.BadTagType,
+          code: PtuErrorCode.BAD_TAG_TYPE,
           offset: at + 36,
           what: `PTU tag ${JSON.stringify(ident)} type`,
           expected: 'one of the tag types of pq.md §7 (e.g. 0x10000008 Int8)',
@@ -95,7 +95,7 @@ export class PtuHeaderParser {
         const len = view.getBigInt64(pos + 40, true);
         if (len < 0n) {
           throw new MalformedInputError({
-            code: PtuErrorCode.BadTagLength,
+            code: PtuErrorCode.BAD_TAG_LENGTH,
             offset: at + 40,
             what: `PTU tag ${JSON.stringify(ident)} data length`,
             expected: 'a length ≥ 0',
@@ -104,7 +104,7 @@ export class PtuHeaderParser {
         }
         if (len > BigInt(this.maxTagDataBytes)) {
           throw new LimitExceededError({
-            code: PtuErrorCode.HeaderTooLarge,
+            code: PtuErrorCode.HEADER_TOO_LARGE,
             offset: at + 40,
             what: `PTU tag ${JSON.stringify(ident)} data`,
             expected: `at most ${this.maxTagDataBytes} bytes`,
@@ -116,7 +116,7 @@ export class PtuHeaderParser {
       if (data.byteLength - pos < PTU_TAG_BYTES + dataLength) break;
       if (this.tags.length >= this.maxTags) {
         throw new LimitExceededError({
-          code: PtuErrorCode.HeaderTooLarge,
+          code: PtuErrorCode.HEADER_TOO_LARGE,
           offset: at,
           what: 'PTU header tag count',
           expected: `at most ${this.maxTags} tags`,
@@ -138,7 +138,7 @@ export class PtuHeaderParser {
 
   private badMagic(got: Uint8Array): MalformedInputError {
     return new MalformedInputError({
-      code: PtuErrorCode.BadMagic,
+      code: PtuErrorCode.BAD_MAGIC,
       offset: 0,
       what: 'PTU preamble',
       expected: `"${PTU_MAGIC}" NUL-padded to 8 bytes`,
@@ -205,7 +205,7 @@ function buildHeader(version: string, tags: PtuTags, dataOffset: number): PtuHea
   const rt = tags.tag(PtuTagName.RecordType);
   if (rt === undefined) {
     throw new MalformedInputError({
-      code: PtuErrorCode.MissingTag,
+      code: PtuErrorCode.MISSING_TAG,
       offset: dataOffset,
       what: 'PTU header',
       expected: `a ${PtuTagName.RecordType} tag`,
@@ -214,7 +214,7 @@ function buildHeader(version: string, tags: PtuTags, dataOffset: number): PtuHea
   }
   if (rt.type !== 'Int8') {
     throw new MalformedInputError({
-      code: PtuErrorCode.BadTagValue,
+      code: PtuErrorCode.BAD_TAG_VALUE,
       offset: rt.offset + 36,
       what: `PTU tag ${PtuTagName.RecordType}`,
       expected: 'type Int8',
@@ -224,7 +224,7 @@ function buildHeader(version: string, tags: PtuTags, dataOffset: number): PtuHea
   const record = rt.value >= 0n && rt.value < 2n ** 32n ? recordTypeInfo(Number(rt.value)) : undefined;
   if (record === undefined) {
     throw new MalformedInputError({
-      code: PtuErrorCode.UnknownRecordType,
+      code: PtuErrorCode.UNKNOWN_RECORD_TYPE,
       offset: rt.offset + 40,
       what: `PTU ${PtuTagName.RecordType}`,
       expected: 'one of the record types of pq.md §7 (e.g. 0x01010304 HydraHarp2T3)',
@@ -234,7 +234,7 @@ function buildHeader(version: string, tags: PtuTags, dataOffset: number): PtuHea
   const bits = tags.tag(PtuTagName.BitsPerRecord);
   if (bits !== undefined && !(bits.type === 'Int8' && bits.value === 32n)) {
     throw new MalformedInputError({
-      code: PtuErrorCode.UnsupportedRecordSize,
+      code: PtuErrorCode.UNSUPPORTED_RECORD_SIZE,
       offset: bits.offset + 40,
       what: `PTU ${PtuTagName.BitsPerRecord}`,
       expected: 'Int8 32 (pq.md §7: all records are 32-bit)',
@@ -271,7 +271,7 @@ export function parsePtuHeader(bytes: Uint8Array, limits: PtuHeaderLimits = {}):
 
 export function truncatedHeader(offset: number, have: number): TruncatedInputError {
   return new TruncatedInputError({
-    code: PtuErrorCode.TruncatedHeader,
+    code: PtuErrorCode.TRUNCATED_HEADER,
     offset,
     what: 'PTU header',
     expected: offset < PTU_PREAMBLE_BYTES ? `${PTU_PREAMBLE_BYTES}-byte preamble` : 'a complete tag up to Header_End',

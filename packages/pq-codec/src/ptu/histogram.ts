@@ -19,7 +19,7 @@ export function microtimeHistogram(batch: PtuT3Batch, options: MicrotimeHistogra
   const bins = options.into?.length ?? options.bins ?? 32768;
   if (!Number.isInteger(bins) || bins < 1) {
     throw new MalformedInputError({
-      code: PtuErrorCode.BadEvent,
+      code: PtuErrorCode.BAD_EVENT,
       offset: 0,
       what: 'micro-time histogram size',
       expected: 'a positive integer number of bins',

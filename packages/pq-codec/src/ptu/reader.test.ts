@@ -111,7 +111,7 @@ describe('PtuReader streaming', () => {
       reader.push(SMALL.subarray(0, cut));
       const e = codecErrorOf(() => reader.end());
       expect(e).toBeInstanceOf(TruncatedInputError);
-      expect(e.code).toBe(PtuErrorCode.TruncatedHeader);
+      expect(e.code).toBe(PtuErrorCode.TRUNCATED_HEADER);
       expect(e.offset).toBe(cut < 16 ? 0 : 16 + 48 * Math.floor((cut - 16) / 48));
     }
   });
@@ -121,7 +121,7 @@ describe('PtuReader streaming', () => {
     const bad = SMALL.slice();
     bad[0] = 0x58;
     const e = codecErrorOf(() => reader.push(bad));
-    expect(e.code).toBe(PtuErrorCode.BadMagic);
+    expect(e.code).toBe(PtuErrorCode.BAD_MAGIC);
     expect(codecErrorOf(() => reader.push(SMALL))).toBe(e);
     expect(codecErrorOf(() => reader.end())).toBe(e);
   });
@@ -132,7 +132,7 @@ describe('PtuReader streaming', () => {
     reader.end();
     const e = codecErrorOf(() => reader.push(SMALL));
     expect(e).toBeInstanceOf(MalformedInputError);
-    expect(e.code).toBe(PtuErrorCode.AfterEnd);
+    expect(e.code).toBe(PtuErrorCode.AFTER_END);
   });
 
   it('a stream of several hundred MiB in chunks decodes while retained input never exceeds one chunk + one record', () => {
@@ -201,7 +201,7 @@ describe('PtuReader streaming', () => {
     const headEnd = header.byteLength - 48 - 1001;
     const e = codecErrorOf(() => reader.push(header.subarray(0, headEnd)));
     expect(e).toBeInstanceOf(LimitExceededError);
-    expect(e.code).toBe(PtuErrorCode.HeaderTooLarge);
+    expect(e.code).toBe(PtuErrorCode.HEADER_TOO_LARGE);
     expect(e.offset).toBe(headEnd - 8);
   });
 });

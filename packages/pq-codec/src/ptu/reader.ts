@@ -145,7 +145,7 @@ export class PtuReader implements StreamDecoder<PtuBatch> {
     if (this.failure !== undefined) throw this.failure;
     if (this.ended) {
       throw new MalformedInputError({
-        code: PtuErrorCode.AfterEnd,
+        code: PtuErrorCode.AFTER_END,
         offset: this.parser.offset + 4 * this.records + this.carryLength,
         what: 'PTU reader',
         expected: 'no input after end()',
@@ -233,7 +233,7 @@ export function mergeBatches(mode: 'T2' | 'T3', batches: readonly PtuBatch[]): P
   for (const b of batches) {
     if (b.mode !== mode) {
       throw new MalformedInputError({
-        code: PtuErrorCode.BadEvent,
+        code: PtuErrorCode.BAD_EVENT,
         offset: b.firstRecord,
         what: 'batch to merge',
         expected: mode,

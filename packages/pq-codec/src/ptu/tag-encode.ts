@@ -19,7 +19,7 @@ export type PtuTagInput = { ident: string; index?: number } & (
 
 function badTag(tag: { ident: string }, expected: string, got: string): MalformedInputError {
   return new MalformedInputError({
-    code: PtuErrorCode.BadTag,
+    code: PtuErrorCode.BAD_TAG,
     offset: 0,
     what: `PTU tag ${JSON.stringify(tag.ident)} to write`,
     expected,
@@ -96,7 +96,7 @@ export function encodePtuTag(tag: PtuTagInput): Uint8Array {
   }
   if (data !== undefined && data.byteLength > 0x7fffffff) {
     throw new LimitExceededError({
-      code: PtuErrorCode.BadTag,
+      code: PtuErrorCode.BAD_TAG,
       offset: 0,
       what: `PTU tag ${JSON.stringify(tag.ident)} data`,
       expected: 'at most 2^31-1 bytes',

@@ -105,7 +105,7 @@ describe('PtuWriter', () => {
     const e = codecErrorOf(() =>
       new PtuWriter(BASE).encode({ nsync: new BigUint64Array([2n ** 53n]), channel: [0], dtime: [0] }),
     );
-    expect(e.code).toBe(PtuErrorCode.BadEvent);
+    expect(e.code).toBe(PtuErrorCode.BAD_EVENT);
   });
 
   it('rewrites the record count while writing, so an interrupted file stays valid', () => {
@@ -137,15 +137,15 @@ describe('PtuWriter', () => {
   it('rejects events that do not fit the record layout with a typed error and the event index', () => {
     const w = (): PtuWriter => new PtuWriter(BASE);
     const cases: [Parameters<PtuWriter['encode']>[0], number, string][] = [
-      [{ nsync: [1, 0], channel: [0, 0], dtime: [0, 0] }, 1, PtuErrorCode.BadEvent],
-      [{ nsync: [1], channel: [64], dtime: [0] }, 0, PtuErrorCode.IllegalChannel],
-      [{ nsync: [1, 2], channel: [0, 0], dtime: [0, 32768] }, 1, PtuErrorCode.BadEvent],
-      [{ nsync: [1], channel: [0], kind: [PtuEventKind.Marker] }, 0, PtuErrorCode.IllegalChannel],
-      [{ nsync: [1], channel: [16], kind: [PtuEventKind.Marker] }, 0, PtuErrorCode.IllegalChannel],
-      [{ nsync: [1], channel: [1], dtime: [0], kind: [2] }, 0, PtuErrorCode.BadEvent],
-      [{ nsync: [-1], channel: [1], dtime: [0] }, 0, PtuErrorCode.BadEvent],
-      [{ nsync: [1.5], channel: [1], dtime: [0] }, 0, PtuErrorCode.BadEvent],
-      [{ nsync: [1], channel: [1] }, 0, PtuErrorCode.BadEvent],
+      [{ nsync: [1, 0], channel: [0, 0], dtime: [0, 0] }, 1, PtuErrorCode.BAD_EVENT],
+      [{ nsync: [1], channel: [64], dtime: [0] }, 0, PtuErrorCode.ILLEGAL_CHANNEL],
+      [{ nsync: [1, 2], channel: [0, 0], dtime: [0, 32768] }, 1, PtuErrorCode.BAD_EVENT],
+      [{ nsync: [1], channel: [0], kind: [PtuEventKind.Marker] }, 0, PtuErrorCode.ILLEGAL_CHANNEL],
+      [{ nsync: [1], channel: [16], kind: [PtuEventKind.Marker] }, 0, PtuErrorCode.ILLEGAL_CHANNEL],
+      [{ nsync: [1], channel: [1], dtime: [0], kind: [2] }, 0, PtuErrorCode.BAD_EVENT],
+      [{ nsync: [-1], channel: [1], dtime: [0] }, 0, PtuErrorCode.BAD_EVENT],
+      [{ nsync: [1.5], channel: [1], dtime: [0] }, 0, PtuErrorCode.BAD_EVENT],
+      [{ nsync: [1], channel: [1] }, 0, PtuErrorCode.BAD_EVENT],
     ];
     for (const [events, at, code] of cases) {
       const e = codecErrorOf(() => w().encode(events));
@@ -154,20 +154,22 @@ describe('PtuWriter', () => {
     }
     const ph = new PtuWriter({ ...BASE, recordType: PtuRecordType.PicoHarpT3 });
     expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [15], dtime: [0] })).code).toBe(
-      PtuErrorCode.IllegalChannel,
+      PtuErrorCode.ILLEGAL_CHANNEL,
     );
-    expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [1], dtime: [4096] })).code).toBe(PtuErrorCode.BadEvent);
+    expect(codecErrorOf(() => ph.encode({ nsync: [1], channel: [1], dtime: [4096] })).code).toBe(
+      PtuErrorCode.BAD_EVENT,
+    );
   });
 
   it('refuses T2 record types and tags it manages itself', () => {
     expect(codecErrorOf(() => new PtuWriter({ ...BASE, recordType: PtuRecordType.HydraHarp2T2 })).code).toBe(
-      PtuErrorCode.UnsupportedWriterRecordType,
+      PtuErrorCode.UNSUPPORTED_WRITER_RECORD_TYPE,
     );
     expect(
       codecErrorOf(
         () => new PtuWriter({ ...BASE, tags: [{ ident: 'TTResult_NumberOfRecords', type: 'Int8', value: 1 }] }),
       ).code,
-    ).toBe(PtuErrorCode.BadTag);
+    ).toBe(PtuErrorCode.BAD_TAG);
   });
 
   it('property: write → read returns the same events, in any number of encode() calls', () => {

@@ -42,7 +42,7 @@ export type PtuRecordCountPatch = PtuHeaderPatch;
 const TWO_32 = 4294967296;
 
 function badEvent(at: number, expected: string, got: string): MalformedInputError {
-  return new MalformedInputError({ code: PtuErrorCode.BadEvent, offset: at, what: `PTU event ${at}`, expected, got });
+  return new MalformedInputError({ code: PtuErrorCode.BAD_EVENT, offset: at, what: `PTU event ${at}`, expected, got });
 }
 
 /**
@@ -72,7 +72,7 @@ export class PtuWriter {
     const info = recordTypeInfo(code);
     if (info === undefined || info.mode !== 'T3') {
       throw new MalformedInputError({
-        code: PtuErrorCode.UnsupportedWriterRecordType,
+        code: PtuErrorCode.UNSUPPORTED_WRITER_RECORD_TYPE,
         offset: 0,
         what: 'PTU writer record type',
         expected: 'a T3 record type of pq.md §7',
@@ -104,7 +104,7 @@ export class PtuWriter {
     const found = this.values.get(tagKey(ident, index));
     if (found === undefined) {
       throw new MalformedInputError({
-        code: PtuErrorCode.BadTag,
+        code: PtuErrorCode.BAD_TAG,
         offset: 0,
         what: `PTU tag ${JSON.stringify(ident)}[${index}] to rewrite`,
         expected: 'a fixed-size tag of this header',
@@ -166,7 +166,7 @@ export class PtuWriter {
     }
     if (total > 2 ** 28) {
       throw new LimitExceededError({
-        code: PtuErrorCode.BadEvent,
+        code: PtuErrorCode.BAD_EVENT,
         offset: this.events,
         what: 'PTU records of one encode() call',
         expected: `at most ${2 ** 28} records (split the events)`,
@@ -224,7 +224,7 @@ export class PtuWriter {
     const range = marker ? info.markers : info.channels;
     if (!Number.isInteger(c) || c! < range.min || c! > range.max) {
       throw new MalformedInputError({
-        code: PtuErrorCode.IllegalChannel,
+        code: PtuErrorCode.ILLEGAL_CHANNEL,
         offset: at,
         what: `PTU event ${at}`,
         expected: `${marker ? 'marker bits' : 'a photon channel'} ${range.min}..${range.max} (${info.name}, pq.md §7)`,

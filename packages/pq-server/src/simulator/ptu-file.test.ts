@@ -75,7 +75,7 @@ describe('PtuFile', () => {
     const g = await PtuFile.create(join(ws.dir, 'd.ptu'), { globalResolution: 1e-7, resolution: 1e-11 });
     await g.appendRecords(records(1));
     await g.close([{ ident: 'ImgHdr_MaxFrames', value: 2 }]);
-    expect((g.error as { code?: string }).code).toBe(PtuErrorCode.BadTag);
+    expect((g.error as { code?: string }).code).toBe(PtuErrorCode.BAD_TAG);
     // The count was written all the same.
     expect(Number((await onDisk(g.path)).summary.expectedRecords)).toBe(1);
   });
