@@ -15,7 +15,7 @@ export type StopReason =
   | 'shutdown';
 
 /** How a started measurement ended. */
-export type MeasurementOutcome =
+export type MeasurementEnd =
   /** It ran to its end (image scan done, fixed time over): the server sends the completion status (PQ-09). */
   | { kind: 'complete' }
   /** It failed: the server sends this status (PQ-08), e.g. FIFO_OVERRUN. `text` explains it in an 'S'. */
@@ -37,7 +37,7 @@ export interface MeasurementSink {
   /** Feedback values for the next data frame (pq.md §3.3); the session numbers and paces the frames. */
   frame(records: OptionalRecord[], header?: FrameHeader): void;
   /** Called exactly once, when the measurement has ended and its file (if any) is closed and valid. */
-  end(outcome: MeasurementOutcome): void;
+  end(outcome: MeasurementEnd): void;
 }
 
 export interface RunningMeasurement {

@@ -9,7 +9,7 @@ import { buildRequest, encode, ErrorCode, MeasurementType, type PqMessage } from
 import { PtuWriter, readPtu } from '@portico/pq-codec/ptu';
 import { createPqServer, NO_PACING } from './index.js';
 import { PhotonGenerator } from './simulator/photons.js';
-import { PtuFile } from './simulator/ptu-file.js';
+import { PtuRecorder } from './simulator/ptu-file.js';
 import { RawClient } from './test-support/raw-client.js';
 
 const ITERATIONS = 1000;
@@ -159,13 +159,13 @@ async function ptuWriting(): Promise<void> {
     const bytes = chunks.reduce((n, c) => n + c.byteLength, 0) + encoder.header.byteLength;
     let run = 0;
     const viaPtuFile = async (): Promise<void> => {
-      const f = await PtuFile.create(join(dir, `p${run++}.ptu`), options);
+      const f = await PtuRecorder.create(join(dir, `p${run++}.ptu`), options);
       for (const c of chunks) await f.appendRecords(c);
       await f.close();
       await rm(f.path);
     };
     const rateLimited = async (): Promise<void> => {
-      const f = await PtuFile.create(join(dir, `e${run++}.ptu`), options, { countRewriteMs: 200 });
+      const f = await PtuRecorder.create(join(dir, `e${run++}.ptu`), options, { countRewriteMs: 200 });
       for (const c of chunks) await f.appendRecords(c);
       await f.close();
       await rm(f.path);
@@ -183,8 +183,8 @@ async function ptuWriting(): Promise<void> {
       await h.close();
       await rm(path);
     };
-    // Check before timing: a PtuFile written from these chunks reads back with the right count.
-    const check = await PtuFile.create(join(dir, 'check.ptu'), options);
+    // Check before timing: a PtuRecorder written from these chunks reads back with the right count.
+    const check = await PtuRecorder.create(join(dir, 'check.ptu'), options);
     for (const c of chunks) await check.appendRecords(c);
     await check.close();
     const { readFile } = await import('node:fs/promises');
@@ -195,7 +195,7 @@ async function ptuWriting(): Promise<void> {
     await compare({
       title: 'PTU file writing (16 × ~1 MiB appends, count after every 256 KiB piece)',
       unit: 'B',
-      subject: { name: 'PtuFile', fn: viaPtuFile, items: bytes },
+      subject: { name: 'PtuRecorder', fn: viaPtuFile, items: bytes },
       baseline: { name: 'plain fs FileHandle.write', fn: viaFs, items: bytes },
       minRatio: 0.7,
       time: 3000,
@@ -203,7 +203,7 @@ async function ptuWriting(): Promise<void> {
     await compare({
       title: 'PTU file writing, count rewritten at most every 200 ms',
       unit: 'B',
-      subject: { name: 'PtuFile countRewriteMs 200', fn: rateLimited, items: bytes },
+      subject: { name: 'PtuRecorder countRewriteMs 200', fn: rateLimited, items: bytes },
       baseline: { name: 'plain fs FileHandle.write', fn: viaFs, items: bytes },
       time: 2000,
     });

@@ -34,9 +34,13 @@ function pinnedLists(): Map<string, string[]> {
 describe('exported names across packages', () => {
   const lists = pinnedLists();
 
-  it('the codecs and wire pin their lists', () => {
-    for (const p of ['wire', 'pq-codec', 'pq-codec/ptu', 'lrsn-codec', 'smartte-codec'])
-      expect(lists.has(p)).toBe(true);
+  it('the codecs, wire, transport, machine and the PQ roles pin their lists', () => {
+    const pinnedPackages = [
+      ...['wire', 'pq-codec', 'pq-codec/ptu', 'lrsn-codec', 'smartte-codec'],
+      ...['transport', 'machine', 'machine/testing'],
+      ...['pq-client', 'pq-server', 'pq-server/simulator', 'pq-server/conformance'],
+    ];
+    for (const p of pinnedPackages) expect(lists.has(p), p).toBe(true);
   });
 
   it('no name is exported by two packages (except the shared names above)', () => {

@@ -1,7 +1,7 @@
 import type { Action, Input } from '@portico/machine';
 import type { DataframeRequest, OptionalRecord, PqMessage, PqMessageType } from '@portico/pq-codec';
 import type { ServerInput } from '../decoder.js';
-import type { FrameHeader, MeasurementOutcome, StopReason } from '../backend.js';
+import type { FrameHeader, MeasurementEnd, StopReason } from '../backend.js';
 import type { MeasurementPlan } from './validate.js';
 
 /** Which server message is waiting for the client's 'c' or 's'. */
@@ -47,7 +47,7 @@ export type SessionCommand =
   /** The backend offers feedback values for the next data frame (PQ-06). */
   | { type: 'frame'; measurement: number; records: readonly OptionalRecord[]; header?: FrameHeader }
   /** The backend's measurement ended (its file, if any, is closed). */
-  | { type: 'ended'; measurement: number; outcome: MeasurementOutcome }
+  | { type: 'ended'; measurement: number; outcome: MeasurementEnd }
   /** The server is closing: end the measurement cleanly and close. */
   | { type: 'shutdown' };
 
@@ -61,7 +61,7 @@ export type SessionEvent =
   | { type: 'refused'; status: number; reason: string }
   | { type: 'started'; measurement: number }
   | { type: 'frame'; measurement: number; number: number }
-  | { type: 'ended'; measurement: number; outcome: MeasurementOutcome['kind']; status?: number }
+  | { type: 'ended'; measurement: number; outcome: MeasurementEnd['kind']; status?: number }
   | { type: 'aborted'; measurement: number; reason: StopReason }
   /** A 'c'/'s' (or a 'D' standing in for it) answered `for`; a code other than `expected` is logged, not fatal. */
   | { type: 'reply'; for: AwaitedReply; status: number | undefined; expected: number; implicit: boolean }

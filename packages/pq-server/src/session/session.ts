@@ -9,7 +9,7 @@ import {
   SimulatorExplanation,
   StopReasonCode,
 } from '@portico/pq-codec';
-import type { FrameHeader, MeasurementOutcome, StopReason } from '../backend.js';
+import type { FrameHeader, MeasurementEnd, StopReason } from '../backend.js';
 import type { ServerInput } from '../decoder.js';
 import type {
   AwaitedReply,
@@ -268,7 +268,7 @@ export class ServerSession implements Machine<SessionInput, PqMessage, SessionOu
   }
 
   /** The backend's measurement ended (its file, if any, is closed). */
-  private ended(now: number, id: number, outcome: MeasurementOutcome): SessionAction[] {
+  private ended(now: number, id: number, outcome: MeasurementEnd): SessionAction[] {
     const m = this.measurement;
     if (m === undefined || m.id !== id) return [];
     if (m.phase === 'stopping') {

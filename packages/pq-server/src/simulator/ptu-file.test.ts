@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PtuErrorCode, PtuStopReason, PtuTagName, PtuWriter, readPtu } from '@portico/pq-codec/ptu';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempWorkspace } from '../test-support/sink.js';
-import { PtuFile } from './ptu-file.js';
+import { PtuRecorder } from './ptu-file.js';
 
 // node:fs's writeSync, passed through and recorded, so a test can see the order of the file's writes.
 vi.mock('node:fs', async (importOriginal) => {
@@ -35,9 +35,9 @@ async function onDisk(path: string) {
   return readPtu(new Uint8Array(await readFile(path)));
 }
 
-describe('PtuFile', () => {
+describe('PtuRecorder', () => {
   it('issue 12 item 7: an append is on disk with its count when appendRecords returns, before any event-loop turn', async () => {
-    const f = await PtuFile.create(join(ws.dir, 'a.ptu'), OPTIONS, { maxAppendRecords: 100 });
+    const f = await PtuRecorder.create(join(ws.dir, 'a.ptu'), OPTIONS, { maxAppendRecords: 100 });
     // Not awaited: the records and the count must already be there, as a kill -9 may come before the next turn.
     void f.appendRecords(records(350));
     const { summary } = await onDisk(f.path);
@@ -47,11 +47,11 @@ describe('PtuFile', () => {
   });
 
   it('writes an append in pieces of maxAppendRecords, each counted right after it is written', async () => {
-    const f = await PtuFile.create(join(ws.dir, 'b.ptu'), OPTIONS, { maxAppendRecords: 64 });
+    const f = await PtuRecorder.create(join(ws.dir, 'b.ptu'), OPTIONS, { maxAppendRecords: 64 });
     const spy = vi.mocked(writeSync);
     spy.mockClear();
     await f.appendRecords(records(150));
-    // writeSync(fd, buffer, offset, length, position), as PtuFile calls it.
+    // writeSync(fd, buffer, offset, length, position), as PtuRecorder calls it.
     const seen = spy.mock.calls.map((call) => {
       const [, , , length, position] = call as unknown as [number, Uint8Array, number, number, number];
       return position === f.writer.numberOfRecordsOffset ? 'count' : `records ${length / 4}`;
@@ -62,7 +62,7 @@ describe('PtuFile', () => {
   });
 
   it('close() writes the final count and final tag values; a tag the header lacks is kept as the error', async () => {
-    const f = await PtuFile.create(join(ws.dir, 'c.ptu'), OPTIONS);
+    const f = await PtuRecorder.create(join(ws.dir, 'c.ptu'), OPTIONS);
     await f.appendRecords(records(10));
     const summary = await f.close([
       { ident: PtuTagName.StopReason, value: PtuStopReason.Manual },
@@ -72,7 +72,7 @@ describe('PtuFile', () => {
     const { header } = await onDisk(f.path);
     expect(header.tags.number(PtuTagName.StopReason)).toBe(PtuStopReason.Manual);
     expect(header.tags.number(PtuTagName.StopAfter)).toBe(1234);
-    const g = await PtuFile.create(join(ws.dir, 'd.ptu'), { globalResolution: 1e-7, resolution: 1e-11 });
+    const g = await PtuRecorder.create(join(ws.dir, 'd.ptu'), { globalResolution: 1e-7, resolution: 1e-11 });
     await g.appendRecords(records(1));
     await g.close([{ ident: 'ImgHdr_MaxFrames', value: 2 }]);
     expect((g.error as { code?: string }).code).toBe(PtuErrorCode.BAD_TAG);
@@ -81,13 +81,13 @@ describe('PtuFile', () => {
   });
 
   it('drops appends after close() (its descriptor may belong to another file by then) and refuses a bad option', async () => {
-    const f = await PtuFile.create(join(ws.dir, 'e.ptu'), OPTIONS);
+    const f = await PtuRecorder.create(join(ws.dir, 'e.ptu'), OPTIONS);
     await f.appendRecords(records(5));
     await f.close();
     await f.appendRecords(records(5));
     expect(f.records).toBe(5);
     expect(f.error).toBeUndefined();
-    await expect(PtuFile.create(join(ws.dir, 'f.ptu'), OPTIONS, { maxAppendRecords: 0 })).rejects.toMatchObject({
+    await expect(PtuRecorder.create(join(ws.dir, 'f.ptu'), OPTIONS, { maxAppendRecords: 0 })).rejects.toMatchObject({
       code: 'PQ_SERVER_BAD_OPTION',
     });
   });

@@ -4,14 +4,14 @@ import { PTU_RECORD_BYTES, PtuWriter, type PtuWriterOptions, type PtuT3EventsInp
 import { PqServerError } from '../errors.js';
 
 /** How a PTU file was left: path, records, bytes; `removed` when it held no record and was deleted. */
-export interface PtuFileSummary {
+export interface PtuRecorderSummary {
   path: string;
   records: number;
   bytes: number;
   removed: boolean;
 }
 
-export interface PtuFileOptions {
+export interface PtuRecorderOptions {
   /**
    * Rewrite the header's record count after a piece of records only if this many ms passed since the last rewrite
    * (default 0: after every piece, so the count on disk never lags the records by more than one piece). A count
@@ -25,7 +25,7 @@ export interface PtuFileOptions {
   maxAppendRecords?: number;
 }
 
-/** Default of PtuFileOptions.maxAppendRecords. */
+/** Default of PtuRecorderOptions.maxAppendRecords. */
 export const DEFAULT_MAX_APPEND_RECORDS = 65_536;
 
 /** A fixed-size header tag to rewrite when the file is closed (see PtuWriter.tagPatch). */
@@ -36,11 +36,11 @@ export interface PtuFinalTag {
 }
 
 /**
- * A PTU file being written (issue 6 §5, "nothing is lost"): the header goes out first with TTResult_NumberOfRecords
- * 0, and after each piece of records the count in the header is rewritten in place (records first, then the count),
- * so at any moment the file on disk is valid and its count never exceeds the records present. `close()` writes the
- * final count and any final tag values; a file that got no record at all is removed, as a measurement that produced
- * nothing leaves nothing behind.
+ * A PTU file being recorded on disk (named apart from pq-codec's `PtuFile`, a file read back; issue 6 §5, "nothing
+ * is lost"): the header goes out first with TTResult_NumberOfRecords 0, and after each piece of records the count in
+ * the header is rewritten in place (records first, then the count), so at any moment the file on disk is valid and its
+ * count never exceeds the records present. `close()` writes the final count and any final tag values; a file that got
+ * no record at all is removed, as a measurement that produced nothing leaves nothing behind.
  *
  * Appends are written synchronously, a piece and then its count in the same turn of the event loop. With
  * asynchronous writes the count of a piece can only be written one event-loop turn after its records, and a loop
@@ -48,7 +48,7 @@ export interface PtuFinalTag {
  * millions (issue 12 item 7). A piece is a page-cache copy of at most 256 KiB, far shorter than the generation that
  * produced it.
  */
-export class PtuFile {
+export class PtuRecorder {
   readonly writer: PtuWriter;
   private position: number;
   private count = 0;
@@ -56,13 +56,13 @@ export class PtuFile {
   private readonly countRewriteMs: number;
   private readonly pieceBytes: number;
   private failure: unknown;
-  private closed: Promise<PtuFileSummary> | undefined;
+  private closed: Promise<PtuRecorderSummary> | undefined;
 
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
     writer: PtuWriter,
-    options: PtuFileOptions,
+    options: PtuRecorderOptions,
   ) {
     this.writer = writer;
     this.countRewriteMs = options.countRewriteMs ?? 0;
@@ -71,7 +71,11 @@ export class PtuFile {
   }
 
   /** Creates `path` exclusively (an existing file is an EEXIST error) and writes the header. */
-  static async create(path: string, options: PtuWriterOptions, fileOptions: PtuFileOptions = {}): Promise<PtuFile> {
+  static async create(
+    path: string,
+    options: PtuWriterOptions,
+    fileOptions: PtuRecorderOptions = {},
+  ): Promise<PtuRecorder> {
     const writer = new PtuWriter(options);
     pieceRecords(fileOptions);
     const handle = await open(path, 'wx');
@@ -82,7 +86,7 @@ export class PtuFile {
       await unlink(path).catch(() => {});
       throw e;
     }
-    return new PtuFile(path, handle, writer, fileOptions);
+    return new PtuRecorder(path, handle, writer, fileOptions);
   }
 
   /** Records on disk (and counted once the next count rewrite is done). */
@@ -136,7 +140,7 @@ export class PtuFile {
    * Writes the final count and `finalTags` (fixed-size tags of the header, e.g. TTResult_StopReason), closes the
    * handle and removes the file when it holds no record. A tag the header lacks is an error kept in `error`.
    */
-  close(finalTags: readonly PtuFinalTag[] = []): Promise<PtuFileSummary> {
+  close(finalTags: readonly PtuFinalTag[] = []): Promise<PtuRecorderSummary> {
     this.closed ??= (async () => {
       try {
         if (this.failure === undefined) {
@@ -157,7 +161,7 @@ export class PtuFile {
   }
 }
 
-function pieceRecords(options: PtuFileOptions): number {
+function pieceRecords(options: PtuRecorderOptions): number {
   const n = options.maxAppendRecords ?? DEFAULT_MAX_APPEND_RECORDS;
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new PqServerError('PQ_SERVER_BAD_OPTION', {

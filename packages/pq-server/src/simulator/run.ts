@@ -1,9 +1,9 @@
 import { ErrorCode } from '@portico/pq-codec';
 import type { OptionalRecord } from '@portico/pq-codec';
 import type { Clock, TimerHandle } from '@portico/transport';
-import type { MeasurementOutcome, MeasurementSink, RunningMeasurement, StopReason } from '../backend.js';
+import type { MeasurementEnd, MeasurementSink, RunningMeasurement, StopReason } from '../backend.js';
 import type { PhotonBatch, PhotonGenerator } from './photons.js';
-import type { PtuFile, PtuFileSummary } from './ptu-file.js';
+import type { PtuRecorder, PtuRecorderSummary } from './ptu-file.js';
 import { FRAME_MARKER, LINE_STOP_MARKER, type ScanGeometry, scanMarkers } from './scan.js';
 import { finalTags } from './stop.js';
 
@@ -30,7 +30,7 @@ export interface SimulatedRunOptions {
   generator: PhotonGenerator;
   geometry: ScanGeometry | undefined;
   /** Undefined for test types: "no data will be stored in workspace" (pq.md §3.1). */
-  file: PtuFile | undefined;
+  file: PtuRecorder | undefined;
   frameIntervalMs: number;
   /** Undefined: runs until stopped. */
   durationS: number | undefined;
@@ -38,7 +38,7 @@ export interface SimulatedRunOptions {
   fault: { status: number; afterS: number; text: string } | undefined;
   firstFrame: (counts: FrameCounts) => OptionalRecord[];
   laterFrame: (counts: FrameCounts, maxcpp: number) => OptionalRecord[];
-  onClosed: (summary: PtuFileSummary | undefined) => void;
+  onClosed: (summary: PtuRecorderSummary | undefined) => void;
 }
 
 /**
@@ -179,7 +179,7 @@ export class SimulatedRun implements RunningMeasurement {
     return best;
   }
 
-  private finish(outcome: MeasurementOutcome, stop?: StopReason): Promise<void> {
+  private finish(outcome: MeasurementEnd, stop?: StopReason): Promise<void> {
     this.ending ??= (async () => {
       this.o.clock.clearTimeout(this.timer);
       this.timer = undefined;
@@ -189,7 +189,7 @@ export class SimulatedRun implements RunningMeasurement {
         if (this.o.durationS !== undefined) until = Math.min(until, this.o.durationS);
         this.advance(until);
       }
-      let summary: PtuFileSummary | undefined;
+      let summary: PtuRecorderSummary | undefined;
       let final = outcome;
       if (this.o.file) {
         summary = await this.o.file.close(

@@ -15,7 +15,7 @@ import type { MeasurementPlan } from '../session/validate.js';
 import { checkNameSafety, expandTemplates, MAX_FILENAME, MAX_GROUPNAME, nextAutoName, resolveInside } from './names.js';
 import { type ResolvedSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
 import { PhotonGenerator } from './photons.js';
-import { PtuFile, type PtuFileSummary } from './ptu-file.js';
+import { PtuRecorder, type PtuRecorderSummary } from './ptu-file.js';
 import { FRAME_MARKER, frameTimeS, LINE_START_MARKER, LINE_STOP_MARKER, type ScanGeometry } from './scan.js';
 import { type FrameCounts, SimulatedRun } from './run.js';
 import { LINES_RECORDED_TAG } from './stop.js';
@@ -30,7 +30,7 @@ const SIMULATED_HARDWARE = { type: 'HydraHarp', serialNo: 'PORTICO-SIM', baseRes
 
 /** Where a started measurement stores its data (undefined for test types, which store nothing). */
 interface Target {
-  file: PtuFile;
+  file: PtuRecorder;
   resultingFilename: string;
   resultingGroupname: string | undefined;
 }
@@ -63,7 +63,7 @@ export class SimulatorBackend implements MeasurementBackend {
    * The latest files closed (at most RECENT_FILES, newest last), for logs and tests; bounded so a long-running server
    * does not keep one entry per measurement forever.
    */
-  readonly files: PtuFileSummary[] = [];
+  readonly files: PtuRecorderSummary[] = [];
 
   constructor(options: SimulatorOptions = {}) {
     this.options = resolveSimulatorOptions(options);
@@ -246,7 +246,7 @@ export class SimulatorBackend implements MeasurementBackend {
       }
       try {
         // The simulator appends once per frame interval: rewrite the count every time, so the file is always current.
-        const file = await PtuFile.create(path, writerOptions, { countRewriteMs: 0 });
+        const file = await PtuRecorder.create(path, writerOptions, { countRewriteMs: 0 });
         return { ok: true, target: { file, resultingFilename: basename(path), resultingGroupname: groupname } };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

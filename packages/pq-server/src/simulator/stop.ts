@@ -1,5 +1,5 @@
 import { PtuStopReason, PtuTagName } from '@portico/pq-codec/ptu';
-import type { MeasurementOutcome, StopReason } from '../backend.js';
+import type { MeasurementEnd, StopReason } from '../backend.js';
 import type { PtuFinalTag } from './ptu-file.js';
 
 /**
@@ -14,7 +14,7 @@ export const LINES_RECORDED_TAG = 'PorticoImg_LinesRecorded';
  * in the PicoHarp sample stopped by hand; an injected fault, a reply time-out, a corrupt client or a client that
  * vanished is "error" (3).
  */
-export function ptuStopReason(outcome: MeasurementOutcome, stop: StopReason | undefined): PtuStopReason {
+export function ptuStopReason(outcome: MeasurementEnd, stop: StopReason | undefined): PtuStopReason {
   if (outcome.kind === 'complete') return PtuStopReason.TimeOver;
   if (outcome.kind === 'error') return PtuStopReason.Error;
   return stop === 'user-break' || stop === 'shutdown' ? PtuStopReason.Manual : PtuStopReason.Error;
@@ -22,7 +22,7 @@ export function ptuStopReason(outcome: MeasurementOutcome, stop: StopReason | un
 
 /** What the end of a measurement tells its file. */
 export interface FinalTagsInput {
-  outcome: MeasurementOutcome;
+  outcome: MeasurementEnd;
   stop: StopReason | undefined;
   /** Seconds of data the file holds. */
   measuredS: number;

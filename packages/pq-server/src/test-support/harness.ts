@@ -1,6 +1,6 @@
 import { MachineHarness } from '@portico/machine/testing';
 import type { OptionalRecord, PqMessage } from '@portico/pq-codec';
-import type { MeasurementOutcome, StopReason } from '../backend.js';
+import type { MeasurementEnd, StopReason } from '../backend.js';
 import type { ServerInput } from '../decoder.js';
 import type { CloseCause, SessionCommand, SessionEvent, SessionOutput } from '../session/events.js';
 import type { SessionOptions } from '../session/options.js';
@@ -65,7 +65,7 @@ export class SessionHarness extends MachineHarness<ServerInput, PqMessage, Sessi
   frame(measurement: number, records: OptionalRecord[]): this {
     return this.input({ type: 'frame', measurement, records });
   }
-  ended(measurement: number, outcome: MeasurementOutcome): this {
+  ended(measurement: number, outcome: MeasurementEnd): this {
     return this.input({ type: 'ended', measurement, outcome });
   }
   peerClosed(): this {

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OptionalRecord } from '@portico/pq-codec';
-import type { MeasurementOutcome, MeasurementSink } from '../backend.js';
+import type { MeasurementEnd, MeasurementSink } from '../backend.js';
 
 /** Collects what a backend reports; `ended` resolves with the outcome. */
 export class RecordingSink implements MeasurementSink {
   readonly frames: OptionalRecord[][] = [];
-  outcome: MeasurementOutcome | undefined;
-  readonly ended: Promise<MeasurementOutcome>;
-  private resolve!: (o: MeasurementOutcome) => void;
+  outcome: MeasurementEnd | undefined;
+  readonly ended: Promise<MeasurementEnd>;
+  private resolve!: (o: MeasurementEnd) => void;
 
   constructor() {
     this.ended = new Promise((r) => {
@@ -21,7 +21,7 @@ export class RecordingSink implements MeasurementSink {
     this.frames.push(records);
   }
 
-  end(outcome: MeasurementOutcome): void {
+  end(outcome: MeasurementEnd): void {
     if (this.outcome !== undefined) throw new Error('end called twice');
     this.outcome = outcome;
     this.resolve(outcome);

@@ -9,7 +9,7 @@ import {
 } from '@portico/pq-client';
 import type {
   MeasurementBackend,
-  MeasurementOutcome,
+  MeasurementEnd,
   MeasurementSink,
   RunningMeasurement,
   StartResult,
@@ -188,7 +188,7 @@ class UpstreamRun implements RunningMeasurement {
       } catch {
         // The frames end with the measurement's error; `done` reports it below.
       }
-      let outcome: MeasurementOutcome;
+      let outcome: MeasurementEnd;
       let failed = false;
       try {
         const o = await this.m.done;

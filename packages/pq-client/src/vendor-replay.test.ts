@@ -2,10 +2,10 @@ import { createServer, type Socket } from 'node:net';
 import { type DataframeRequest, ErrorCode, StopReasonCode } from '@portico/pq-codec';
 import { fromHex } from '@portico/wire';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectPq, type PqClient, PqClientErrorCode, type PqClientError } from '../src/index.js';
-import { c } from '../src/test-support/messages.js';
-import { type ScriptedServer, type ScriptStep, startScriptedServer } from '../src/test-support/scripted-server.js';
-import { clientMessages, sessionScript, vendorSession } from '../src/test-support/vendor-sessions.js';
+import { connectPq, type PqClient, PqClientErrorCode, type PqClientError } from './index.js';
+import { c } from './test-support/messages.js';
+import { type ScriptedServer, type ScriptStep, startScriptedServer } from './test-support/scripted-server.js';
+import { clientMessages, sessionScript, vendorSession } from './test-support/vendor-sessions.js';
 
 /**
  * The client against replays of the five sessions recorded with PicoQuant's own PQ_ServerSimulator

@@ -9,7 +9,7 @@ import {
 } from '@portico/pq-codec';
 import { VirtualClock } from '@portico/transport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPqServer, type MeasurementBackend, type MeasurementSink, type PqServer } from '../src/index.js';
+import { createPqServer, type MeasurementBackend, type MeasurementSink, type PqServer } from './index.js';
 
 let server: PqServer | undefined;
 let socket: Socket | undefined;

@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { buildRequest, ErrorCode, MeasurementType, StopReasonCode, windows1252 } from '@portico/pq-codec';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/bin/cli.js';
-import { C, c, d, firstFrame, x } from '../src/test-support/messages.js';
-import { type ScriptedServer, type ScriptStep, startScriptedServer } from '../src/test-support/scripted-server.js';
-import { sessionScript, vendorSession } from '../src/test-support/vendor-sessions.js';
+import { runCli } from './bin/cli.js';
+import { C, c, d, firstFrame, x } from './test-support/messages.js';
+import { type ScriptedServer, type ScriptStep, startScriptedServer } from './test-support/scripted-server.js';
+import { sessionScript, vendorSession } from './test-support/vendor-sessions.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin/portico-pq.js', import.meta.url));
 

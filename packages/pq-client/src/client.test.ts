@@ -2,9 +2,9 @@ import { createServer } from 'node:net';
 import { buildRequest, ErrorCode, MeasurementType, type PqMessage, StopReasonCode } from '@portico/pq-codec';
 import { fromHex } from '@portico/wire';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectPq, type PqClient, PqClientErrorCode } from '../src/index.js';
-import { C, c, d, firstFrame, S, x } from '../src/test-support/messages.js';
-import { type ScriptedServer, type ScriptStep, startScriptedServer } from '../src/test-support/scripted-server.js';
+import { connectPq, type PqClient, PqClientErrorCode } from './index.js';
+import { C, c, d, firstFrame, S, x } from './test-support/messages.js';
+import { type ScriptedServer, type ScriptStep, startScriptedServer } from './test-support/scripted-server.js';
 
 /** Integration over loopback (port 0) against hand-written scripts of server behaviour. */
 const TEST_POINT = buildRequest({ measurementType: MeasurementType.TEST_POINTMEAS });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
-import type { PqServer } from '../src/index.js';
-import { RawClient } from '../src/test-support/raw-client.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import type { PqServer } from '../index.js';
+import { RawClient } from './raw-client.js';
+import { tempWorkspace } from './sink.js';
 
 /** What a loopback test owns: a fresh workspace, the servers it started and the raw clients it connected. */
 export interface LoopbackFixture {

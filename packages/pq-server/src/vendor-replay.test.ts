@@ -2,8 +2,8 @@ import { decode, type PqMessage } from '@portico/pq-codec';
 import { loadVendorSessions, type VendorEntry as VendorMessage } from '@portico/test-data';
 import { fromHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING } from '../src/index.js';
-import { useLoopbackFixture } from './fixture.js';
+import { createPqServer, NO_PACING } from './index.js';
+import { useLoopbackFixture } from './test-support/fixture.js';
 
 /** Five real sessions with PicoQuant's own server simulator (shared/data/pq/README.md). */
 const sessions = loadVendorSessions();

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { ErrorCode } from '@portico/pq-codec';
 import { connectPq, isPqClientError } from '@portico/pq-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer } from '../src/index.js';
-import { lifetimeNs, readBack } from '../src/test-support/ptu.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import { createPqServer, NO_PACING, type PqServer } from './index.js';
+import { lifetimeNs, readBack } from './test-support/ptu.js';
+import { tempWorkspace } from './test-support/sink.js';
 
 let ws: { dir: string; remove: () => Promise<void> };
 let server: PqServer | undefined;

@@ -10,10 +10,10 @@ import {
   StopReasonCode,
 } from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer, PqServerError } from '../src/index.js';
-import { readBack } from '../src/test-support/ptu.js';
-import type { RawClient } from '../src/test-support/raw-client.js';
-import { useLoopbackFixture } from './fixture.js';
+import { createPqServer, NO_PACING, type PqServer, PqServerError } from './index.js';
+import { readBack } from './test-support/ptu.js';
+import type { RawClient } from './test-support/raw-client.js';
+import { useLoopbackFixture } from './test-support/fixture.js';
 
 const fx = useLoopbackFixture();
 const servers = fx.servers;

@@ -7,9 +7,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildRequest, ErrorCode, StopReasonCode } from '@portico/pq-codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBack } from '../src/test-support/ptu.js';
-import { RawClient } from '../src/test-support/raw-client.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import { readBack } from './test-support/ptu.js';
+import { RawClient } from './test-support/raw-client.js';
+import { tempWorkspace } from './test-support/sink.js';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(pkg, 'dist', 'bin', 'portico-pq-server.js');

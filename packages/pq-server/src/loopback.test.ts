@@ -9,11 +9,12 @@ import {
   StopReasonCode,
 } from '@portico/pq-codec';
 import { describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer, type PqServerOptions, seedVariant } from '../src/index.js';
-import { SHUTDOWN_STATUS, SHUTDOWN_TEXT } from '../src/session/session.js';
-import { histogramDecayNs, lifetimeNs, readBack } from '../src/test-support/ptu.js';
-import type { RawClient } from '../src/test-support/raw-client.js';
-import { useLoopbackFixture } from './fixture.js';
+import { createPqServer, NO_PACING, type PqServer, type PqServerOptions } from './index.js';
+import { seedVariant } from './session/options.js';
+import { SHUTDOWN_STATUS, SHUTDOWN_TEXT } from './session/session.js';
+import { histogramDecayNs, lifetimeNs, readBack } from './test-support/ptu.js';
+import type { RawClient } from './test-support/raw-client.js';
+import { useLoopbackFixture } from './test-support/fixture.js';
 
 const fx = useLoopbackFixture();
 
