@@ -240,7 +240,7 @@ describe('connectPq over loopback', () => {
     const statuses: [number, number][] = [];
     client = await connectPq({ port: server.port });
     client.on('message', (dir, m: PqMessage) => trace.push(`${dir} ${m.tag}`));
-    client.on('status', (s, a) => statuses.push([s.status, a.status]));
+    client.on('status', (s, a) => statuses.push([s.status, a?.status ?? NaN]));
     await client.measure(TEST_POINT).done;
     expect(trace).toEqual(['out D', 'in d', 'in C', 'out c']);
     expect(statuses).toEqual([[1, 1]]);

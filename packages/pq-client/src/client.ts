@@ -61,6 +61,7 @@ export class PqClient extends EventEmitter<PqClientEvents> implements PqClientIn
       replyTimeoutMs: options.replyTimeoutMs ?? 4000,
       frameIntervalMs: options.frameIntervalMs ?? 1250,
       silentFrameIntervals: options.silentFrameIntervals ?? 3,
+      completionAnswer: options.completionAnswer ?? 'auto',
     });
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
@@ -157,6 +158,14 @@ export class PqClient extends EventEmitter<PqClientEvents> implements PqClientIn
    * Closes normally (PQ-11 "Client terminates connection"): a running measurement is stopped with the USER_BREAK
    * handshake first, then the TCP connection is ended. Resolves when it is gone.
    */
+  /**
+   * With `completionAnswer: 'manual'`: answers the server status that ended the last measurement with 'c' `status`
+   * (e.g. StopReasonCode.FINISHED_OK, or ERROR). Does nothing when no such status waits for an answer.
+   */
+  answer(status: number): void {
+    this.binding.input({ type: 'answer', status });
+  }
+
   close(): Promise<PqCloseInfo> {
     this.closeRequested = true;
     this.binding.input({ type: 'close' });

@@ -104,6 +104,12 @@ export interface PqClientOptions {
   silentFrameIntervals?: number;
   /** Frames buffered per measurement for a slow reader; beyond it the oldest are dropped (default 1024). */
   maxBufferedFrames?: number;
+  /**
+   * Who answers the server status that ends a measurement (its completion 'C', or an error status): `'auto'` (default)
+   * answers FINISHED_OK or ERROR at once (PQ-08, PQ-09); `'manual'` leaves it to `client.answer(status)`, and silence
+   * is left to the server's own reply time-out. For a relay that passes on its own client's answer (issue 12 §3).
+   */
+  completionAnswer?: 'auto' | 'manual';
   /** Text encoding of names and strings (default windows-1252, pq.md §10). */
   encoding?: TextEncoding;
   /** Disable Nagle (default true). */
@@ -134,8 +140,11 @@ export interface PqClientWarning {
 export interface PqClientEvents {
   /** Every message, as decoded or before encoding: a trace for logs and inspectors. */
   message: [direction: 'in' | 'out', message: PqMessage];
-  /** A server status ('C'/'S') and the client's answer. */
-  status: [status: StatusMessage, answer: StatusMessage];
+  /**
+   * A server status ('C'/'S') and the client's answer; `undefined` when the status ended a measurement and
+   * `completionAnswer` is `'manual'` (answer it with `client.answer(status)`).
+   */
+  status: [status: StatusMessage, answer: StatusMessage | undefined];
   warning: [warning: PqClientWarning];
   /**
    * A failure not tied to a measurement (e.g. an 'S' MESSAGE_TIMEOUT while idle); the connection is closing. Emitted only

@@ -43,6 +43,11 @@ export interface MeasurementSink {
 export interface RunningMeasurement {
   /** Asks the measurement to end; resolves once `end` has been called on its sink. */
   stop(reason: StopReason): Promise<void>;
+  /**
+   * The client's answer to the status that ended this measurement (its completion or error status, PQ-08/PQ-09), for
+   * a relay to pass on (issue 12 §3). Optional; never called when the client does not answer (time-out, close).
+   */
+  answered?(status: number): void;
 }
 
 export type StartResult =

@@ -177,6 +177,8 @@ class SessionBinding {
   private readonly binding: Binding<ServerInput, PqMessage, SessionOutput, SessionCommand>;
   private readonly measurements = new Map<number, RunningMeasurement>();
   private readonly stopsBeforeStart = new Map<number, StopReason>();
+  /** The measurement whose end status the client is to answer next; its `answered` gets the answer (issue 12 §3). */
+  private answering: RunningMeasurement | undefined;
   private readonly work = new Set<Promise<unknown>>();
 
   constructor(
@@ -193,7 +195,20 @@ class SessionBinding {
     const report = (e: SessionOutput) => this.server.report(this.info, e as SessionEvent);
     for (const type of Object.keys(LOGGED) as SessionEvent['type'][]) b.on(type, report);
     b.on('start', (e) => this.start(e));
-    b.on('closed', () => this.server.vacate(this));
+    b.on('closed', () => {
+      this.answering = undefined;
+      this.server.vacate(this);
+    });
+    b.on('reply', (e) => {
+      if (e.type !== 'reply' || (e.for !== 'completion' && e.for !== 'error')) return;
+      const m = this.answering;
+      this.answering = undefined;
+      // A 'D' that arrives first counts as the answer (issue 6 §1): it acknowledged what was expected.
+      m?.answered?.(e.status ?? e.expected);
+    });
+    b.on('timeout', () => {
+      this.answering = undefined;
+    });
     b.on('stop', (e) => {
       const m = this.measurements.get(e.measurement);
       if (m) this.track(m.stop(e.reason));
@@ -239,6 +254,9 @@ class SessionBinding {
         ),
       end: (outcome) =>
         deliver(() => {
+          const running = this.measurements.get(id);
+          // Completion and error are answered by the client; a stop's end is not (the client sent the USER_BREAK).
+          this.answering = outcome.kind === 'stopped' ? undefined : running;
           this.measurements.delete(id);
           b.input({ type: 'ended', measurement: id, outcome });
         }),

@@ -106,8 +106,16 @@ describe('UpstreamBackend (pq-server as a proxy through pq-client)', () => {
 });
 
 /** An instrument that behaves like PicoQuant's simulator where it matters here: 'x' frames with zeros in bytes 8–11. */
-async function zeroVersionInstrument(): Promise<{ port: number; open: () => number; close: () => Promise<void> }> {
+async function zeroVersionInstrument(): Promise<{
+  port: number;
+  open: () => number;
+  /** Every message the instrument received, in order, and whether its completion status had been sent by then. */
+  received: { message: PqMessage; afterCompletion: boolean }[];
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<Socket>();
+  const received: { message: PqMessage; afterCompletion: boolean }[] = [];
+  let completed = false;
   const server = createServer((s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -117,11 +125,15 @@ async function zeroVersionInstrument(): Promise<{ port: number; open: () => numb
     send({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.NO_ERROR });
     s.on('data', (chunk) => {
       for (const m of d.push(chunk)) {
+        received.push({ message: m, afterCompletion: completed });
         if (m.type === 'DataframeRequest') {
           send({ type: 'DataframeReply', tag: 'd', status: ErrorCode.NO_ERROR });
           setTimeout(() => {
             send({ type: 'DataFrame', tag: 'x', recordVersion: 0, measurementType: 0, recordNumber: 1, records: [] });
-            setTimeout(() => send({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY }), 50);
+            setTimeout(() => {
+              completed = true;
+              send({ type: 'EncodedStatus', tag: 'C', status: ErrorCode.MEASUREMENT_READY });
+            }, 50);
           }, 20);
         }
       }
@@ -131,6 +143,7 @@ async function zeroVersionInstrument(): Promise<{ port: number; open: () => numb
   return {
     port: (server.address() as AddressInfo).port,
     open: () => sockets.size,
+    received,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
@@ -188,6 +201,36 @@ describe('UpstreamBackend as a relay (issue 12 §3)', () => {
       const deadline = performance.now() + 3000;
       while (instrument.open() > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(instrument.open()).toBe(0);
+    } finally {
+      await instrument.close();
+    }
+  });
+
+  it("relays the client's answer to the completion status: the instrument gets the client's ERROR, not the proxy's FINISHED_OK", async () => {
+    const instrument = await zeroVersionInstrument();
+    try {
+      const client = await measureThroughRelay(instrument.port, {});
+      expect((await client.nextStatus()).message).toMatchObject({ type: 'EncodedStatus', tag: 'C' });
+      await client.send({ type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR });
+      const deadline = performance.now() + 5000;
+      while (!instrument.received.some((r) => r.afterCompletion) && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(instrument.received.filter((r) => r.afterCompletion).map((r) => r.message)).toEqual([
+        { type: 'EncodedStatusReply', tag: 'c', status: StopReasonCode.ERROR },
+      ]);
+    } finally {
+      await instrument.close();
+    }
+  });
+
+  it('a silent client stays silent upstream: the proxy does not answer the completion itself', async () => {
+    const instrument = await zeroVersionInstrument();
+    try {
+      const client = await measureThroughRelay(instrument.port, {});
+      expect((await client.nextStatus()).message).toMatchObject({ type: 'EncodedStatus', tag: 'C' });
+      // Long past the 1 ms in which the proxy used to answer; the downstream time-out (4000 ms) is not awaited.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(instrument.received.filter((r) => r.afterCompletion)).toEqual([]);
     } finally {
       await instrument.close();
     }

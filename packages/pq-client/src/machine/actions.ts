@@ -22,8 +22,11 @@ export type ClientEvent =
   | { type: 'failed'; id: number; error: PqClientError }
   /** The stop handshake of `id` is over: `stop()` resolves, or rejects with `error`. */
   | { type: 'stopped'; id: number; error?: PqClientError }
-  /** A server status ('C'/'S') and the answer the machine sent for it. */
-  | { type: 'status'; status: StatusMessage; answer: StatusMessage }
+  /**
+   * A server status ('C'/'S') and the answer the machine sent for it; no `answer` when the status ended a measurement
+   * and `completionAnswer` is `'manual'` (the answer waits for an `answer` command).
+   */
+  | { type: 'status'; status: StatusMessage; answer?: StatusMessage }
   | { type: 'warning'; warning: PqClientWarning }
   /** A failure not tied to a measurement (SERVER_BUSY greeting, an error status while idle, a time-out). */
   | { type: 'error'; error: PqClientError };
@@ -37,7 +40,12 @@ export type ClientCommand =
   /** Stop measurement `id` with the USER_BREAK handshake (PQ-10). */
   | { type: 'stop'; id: number }
   /** Close normally (PQ-11): queued requests are dropped, a running measurement is stopped first. */
-  | { type: 'close' };
+  | { type: 'close' }
+  /**
+   * With `completionAnswer: 'manual'`: answer the status that ended the last measurement with 'c' `status`. Ignored
+   * when no such status waits for an answer.
+   */
+  | { type: 'answer'; status: number };
 
 export type ClientInput = Input<PqMessage, ClientCommand>;
 /** `close` actions carry reason `closed` (a normal close) or `error` with the PqClientError. */
@@ -53,6 +61,12 @@ export interface ClientMachineOptions {
   frameIntervalMs: number;
   /** A running measurement with no frame for this many intervals has a silent server. */
   silentFrameIntervals: number;
+  /**
+   * Who answers a server status that ends a measurement (completion or error, PQ-08/PQ-09): `'auto'` (the machine,
+   * FINISHED_OK or ERROR at once) or `'manual'` (an `answer` command; a relay passes on its own client's answer, and
+   * the server's reply time-out applies to it, issue 12 §3).
+   */
+  completionAnswer: 'auto' | 'manual';
 }
 
 export const DEFAULT_MACHINE_OPTIONS: ClientMachineOptions = {
@@ -60,4 +74,5 @@ export const DEFAULT_MACHINE_OPTIONS: ClientMachineOptions = {
   replyTimeoutMs: 4000,
   frameIntervalMs: 1250,
   silentFrameIntervals: 3,
+  completionAnswer: 'auto',
 };

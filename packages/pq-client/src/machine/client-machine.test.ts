@@ -187,7 +187,7 @@ describe('data frames (PQ-06, PQ-07)', () => {
 
 for (const v of VARIANTS) {
   describe(`completion and errors, ${v.name}`, () => {
-    it(`PQ-09 "On Measurement Complete" (${v.name}: '${v.completion.type}' ${v.completion.status}) the "Client acknowledges" with FINISHED_OK`, () => {
+    it(`PQ-09 "On Measurement Complete" (${v.name}: '${v.completion.tag}' ${v.completion.status}) the "Client acknowledges" with FINISHED_OK`, () => {
       const m = running();
       m.receive(firstFrame('File_001.ptu'), x(2), v.completion);
       expect(m.sent()).toEqual([FINISHED_OK]);
@@ -207,7 +207,7 @@ for (const v of VARIANTS) {
       expect(m.emitted('status')).toContainEqual({ type: 'status', status: v.completion, answer: FINISHED_OK });
     });
 
-    it(`PQ-08 "On error condition the server sends a status message" (${v.name}: '${v.fifoError.type}') and the "Client acknowledges" with STOPREASON_CODE_ERROR`, () => {
+    it(`PQ-08 "On error condition the server sends a status message" (${v.name}: '${v.fifoError.tag}') and the "Client acknowledges" with STOPREASON_CODE_ERROR`, () => {
       const m = running();
       m.receive(x(1), v.fifoError);
       expect(m.sent()).toEqual([ERROR]);
@@ -265,6 +265,29 @@ for (const v of VARIANTS) {
     });
   });
 }
+
+describe("completionAnswer 'manual' (issue 12 §3: a relay passes on its own client's answer)", () => {
+  it('the completion settles done but is answered only by the answer command, with the code given', () => {
+    const m = running({ completionAnswer: 'manual' });
+    m.receive(x(1), C(ErrorCode.MEASUREMENT_READY));
+    expect(m.sent()).toEqual([]);
+    expect(m.emitted('done').map((e) => e.outcome.end)).toEqual(['completed']);
+    expect(m.emitted('status')).toContainEqual({ type: 'status', status: C(ErrorCode.MEASUREMENT_READY) });
+    m.input({ type: 'answer', status: StopReasonCode.ERROR });
+    expect(m.sent()).toEqual([ERROR]);
+    m.input({ type: 'answer', status: StopReasonCode.FINISHED_OK });
+    expect(m.sent()).toEqual([]);
+  });
+
+  it('an error status fails the measurement and stays unanswered while no answer comes; the greeting is still answered', () => {
+    const m = new ClientHarness({ completionAnswer: 'manual' }).start().receive(C(0));
+    expect(m.sent()).toEqual([CONTINUE_OK]);
+    m.measure(1).receive(d(0), x(1), S(ErrorCode.FIFO_OVERRUN, 'FIFO overrun!'));
+    m.advance(10_000);
+    expect(m.allSent().map((s) => s.tag)).toEqual(['c', 'D']);
+    expect(m.emitted('failed')[0]?.error).toMatchObject({ status: ErrorCode.FIFO_OVERRUN });
+  });
+});
 
 describe('client stop (PQ-10)', () => {
   it('PQ-10 "Client terminates measurement by sending a status message" USER_BREAK; the "Server acknowledges" with NO_ERROR', () => {

@@ -61,7 +61,9 @@ const REPLY = StopReasonCode;
  * - 'x' frames are delivered and never answered ("must not answer!");
  * - server status ≥ 0 (NO_ERROR as the seed writes it, MEASUREMENT_READY as the simulator sends it) → 'c' FINISHED_OK;
  *   server status < 0 → 'c' ERROR; both end the measurement;
- * - stop: 'C' USER_BREAK → the server's 'c'; a status crossing it is answered too and decides `done`.
+ * - stop: 'C' USER_BREAK → the server's 'c'; a status crossing it is answered too and decides `done`;
+ * - with `completionAnswer: 'manual'` a status that ends a measurement settles it but is answered only by an `answer`
+ *   command (issue 12 §3: a relay passes on its own client's answer, or its silence).
  */
 export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEvent> {
   private readonly options: ClientMachineOptions;
@@ -77,6 +79,8 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
   private armed: number | undefined;
   /** The last server error not tied to a measurement: it explains a close that follows (e.g. reset after SERVER_BUSY). */
   private lastError: PqClientError | undefined;
+  /** `completionAnswer: 'manual'`: the status that ended a measurement, waiting for the user's `answer`. */
+  private unanswered: StatusMessage | undefined;
   private out: ClientAction[] = [];
 
   constructor(options: Partial<ClientMachineOptions> = {}) {
@@ -122,7 +126,17 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
         return this.stop(c.id, now);
       case 'close':
         return this.close(now);
+      case 'answer':
+        return this.answerManually(c.status);
     }
+  }
+
+  /** `completionAnswer: 'manual'`: the status that ended the last measurement is answered now, with `status`. */
+  private answerManually(status: number): ClientAction[] {
+    const waiting = this.unanswered;
+    this.unanswered = undefined;
+    if (waiting !== undefined && !this.closed) this.answer(waiting, status);
+    return this.flush();
   }
 
   /** The connection is open: start the greeting wait (PQ-02). */
@@ -318,7 +332,19 @@ export class PqClientMachine implements Machine<ClientInput, PqMessage, ClientEv
     }
     // Running or stopping: the server's status ends the measurement; when it crosses our USER_BREAK both are answered
     // and the server's status decides `done` (the 'c' to our USER_BREAK still ends the stop).
-    if (status >= 0) {
+    if (this.options.completionAnswer === 'manual') {
+      // The answer is the user's (a relay passes on its own client's answer, issue 12 §3); until then, none.
+      this.unanswered = msg;
+      this.event({ type: 'status', status: msg });
+      if (status >= 0) {
+        if (!m.settled) {
+          m.settled = true;
+          this.event({ type: 'done', id: m.id, outcome: this.outcome(m, 'completed', status) });
+        }
+      } else {
+        this.settleFailed(m, this.serverError(msg, status, text, m.phase));
+      }
+    } else if (status >= 0) {
       this.answer(msg, REPLY.FINISHED_OK); // PQ-09 "Client acknowledges" with FINISHED_OK.
       if (!m.settled) {
         m.settled = true;

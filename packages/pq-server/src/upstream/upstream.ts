@@ -34,7 +34,7 @@ export interface UpstreamOptions {
    */
   lingerMs?: number;
   /** Options passed on to pq-client's `connectPq` (frame interval, encoding, clock …). */
-  client?: Omit<PqClientOptions, 'host' | 'port' | 'replyTimeoutMs'>;
+  client?: Omit<PqClientOptions, 'host' | 'port' | 'replyTimeoutMs' | 'completionAnswer'>;
 }
 
 /**
@@ -120,6 +120,7 @@ export class UpstreamBackend implements MeasurementBackend {
       return { ok: false, status, reason: String(e) };
     }
     const run = new UpstreamRun(
+      client,
       m,
       sink,
       () => {
@@ -147,6 +148,7 @@ export class UpstreamBackend implements MeasurementBackend {
     if (this.client) return this.client;
     const client = await connectPq({
       ...this.options.client,
+      completionAnswer: 'manual',
       host: this.options.host,
       port: this.options.port ?? 6000,
       replyTimeoutMs: this.replyTimeoutMs,
@@ -169,6 +171,7 @@ class UpstreamRun implements RunningMeasurement {
   private ended: Promise<void> | undefined;
 
   constructor(
+    private readonly client: PqClient,
     private readonly m: PqMeasurement,
     private readonly sink: MeasurementSink,
     private readonly onEnd: () => void,
@@ -213,5 +216,14 @@ class UpstreamRun implements RunningMeasurement {
   async stop(_reason: StopReason): Promise<void> {
     await this.m.stop().catch(() => {});
     await this.ended;
+  }
+
+  /**
+   * The downstream client's answer to the relayed completion or error status goes to the instrument as it is (issue
+   * 12 §3): the upstream client answers nothing itself (`completionAnswer: 'manual'`), so a client's ERROR or silence
+   * reaches the instrument, whose own 4000 ms reply time-out then applies end to end.
+   */
+  answered(status: number): void {
+    this.client.answer(status);
   }
 }
