@@ -5,8 +5,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { connectPq, isPqClientError } from '@portico/pq-client';
 import { buildRequest, ErrorCode, StopReasonCode } from '@portico/pq-codec';
+import { PtuStopReason, PtuTagName } from '@portico/pq-codec/ptu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHUTDOWN_TEXT } from './session/session.js';
 import { readBack } from './test-support/ptu.js';
 import { RawClient } from './test-support/raw-client.js';
 import { tempWorkspace } from './test-support/sink.js';
@@ -68,6 +71,46 @@ describe('portico-pq-server bin', () => {
     expect(messages).toContain('connection');
     expect(messages).toContain('request');
     expect(messages).toContain('ended');
+  });
+});
+
+describe('portico-pq-server bin: SIGTERM during a measurement (issue 12 §5)', { timeout: 120_000 }, () => {
+  it("tells the real client 'S' with a clear text, writes the stop reason into a valid PTU file, and exits 0", async () => {
+    const server = spawn(
+      process.execPath,
+      [bin, '--port', '0', '--no-pacing', '--workspace', ws.dir, '--frame-interval', '50'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const port = await new Promise<number>((resolve) => {
+        createInterface({ input: server.stdout! }).on('line', (line) => {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          if (typeof entry['port'] === 'number') resolve(entry['port']);
+        });
+      });
+      // The client's silent-server window is generous: a loaded machine may delay a frame well past 50 ms.
+      const client = await connectPq({ host: '127.0.0.1', port, frameIntervalMs: 2000 });
+      // A 256×256 scan at 10 ms per pixel runs for minutes: it is still running when SIGTERM comes.
+      const m = client.measure({ pixelsX: 256, pixelsY: 256, timePerPixel: 0.01, filename: 'sigterm' });
+      await m.accepted;
+      for await (const _frame of m.frames) break; // records are on disk once the first frame has come
+      const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      const error = await m.done.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isPqClientError(error, 'PQ_CLIENT_SERVER_ERROR')).toBe(true);
+      expect(error).toMatchObject({ status: ErrorCode.HARDWARE_NOT_AVAILABLE, text: SHUTDOWN_TEXT });
+      expect(await exited).toBe(0);
+      await client.closed;
+      const file = await readBack(join(ws.dir, 'sigterm.ptu'));
+      expect(file.summary.recordCountMismatch).toBe(false);
+      expect(file.summary.records).toBeGreaterThan(0);
+      expect(file.header.tags.number(PtuTagName.StopReason)).toBe(PtuStopReason.Manual);
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
   });
 });
 
