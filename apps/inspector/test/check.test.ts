@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePq } from '@portico/pq-codec';
-import { VENDOR_SESSIONS_FILE } from '@portico/test-data';
+import { VENDOR_SESSIONS_FILE } from '@portico/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merge, type Step, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
 import { writePcapng } from '../src/pcap/writer.js';

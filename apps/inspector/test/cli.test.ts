@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VENDOR_SESSIONS_FILE } from '@portico/test-data';
+import { VENDOR_SESSIONS_FILE } from '@portico/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bin, inspect, lastLine } from './support/run.js';
 

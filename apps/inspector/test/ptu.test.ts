@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { microtimeHistogram, PtuReader } from '@portico/pq-codec/ptu';
-import { sharedDataPath } from '@portico/test-data';
+import { sharedDataPath } from '@portico/test-support';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { inspect, lastLine } from './support/run.js';

@@ -1,5 +1,5 @@
 import { decode, type PqMessage } from '@portico/pq-codec';
-import { loadVendorSessions, type VendorEntry as VendorMessage } from '@portico/test-data';
+import { loadVendorSessions, type VendorEntry as VendorMessage } from '@portico/test-support';
 import { fromHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { createPqServer, NO_PACING } from './index.js';

@@ -2,7 +2,7 @@
 // their codecs. Each is a list of steps (time, sender, bytes) that conversation.ts turns into packets.
 import { decode as decodeLrsn, encodeBytes as encodeLrsn, type LrsnMessage, parseServices } from '@portico/lrsn-codec';
 import { encode as encodeSmartte, type SmartTeDatagram } from '@portico/smartte-codec';
-import { vendorSession } from '@portico/test-data';
+import { vendorSession } from '@portico/test-support';
 import { fromHex } from '@portico/wire';
 import type { Datagram, Step } from './conversation.js';
 import type { Host } from '../../src/pcap/writer.js';

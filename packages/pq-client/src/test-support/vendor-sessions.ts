@@ -1,9 +1,9 @@
 import { decode, type PqMessage } from '@portico/pq-codec';
 import { fromHex } from '@portico/wire';
-import type { VendorSession } from '@portico/test-data';
+import type { VendorSession } from '@portico/test-support';
 import type { ScriptStep } from './scripted-server.js';
 
-export { loadVendorSessions, type VendorEntry, type VendorSession, vendorSession } from '@portico/test-data';
+export { loadVendorSessions, type VendorEntry, type VendorSession, vendorSession } from '@portico/test-support';
 
 /** The recorded client's messages in order, decoded (malformed ones left out). */
 export function clientMessages(session: VendorSession): PqMessage[] {

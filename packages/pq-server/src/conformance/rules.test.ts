@@ -1,5 +1,5 @@
 import { buildRequest, decode, ErrorCode, type PqMessage, StopReasonCode } from '@portico/pq-codec';
-import { loadVendorSessions, vendorSession } from '@portico/test-data';
+import { loadVendorSessions, vendorSession } from '@portico/test-support';
 import { fromHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { checkPqExchange, type PqEvent } from './rules.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MeasurementType } from '@portico/pq-codec';
 import { PtuImageIdent, type PtuTagType, parsePtuHeader } from '@portico/pq-codec/ptu';
-import { PTU_SAMPLES, ptuSamplePath } from '@portico/test-data';
+import { PTU_SAMPLES, ptuSamplePath } from '@portico/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBack } from '../test-support/ptu.js';
 import { measurement, simulatorHarness } from '../test-support/simulator.js';

@@ -1,18 +1,11 @@
+import { cutAt } from '@portico/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, LengthPrefixDecoder, LengthPrefixPartsDecoder } from './length-prefix.js';
 
-/** Frames encoded back to back and cut at the given points (mod the length), as fresh chunks. */
+/** Frames encoded back to back and cut at the given points (test-support's cutAt), as fresh chunks. */
 function chunked(frames: Uint8Array[], cuts: number[]): Uint8Array[] {
-  const all = Buffer.concat(frames.map(encodeFrame));
-  const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let at = 0;
-  for (const p of [...points, all.length]) {
-    chunks.push(new Uint8Array(all.subarray(at, p)));
-    at = p;
-  }
-  return chunks;
+  return cutAt(Buffer.concat(frames.map(encodeFrame)), cuts).map((c) => new Uint8Array(c));
 }
 
 const framesAndCuts = [
