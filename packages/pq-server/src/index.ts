@@ -8,7 +8,14 @@ export type {
   StopReason,
 } from './backend.js';
 export { PqServerError, type PqServerErrorCode, type PqServerErrorDetails } from './errors.js';
-export { createPqServer, PqServer, type PqServerEvents, type PqServerOptions, type SessionInfo } from './server.js';
+export {
+  createPqServer,
+  PqServer,
+  pqServerBackend,
+  type PqServerEvents,
+  type PqServerOptions,
+  type SessionInfo,
+} from './server.js';
 export type { AwaitedReply, CloseCause, SessionEvent, TimeoutCause } from './session/events.js';
 export { DEFAULT_PACING, NO_PACING, type PacingOptions, type SessionOptions } from './session/options.js';
 export type { MeasurementPlan } from './session/validate.js';

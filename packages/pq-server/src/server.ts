@@ -300,6 +300,33 @@ class SessionBinding {
 }
 
 /**
+ * The measurement backend `createPqServer` builds when `options.backend` is not given: the relay to an upstream
+ * SymPhoTime when `options.upstream` is set (its reply time-out kept 1 s below the server's own), else the simulator
+ * (paced by a non-zero `pacing.frameIntervalMs` unless `simulator.frameIntervalMs` says otherwise). An application
+ * that wants to observe or wrap the default backend builds it here and passes the wrapper as `backend`.
+ *
+ * @throws PqServerError `PQ_SERVER_BAD_OPTION` when the upstream reply time-out is not shorter than the server's.
+ */
+export function pqServerBackend(options: PqServerOptions = {}): MeasurementBackend {
+  const sessionOptions = resolveSessionOptions(options);
+  if (options.upstream !== undefined) {
+    const upstream = new UpstreamBackend({
+      ...options.upstream,
+      replyTimeoutMs: options.upstream.replyTimeoutMs ?? Math.max(1, sessionOptions.replyTimeoutMs - 1000),
+    });
+    upstream.assertShorterThan(sessionOptions.replyTimeoutMs);
+    return upstream;
+  }
+  // A frame interval set for pacing is also how often the simulator reports, unless the simulator has its own.
+  const paced = options.pacing?.frameIntervalMs;
+  return new SimulatorBackend({
+    clock: options.clock ?? realClock,
+    ...(paced !== undefined && paced > 0 ? { frameIntervalMs: paced } : {}),
+    ...options.simulator,
+  });
+}
+
+/**
  * Starts a PQ server (issue 6): binds the listener and returns once it accepts connections. With no options it is
  * PicoQuant's simulator on 127.0.0.1:6000 (workspace needed for stored measurements, see `simulator.workspace`).
  */
@@ -314,22 +341,7 @@ export async function createPqServer(options: PqServerOptions = {}): Promise<PqS
       got: String(port),
     });
   }
-  let backend = options.backend;
-  if (backend === undefined && options.upstream !== undefined) {
-    const upstream = new UpstreamBackend({
-      ...options.upstream,
-      replyTimeoutMs: options.upstream.replyTimeoutMs ?? Math.max(1, sessionOptions.replyTimeoutMs - 1000),
-    });
-    upstream.assertShorterThan(sessionOptions.replyTimeoutMs);
-    backend = upstream;
-  }
-  // A frame interval set for pacing is also how often the simulator reports, unless the simulator has its own.
-  const paced = options.pacing?.frameIntervalMs;
-  backend ??= new SimulatorBackend({
-    clock,
-    ...(paced !== undefined && paced > 0 ? { frameIntervalMs: paced } : {}),
-    ...options.simulator,
-  });
+  const backend = options.backend ?? pqServerBackend(options);
   const codec = options.encoding === undefined ? {} : { encoding: options.encoding };
   let server: PqServer | undefined;
   const early: Connection<ServerInput, PqMessage>[] = [];

@@ -1,11 +1,5 @@
 import { type DataframeRequest, encode, readRequestFields, type TextEncoding } from '@portico/pq-codec';
-import {
-  type MeasurementBackend,
-  type PqServerOptions,
-  resolveSessionOptions,
-  SimulatorBackend,
-  UpstreamBackend,
-} from '@portico/pq-server';
+import { type MeasurementBackend, type PqServerOptions, pqServerBackend } from '@portico/pq-server';
 
 /**
  * PQ-13 "the server request data of the current (last) request are decoded and shown", beside the bytes of the
@@ -52,22 +46,7 @@ export function observedBackend(
   options: PqServerOptions,
   onStart: (request: DataframeRequest) => void,
 ): MeasurementBackend {
-  let inner: MeasurementBackend;
-  if (options.upstream !== undefined) {
-    const replyTimeoutMs = resolveSessionOptions(options).replyTimeoutMs;
-    const upstream = new UpstreamBackend({
-      ...options.upstream,
-      replyTimeoutMs: options.upstream.replyTimeoutMs ?? Math.max(1, replyTimeoutMs - 1000),
-    });
-    upstream.assertShorterThan(replyTimeoutMs);
-    inner = upstream;
-  } else {
-    const paced = options.pacing?.frameIntervalMs;
-    inner = new SimulatorBackend({
-      ...(paced !== undefined && paced > 0 ? { frameIntervalMs: paced } : {}),
-      ...options.simulator,
-    });
-  }
+  const inner = pqServerBackend(options);
   return {
     name: inner.name,
     start(request, plan, sink) {
