@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { ResultCode } from '@portico/lrsn-codec';
 import { VirtualClock } from '@portico/transport';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -142,6 +143,7 @@ describe('createLrsnServer', () => {
     s.on('session', (_, ev) => {
       if (ev.type === 'protocol-error') errors.push(ev.error.code);
     });
+    const gone = once(s, 'disconnect');
     const big = 'y'.repeat(60_000);
     for (let i = 0; i < 400 && s.connections().length === 2; i++) {
       s.publish({ type: 'PocsagRX', capcode: String(i), message: big });
@@ -149,6 +151,10 @@ describe('createLrsnServer', () => {
     }
     expect(errors).toContain('LRSN_SERVER_SLOW_READER');
     expect(s.connections()).toHaveLength(1);
+    // The runtime's connectionLink closed it (not a workaround in this package), with the transport's typed error.
+    const [, reason, error] = await gone;
+    expect(reason).toBe('queue-full');
+    expect(error).toMatchObject({ code: 'TRANSPORT_QUEUE_FULL' });
     await reader.client.until(() => reader.client.lines.length > 10, 5_000, 'events');
   });
 

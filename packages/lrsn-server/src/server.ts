@@ -8,7 +8,7 @@ import {
   ResultCode,
   type TableUpdate,
 } from '@portico/lrsn-codec';
-import { Binding } from '@portico/machine';
+import { Binding, connectionLink, QUEUE_FULL_REASON } from '@portico/machine';
 import {
   type Clock,
   type Connection,
@@ -24,7 +24,6 @@ import { SimulatedPagerBank } from './backend/simulated-bank.js';
 import { UpstreamTransmitter } from './backend/upstream.js';
 import { LrsnAnnouncer } from './discovery/announce.js';
 import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
-import { boundedLink } from './link.js';
 import { admit } from './login/admission.js';
 import { type CredentialStore, ScryptCredentials } from './login/credentials.js';
 import { LoginThrottle } from './login/throttle.js';
@@ -241,8 +240,9 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   accept(connection: Connection<string, LrsnMessage>): void {
     const info: SessionInfo = { id: this.nextId++, peer: connection.remote, since: this.clock.now() };
     const machine = new LrsnServerSession(this.sessionOptions);
-    const link = boundedLink(connection, (error) => this.slowReader(entry, error));
-    const binding: SessionBinding = new Binding(machine, link, { clock: this.clock });
+    // The runtime's link closes a connection whose bounded send queue is full (a client that stopped reading) with
+    // reason 'queue-full'; that client alone is ended, and `slowReader` tells the host why.
+    const binding: SessionBinding = new Binding(machine, connectionLink(connection), { clock: this.clock });
     const entry: Entry = { info, machine, binding, connection, user: undefined, loggedIn: false };
     this.sessions.set(info.id, entry);
     binding.on('login', (ev) => {
@@ -264,6 +264,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     binding.on('ignored', (ev) => this.emit('session', info, ev));
     binding.on('protocol-error', (ev) => this.emit('session', info, ev));
     void binding.closed.then(({ reason, error }) => {
+      if (reason === QUEUE_FULL_REASON) this.slowReader(entry, error);
       this.sessions.delete(info.id);
       if (entry.loggedIn) this.loggedIn--;
       entry.loggedIn = false;
@@ -341,8 +342,8 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     }
   }
 
+  /** A client that stopped reading was closed by the link at its send-queue bound: say so, as a protocol error. */
   private slowReader(entry: Entry, cause: unknown): void {
-    if (entry.connection.status !== 'open') return;
     const error = new LrsnServerError({
       code: LrsnServerErrorCode.SlowReader,
       what: 'a client that does not read',
@@ -352,8 +353,6 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
       cause,
     });
     this.emit('session', entry.info, { type: 'protocol-error', error });
-    // Its queue will not drain: destroy rather than wait for a close that cannot finish; other sessions go on.
-    entry.connection.destroy();
   }
 }
 

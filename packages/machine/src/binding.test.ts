@@ -1,9 +1,19 @@
 import { once } from 'node:events';
-import { bindUdp, type Connection, connect, type Listener, listen, VirtualClock } from '@portico/transport';
+import { createServer, type Socket } from 'node:net';
+import {
+  bindUdp,
+  type Connection,
+  connect,
+  isTransportError,
+  type Listener,
+  listen,
+  type TransportError,
+  VirtualClock,
+} from '@portico/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Binding } from './binding.js';
-import { connectionLink, datagramLink } from './links.js';
-import { encodeLine, lineDecoder, PingMachine } from './test-support/ping-machine.js';
+import { connectionLink, datagramLink, QUEUE_FULL_REASON } from './links.js';
+import { encodeLine, lineDecoder, type PingCommand, type PingEvent, PingMachine } from './test-support/ping-machine.js';
 
 const HOST = '127.0.0.1';
 const framing = { decoder: lineDecoder, encode: encodeLine };
@@ -116,6 +126,71 @@ describe('Binding over a TCP Connection', () => {
     const gone = once(binding, 'gone');
     await serverSide.close();
     expect(await gone).toEqual([{ type: 'gone', reason: 'remote-end' }]);
+  });
+});
+
+/** A TCP peer that accepts and never reads (its socket paused), so what is written to it piles up. */
+async function deafPeer(): Promise<number> {
+  const sockets: Socket[] = [];
+  const server = createServer((s) => {
+    s.pause();
+    s.on('error', () => {});
+    sockets.push(s);
+  });
+  server.listen(0, HOST);
+  await once(server, 'listening');
+  cleanup.push(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => server.close(r));
+  });
+  return (server.address() as { port: number }).port;
+}
+
+/** Pings with 64 KiB texts until the binding ends or `limit` pings went out (bounded: the loop always ends). */
+async function flood(binding: Binding<string, string, PingEvent, PingCommand>, conn: Connection<string, string>) {
+  const big = 'x'.repeat(64 * 1024);
+  for (let i = 0; i < 4000 && !binding.runner.ended; i++) {
+    binding.input({ type: 'ping', text: big });
+    if (conn.queued.messages > 0) await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('connectionLink and a peer that stops reading (bounded send queue)', () => {
+  it("by default closes: the machine hears 'closed' with reason 'queue-full' and TRANSPORT_QUEUE_FULL", async () => {
+    const port = await deafPeer();
+    const conn = await connect<string, string>({ host: HOST, port, ...framing, maxQueuedMessages: 4 });
+    cleanup.push(() => conn.close());
+    const full: unknown[] = [];
+    const binding = new Binding(new PingMachine(60_000), connectionLink(conn, { onQueueFull: (e) => full.push(e) }));
+    const gone = once(binding, 'gone');
+    await flood(binding, conn);
+    expect(await gone).toEqual([{ type: 'gone', reason: QUEUE_FULL_REASON }]);
+    const closed = await binding.closed;
+    expect(closed.reason).toBe('queue-full');
+    expect(isTransportError(closed.error, 'TRANSPORT_QUEUE_FULL')).toBe(true);
+    expect((closed.error as TransportError).expected).toContain('at most 4 messages');
+    expect(full.length).toBeGreaterThanOrEqual(1);
+    expect(conn.status).toBe('closed');
+  });
+
+  it("queueFull: 'drop' drops the refused message, reports it to onQueueFull and keeps the connection", async () => {
+    const port = await deafPeer();
+    const conn = await connect<string, string>({ host: HOST, port, ...framing, maxQueuedMessages: 4 });
+    cleanup.push(async () => conn.destroy());
+    const full: TransportError[] = [];
+    const binding = new Binding(
+      new PingMachine(60_000),
+      connectionLink(conn, { queueFull: 'drop', onQueueFull: (e) => full.push(e) }),
+    );
+    const big = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 4000 && full.length < 3; i++) {
+      binding.input({ type: 'ping', text: big });
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(full.length).toBeGreaterThanOrEqual(3);
+    expect(full.every((e) => e.code === 'TRANSPORT_QUEUE_FULL')).toBe(true);
+    expect(conn.status).toBe('open');
+    expect(binding.runner.ended).toBe(false);
   });
 });
 

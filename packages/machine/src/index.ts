@@ -6,7 +6,13 @@ export {
   type Link,
   type LinkSink,
 } from './binding.js';
-export { connectionLink, type DatagramLinkOptions, datagramLink } from './links.js';
+export {
+  type ConnectionLinkOptions,
+  connectionLink,
+  type DatagramLinkOptions,
+  datagramLink,
+  QUEUE_FULL_REASON,
+} from './links.js';
 export {
   type Action,
   type CloseAction,

@@ -1,22 +1,59 @@
-import type { Connection, UdpEndpoint } from '@portico/transport';
+import { type Connection, isTransportError, type TransportError, type UdpEndpoint } from '@portico/transport';
 import type { Link, LinkSink } from './binding.js';
 import type { CloseAction } from './machine.js';
 
 /** Swallows a rejected send: a connection that refuses a write is closing, and its close reaches the machine. */
 const ignore = (): void => {};
 
+/** The `closed` reason a machine hears when `connectionLink` ended a connection whose send queue was full. */
+export const QUEUE_FULL_REASON = 'queue-full';
+
+/** Options of {@link connectionLink}. */
+export interface ConnectionLinkOptions {
+  /**
+   * What happens when the connection refuses a send with TRANSPORT_QUEUE_FULL (the peer stopped reading and the
+   * connection's bounded queue, `maxQueuedMessages`/`maxQueuedBytes`, is full):
+   * - `'close'` (default): the connection is destroyed at once (its queue would never drain, so a draining close
+   *   could only wait for its deadline), and the machine hears `closed` with reason {@link QUEUE_FULL_REASON}
+   *   (`'queue-full'`) and the TransportError TRANSPORT_QUEUE_FULL as `error`; `Binding.closed` resolves with both.
+   * - `'drop'`: the message is dropped and the connection stays open (for a role that tolerates gaps, e.g. a
+   *   best-effort telemetry stream); `onQueueFull` still hears every refusal.
+   */
+  queueFull?: 'close' | 'drop';
+  /** Hears every TRANSPORT_QUEUE_FULL refusal (before the close, in `'close'` mode), e.g. to count it. */
+  onQueueFull?: (error: TransportError) => void;
+}
+
 /**
  * A framed TCP `Connection` as a link: decoded messages in, one socket write per `send`, `close` drains (after the
- * final message, if any); the connection's CloseInfo becomes the machine's `closed` input.
+ * final message, if any); the connection's CloseInfo becomes the machine's `closed` input. A send refused because the
+ * connection's bounded queue is full is never dropped silently: by default the connection is destroyed and the
+ * machine hears `closed` with reason `'queue-full'` and the TRANSPORT_QUEUE_FULL error (see
+ * {@link ConnectionLinkOptions.queueFull}).
  */
-export function connectionLink<Recv, Out>(connection: Connection<Recv, Out>): Link<Recv, Out> {
+export function connectionLink<Recv, Out>(
+  connection: Connection<Recv, Out>,
+  options: ConnectionLinkOptions = {},
+): Link<Recv, Out> {
+  const closeOnFull = (options.queueFull ?? 'close') === 'close';
+  let overflow: TransportError | undefined;
+  const refused = (e: unknown): void => {
+    if (!isTransportError(e, 'TRANSPORT_QUEUE_FULL')) return; // any other refusal: the connection is closing
+    options.onQueueFull?.(e);
+    if (!closeOnFull || overflow !== undefined) return;
+    overflow = e;
+    connection.destroy();
+  };
   return {
     attach(sink: LinkSink<Recv>) {
       connection.on('message', (m) => sink.receive(m));
-      connection.on('close', (info) => sink.closed(info.reason, info.error));
+      connection.on('close', (info) => {
+        if (overflow !== undefined) sink.closed(QUEUE_FULL_REASON, overflow);
+        else sink.closed(info.reason, info.error);
+      });
     },
     send(message: Out) {
-      connection.send(message).catch(ignore);
+      connection.send(message).catch(refused);
     },
     close(action: CloseAction<Out>) {
       if (action.final !== undefined) connection.send(action.final).catch(ignore);
