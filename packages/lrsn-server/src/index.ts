@@ -12,6 +12,13 @@ export {
 } from './backend/simulated-bank.js';
 export { UpstreamTransmitter } from './backend/upstream.js';
 export { type AnnounceOptions, LrsnAnnouncer } from './discovery/announce.js';
+export {
+  type MdnsRecord,
+  MdnsRecords,
+  type MdnsRecordsOptions,
+  type MdnsResponse,
+  SERVICE_ENUMERATION,
+} from './discovery/mdns-responder.js';
 export { type AdmissionState, admit } from './login/admission.js';
 export { type CredentialStore, hashPassword, ScryptCredentials } from './login/credentials.js';
 export { LoginThrottle, type ThrottleOptions } from './login/throttle.js';

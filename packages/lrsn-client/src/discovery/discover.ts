@@ -13,8 +13,12 @@ export interface DiscoveredServer {
 }
 
 export interface DiscoverOptions {
-  /** Listen for the UDP announcement (default port 3701 on 0.0.0.0); false to skip. */
-  udp?: { port?: number; address?: string } | false;
+  /**
+   * Listen for the UDP announcement (default port 3701 on 0.0.0.0); false to skip. The port is bound with
+   * SO_REUSEADDR unless `reuseAddr` is false, so several listeners on one host (two applications, or a discovery
+   * running beside LRS's own tool) each hear the broadcast.
+   */
+  udp?: { port?: number; address?: string; reuseAddr?: boolean } | false;
   /**
    * Ask DNS-SD over mDNS for `_lrsn._tcp` (default the standard group and port on the default interface); false to
    * skip. `interface` picks the interface to send and listen on (tests use '127.0.0.1' and a port other than 5353).
@@ -49,7 +53,11 @@ export async function discoverLrsn(options: DiscoverOptions = {}): Promise<Disco
   };
   let udp: UdpEndpoint | undefined;
   if (options.udp !== false) {
-    udp = await bindUdp({ host: options.udp?.address ?? '0.0.0.0', port: options.udp?.port ?? DISCOVERY_PORT });
+    udp = await bindUdp({
+      host: options.udp?.address ?? '0.0.0.0',
+      port: options.udp?.port ?? DISCOVERY_PORT,
+      reuseAddr: options.udp?.reuseAddr ?? true,
+    });
     udp.on('datagram', (d) => {
       if (new TextDecoder().decode(d.data).trim() === NETPAGE_ANNOUNCEMENT)
         add({ host: d.address, port: 3700, via: 'udp' });

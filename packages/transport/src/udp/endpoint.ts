@@ -28,6 +28,16 @@ export interface UdpEndpointOptions {
   /** SO_RCVBUF / SO_SNDBUF in bytes, if set. */
   receiveBufferSize?: number;
   sendBufferSize?: number;
+  /**
+   * SO_BROADCAST: allow sending to a broadcast address (e.g. a LAN's x.x.x.255, or 127.255.255.255 on loopback);
+   * without it such a send fails with EACCES (default false).
+   */
+  broadcast?: boolean;
+  /**
+   * SO_REUSEADDR: let several sockets bind the same address and port, so each receives the broadcasts (and multicasts)
+   * sent there, e.g. several discovery listeners on UDP 3701 (default false: a port in use fails the bind).
+   */
+  reuseAddr?: boolean;
   signal?: AbortSignal;
 }
 
@@ -151,6 +161,7 @@ export function bindUdp(options: UdpEndpointOptions): Promise<UdpEndpoint> {
     const socket = createSocket({
       type: isIPv6(options.host) ? 'udp6' : 'udp4',
       ipv6Only: options.ipv6Only ?? false,
+      reuseAddr: options.reuseAddr ?? false,
       ...(options.receiveBufferSize === undefined ? {} : { recvBufferSize: options.receiveBufferSize }),
       ...(options.sendBufferSize === undefined ? {} : { sendBufferSize: options.sendBufferSize }),
     });
@@ -172,6 +183,8 @@ export function bindUdp(options: UdpEndpointOptions): Promise<UdpEndpoint> {
     signal?.addEventListener('abort', onAbortBind, { once: true });
     socket.bind({ address: options.host, port: options.port, exclusive: true }, () => {
       cleanup();
+      // SO_BROADCAST can only be set on a bound socket.
+      if (options.broadcast === true) socket.setBroadcast(true);
       resolve(new UdpEndpoint(socket, options));
     });
   });

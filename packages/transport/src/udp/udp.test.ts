@@ -71,4 +71,34 @@ describe('UDP endpoint', () => {
     await a.close();
     await b.close();
   });
+  describe('broadcast and reuseAddr (additive options, loopback only: 127.255.255.255 is the loopback broadcast)', () => {
+    it('without broadcast a send to a broadcast address is refused; with it the datagram is delivered', async () => {
+      const listener = await bindUdp({ host: '127.255.255.255', port: 0 });
+      const plain = await bindUdp({ host: '127.0.0.1', port: 0 });
+      const caster = await bindUdp({ host: '127.0.0.1', port: 0, broadcast: true });
+      await expect(plain.send(text('no'), listener.address.port, '127.255.255.255')).rejects.toMatchObject({
+        code: 'TRANSPORT_SOCKET',
+        got: 'EACCES',
+      });
+      await caster.send(text('hello'), listener.address.port, '127.255.255.255');
+      const d = await listener.receive({ timeoutMs: 2000 });
+      expect(str(d.data)).toBe('hello');
+      expect(d.port).toBe(caster.address.port);
+      await Promise.all([listener.close(), plain.close(), caster.close()]);
+    });
+
+    it('reuseAddr lets two endpoints bind one port and both hear a broadcast; without it the second bind fails', async () => {
+      const a = await bindUdp({ host: '127.255.255.255', port: 0, reuseAddr: true });
+      const port = a.address.port;
+      const b = await bindUdp({ host: '127.255.255.255', port, reuseAddr: true });
+      await expect(bindUdp({ host: '127.255.255.255', port })).rejects.toMatchObject({
+        code: 'TRANSPORT_BIND_FAILED',
+      });
+      const caster = await bindUdp({ host: '127.0.0.1', port: 0, broadcast: true });
+      await caster.send(text('both'), port, '127.255.255.255');
+      const [da, db] = await Promise.all([a.receive({ timeoutMs: 2000 }), b.receive({ timeoutMs: 2000 })]);
+      expect([str(da.data), str(db.data)]).toEqual(['both', 'both']);
+      await Promise.all([a.close(), b.close(), caster.close()]);
+    });
+  });
 });
