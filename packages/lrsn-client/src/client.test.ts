@@ -1,6 +1,7 @@
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectLrsn, type LrsnClient } from './client.js';
-import { GREETING, ScriptedServer, standardScript } from './test-support/scripted-server.js';
+import { GREETING, type ScriptedConnection, ScriptedServer, standardScript } from './test-support/scripted-server.js';
 
 const servers: ScriptedServer[] = [];
 const clients: LrsnClient[] = [];
@@ -84,6 +85,55 @@ describe('connectLrsn', () => {
     expect(k).toMatchObject({ unit: '19284756', key: 1000 });
     await c.close();
     expect((await pocsag.next()).done).toBe(true);
+  });
+
+  describe('events in the same TCP read as the LoginAck (before connectLrsn resolves) are not lost', () => {
+    /** Answers <Login> with the ack and three events in ONE socket write, so the client reads them in one chunk. */
+    const sameChunk = (line: string, c: ScriptedConnection) => {
+      if (!line.startsWith('<Login')) return;
+      c.socket.write(
+        '<LoginAck ret="0" services="PocsagRX;KeyCallTX;Heartbeat"/>\n' +
+          '<PocsagRX capcode="700001">first</PocsagRX>\n' +
+          '<KeyCallTXInsert unit="19284756" key="3"/>\n' +
+          '<PocsagRX capcode="700002">second</PocsagRX>\n',
+      );
+    };
+
+    it('LR-18 "the session begins after the server sends the <LoginAck>": kept for the first listener of each kind', async () => {
+      const s = await scripted(GREETING, sameChunk);
+      const c = await client(s.port);
+      const pocsag = c.stream('pocsag');
+      const [key] = await once(c, 'keycall');
+      expect(key).toMatchObject({ unit: '19284756', key: 3 });
+      expect((await pocsag.next()).value?.[0]).toMatchObject({ capcode: '700001', message: 'first' });
+      expect((await pocsag.next()).value?.[0]).toMatchObject({ capcode: '700002', message: 'second' });
+      // Handed over once: a second listener added later does not get them again.
+      const later: unknown[] = [];
+      c.on('pocsag', (e) => later.push(e));
+      await new Promise((r) => setImmediate(r));
+      expect(later).toEqual([]);
+    });
+
+    it('LR-18 handlers given as options.on see them before connectLrsn resolves, in order', async () => {
+      const s = await scripted(GREETING, sameChunk);
+      const seen: string[] = [];
+      let resolved = false;
+      const connecting = client(s.port, {
+        on: {
+          login: (services) => seen.push(`login ${services.join(';')} resolved=${resolved}`),
+          pocsag: (e) => seen.push(`pocsag ${e.message} resolved=${resolved}`),
+          keycall: (e) => seen.push(`keycall ${e.type} resolved=${resolved}`),
+        },
+      });
+      await connecting;
+      resolved = true;
+      expect(seen).toEqual([
+        'login PocsagRX;KeyCallTX;Heartbeat resolved=false',
+        'pocsag first resolved=false',
+        'keycall KeyCallTXInsert resolved=false',
+        'pocsag second resolved=false',
+      ]);
+    });
   });
 
   it('lrsn.md §4 heartbeat watchdog: no heartbeat within interval + grace → reconnect and log in again', async () => {

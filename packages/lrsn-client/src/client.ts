@@ -20,7 +20,13 @@ import { type Clock, connect, realClock, type TimerHandle } from '@portico/trans
 import { aborted, LrsnClientError, LrsnClientErrorCode } from './errors.js';
 import { LrsnClientMachine } from './machine/client-machine.js';
 import type { ClientCommand, ClientEvent, ServiceEventMessage } from './machine/events.js';
-import { backoffDelay, type LrsnClientOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js';
+import {
+  backoffDelay,
+  type LrsnClientHandlers,
+  type LrsnClientOptions,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './options.js';
 import { type PageInput, type PageOptions, type PageResult, toPageRequest } from './page.js';
 
 export interface LrsnClientEvents {
@@ -52,6 +58,11 @@ export interface LrsnClientEvents {
 
 type ClientBinding = Binding<string, LrsnMessage, ClientEvent, ClientCommand>;
 
+/** Session events kept while `connectLrsn` has not resolved yet (greeting and login are exposed as getters instead). */
+type HeldEvent = Exclude<keyof LrsnClientEvents, 'greeting' | 'login' | 'disconnect' | 'reconnecting' | 'end'>;
+/** At most this many events are kept for late listeners (those of one read, in practice). */
+const MAX_HELD = 1024;
+
 interface Waiter {
   statuses: PageRequestStatus[];
   resolve: (r: PageResult) => void;
@@ -74,13 +85,47 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
   private closing: Promise<void> | undefined;
   private attempt = 0;
   private nextAutoId = 1;
+  /** True until `connectLrsn` handed the client to its caller: events nobody listens to yet are kept. */
+  private holding = true;
+  private held: { name: HeldEvent; args: unknown[] }[] = [];
 
   /** @internal Use `connectLrsn()`. */
   constructor(
     readonly options: ResolvedClientOptions,
     private readonly clock: Clock,
+    handlers: LrsnClientHandlers = {},
   ) {
     super();
+    for (const [name, handler] of Object.entries(handlers)) {
+      if (handler !== undefined) this.on(name as keyof LrsnClientEvents, handler as (...args: unknown[]) => void);
+    }
+    // A listener added after connectLrsn resolved gets the events of its kind that arrived before (in the read that
+    // carried the LoginAck, LR-18: "the session begins after the server sends the <LoginAck>"), once, in order. It is
+    // added right after this hook returns, so they are handed over a microtask later.
+    (this as unknown as EventEmitter).on('newListener', (name: string | symbol) => {
+      if (this.held.some((h) => h.name === name)) queueMicrotask(() => this.replay(name as HeldEvent));
+    });
+  }
+
+  /** @internal connectLrsn has returned the client: from now on events go only to the listeners they find. */
+  release(): void {
+    this.holding = false;
+  }
+
+  private replay(name: HeldEvent): void {
+    const mine = this.held.filter((h) => h.name === name);
+    if (mine.length === 0 || this.listenerCount(name) === 0) return;
+    this.held = this.held.filter((h) => h.name !== name);
+    for (const h of mine) (this.emit as (n: string, ...a: unknown[]) => boolean)(name, ...h.args);
+  }
+
+  /** Emits a session event, or keeps it (bounded) when nobody can have listened yet (before connectLrsn resolved). */
+  private deliver<K extends HeldEvent>(name: K, ...args: LrsnClientEvents[K]): void {
+    if (this.holding && this.listenerCount(name) === 0) {
+      if (this.held.length < MAX_HELD) this.held.push({ name, args });
+      return;
+    }
+    (this.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args);
   }
 
   /** The last greeting (device, services with versions, login method). */
@@ -156,6 +201,7 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
         await b.closed;
       }
       this.rejectWaiters(LrsnClientErrorCode.Closed, 'the client was closed');
+      this.held = [];
       this.emit('end');
     })();
     return this.closing;
@@ -185,9 +231,9 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
       failure = ev.error;
     });
     binding.on('greeting', (ev) => this.emit('greeting', ev.greeting));
-    binding.on('heartbeat', (ev) => this.emit('heartbeat', ev.message));
-    binding.on('unknown', (ev) => this.emit('unknown', ev.message));
-    binding.on('bad-line', (ev) => this.emit('bad-line', ev.line, ev.error));
+    binding.on('heartbeat', (ev) => this.deliver('heartbeat', ev.message));
+    binding.on('unknown', (ev) => this.deliver('unknown', ev.message));
+    binding.on('bad-line', (ev) => this.deliver('bad-line', ev.line, ev.error));
     binding.on('service-event', (ev) => this.serviceEvent(ev.message));
     binding.on('page-status', (ev) => this.pageStatus(ev.status));
     binding.on('page-timeout', (ev) => this.settle(ev.id, LrsnClientErrorCode.PageTimeout, 'no final status in time'));
@@ -231,23 +277,23 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
       case 'KeyCallTXInsert':
       case 'KeyCallTXButton':
       case 'KeyCallTXSupervision':
-        this.emit('keycall', m);
+        this.deliver('keycall', m);
         return;
       case 'LrsRXGuest':
       case 'LrsRXStaff':
-        this.emit('lrsrx', m);
+        this.deliver('lrsrx', m);
         return;
       case 'PocsagRX':
-        this.emit('pocsag', m);
+        this.deliver('pocsag', m);
         return;
       case 'TableUpdate':
-        this.emit('table-update', m);
+        this.deliver('table-update', m);
         return;
     }
   }
 
   private pageStatus(status: PageRequestStatus): void {
-    this.emit('page-status', status);
+    this.deliver('page-status', status);
     const w = this.waiters.get(status.id);
     if (w === undefined) return;
     w.statuses.push(status);
@@ -318,9 +364,14 @@ export class LrsnClient extends EventEmitter<LrsnClientEvents> {
 /**
  * Connects to an LRSN server, reads the greeting and logs in (LR-06); resolves once the session began (LR-18).
  * Rejects with an LrsnClientError (a refused login carries its `ret`) or a TransportError if the first attempt fails.
+ *
+ * No event is lost to the gap between the session beginning and the caller getting the client: events that arrive
+ * before this resolves (e.g. in the same TCP read as the `<LoginAck>`) go to the `options.on` handlers, and when there
+ * is none for their kind they are kept (up to 1,024) and handed, in order, to the first listener of that kind added
+ * later (`on`, `once` or `stream`). The greeting and the granted services are the `greeting` and `services` getters.
  */
 export async function connectLrsn(options: LrsnClientOptions = {}, clock: Clock = realClock): Promise<LrsnClient> {
-  const client = new LrsnClient(resolveClientOptions(options), clock);
+  const client = new LrsnClient(resolveClientOptions(options), clock, options.on);
   const signal = options.signal;
   if (signal?.aborted) throw aborted('connectLrsn', signal);
   try {
@@ -330,5 +381,6 @@ export async function connectLrsn(options: LrsnClientOptions = {}, clock: Clock 
     throw e;
   }
   signal?.addEventListener('abort', () => void client.close(), { once: true });
+  client.release();
   return client;
 }

@@ -11,6 +11,7 @@ export { connectLrsn, LrsnClient, type LrsnClientEvents } from './client.js';
 export {
   backoffDelay,
   LRSN_PORT,
+  type LrsnClientHandlers,
   type LrsnClientOptions,
   type ReconnectOptions,
   type ResolvedClientOptions,

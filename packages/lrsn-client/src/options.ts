@@ -1,4 +1,10 @@
+import type { LrsnClientEvents } from './client.js';
 import { LrsnClientError, LrsnClientErrorCode } from './errors.js';
+
+/** Handlers for {@link LrsnClientOptions.on}: one per event name of {@link LrsnClientEvents}. */
+export type LrsnClientHandlers = {
+  [K in keyof LrsnClientEvents]?: (...args: LrsnClientEvents[K]) => void;
+};
 
 /** LR-01: an LRSN device listens on TCP port 3700 by default. */
 export const LRSN_PORT = 3700;
@@ -36,6 +42,12 @@ export interface LrsnClientOptions {
   reconnect?: ReconnectOptions | false;
   /** Aborting it closes the client (and rejects connectLrsn if still connecting). */
   signal?: AbortSignal;
+  /**
+   * Event handlers registered before the first connection, so they see everything from the first greeting on,
+   * including events that arrive in the same read as the `<LoginAck>` (before `connectLrsn` resolves). Events of that
+   * window are not lost without them either: they are kept for the first listener of their kind (see `connectLrsn`).
+   */
+  on?: LrsnClientHandlers;
 }
 
 export interface ResolvedClientOptions {
