@@ -38,4 +38,5 @@ export {
   type PublishedEvent,
   type SessionInfo,
 } from './server.js';
+export { type LrsnRegistry, MemoryLrsnRegistry, type PendingPage } from './state/registry.js';
 export { type TableAckResult, TableUpdates } from './table-man.js';

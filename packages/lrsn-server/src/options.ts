@@ -12,6 +12,7 @@ import type { AnnounceOptions } from './discovery/announce.js';
 import { LrsnServerError, LrsnServerErrorCode } from './errors.js';
 import type { CredentialStore } from './login/credentials.js';
 import type { ThrottleOptions } from './login/throttle.js';
+import type { LrsnRegistry } from './state/registry.js';
 import {
   DEFAULT_LOGIN_TIMEOUT_MS,
   DEFAULT_MAX_EARLY_MESSAGES,
@@ -83,6 +84,11 @@ export interface LrsnServerOptions {
   wallClock?: () => number;
   /** Announce the server by UDP (port 3701) and/or DNS-SD over mDNS (default: not at all). */
   announce?: AnnounceOptions;
+  /**
+   * Where sessions' subscriptions and pages in flight live (ARCHITECTURE.md "State and scale"; default a
+   * MemoryLrsnRegistry of this server's own). A shared store implements the same interface.
+   */
+  registry?: LrsnRegistry;
   /** Timers (default the real clock). */
   clock?: Clock;
 }

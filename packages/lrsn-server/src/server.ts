@@ -31,6 +31,7 @@ import { LRSN_PORT, type LrsnServerOptions, resolveSessionOptions } from './opti
 import type { SessionCommand, SessionEvent, SessionState } from './session/events.js';
 import type { SessionOptions } from './session/options.js';
 import { LrsnServerSession } from './session/session.js';
+import { type LrsnRegistry, MemoryLrsnRegistry } from './state/registry.js';
 import { type TableAckResult, TableUpdates } from './table-man.js';
 
 /** A connection as the host application sees it (`connections()`, events). */
@@ -98,6 +99,8 @@ interface Entry {
 export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   readonly backend: PagingBackend;
   readonly address: SocketAddress;
+  /** Subscriptions and pages in flight of every session (`options.registry`, default in memory). */
+  readonly registry: LrsnRegistry;
   private readonly sessions = new Map<number, Entry>();
   private readonly throttle: LoginThrottle;
   private readonly credentials: CredentialStore | undefined;
@@ -122,6 +125,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     super();
     this.address = listener.address;
     this.backend = backend;
+    this.registry = options.registry ?? new MemoryLrsnRegistry();
     this.clock = options.clock ?? realClock;
     this.maintenance = options.maintenance ?? false;
     this.throttle = new LoginThrottle(options.throttle);
@@ -184,7 +188,10 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   heartbeat(): void {
     const message = this.heartbeatMessage ?? { type: 'Heartbeat', interval: 0 };
     const input: SessionCommand = { type: 'heartbeat', message };
-    for (const e of this.sessions.values()) if (e.loggedIn) e.binding.input(input);
+    for (const id of this.registry.subscribers('Heartbeat')) {
+      const e = this.sessions.get(id);
+      if (e?.loggedIn) e.binding.input(input);
+    }
   }
 
   /** Sends a KeyCallTX, LrsRX or PocsagRX event to that service's subscribers; returns how many it went to. */
@@ -239,7 +246,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   /** @internal The listener's connection handler. */
   accept(connection: Connection<string, LrsnMessage>): void {
     const info: SessionInfo = { id: this.nextId++, peer: connection.remote, since: this.clock.now() };
-    const machine = new LrsnServerSession(this.sessionOptions);
+    const machine = new LrsnServerSession(this.sessionOptions, this.registry, info.id);
     // The runtime's link closes a connection whose bounded send queue is full (a client that stopped reading) with
     // reason 'queue-full'; that client alone is ended, and `slowReader` tells the host why.
     const binding: SessionBinding = new Binding(machine, connectionLink(connection), { clock: this.clock });
@@ -266,6 +273,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     void binding.closed.then(({ reason, error }) => {
       if (reason === QUEUE_FULL_REASON) this.slowReader(entry, error);
       this.sessions.delete(info.id);
+      this.registry.forget(info.id);
       if (entry.loggedIn) this.loggedIn--;
       entry.loggedIn = false;
       this.emit('disconnect', info, reason, error);
@@ -278,8 +286,11 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   private fanOut(service: string, message: LrsnMessage): number {
     const input: SessionCommand = { type: 'publish', service, message };
     let n = 0;
-    for (const e of this.sessions.values()) {
-      if (!e.loggedIn || !e.machine.services.has(service)) continue;
+    // The subscriptions live in the registry (ARCHITECTURE.md "State and scale"); a shared store may list sessions
+    // of other servers, which have no entry here.
+    for (const id of this.registry.subscribers(service)) {
+      const e = this.sessions.get(id);
+      if (!e?.loggedIn) continue;
       e.binding.input(input);
       n++;
     }

@@ -13,6 +13,7 @@ import {
 import { type Action, close, emit, type Input, type Machine, send, wake } from '@portico/machine';
 import { LrsnServerError, LrsnServerErrorCode } from '../errors.js';
 import type { SessionCommand, SessionEvent, SessionState } from './events.js';
+import { type LrsnRegistry, MemoryLrsnRegistry } from '../state/registry.js';
 import type { SessionOptions } from './options.js';
 import { validatePage } from './validate-page.js';
 
@@ -43,10 +44,6 @@ const SERVER_ONLY: ReadonlySet<string> = new Set([
   'PocsagRX',
 ]);
 
-interface PendingPage {
-  readonly id: string | undefined;
-}
-
 /**
  * One LRSN server session, sans-IO: lines in (the LineDecoder's framing, LR-04), messages out. It greets once and
  * first (LR-07), takes exactly one `<Login>` (LR-09, LR-10) whose verdict the glue gives back (credentials, licence and
@@ -58,14 +55,25 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
   private phase: SessionState = 'new';
   private loginDeadline: number | undefined;
   private requested: readonly Service[] | undefined;
-  private granted: ReadonlySet<string> = new Set();
   private readonly early: string[] = [];
-  private readonly pages = new Map<number, PendingPage>();
-  private readonly idsInFlight = new Set<string>();
   private nextRef = 1;
   private draining = false;
 
-  constructor(private readonly options: SessionOptions) {}
+  /**
+   * @param registry where this session's subscriptions and pages in flight live (ARCHITECTURE.md "State and scale";
+   *   default a registry of its own, for a session run alone)
+   * @param key this session's key in the registry (the server's session id)
+   */
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly registry: LrsnRegistry = new MemoryLrsnRegistry(),
+    private readonly key = 0,
+  ) {}
+
+  /** The services granted, from the registry. */
+  private get granted(): ReadonlySet<string> {
+    return this.registry.services(this.key);
+  }
 
   get state(): SessionState {
     return this.phase;
@@ -78,7 +86,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
 
   /** Pages of this session the backend still holds. */
   get pagesInFlight(): number {
-    return this.pages.size;
+    return this.registry.pageCount(this.key);
   }
 
   handle(input: In, now: number): Act[] {
@@ -215,7 +223,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
       return [emit({ type: 'login-refused', ret: code }), close('login refused', { final: ack(code) })];
     }
     const granted = grant(this.options.greeting.services, this.requested);
-    this.granted = new Set(granted);
+    this.registry.subscribe(this.key, granted);
     this.phase = 'ready';
     // LR-18: "the session begins after the server sends the <LoginAck> message."
     const out: Act[] = [
@@ -262,10 +270,10 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
     const invalid = validatePage(request);
     if (invalid !== undefined) return this.refusePage(request.id, ResultCode.EINVAL, invalid);
     if (this.draining) return this.refusePage(request.id, ResultCode.ESERVDOWN, 'the server is closing');
-    if (request.id !== undefined && this.idsInFlight.has(request.id)) {
+    if (request.id !== undefined && this.registry.hasPageId(this.key, request.id)) {
       return this.refusePage(request.id, ResultCode.EDUP, `page id ${JSON.stringify(request.id)} is still in flight`);
     }
-    if (this.pages.size >= this.options.maxPagesInFlight) {
+    if (this.registry.pageCount(this.key) >= this.options.maxPagesInFlight) {
       return this.refusePage(
         request.id,
         ResultCode.EOPFAIL,
@@ -273,8 +281,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
       );
     }
     const ref = this.nextRef++;
-    this.pages.set(ref, { id: request.id });
-    if (request.id !== undefined) this.idsInFlight.add(request.id);
+    this.registry.addPage(this.key, ref, { id: request.id });
     return [emit({ type: 'page', ref, request })];
   }
 
@@ -286,16 +293,13 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
   }
 
   private pageStatus(ref: number, value: PageRequestStatus['status'], ret: number): Act[] {
-    const page = this.pages.get(ref);
+    const page = this.registry.page(this.key, ref);
     if (page === undefined) return [];
     const final = value !== 'accepted';
-    if (final) {
-      this.pages.delete(ref);
-      if (page.id !== undefined) this.idsInFlight.delete(page.id);
-    }
+    if (final) this.registry.removePage(this.key, ref);
     const out: Act[] = [emit({ type: 'page-status', ref, id: page.id, status: value, ret })];
     if (page.id !== undefined && this.phase === 'ready') out.push(send(status(page.id, value, ret)));
-    if (final && this.draining && this.pages.size === 0 && this.phase === 'ready') out.push(...this.finish());
+    if (final && this.draining && this.pagesInFlight === 0 && this.phase === 'ready') out.push(...this.finish());
     return out;
   }
 
@@ -309,7 +313,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
         this.phase = 'closed';
         return [wake(undefined), close('server closing', { final: ack(ResultCode.ESERVDOWN) })];
       case 'ready':
-        return this.pages.size === 0 ? this.finish() : [];
+        return this.pagesInFlight === 0 ? this.finish() : [];
       default:
         return [];
     }
