@@ -29,11 +29,13 @@ import {
 } from './options.js';
 import { type PageInput, type PageOptions, type PageResult, toPageRequest } from './page.js';
 
+/** The events of an LrsnClient (a typed node:events EventEmitter; `stream(name)` gives any of them as an async iterator). */
 export interface LrsnClientEvents {
   /** A server greeted (on every connection, reconnections included). */
   greeting: [greeting: LrsnGreeting];
   /** Logged in, with the services granted (LR-16). */
   login: [services: readonly string[]];
+  /** A `<Heartbeat>` (lrsn.md §4); the watchdog reconnects when none comes within its interval plus the grace. */
   heartbeat: [heartbeat: Heartbeat];
   /** KeyCallTX events (lrsn.md §6). */
   keycall: [event: KeyCallTXInsert | KeyCallTXButton | KeyCallTXSupervision];
@@ -43,6 +45,7 @@ export interface LrsnClientEvents {
   pocsag: [event: PocsagRX];
   /** TableMan updates (lrsn.md §7); answer with `ackTable`. */
   'table-update': [update: TableUpdate];
+  /** Every `<PageRequestStatus>` (lrsn.md §5), also those of pages sent by `page()` that follow it. */
   'page-status': [status: PageRequestStatus];
   /** An element this version does not know, kept whole (interoperability). */
   unknown: [message: UnknownMessage];

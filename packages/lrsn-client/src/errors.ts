@@ -29,6 +29,7 @@ export const LrsnClientErrorCode = {
 } as const;
 export type LrsnClientErrorCode = (typeof LrsnClientErrorCode)[keyof typeof LrsnClientErrorCode];
 
+/** What an LrsnClientError says: its code, what failed, what was expected, what came and where (client state). */
 export interface LrsnClientErrorDetails {
   code: LrsnClientErrorCode;
   what: string;

@@ -9,6 +9,7 @@ export type LrsnClientHandlers = {
 /** LR-01: an LRSN device listens on TCP port 3700 by default. */
 export const LRSN_PORT = 3700;
 
+/** How the client reconnects after a lost connection: exponential back-off between attempts. */
 export interface ReconnectOptions {
   /** First delay after a lost connection (default 1,000 ms; LRS's sample waits 5 s after a refused login). */
   initialDelayMs?: number;
@@ -18,6 +19,7 @@ export interface ReconnectOptions {
   factor?: number;
 }
 
+/** Options of `connectLrsn`: every one has a default, so `connectLrsn()` logs in to 127.0.0.1:3700. */
 export interface LrsnClientOptions {
   /** Server address (default '127.0.0.1'). */
   host?: string;
@@ -25,6 +27,7 @@ export interface LrsnClientOptions {
   port?: number;
   /** Credentials for a server that greets with `login="passwd"` (LR-13). */
   user?: string;
+  /** Password for `user` (LR-13). */
   passwd?: string;
   /** Services to subscribe to (default: all the server offers, LR-11). */
   services?: readonly string[];
@@ -50,6 +53,7 @@ export interface LrsnClientOptions {
   on?: LrsnClientHandlers;
 }
 
+/** LrsnClientOptions with every default filled in and checked (`resolveClientOptions`). */
 export interface ResolvedClientOptions {
   host: string;
   port: number;
@@ -77,6 +81,7 @@ function check(name: string, value: number, min: number): number {
   return value;
 }
 
+/** Fills in the defaults and checks the values (LRSN_CLIENT_BAD_OPTION for one out of range). */
 export function resolveClientOptions(o: LrsnClientOptions): ResolvedClientOptions {
   const r = o.reconnect;
   return {

@@ -12,6 +12,7 @@ export type PageInput =
   | (Omit<PageRequestShort, 'type' | 'form' | 'pager'> & { form?: 'short'; pager: string | ShortPager })
   | Omit<PageRequestLong, 'type'>;
 
+/** Per-page options of `LrsnClient.page`. */
 export interface PageOptions {
   /** Hears every status of the page (`accepted`, then `sent` or `failed`). */
   onStatus?: (status: PageRequestStatus) => void;
@@ -28,6 +29,7 @@ export interface PageResult {
   statuses: PageRequestStatus[];
 }
 
+/** The `<PageRequest>` for a page given in either form (lrsn.md §5.1 long, §5.2 short). */
 export function toPageRequest(input: PageInput): PageRequest {
   if (input.form === 'long') return { ...input, type: 'PageRequest' };
   const { pager, ...rest } = input;

@@ -19,6 +19,7 @@ export const LrsnServerErrorCode = {
 } as const;
 export type LrsnServerErrorCode = (typeof LrsnServerErrorCode)[keyof typeof LrsnServerErrorCode];
 
+/** What an LrsnServerError says: its code, what failed, what was expected, what came and where (session state). */
 export interface LrsnServerErrorDetails {
   code: LrsnServerErrorCode;
   /** What was being done or checked. */

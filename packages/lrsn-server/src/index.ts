@@ -25,7 +25,6 @@ export { LoginThrottle, type ThrottleOptions } from './login/throttle.js';
 export {
   DEFAULT_SERVICES,
   type GreetingOptions,
-  LRSN_PORT,
   type LrsnServerOptions,
   resolveGreeting,
   resolveSessionOptions,

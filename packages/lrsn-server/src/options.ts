@@ -5,7 +5,7 @@ import {
   type LrsnGreeting,
   type Service,
 } from '@portico/lrsn-codec';
-import type { LrsnClientOptions } from '@portico/lrsn-client';
+import { LRSN_PORT, type LrsnClientOptions } from '@portico/lrsn-client';
 import type { Clock } from '@portico/transport';
 import type { PagingBackend } from './backend/backend.js';
 import type { AnnounceOptions } from './discovery/announce.js';
@@ -21,8 +21,11 @@ import {
   type SessionOptions,
 } from './session/options.js';
 
-/** LR-01: "By default, an LRSN enabled device listens for new connections on TCP port 3700." */
-export const LRSN_PORT = 3700;
+/**
+ * LR-01: "By default, an LRSN enabled device listens for new connections on TCP port 3700." One definition, in
+ * lrsn-client (this package's public surface leaves it there: exported names are unique across packages).
+ */
+export { LRSN_PORT };
 
 /** The services a Portico server offers, with the versions LRS's T7470 greets with (lrsn.md §2.1). */
 export const DEFAULT_SERVICES: readonly Service[] = [
@@ -42,14 +45,17 @@ export interface GreetingOptions {
   swver?: string;
   /** Only LRS hardware sends it (default absent). */
   hwver?: string;
+  /** Serial number; absent if the server has none (LR-08). */
   serno?: string;
 }
 
+/** Options of `createLrsnServer`: every one has a default, so `createLrsnServer()` serves on 127.0.0.1:3700. */
 export interface LrsnServerOptions {
   /** Address to bind (default '127.0.0.1'; '0.0.0.0' or '::' to serve the network). */
   host?: string;
   /** Port (default 3700, LR-01); 0 asks for a free one, see `port`. */
   port?: number;
+  /** What the `<LRSN>` greeting says about the device (LR-08). */
   greeting?: GreetingOptions;
   /** Services offered, with versions (default DEFAULT_SERVICES). */
   services?: readonly Service[];
@@ -67,6 +73,7 @@ export interface LrsnServerOptions {
   licence?: { clients?: number; expires?: Date | number };
   /** Start in maintenance mode: every login gets ESERVDOWN (see `setMaintenance`). */
   maintenance?: boolean;
+  /** Back-off for repeated failed logins from one address (passwd login). */
   throttle?: ThrottleOptions;
   /** Forward pages to a real LRSN device through lrsn-client (ignored when `backend` is given). */
   upstream?: LrsnClientOptions;
@@ -95,6 +102,7 @@ export interface LrsnServerOptions {
 
 export const DEFAULT_SWVER = '0.0.0';
 
+/** The `<LRSN>` greeting a server with these options sends first (LR-07, LR-08): defaults filled in. */
 export function resolveGreeting(options: LrsnServerOptions): LrsnGreeting {
   const g = options.greeting ?? {};
   return {
@@ -120,6 +128,10 @@ function positive(name: string, value: number | undefined, min = 1): void {
   }
 }
 
+/**
+ * Checks the options (LRSN_SERVER_BAD_OPTION for a value out of range, or passwd login without credentials) and
+ * resolves what every session needs.
+ */
 export function resolveSessionOptions(options: LrsnServerOptions): SessionOptions {
   positive('loginTimeoutMs', options.loginTimeoutMs);
   positive('maxPagesInFlight', options.maxPagesInFlight);

@@ -38,6 +38,7 @@ import { type TableAckResult, TableUpdates } from './table-man.js';
 export interface SessionInfo {
   /** Numbered from 1 per server. */
   readonly id: number;
+  /** The client's address and port. */
   readonly peer: SocketAddress;
   /** When it connected (server clock, ms). */
   readonly since: number;
@@ -45,10 +46,15 @@ export interface SessionInfo {
 
 /** A snapshot of one connection for `connections()`. */
 export interface ConnectionSnapshot extends SessionInfo {
+  /** Where its session machine is (greeted, checking the login, logged in, closed). */
   state: SessionState;
+  /** The user it logged in as (passwd login), else undefined. */
   user: string | undefined;
+  /** Services it is subscribed to (LR-16), from the registry. */
   services: string[];
+  /** Its pages the backend still holds. */
   pagesInFlight: number;
+  /** Bytes and messages in and out. */
   counters: ConnectionCounters;
 }
 
@@ -69,6 +75,7 @@ const SERVICE_OF: Readonly<Record<PublishedEvent['type'], string>> = {
   PocsagRX: 'PocsagRX',
 };
 
+/** The events of an LrsnServer (a typed node:events EventEmitter), for the host application. */
 export interface LrsnServerEvents {
   /** A client connected (it has been sent the greeting). */
   connection: [session: SessionInfo];
@@ -97,7 +104,9 @@ interface Entry {
  * paging backend, TableMan and event fan-out.
  */
 export class LrsnServer extends EventEmitter<LrsnServerEvents> {
+  /** Where pages go (the simulated pager bank by default). */
   readonly backend: PagingBackend;
+  /** The bound address (the real port when 0 was asked for). */
   readonly address: SocketAddress;
   /** Subscriptions and pages in flight of every session (`options.registry`, default in memory). */
   readonly registry: LrsnRegistry;

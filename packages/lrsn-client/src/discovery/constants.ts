@@ -11,4 +11,5 @@ export const APPLICATION_SERVICE_TYPES: Readonly<Record<string, string>> = {
 };
 /** The standard mDNS group and port. */
 export const MDNS_GROUP = '224.0.0.251';
+/** The standard mDNS port (tests use another one, on the loopback interface). */
 export const MDNS_PORT = 5353;

@@ -12,6 +12,7 @@ export interface DiscoveredServer {
   name?: string;
 }
 
+/** Options of `discoverLrsn`: which mechanisms to listen on, and for how long. */
 export interface DiscoverOptions {
   /**
    * Listen for the UDP announcement (default port 3701 on 0.0.0.0); false to skip. The port is bound with

@@ -11,6 +11,7 @@ export interface MdnsOptions {
   group?: string;
 }
 
+/** A socket of the multicast-dns library (`openMdns`). */
 export type MdnsSocket = ReturnType<typeof multicastDns>;
 
 /**

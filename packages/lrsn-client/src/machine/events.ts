@@ -15,6 +15,7 @@ import type {
 } from '@portico/lrsn-codec';
 import type { LrsnClientError } from '../errors.js';
 
+/** Where the client machine is: waiting for `<LRSN>`, for `<LoginAck>`, in a session, or closed. */
 export type ClientState = 'greeting' | 'login' | 'ready' | 'closed';
 
 /** What the client machine needs to log in and watch the connection. */
@@ -34,6 +35,7 @@ export interface ClientMachineOptions {
   readonly pageTimeoutMs: number;
 }
 
+/** The service events a server fans out to its subscribers (KeyCallTX, LrsRX, PocsagRX, TableMan). */
 export type ServiceEventMessage =
   | KeyCallTXInsert
   | KeyCallTXButton
@@ -43,6 +45,7 @@ export type ServiceEventMessage =
   | PocsagRX
   | TableUpdate;
 
+/** Commands the LrsnClient gives its machine. */
 export type ClientCommand =
   /** The connection is up: start waiting for the greeting. */
   | { readonly type: 'open' }
@@ -50,6 +53,7 @@ export type ClientCommand =
   | { readonly type: 'table-ack'; readonly id: string; readonly ret: number }
   | { readonly type: 'close' };
 
+/** What the client machine reports to the LrsnClient. */
 export type ClientEvent =
   | { readonly type: 'greeting'; readonly greeting: LrsnGreeting }
   | { readonly type: 'logged-in'; readonly services: readonly string[] }

@@ -19,6 +19,7 @@ export interface PageRecord {
   timeline: PageStep[];
 }
 
+/** Options of the SimulatedPagerBank, the default paging backend. */
 export interface SimulatedPagerBankOptions {
   /** How long a page takes on the air, from `accepted` to `sent` (default 0: at once). */
   airtimeMs?: number;

@@ -8,7 +8,9 @@ export const SERVICE_ENUMERATION = '_services._dns-sd._udp.local';
 export type MdnsRecord = Extract<Parameters<MdnsSocket['respond']>[0], readonly unknown[]>[number];
 /** An mDNS response: answers and additional records. */
 export interface MdnsResponse {
+  /** Records answering the questions. */
   answers: MdnsRecord[];
+  /** Records the asker will need next (RFC 6763 §12), none of them already among the answers. */
   additionals: MdnsRecord[];
 }
 type Record = MdnsRecord;

@@ -1,5 +1,6 @@
 /** A page the backend holds for a session: the client's `id` (undefined when it gave none, so no status goes back). */
 export interface PendingPage {
+  /** The `id` attribute of its `<PageRequest>`. */
   readonly id: string | undefined;
 }
 
