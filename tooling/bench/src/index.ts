@@ -11,6 +11,11 @@ export interface Case {
   fn: () => unknown | Promise<unknown>;
   /** How many items (messages, records, bytes) one iteration handles; throughput is reported per item. */
   items: number;
+  /**
+   * Runs after every iteration, outside the timed window (tinybench's `afterEach`): for pacing that is not the
+   * measured work, e.g. waiting until a peer process has read what the iteration wrote.
+   */
+  afterEach?: () => unknown | Promise<unknown>;
 }
 
 export interface Comparison {
@@ -98,8 +103,9 @@ export async function compare(c: Comparison): Promise<ComparisonResult> {
     await r;
     return true;
   };
-  const subjectOptions = { async: await isAsync(c.subject.fn) };
-  const baselineOptions = { async: await isAsync(c.baseline.fn) };
+  const hook = (k: Case) => (k.afterEach === undefined ? {} : { afterEach: async () => void (await k.afterEach?.()) });
+  const subjectOptions = { async: await isAsync(c.subject.fn), ...hook(c.subject) };
+  const baselineOptions = { async: await isAsync(c.baseline.fn), ...hook(c.baseline) };
   const subjectRates: number[] = [];
   const baselineRates: number[] = [];
   const ratios: number[] = [];
