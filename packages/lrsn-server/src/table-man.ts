@@ -44,10 +44,12 @@ export class TableUpdates {
     p?.settle(undefined);
   }
 
+  /** The server is closing: every update still waiting resolves with no ack. */
   expireAll(): void {
     for (const id of [...this.pending.keys()]) this.expire(id);
   }
 
+  /** True while the update `id` waits for its first ack. */
   has(id: string): boolean {
     return this.pending.has(id);
   }

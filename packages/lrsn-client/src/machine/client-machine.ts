@@ -32,14 +32,17 @@ export class LrsnClientMachine implements Machine<In, LrsnMessage, ClientEvent> 
 
   constructor(private readonly options: ClientMachineOptions) {}
 
+  /** Where the client is: waiting for `<LRSN>`, for `<LoginAck>`, in a session, or closed. */
   get state(): ClientState {
     return this.phase;
   }
 
+  /** The `<LRSN>` greeting, once received. */
   get greeting(): LrsnGreeting | undefined {
     return this.greetingMessage;
   }
 
+  /** The services granted by the `<LoginAck>` (LR-16). */
   get services(): readonly string[] {
     return this.granted;
   }
@@ -49,6 +52,7 @@ export class LrsnClientMachine implements Machine<In, LrsnMessage, ClientEvent> 
     return this.pages.size;
   }
 
+  /** The machine contract (@portico/machine): one input at time `now` → the actions to perform, in order. */
   handle(input: In, now: number): Act[] {
     switch (input.type) {
       case 'open':

@@ -17,7 +17,9 @@ export interface PageOrigin {
  * the upstream transmitter (through lrsn-client).
  */
 export interface PagingBackend {
+  /** A short name for logs (e.g. `simulated`, `upstream`). */
   readonly name: string;
+  /** Takes one valid page; its progress goes to `report` (`accepted`, then exactly one of `sent` or `failed`). */
   page(request: PageRequest, report: PageReporter, origin: PageOrigin): void;
   /** Releases what the backend holds; pages still in flight are reported failed. */
   close(): Promise<void>;

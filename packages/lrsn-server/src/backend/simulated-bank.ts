@@ -74,6 +74,7 @@ export class SimulatedPagerBank implements PagingBackend {
     this.injected.push(...(rets.length === 0 ? [ResultCode.EOPFAIL] : rets));
   }
 
+  /** Records the page and drives its status: `accepted`, then after the airtime `sent` (or `failed` when told to). */
   page(request: PageRequest, report: PageReporter, origin: PageOrigin): void {
     const seq = ++this.seq;
     const record: PageRecord = { seq, at: this.clock.now(), origin, request, timeline: [] };
@@ -102,6 +103,7 @@ export class SimulatedPagerBank implements PagingBackend {
     }, this.airtimeMs);
   }
 
+  /** Stops: pages still on the air are reported failed. */
   async close(): Promise<void> {
     for (const [seq, entry] of this.timers) {
       this.clock.clearTimeout(entry.timer);

@@ -19,6 +19,7 @@ export class UpstreamTransmitter implements PagingBackend {
     return new UpstreamTransmitter(await connectLrsn({ services: ['NetPage'], ...options }));
   }
 
+  /** Forwards the page through the shared upstream session and relays the device's statuses. */
   page(request: PageRequest, report: PageReporter, _origin: PageOrigin): void {
     const id = `u${++this.seq}`;
     const { type: _type, ...input } = request;

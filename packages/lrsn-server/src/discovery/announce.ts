@@ -37,6 +37,7 @@ export class LrsnAnnouncer {
     private readonly clock: Clock,
   ) {}
 
+  /** Starts announcing `server` as `options` ask (UDP 3701 and/or mDNS); `close()` stops it. */
   static async start(
     options: AnnounceOptions,
     server: { port: number; services: readonly Service[] },
@@ -73,6 +74,7 @@ export class LrsnAnnouncer {
     return announcer;
   }
 
+  /** Stops the UDP announcements and closes the mDNS socket. */
   async close(): Promise<void> {
     this.clock.clearInterval(this.timer);
     await this.udp?.close();

@@ -3,6 +3,7 @@ import { LrsnServerError, LrsnServerErrorCode } from '../errors.js';
 
 /** Checks a user and password of `<Login user passwd>` (LR-13: "should be a valid pair for the server"). */
 export interface CredentialStore {
+  /** True when `passwd` is the password of `user` (LR-13); must take the same time for unknown users. */
   verify(user: string, passwd: string): Promise<boolean>;
 }
 
@@ -68,6 +69,7 @@ export class ScryptCredentials implements CredentialStore {
     for (const [user, hash] of entries) this.users.set(user, parse(user, hash));
   }
 
+  /** Checks with scrypt and `timingSafeEqual`; an unknown user is checked against a dummy hash (same cost). */
   async verify(user: string, passwd: string): Promise<boolean> {
     const entry = this.users.get(user);
     const target = entry ?? this.dummy;

@@ -57,6 +57,7 @@ export class LoginThrottle {
     return e.blockedUntil > now ? e.blockedUntil : 0;
   }
 
+  /** A login from `address` succeeded: its failure count starts again. */
   succeeded(address: string): void {
     this.entries.delete(address);
   }

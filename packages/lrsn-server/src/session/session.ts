@@ -75,6 +75,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
     return this.registry.services(this.key);
   }
 
+  /** Where the session is (greeted and waiting for `<Login>`, checking it, logged in, closed). */
   get state(): SessionState {
     return this.phase;
   }
@@ -89,6 +90,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
     return this.registry.pageCount(this.key);
   }
 
+  /** The machine contract (@portico/machine): one input at time `now` → the actions to perform, in order. */
   handle(input: In, now: number): Act[] {
     switch (input.type) {
       case 'open':
