@@ -12,7 +12,6 @@ import { type Action, close, earliest, emit, type Input, type Machine, send, wak
 import { LrsnClientError, LrsnClientErrorCode } from '../errors.js';
 import type { ClientCommand, ClientEvent, ClientMachineOptions, ClientState } from './events.js';
 
-type In = Input<string, ClientCommand>;
 type Act = Action<LrsnMessage, ClientEvent>;
 
 /**
@@ -21,7 +20,7 @@ type Act = Action<LrsnMessage, ClientEvent>;
  * message. Send message with appropriate login credentials." Then it follows pages with ids, hands service events
  * out, and watches heartbeats: none within the interval plus the grace (LRS's sample client) closes the connection.
  */
-export class LrsnClientMachine implements Machine<In, LrsnMessage, ClientEvent> {
+export class LrsnClientMachine implements Machine<Input<string, ClientCommand>, LrsnMessage, ClientEvent> {
   private phase: ClientState = 'greeting';
   private greetingDeadline: number | undefined;
   private loginDeadline: number | undefined;
@@ -53,7 +52,7 @@ export class LrsnClientMachine implements Machine<In, LrsnMessage, ClientEvent> 
   }
 
   /** The machine contract (@portico/machine): one input at time `now` → the actions to perform, in order. */
-  handle(input: In, now: number): Act[] {
+  handle(input: Input<string, ClientCommand>, now: number): Action<LrsnMessage, ClientEvent>[] {
     switch (input.type) {
       case 'open':
         // LR-06: after connecting, the client waits for <LRSN>, within the greeting time-out.

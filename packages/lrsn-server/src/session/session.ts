@@ -18,7 +18,6 @@ import type { SessionOptions } from './options.js';
 import { validatePage } from './validate-page.js';
 
 type Out = LrsnMessage;
-type In = Input<string, SessionCommand>;
 type Act = Action<Out, SessionEvent>;
 
 /** Codec refusals of a line that is well-formed XML but carries a value the message does not allow. */
@@ -51,7 +50,7 @@ const SERVER_ONLY: ReadonlySet<string> = new Set([
  * refusal (LR-17); then it serves only the services granted: heartbeats, pages with status to the originator only,
  * TableMan acks, and published events.
  */
-export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
+export class LrsnServerSession implements Machine<Input<string, SessionCommand>, LrsnMessage, SessionEvent> {
   private phase: SessionState = 'new';
   private loginDeadline: number | undefined;
   private requested: readonly Service[] | undefined;
@@ -91,7 +90,7 @@ export class LrsnServerSession implements Machine<In, Out, SessionEvent> {
   }
 
   /** The machine contract (@portico/machine): one input at time `now` → the actions to perform, in order. */
-  handle(input: In, now: number): Act[] {
+  handle(input: Input<string, SessionCommand>, now: number): Action<LrsnMessage, SessionEvent>[] {
     switch (input.type) {
       case 'open':
         return this.open(now);

@@ -16,6 +16,7 @@ export interface Datagram {
   family: string;
 }
 
+/** Options of `bindUdp()`. */
 export interface UdpEndpointOptions {
   /** Address to bind ('127.0.0.1', '::1', '0.0.0.0', '::'); an IPv6 address binds a udp6 socket. */
   host: string;
