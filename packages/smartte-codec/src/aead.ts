@@ -41,6 +41,11 @@ export interface SyncLinkKeys {
   role: 'client' | 'server';
   send: SyncAead;
   receive: SyncAead;
+  /**
+   * B.5: the epoch's client → server key, kept for RESUME_PROOF (HMAC-SHA256 under it, see `resumeProofMessage`):
+   * the client proves with it when it returns to the session, the server checks with it. `syncLinkKeys` sets it.
+   */
+  resumeKey?: Uint8Array;
 }
 
 /** The synchronous counterpart of `importLinkKeys`: checks the key sizes of the level (B.6) and makes both AEADs. */
@@ -51,7 +56,12 @@ export function syncLinkKeys(
 ): SyncLinkKeys {
   checkKeyMaterial(material);
   const [send, receive] = role === 'client' ? [material.c2s, material.s2c] : [material.s2c, material.c2s];
-  return { role, send: guarded(() => aead(send)), receive: guarded(() => aead(receive)) };
+  return {
+    role,
+    send: guarded(() => aead(send)),
+    receive: guarded(() => aead(receive)),
+    resumeKey: material.c2s.slice(),
+  };
 }
 
 /** `seal` with the injected AEAD: the identical datagram, synchronously. */

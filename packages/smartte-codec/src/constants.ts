@@ -61,6 +61,13 @@ export const SMARTTE_LINK_PARAMETERS = Object.freeze({
   /** RTO doubles on each loss (RFC 6298 5.5). */
   rtoBackoffFactor: 2,
   ackDelayMs: 50,
+  /**
+   * Packets delivered in order before a pure ACK goes out at once (without waiting for `ackDelayMs`). B.5 asks only
+   * for a cumulative ack within 50 ms; Portico acks every 8th packet of a burst (RFC 5681's "every second" would
+   * cost one ACK datagram per two DATA datagrams, the largest per-packet cost of a bulk transfer over real sockets),
+   * well below the 32-packet window so the sender never waits on an ACK the receiver holds back.
+   */
+  ackEveryPackets: 8,
   /** Unanswered retransmissions of one packet before the client shows [Linking] / the server marks linking. */
   linkingRetransmissions: 5,
   /** The client's SYNC interval while linking. */
@@ -69,6 +76,18 @@ export const SMARTTE_LINK_PARAMETERS = Object.freeze({
   resumeEverySyncs: 3,
   /** [Linking] becomes [Out of Range] this long after linking began. */
   outOfRangeMs: 30_000,
+});
+
+/** B.9: selective acknowledgement and fast loss recovery (negotiated with SACK_OK). */
+export const SMARTTE_SACK_PARAMETERS = Object.freeze({
+  /** An ACK payload holds 1–8 blocks. */
+  maxBlocks: 8,
+  /** Each block: u32 start (inclusive), u32 end (exclusive), extended sequence numbers. */
+  blockSize: 8,
+  /** RACK reordering window: SRTT / 4, at least this many ms. */
+  minReorderWindowMs: 1,
+  /** Tail-loss probe time-out: 2 × SRTT, at least this many ms (and below the RTO). */
+  minProbeTimeoutMs: 10,
 });
 
 /** B.5 "Handshake": retries and time-outs of steps 1–4. */
@@ -159,6 +178,8 @@ export const Tag = Object.freeze({
   RESUMED: 0x08,
   SERVER_KEY: 0x09,
   RESUME_PROOF: 0x0a,
+  /** B.9: u8, default 0; 1 offers (CONNECT_REQUEST) or agrees to (CONNECT_ACCEPT) selective acknowledgement. */
+  SACK_OK: 0x0b,
   KEYBOARD_TIMEOUT_S: 0x20,
   BACKLIGHT_TIMEOUT_S: 0x21,
   ENCRYPTION_LEVEL: 0x22,

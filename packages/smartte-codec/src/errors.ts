@@ -46,6 +46,8 @@ export const SmartTeErrorCode = Object.freeze({
   BAD_KEY: 'ST_BAD_KEY',
   /** A sealed payload that does not authenticate: drop and count it, never deliver it (B.6). */
   OPEN_FAILED: 'ST_OPEN_FAILED',
+  /** B.9: an ACK payload that is not 1–8 blocks of 8 bytes, or a block with start ≥ end. */
+  BAD_SACK: 'ST_BAD_SACK',
 });
 /** One of the SmartTeErrorCode values, e.g. `'ST_BAD_MAGIC'`: the `code` of any error this package throws. */
 export type SmartTeErrorCode = (typeof SmartTeErrorCode)[keyof typeof SmartTeErrorCode];

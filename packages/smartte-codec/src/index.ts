@@ -23,6 +23,7 @@ export {
   SMARTTE_MAGIC,
   SMARTTE_PORTS,
   SMARTTE_RESUME_LABEL,
+  SMARTTE_SACK_PARAMETERS,
   SMARTTE_SERVER_PORT,
   SMARTTE_TAG_SIZE,
   SMARTTE_VERSION,
@@ -60,14 +61,17 @@ export {
 } from './keys.js';
 export { openSync, sealSync, type SyncAead, type SyncAeadFactory, type SyncLinkKeys, syncLinkKeys } from './aead.js';
 export {
+  extendCounter,
   importLinkKeys,
   type LinkKeys,
   nonceKindOf,
   open,
   type ResumeProofInput,
   resumeProof,
+  resumeProofMessage,
   seal,
   sealNonce,
   seqForCounter,
   verifyResumeProof,
 } from './seal.js';
+export { decodeSackBlocks, encodeSackBlocks, offersSack, withSackOffer } from './sack.js';

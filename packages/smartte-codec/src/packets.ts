@@ -144,8 +144,22 @@ export interface Data extends PacketHeaderFields {
   data: Uint8Array;
 }
 
+/**
+ * B.9: a range of extended sequence numbers the receiver holds above the cumulative ack, `start` inclusive, `end`
+ * exclusive (u32 each on the wire).
+ */
+export interface SelectiveAckBlock {
+  start: number;
+  end: number;
+}
+
 export interface Ack extends PacketHeaderFields {
   type: 'ACK';
+  /**
+   * B.9 SACK blocks (1–8), the one holding the most recently received packet first. Absent: an empty payload, as v1
+   * without B.9. Send them only when both sides agreed on SACK_OK; a receiver without agreement drops such an ACK.
+   */
+  sack?: SelectiveAckBlock[];
 }
 
 export interface Sync extends PacketHeaderFields {

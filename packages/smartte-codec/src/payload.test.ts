@@ -22,10 +22,12 @@ const failure = (type: number, payload: string) => {
 };
 
 describe('B.3 payloads', () => {
-  it('empty payloads (GET_DEVICE_CONFIG, ACK, SYNC) take no bytes; extra bytes are an error at the first one', () => {
-    for (const type of [0x05, 0x11, 0x12]) {
+  it('empty payloads (GET_DEVICE_CONFIG, SYNC) take no bytes; extra bytes are an error at the first one', () => {
+    for (const type of [0x05, 0x12]) {
       expect(failure(type, '00')).toEqual({ code: 'ST_TRAILING_BYTES', offset: 16 });
     }
+    // B.9: an ACK payload is empty or whole 8-byte SACK blocks.
+    expect(failure(0x11, '00')).toEqual({ code: 'ST_BAD_SACK', offset: 16 });
   });
 
   it('fixed payloads too short are ST_TRUNCATED at the missing field, too long are ST_TRAILING_BYTES', () => {

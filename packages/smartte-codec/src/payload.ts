@@ -6,6 +6,7 @@ import { formatDeviceInfo, parseDeviceInfo } from './device-info.js';
 import { checkInt, SmartTeErrorCode } from './errors.js';
 import type { HostEntry, Packet, PacketHeaderFields } from './packets.js';
 import { decodeRules, encodeRules } from './rules.js';
+import { decodeSackBlocks, encodeSackBlocks } from './sack.js';
 import { decodeText, encodeText } from './text.js';
 
 function trailing(r: ByteReader, what: string): void {
@@ -43,6 +44,8 @@ export function decodePayload(type: PacketTypeName, h: PacketHeaderFields, paylo
       return { type, ...h, rules: decodeRules(payload, base) };
     case 'DATA':
       return { type, ...h, data: payload };
+    case 'ACK':
+      return payload.length === 0 ? { type, ...h } : { type, ...h, sack: decodeSackBlocks(payload, base) };
     default:
       break;
   }
@@ -54,7 +57,6 @@ export function decodePayload(type: PacketTypeName, h: PacketHeaderFields, paylo
   let p: Packet;
   switch (type) {
     case 'GET_DEVICE_CONFIG':
-    case 'ACK':
     case 'SYNC':
       p = { type, ...h };
       break;
@@ -139,8 +141,10 @@ export function encodePayload(w: ByteWriter, p: Packet): void {
     case 'REGISTER_ACCEPT':
       if (p.lastDelivered !== undefined) w.u32(int(w, 'lastDelivered', p.lastDelivered, 0, 0xffff_ffff), false);
       return;
-    case 'GET_DEVICE_CONFIG':
     case 'ACK':
+      if (p.sack !== undefined && p.sack.length > 0) w.bytes(encodeSackBlocks(p.sack));
+      return;
+    case 'GET_DEVICE_CONFIG':
     case 'SYNC':
       return;
     case 'DEVICE_CONFIG':

@@ -17,7 +17,17 @@ import {
   x25519SharedSecret,
 } from './keys.js';
 import type { Data, Packet, SetTime } from './packets.js';
-import { importLinkKeys, open, resumeProof, seal, sealNonce, seqForCounter, verifyResumeProof } from './seal.js';
+import {
+  extendCounter,
+  importLinkKeys,
+  open,
+  resumeProof,
+  resumeProofMessage,
+  seal,
+  sealNonce,
+  seqForCounter,
+  verifyResumeProof,
+} from './seal.js';
 
 const hex = (s: string): Uint8Array => fromHex(s);
 /** Web Crypto's typings want ArrayBuffer-backed views. */
@@ -332,6 +342,8 @@ describe('B.5 resume proof', () => {
     const proof = await resumeProof(input);
     expect(proof).toEqual(expected);
     expect(await verifyResumeProof(input, proof)).toBe(true);
+    // The synchronous path hashes exactly these bytes (a role machine's own HMAC, e.g. node:crypto).
+    expect(resumeProofMessage(input)).toEqual(msg);
   });
 
   it('fails for another key, UID, session index or a truncated proof', async () => {
@@ -340,5 +352,16 @@ describe('B.5 resume proof', () => {
     expect(await verifyResumeProof({ ...input, uid: 'uid2' }, proof)).toBe(false);
     expect(await verifyResumeProof({ ...input, sessionIndex: 0 }, proof)).toBe(false);
     expect(await verifyResumeProof(input, proof.subarray(0, 31))).toBe(false);
+  });
+});
+
+describe('B.6 counters of sealed ACK/SYNC/DISCONNECT', () => {
+  it('"whose low 16 bits travel in the seq field … and which a receiver extends like a sequence number"', () => {
+    expect(extendCounter(2, 1)).toBe(2);
+    expect(extendCounter(0, 0xffff)).toBe(0x10000);
+    expect(extendCounter(3, 0x1_0001)).toBe(0x1_0003);
+    // An older counter extends below the highest opened (the caller drops it as a replay).
+    expect(extendCounter(0xffff, 0x1_0002)).toBe(0xffff);
+    for (const c of [1, 2, 0xfffe, 0xffff, 0x10000, 0x12345]) expect(extendCounter(seqForCounter(1, c), c - 1)).toBe(c);
   });
 });

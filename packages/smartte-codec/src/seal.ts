@@ -76,6 +76,20 @@ export function seqForCounter(kind: number, counter: number): number {
   return kind === NonceKind.RELIABLE ? ((counter - 1) % SMARTTE_LINK_PARAMETERS.lastSequence) + 1 : counter & 0xffff;
 }
 
+/**
+ * The inverse for ACK/SYNC/DISCONNECT (B.6): the per-direction counter whose low 16 bits travel in the seq field,
+ * extended to the counter nearest above `highestOpened` (the highest this receiver has opened). A receiver accepts
+ * only counters above `highestOpened` (the replay rule); that check is the caller's.
+ */
+export function extendCounter(seq16: number, highestOpened: number): number {
+  const span = 0x10000;
+  const next = highestOpened + 1;
+  let c = next - ((next & 0xffff) - seq16);
+  if (c - next > span / 2) c -= span;
+  else if (next - c > span / 2) c += span;
+  return c;
+}
+
 /** Checks `counter` and returns the seq field it goes with. */
 function counterSeq(kind: number, counter: number): number {
   checkInt('sealing counter', counter, 1, SMARTTE_LINK_PARAMETERS.maxExtendedSequence, 6);
@@ -260,8 +274,13 @@ export interface ResumeProofInput {
   sessionIndex: number;
 }
 
-/** "portico-smartte v1 resume" ‖ CLIENT_NONCE ‖ CLIENT_KEY ‖ UID ‖ SESSION_INDEX byte, after checking every size. */
-function resumeMessage(input: ResumeProofInput): Uint8Array {
+/**
+ * The bytes B.5's RESUME_PROOF authenticates: ASCII "portico-smartte v1 resume" ‖ CLIENT_NONCE ‖ CLIENT_KEY ‖ UID
+ * (UTF-8) ‖ SESSION_INDEX as one byte, after checking every size (`ST_BAD_KEY` for a key or nonce of the wrong size,
+ * `ST_BAD_VALUE` for a SESSION_INDEX outside 0…255). The proof is HMAC-SHA256 of these bytes under the old epoch's
+ * client → server key: `resumeProof` does it with Web Crypto; a synchronous caller hashes this with its own HMAC.
+ */
+export function resumeProofMessage(input: ResumeProofInput): Uint8Array {
   checkSize('old c2s key', input.oldC2sKey, SEALING_KEY_BYTES[1], SEALING_KEY_BYTES[2]);
   checkSize('CLIENT_NONCE', input.clientNonce, SMARTTE_LIMITS.clientNonceSize);
   if (input.clientKey !== undefined) checkSize('CLIENT_KEY', input.clientKey, SMARTTE_LIMITS.publicKeySize);
@@ -289,7 +308,7 @@ const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
  * SESSION_INDEX as one byte).
  */
 export async function resumeProof(input: ResumeProofInput): Promise<Uint8Array> {
-  const message = resumeMessage(input);
+  const message = resumeProofMessage(input);
   return subtle({ offset: 0, what: 'RESUME_PROOF', expected: 'HMAC-SHA256 to succeed' }, async (s) => {
     const key = await s.importKey('raw', bufferSource(input.oldC2sKey), HMAC, false, ['sign']);
     return new Uint8Array(await s.sign('HMAC', key, bufferSource(message)));
@@ -298,7 +317,7 @@ export async function resumeProof(input: ResumeProofInput): Promise<Uint8Array> 
 
 /** Checks a RESUME_PROOF in constant time (Web Crypto verify); a proof of the wrong size is simply not valid. */
 export async function verifyResumeProof(input: ResumeProofInput, proof: Uint8Array): Promise<boolean> {
-  const message = resumeMessage(input);
+  const message = resumeProofMessage(input);
   if (proof.length !== SMARTTE_LIMITS.resumeProofSize) return false;
   return subtle({ offset: 0, what: 'RESUME_PROOF', expected: 'HMAC-SHA256 to succeed' }, async (s) => {
     const key = await s.importKey('raw', bufferSource(input.oldC2sKey), HMAC, false, ['verify']);

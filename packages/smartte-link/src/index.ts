@@ -9,14 +9,6 @@ export {
   type ReliablePacket,
   SmartTeLink,
 } from './link.js';
-export { extendCounter, type LinkKeysForLevel, openAck, sealAck } from './sealing.js';
 export { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
-export {
-  decodeSackBlocks,
-  encodeSackBlocks,
-  offersSack,
-  SACK_OK_TAG,
-  SackErrorCode,
-  SMARTTE_SACK_PARAMETERS,
-  withSackOffer,
-} from './sack-wire.js';
+export type { ResumeVerdict } from './resume.js';
+export type { LinkKeysForLevel } from './sealing.js';

@@ -1,6 +1,7 @@
 import { MachineHarness } from '@portico/machine/testing';
 import {
   decode,
+  decodeSackBlocks,
   EspCode,
   encode,
   HeaderFlag,
@@ -12,7 +13,6 @@ import { describe, expect, it } from 'vitest';
 import { clientStatistics, serverStatistics } from './counters.js';
 import { isSmartTeLinkError } from './errors.js';
 import { type LinkCommand, type LinkEvent, SmartTeLink } from './link.js';
-import { decodeSackBlocks } from './sack-wire.js';
 
 const TOKEN = 0x1234abcd;
 const P = SMARTTE_LINK_PARAMETERS;
@@ -167,11 +167,24 @@ describe('SmartTeLink: the reliable layer on the SmartTE header (B.1, B.5)', () 
     expect(h.sent()).toEqual([]);
   });
 
-  it('DISCONNECT: the command sends one and closes; one from the peer is an event and a close', () => {
+  it('DISCONNECT: the command is one step, the close whose final datagram is the DISCONNECT; one from the peer is an event and a close', () => {
     const a = harness('client');
+    a.h.input({ type: 'send', packet: data('pending') });
+    a.h.take();
     a.h.input({ type: 'disconnect', reason: 0, text: 'bye' });
-    expect(decoded(a.h.sent())).toEqual([{ type: 'DISCONNECT', seq: 0, token: TOKEN, reason: 0, text: 'bye' }]);
-    expect(a.h.closes()).toHaveLength(1);
+    const actions = a.h.take();
+    // Atomic: no separate send the transport could write after (or lose before) the close; the close carries it.
+    expect(actions.filter((x) => x.type === 'send')).toEqual([]);
+    const closes = actions.flatMap((x) => (x.type === 'close' ? [x] : []));
+    expect(closes).toHaveLength(1);
+    expect(closes[0]!.reason).toBe('disconnect');
+    expect(decoded([closes[0]!.final!])).toEqual([
+      { type: 'DISCONNECT', seq: 0, token: TOKEN, reason: 0, text: 'bye' },
+    ]);
+    // Nothing follows: no wake-up is left for a retransmission of the pending packet.
+    expect(a.h.runner.wakeAt).toBeUndefined();
+    a.h.advance(10_000);
+    expect(a.h.take().filter((x) => x.type === 'send')).toEqual([]);
     expect(a.link.state).toBe('closed');
     expect(() => a.h.input({ type: 'send', packet: data('late') })).toThrow(/LINK_CLOSED/);
     const b = harness('server');

@@ -1,19 +1,20 @@
-import { type Action, emit, type Input, type Machine, send, wake } from '@portico/machine';
+import { type Action, close, emit, type Input, type Machine, send, wake } from '@portico/machine';
 import {
+  type Ack,
+  type ConnectRequest,
   decode,
   EspCode,
   encode,
+  extendCounter,
   formatEsp,
-  HeaderFlag,
   type Packet,
-  PacketType,
   openSync,
   RELIABLE_PACKET_TYPES,
-  readHeader,
   SEALED_UNRELIABLE_PACKET_TYPES,
+  type SealedPacket,
+  type SealingLevel,
   type SyncLinkKeys,
   sealSync,
-  SMARTTE_HEADER_SIZE,
   SMARTTE_LIMITS,
   SMARTTE_LINK_PARAMETERS,
 } from '@portico/smartte-codec';
@@ -29,8 +30,8 @@ import {
 import { type LinkCounters, newCounters } from './counters.js';
 import { SmartTeLinkError } from './errors.js';
 import { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
-import { decodeSackBlocks, encodeSackBlocks, SackErrorCode } from './sack-wire.js';
-import { extendCounter, type LinkKeysForLevel, openAck, sealAck, sealingLevelOf } from './sealing.js';
+import { type ResumeVerdict, resumeProofFor, verifyResumeProofWith } from './resume.js';
+import { type LinkKeysForLevel, sealingLevelOf } from './sealing.js';
 
 /** The packets the reliable layer carries (B.2 "reliable" column). */
 export type ReliablePacket = Extract<
@@ -129,7 +130,7 @@ const DROP_OF_VERDICT: Partial<Record<ReceiveVerdict, DropReason>> = {
  * engine decides what goes when; this machine maps it onto the SmartTE header (seq, flag ACK + ack, token), keeps
  * the identical bytes of every first transmission for its retransmissions, counts the B.10 statistics, shows the
  * client's `[Linking] n` / `[Out of Range] n`, and carries B.9 SACK blocks in ACK payloads when they were agreed.
- * Sealing (B.6) and resume epochs (B.5) are not in this version.
+ * It also seals and opens (B.6), starts resume epochs (B.5) and builds and checks their RESUME_PROOF.
  */
 export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   private current: ReliableEngine<LinkPayload>;
@@ -142,8 +143,15 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   /** Payloads handed to the engine in this epoch and not yet acknowledged: the one at index i has ext `base + i`. */
   private outstanding: LinkPayload[] = [];
   private outstandingBase = 1;
-  /** The datagram of every packet in flight, so a retransmission resends the identical bytes (B.5, B.9). */
-  private readonly sent = new WeakMap<DataPacket<LinkPayload>, Uint8Array>();
+  /**
+   * The datagram of every packet transmitted and not yet acknowledged, indexed like `outstanding`, so a
+   * retransmission resends the identical bytes (B.5, B.9). An array beside `outstanding` rather than a WeakMap keyed
+   * by the engine's packet: a WeakMap entry per datagram made every garbage collection of a bulk transfer walk
+   * ephemerons (profiled: GC and WeakMap stores were a fifth of the link's CPU time).
+   */
+  private sentBytes: Uint8Array[] = [];
+  /** A wake-up the runner still holds for us (the `at` last asked for), until a `wake` input consumes it. */
+  private pendingWake: number | undefined;
   private outOfRange = false;
   private ended = false;
   // B.6 sealing state.
@@ -159,6 +167,10 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   /** Our counter of sealed ACK/SYNC/DISCONNECT, and the highest of the peer's we opened (B.6 replay rule). */
   private sealedSent = 0;
   private sealedOpened = 0;
+  /** B.5: whether any epoch of this session switched to sealing (then a resume needs RESUME_PROOF). */
+  private everSealed = false;
+  /** B.5: the client → server keys of the last two epochs that sealed, newest last (RESUME_PROOF). */
+  private resumeKeys: Uint8Array[] = [];
 
   constructor(options: SmartTeLinkOptions) {
     this.role = options.role;
@@ -199,6 +211,30 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     return this.outOfRange ? 'out-of-range' : 'linking';
   }
 
+  /**
+   * Client, B.5: `request` (the resume CONNECT_REQUEST: same UID and SESSION_INDEX, a new CLIENT_NONCE) with its
+   * RESUME_PROOF = HMAC-SHA256(c2s key of the last epoch that sealed, "portico-smartte v1 resume" ‖ CLIENT_NONCE ‖
+   * CLIENT_KEY ‖ UID ‖ SESSION_INDEX). Returned unchanged (without a proof) when no epoch of this session was sealed:
+   * an unencrypted session is resumed without one. Call it when the link says `resume-due`, before `new-epoch`.
+   */
+  withResumeProof(request: ConnectRequest): ConnectRequest {
+    const key = this.resumeKeys[this.resumeKeys.length - 1];
+    const { resumeProof: _stale, ...rest } = request;
+    return key === undefined ? rest : { ...rest, resumeProof: resumeProofFor(key, request) };
+  }
+
+  /**
+   * Server, B.5: what to do with `request`, a CONNECT_REQUEST for this live session's UID + SESSION_INDEX. `resume`
+   * when no epoch of the session was sealed ("an unencrypted old epoch is always resumed"), or when its RESUME_PROOF
+   * is valid under the c2s key of one of the last two sealed epochs; otherwise `takeover` (no proof, a forged one, one
+   * made for another CLIENT_NONCE, UID or index, or with an older key). Counts nothing: on `resume` give the link
+   * `new-epoch` (RCO is counted there); on `takeover` the role ends this session.
+   */
+  checkResumeProof(request: ConnectRequest): ResumeVerdict {
+    if (!this.everSealed) return 'resume';
+    return verifyResumeProofWith(this.resumeKeys, request) ? 'resume' : 'takeover';
+  }
+
   handle(input: LinkInput, now: number): LinkAction[] {
     switch (input.type) {
       case 'send':
@@ -210,6 +246,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       case 'receive':
         return this.onDatagram(input.message, now);
       case 'wake':
+        this.pendingWake = undefined;
         return this.ended ? [] : this.perform(this.engine.tick(now));
       case 'closed':
         this.ended = true;
@@ -281,6 +318,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     this.keysFor = e.sealing;
     this.current = new ReliableEngine<LinkPayload>(engineOptions(this.role, this.sack));
     this.outstanding = [];
+    this.sentBytes = [];
     this.outstandingBase = 1;
     this.outOfRange = false;
     this.keys = undefined;
@@ -289,6 +327,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     this.peerSealed = false;
     this.sealedSent = 0;
     this.sealedOpened = 0;
+    this.pendingWake = undefined;
     return [wake(undefined), emit({ type: 'epoch', epoch: this.epoch, carried, dropped: skip })];
   }
 
@@ -296,7 +335,9 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     if (this.ended) return [];
     this.ended = true;
     const bye = this.unreliable({ type: 'DISCONNECT', seq: 0, token: this.token, reason, text }, undefined);
-    return [send(bye), wake(undefined), { type: 'close', reason: 'disconnect' }];
+    // One step: the DISCONNECT is the close's final datagram, so the transport writes it before it closes (a send
+    // followed by a separate close could lose it: a socket closed right after a send drops what is still queued).
+    return [wake(undefined), close('disconnect', { final: bye })];
   }
 
   private drop(reason: DropReason, error?: unknown): LinkAction[] {
@@ -306,9 +347,6 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
 
   private onDatagram(datagram: Uint8Array, now: number): LinkAction[] {
     if (this.ended) return [];
-    if (datagram.length > 4 && datagram[4]! & HeaderFlag.ENCRYPTED) return this.onSealed(datagram, now);
-    // B.9: an ACK payload holds SACK blocks, which the codec does not parse yet: read them here.
-    if (datagram.length > SMARTTE_HEADER_SIZE && datagram[3] === PacketType.ACK) return this.onSackAck(datagram, now);
     let packet: ReturnType<typeof decode>;
     try {
       packet = decode(datagram);
@@ -316,11 +354,12 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       return this.drop('undecodable', error);
     }
     if (packet.token !== this.token) return this.drop('foreign-token');
+    if (packet.type === 'SEALED') return this.onSealed(packet, datagram, now);
     // B.5/B.6: eSP0001 travels with seq 0, is never sealed, and is accepted in any state.
     if (packet.type === 'ERROR' && packet.code === EspCode.SESSION_NOT_FOUND && packet.seq === 0) {
       return this.onSessionNotFound(packet.text);
     }
-    if (packet.type === 'SEALED' || this.refusesUnsealed(packet)) return this.drop('unsealed');
+    if (this.refusesUnsealed(packet)) return this.drop('unsealed');
     return this.onPacket(packet, now);
   }
 
@@ -338,48 +377,32 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   }
 
   /** A sealed datagram (B.6): its counter, the replay rule of ACK/SYNC/DISCONNECT, then open; forged ones are dropped. */
-  private onSealed(datagram: Uint8Array, now: number): LinkAction[] {
+  private onSealed(h: SealedPacket, datagram: Uint8Array, now: number): LinkAction[] {
     if (!this.keys) return this.drop('sealed');
-    let h: ReturnType<typeof readHeader>;
-    try {
-      h = readHeader(datagram);
-    } catch (error) {
-      return this.drop('undecodable', error);
-    }
-    if (h.token !== this.token) return this.drop('foreign-token');
-    const reliable = RELIABLE_PACKET_TYPES.has(h.type);
-    if (!reliable && !SEALED_UNRELIABLE_PACKET_TYPES.has(h.type)) return this.drop('not-a-link-packet');
+    const reliable = RELIABLE_PACKET_TYPES.has(h.packetType);
+    if (!reliable && !SEALED_UNRELIABLE_PACKET_TYPES.has(h.packetType)) return this.drop('not-a-link-packet');
     const counter = reliable ? this.engine.extendIncoming(h.seq) : extendCounter(h.seq, this.sealedOpened);
     if (counter === undefined || counter < 1) return this.drop('invalid-seq');
     if (!reliable && counter <= this.sealedOpened) {
       // B.6: "a receiver accepts only counters above the highest it has opened"; B.10 AGD counts stale SYNCs.
-      if (h.type === 'SYNC') this.counters.AGD++;
+      if (h.packetType === 'SYNC') this.counters.AGD++;
       return this.drop('replayed');
     }
-    let packet: Packet | undefined;
-    let blocks: SackBlock[] | undefined;
+    let packet: Packet;
     try {
-      if (h.type === 'ACK') {
-        const plain = openAck(this.keys, datagram, counter);
-        if (plain.length > 0 && !this.selectiveAck) {
-          return this.drop('sack-not-agreed', { code: SackErrorCode.SACK_NOT_AGREED, bytes: plain.length });
-        }
-        blocks = plain.length > 0 ? decodeSackBlocks(plain, SMARTTE_HEADER_SIZE) : undefined;
-      } else packet = openSync(this.keys, datagram, counter);
+      packet = openSync(this.keys, datagram, counter);
     } catch (error) {
       return this.drop('forged', error);
     }
     if (!reliable) this.sealedOpened = counter;
     this.peerSealed = true;
-    if (packet) return this.onPacket(packet, now);
-    const ack = h.flags & HeaderFlag.ACK ? h.ack : undefined;
-    return this.perform(this.engine.receive(now, blocks ? { kind: 'ack', ack, sack: blocks } : { kind: 'ack', ack }));
+    return this.onPacket(packet, now);
   }
 
   private onPacket(packet: Packet, now: number): LinkAction[] {
     switch (packet.type) {
       case 'ACK':
-        return this.perform(this.engine.receive(now, { kind: 'ack', ack: packet.ack }));
+        return this.onAck(packet, now);
       case 'SYNC':
         // "Are you there": answered with an ACK at once (B.2); the server counts SOK.
         this.counters.SOK++;
@@ -403,23 +426,11 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     return this.perform(this.engine.receive(now, incoming));
   }
 
-  private onSackAck(datagram: Uint8Array, now: number): LinkAction[] {
-    let blocks: SackBlock[];
-    let ack: number | undefined;
-    try {
-      const h = readHeader(datagram);
-      if (h.token !== this.token) return this.drop('foreign-token');
-      if (this.refusesUnsealed(h)) return this.drop('unsealed');
-      if (!this.selectiveAck) {
-        // B.9: "Without agreement an ACK payload must be empty, as before."
-        return this.drop('sack-not-agreed', { code: SackErrorCode.SACK_NOT_AGREED, bytes: h.length });
-      }
-      blocks = decodeSackBlocks(datagram.subarray(SMARTTE_HEADER_SIZE), SMARTTE_HEADER_SIZE);
-      ack = h.flags & HeaderFlag.ACK ? h.ack : undefined;
-    } catch (error) {
-      return this.drop('undecodable', error);
-    }
-    return this.perform(this.engine.receive(now, { kind: 'ack', ack, sack: blocks }));
+  /** A pure ACK; B.9 SACK blocks in it only when B.9 was agreed ("Without agreement an ACK payload must be empty"). */
+  private onAck(packet: Ack, now: number): LinkAction[] {
+    if (packet.sack === undefined) return this.perform(this.engine.receive(now, { kind: 'ack', ack: packet.ack }));
+    if (!this.selectiveAck) return this.drop('sack-not-agreed');
+    return this.perform(this.engine.receive(now, { kind: 'ack', ack: packet.ack, sack: packet.sack }));
   }
 
   private onSessionNotFound(text: string): LinkAction[] {
@@ -442,8 +453,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       for (const d of out.deliver) {
         const level = sealingLevelOf(d.payload);
         if (level === undefined) continue;
-        this.keys = this.keysFor(level);
-        this.sealAbove = this.engine.sendSequence.next - 1;
+        this.switchOver(level, this.engine.sendSequence.next - 1);
         this.unsealedUpTo = d.ext;
       }
     }
@@ -477,6 +487,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       if (e.type === 'linked') this.outOfRange = false;
       if (e.type === 'acked' && e.upTo >= this.outstandingBase) {
         this.outstanding.splice(0, e.upTo - this.outstandingBase + 1);
+        this.sentBytes.splice(0, e.upTo - this.outstandingBase + 1);
         this.outstandingBase = e.upTo + 1;
       }
       actions.push(emit(e));
@@ -485,8 +496,20 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
         if (this.role === 'client') actions.push(emit({ type: 'status', text: this.deviceStatus() }));
       }
     }
-    actions.push(wake(out.wakeAt));
+    this.wakeAt(out.wakeAt, actions);
     return actions;
+  }
+
+  /**
+   * Asks the runner for a wake-up at `at`. When the engine needs none while an earlier one is still pending, that one
+   * is left to fire (the runtime allows an early wake: the engine then finds nothing due and the link asks for none).
+   * Cancelling it instead cost a platform timer cleared and another created for every ACK of a bulk transfer: the
+   * receiver asks for its delayed-ACK time on one packet and for nothing once the next one's ACK went out.
+   */
+  private wakeAt(at: number | undefined, actions: LinkAction[]): void {
+    if (at === undefined && this.pendingWake !== undefined) return;
+    this.pendingWake = at;
+    actions.push(wake(at));
   }
 
   /** B.5: `[Linking] n` for the first 30 s, then `[Out of Range] n`; n counts the SYNCs. */
@@ -503,14 +526,22 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       this.keys && this.sealAbove !== undefined && p.ext > this.sealAbove
         ? sealSync(this.keys, packet, p.ext)
         : encode(packet);
-    this.sent.set(p, bytes);
+    this.sentBytes[p.ext - this.outstandingBase] = bytes;
     // B.6: the server seals every packet it sends after SET_DEVICE_CONFIG (seq greater than its seq).
     const level = sealingLevelOf(p.payload);
-    if (this.role === 'server' && this.keysFor && !this.keys && level !== undefined) {
-      this.keys = this.keysFor(level);
-      this.sealAbove = p.ext;
-    }
+    if (this.role === 'server' && this.keysFor && !this.keys && level !== undefined) this.switchOver(level, p.ext);
     return bytes;
+  }
+
+  /** B.6 switch-over: reliable packets above `sealAbove` and every ACK/SYNC/DISCONNECT from now on are sealed. */
+  private switchOver(level: SealingLevel, sealAbove: number): void {
+    const keys = this.keysFor!(level);
+    this.keys = keys;
+    this.sealAbove = sealAbove;
+    this.everSealed = true;
+    // B.5: the proof of a later resume is keyed with this epoch's c2s key; the one before is kept too, because the
+    // two sides switch at different moments (the server when it sends SET_DEVICE_CONFIG, the client when it gets it).
+    if (keys.resumeKey) this.resumeKeys = [...this.resumeKeys, keys.resumeKey].slice(-2);
   }
 
   /** ACK, SYNC or DISCONNECT: sealed under the next unreliable counter once this side seals (B.6). */
@@ -522,23 +553,16 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   /** The stored bytes of the first transmission: never re-encoded under a seq it already used (B.9). */
   private retransmission(p: DataPacket<LinkPayload>): Uint8Array {
     this.counters.RTX++;
-    const bytes = this.sent.get(p);
+    const bytes = this.sentBytes[p.ext - this.outstandingBase];
     if (bytes === undefined) throw new Error('smartte-link: retransmission of a packet never transmitted');
     return bytes;
   }
 
   /** A pure ACK; with B.9 agreed and blocks to report, its payload holds them (flag ACK clear before any delivery). */
   private ackDatagram(ack: number | undefined, sack: readonly SackBlock[] | undefined): Uint8Array {
-    const blocks = sack?.length && this.selectiveAck ? encodeSackBlocks(sack) : new Uint8Array(0);
-    if (this.keys) return sealAck(this.keys, this.token, ack, blocks, ++this.sealedSent);
-    const header = encode(withAck({ type: 'ACK', seq: 0, token: this.token }, ack));
-    if (blocks.length === 0) return header;
-    const out = new Uint8Array(SMARTTE_HEADER_SIZE + blocks.length);
-    out.set(header);
-    out.set(blocks, SMARTTE_HEADER_SIZE);
-    out[10] = blocks.length >>> 8;
-    out[11] = blocks.length & 0xff;
-    return out;
+    const packet: Ack = { type: 'ACK', seq: 0, token: this.token };
+    if (sack?.length && this.selectiveAck) packet.sack = sack.slice();
+    return this.unreliable(packet, ack);
   }
 }
 

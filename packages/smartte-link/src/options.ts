@@ -1,6 +1,5 @@
-import { SMARTTE_LINK_PARAMETERS } from '@portico/smartte-codec';
+import { SMARTTE_LINK_PARAMETERS, SMARTTE_SACK_PARAMETERS } from '@portico/smartte-codec';
 import type { ReliableOptions } from '@portico/transport';
-import { SMARTTE_SACK_PARAMETERS } from './sack-wire.js';
 import type { LinkKeysForLevel } from './sealing.js';
 
 export type LinkRole = 'client' | 'server';
@@ -21,7 +20,7 @@ export interface SmartTeLinkOptions {
 
 /**
  * Transport's reliable engine with SmartTE's numbers (B.5 "Reliable layer", B.9), every one from smartte-codec's
- * constants (the B.9 ones from `SMARTTE_SACK_PARAMETERS` until the codec has them). The server never sends SYNC
+ * constants (`SMARTTE_LINK_PARAMETERS`, and `SMARTTE_SACK_PARAMETERS` for B.9). The server never sends SYNC
  * (B.5: "it stops sending … it never sends SYNC").
  */
 export function engineOptions(role: LinkRole, selectiveAck: boolean): ReliableOptions {
@@ -34,6 +33,7 @@ export function engineOptions(role: LinkRole, selectiveAck: boolean): ReliableOp
     ackDelay: p.ackDelayMs,
     windowSize: p.windowSize,
     queueBound: p.queueBound,
+    ackEvery: p.ackEveryPackets,
     linkingRetransmissions: p.linkingRetransmissions,
     syncInterval: p.syncIntervalMs,
     outOfRangeDelay: p.outOfRangeMs,

@@ -1,8 +1,7 @@
-import { decode, encode, SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
+import { decode, encode, offersSack, SMARTTE_SERVER_PORT, Tag, withSackOffer } from '@portico/smartte-codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ReliablePacket } from './link.js';
-import { offersSack, SACK_OK_TAG, withSackOffer } from './sack-wire.js';
 import { dataPayloads, linkPair } from './test-support/link-pair.js';
 
 const indexOf = (p: ReliablePacket): number =>
@@ -84,7 +83,7 @@ describe('both roles linked through the simulated network (seeded loss, duplicat
       }),
     );
     expect(accept.type === 'CONNECT_ACCEPT' && offersSack(accept)).toBe(false);
-    expect(offersSack({ unknown: [{ tag: SACK_OK_TAG, value: Uint8Array.of(0) }] })).toBe(false);
+    expect(offersSack({ unknown: [{ tag: Tag.SACK_OK, value: Uint8Array.of(0) }] })).toBe(false);
   });
 
   it('resume mid-transfer under loss (B.9 on): a new epoch each side, nothing lost or doubled (property)', () => {

@@ -34,6 +34,27 @@ describe('ReliableEngine unit behaviour', () => {
     expect(out.events).toContainEqual({ type: 'acked', upTo: 2 });
   });
 
+  it('ackEvery: a pure ACK goes out at once after that many in-order deliveries (default 2), a lone one after ackDelay', () => {
+    const acksFor = (options: ReliableOptions, n: number) => {
+      const e = new ReliableEngine<number>(options);
+      const acks: (number | undefined)[] = [];
+      for (let seq = 1; seq <= n; seq++) {
+        const out = e.receive(seq, { kind: 'data', seq, payload: seq });
+        for (const t of out.transmit) if (t.packet.kind === 'ack') acks.push(t.packet.ack);
+      }
+      return { acks, e };
+    };
+    expect(acksFor(smartteLike, 6).acks).toEqual([2, 4, 6]);
+    const { acks, e } = acksFor({ ...smartteLike, ackEvery: 4 }, 10);
+    expect(acks).toEqual([4, 8]);
+    // Packets 9 and 10 wait: their ACK is due ackDelay after the first of them.
+    expect(e.tick(9 + smartteLike.ackDelay).transmit).toEqual([
+      { packet: { kind: 'ack', ack: 10 }, retransmission: false },
+    ]);
+    // It must stay below the window, or a sender with a full window would wait for an ACK held back.
+    expect(() => new ReliableEngine({ ...smartteLike, ackEvery: smartteLike.windowSize })).toThrow(/ackEvery/);
+  });
+
   it("Karn's rule: no RTT sample from a retransmitted packet; a clean packet gives one", () => {
     const e = new ReliableEngine<number>(smartteLike);
     const first = e.send(0, 1);

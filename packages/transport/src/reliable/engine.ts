@@ -85,6 +85,7 @@ export class ReliableEngine<P> {
     // A window beyond half the space would make "nearest extended number" ambiguous.
     requireNumber('windowSize', options.windowSize, 1, Math.floor(this.space.span / 2));
     requireNumber('queueBound', options.queueBound, 0);
+    if (options.ackEvery !== undefined) requireNumber('ackEvery', options.ackEvery, 1, options.windowSize - 1);
     requireNumber('linkingRetransmissions', options.linkingRetransmissions, 0);
     requireNumber('syncInterval', options.syncInterval, 1);
     requireNumber('outOfRangeDelay', options.outOfRangeDelay, 0);
@@ -253,10 +254,10 @@ export class ReliableEngine<P> {
       out.deliver.push({ ext: this.rcvNext, payload: next });
       this.rcvNext++;
     }
-    // RFC 5681 4.2: a packet that fills a gap is acknowledged at once, and so is every second packet; a lone packet's
-    // ACK waits up to ackDelay for data to carry it.
+    // RFC 5681 4.2: a packet that fills a gap is acknowledged at once, and so is every second packet (`ackEvery`); a
+    // lone packet's ACK waits up to ackDelay for data to carry it.
     this.unackedDeliveries++;
-    if (fillsGap || this.unackedDeliveries >= 2) this.pureAck(out);
+    if (fillsGap || this.unackedDeliveries >= (this.o.ackEvery ?? 2)) this.pureAck(out);
     else this.ackDueAt ??= now + this.o.ackDelay;
     return 'delivered';
   }

@@ -117,6 +117,13 @@ export interface ReliableOptions {
   maxRto: number;
   /** A pure ACK goes out this long after the first unacknowledged delivery unless data carries it first. */
   ackDelay: number;
+  /**
+   * A pure ACK goes out at once after this many packets delivered in order without one (default 2, RFC 5681 4.2's
+   * "every second full-sized segment"). A larger value saves the datagrams and the work of ACKs on a bulk transfer
+   * (fewer ACKs each acknowledge more); it must stay below `windowSize` so the sender is never stalled waiting for an
+   * ACK the receiver holds back, and a lone packet's ACK still waits at most `ackDelay`.
+   */
+  ackEvery?: number;
   /** Most unacknowledged data packets in flight, and the receive window. */
   windowSize: number;
   /** Most payloads waiting behind a full window; one more fails `send` (TXF). */
