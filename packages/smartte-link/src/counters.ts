@@ -37,6 +37,7 @@ export interface LinkCounters {
   BAD: number;
 }
 
+/** Every counter at 0. */
 export function newCounters(): LinkCounters {
   return {
     PSNT: 0,

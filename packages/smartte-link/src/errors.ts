@@ -7,6 +7,7 @@ import { PorticoError, type PorticoErrorDetails } from '@portico/wire';
  */
 export type SmartTeLinkErrorCode = 'LINK_QUEUE_FULL' | 'LINK_NOT_RELIABLE' | 'LINK_TOO_LARGE' | 'LINK_CLOSED';
 
+/** A link command the link refused (see `SmartTeLinkErrorCode`), with what was expected, what came, and the state. */
 export class SmartTeLinkError extends PorticoError<SmartTeLinkErrorCode> {
   override name = 'SmartTeLinkError';
   /** The link's state when the command was refused. */
@@ -18,6 +19,7 @@ export class SmartTeLinkError extends PorticoError<SmartTeLinkErrorCode> {
   }
 }
 
+/** Whether `e` is a `SmartTeLinkError` (with `code`, when given). */
 export function isSmartTeLinkError(e: unknown, code?: SmartTeLinkErrorCode): e is SmartTeLinkError {
   return e instanceof SmartTeLinkError && (code === undefined || e.code === code);
 }

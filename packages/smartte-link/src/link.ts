@@ -75,6 +75,10 @@ export type LinkCommand =
       readonly sealing?: LinkKeysForLevel;
     };
 
+/**
+ * Where the link is: `open` (data flows), `linking` (B.5: 5 unanswered retransmissions, data paused), `out-of-range`
+ * (the client has been linking for 30 s), `closed` (DISCONNECT either way, or the transport closed). README: "States".
+ */
 export type LinkState = 'open' | 'linking' | 'out-of-range' | 'closed';
 
 /** Why a datagram was dropped without effect (counted in BAD). */
@@ -90,6 +94,7 @@ export type DropReason =
   | 'outside-window'
   | 'invalid-seq';
 
+/** What the link tells its role, emitted in order with the datagrams of the same input (README: "Events"). */
 export type LinkEvent =
   /** A reliable packet from the peer, in order, exactly once. */
   | { readonly type: 'deliver'; readonly ext: number; readonly packet: ReliablePacket }
@@ -114,6 +119,7 @@ export type LinkEvent =
   | { readonly type: 'epoch'; readonly epoch: number; readonly carried: LinkPayload[]; readonly dropped: number }
   /** The peer sent DISCONNECT (B.7 reason). */
   | { readonly type: 'disconnected'; readonly reason: number; readonly text: string }
+  /** A datagram had no effect (counted in BAD); `error` is the codec's when it did not decode or open. */
   | { readonly type: 'dropped'; readonly reason: DropReason; readonly error?: unknown };
 
 type LinkAction = Action<Uint8Array, LinkEvent>;
@@ -134,7 +140,9 @@ const DROP_OF_VERDICT: Partial<Record<ReceiveVerdict, DropReason>> = {
  */
 export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   private current: ReliableEngine<LinkPayload>;
+  /** The B.10 statistics of this link, over all its epochs. */
   readonly counters: LinkCounters = newCounters();
+  /** Which side this link runs. */
   readonly role: LinkRole;
   private tokenValue: number;
   private sack: boolean;
@@ -205,6 +213,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     return this.keys !== undefined;
   }
 
+  /** The link's state (README: "States"). */
   get state(): LinkState {
     if (this.ended) return 'closed';
     if (!this.engine.linking) return 'open';
@@ -235,6 +244,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     return verifyResumeProofWith(this.resumeKeys, request) ? 'resume' : 'takeover';
   }
 
+  /** The machine contract (`@portico/machine`): one input at `now`, the datagrams, events and wake-up it causes. */
   handle(input: LinkInput, now: number): LinkAction[] {
     switch (input.type) {
       case 'send':

@@ -2,8 +2,10 @@ import { SMARTTE_LINK_PARAMETERS, SMARTTE_SACK_PARAMETERS } from '@portico/smart
 import type { ReliableOptions } from '@portico/transport';
 import type { LinkKeysForLevel } from './sealing.js';
 
+/** Which side of the session a link runs: the device (`client`) or the server's session (`server`). */
 export type LinkRole = 'client' | 'server';
 
+/** How to make a `SmartTeLink`: its role, the epoch's token, B.9 agreement and B.6 keys. */
 export interface SmartTeLinkOptions {
   role: LinkRole;
   /** The session token of this epoch (CONNECT_ACCEPT's header): every packet carries it, others are dropped. */
