@@ -3,6 +3,7 @@
 // role machine cannot await Web Crypto, and opening out of order would trip B.6's replay rule; this path keeps the
 // codec pure (no node:* here) while letting the machine seal and open in step.
 import { CodecError } from '@portico/wire';
+import { type DatagramAllocator, newDatagram } from './codec.js';
 import { SMARTTE_HEADER_SIZE } from './constants.js';
 import { SealingError, SmartTeErrorCode } from './errors.js';
 import { headerFields } from './header.js';
@@ -64,9 +65,17 @@ export function syncLinkKeys(
   };
 }
 
-/** `seal` with the injected AEAD: the identical datagram, synchronously. */
-export function sealSync(keys: SyncLinkKeys, packet: Packet, counter: number): Uint8Array {
-  const { out, header, plain, nonce } = prepareSeal(keys.role, packet, counter);
+/**
+ * `seal` with the injected AEAD: the identical datagram, synchronously. `allocate` gives the datagram's buffer
+ * (default: a new one; see `DatagramAllocator`).
+ */
+export function sealSync(
+  keys: SyncLinkKeys,
+  packet: Packet,
+  counter: number,
+  allocate: DatagramAllocator = newDatagram,
+): Uint8Array {
+  const { out, header, plain, nonce } = prepareSeal(keys.role, packet, counter, allocate);
   const sealed = guarded(() => keys.send.seal(nonce, header, plain), `sealing ${packet.type}`);
   out.set(sealed, SMARTTE_HEADER_SIZE);
   return out;

@@ -36,11 +36,28 @@ export function typeCode(name: string): number {
   return PacketType[name as PacketTypeName];
 }
 
+/**
+ * Where `encode` and `sealSync` put a datagram: a fresh view of exactly `size` bytes that nothing else writes to (the
+ * codec writes every byte of it). The default is `new Uint8Array(size)`; a sender of many datagrams can hand out views
+ * of larger buffers instead, which costs far less than one buffer per datagram (a link keeps each datagram until it
+ * is acknowledged, so views must never be reused).
+ */
+export type DatagramAllocator = (size: number) => Uint8Array;
+
+/** One new buffer per datagram. */
+export const newDatagram: DatagramAllocator = (size) => new Uint8Array(size);
+
 /** Header + raw payload bytes, checked against the 1,200-byte limit. */
-function frame(code: number, encrypted: boolean, h: PacketHeaderFields, payload: Uint8Array): Uint8Array {
+function frame(
+  code: number,
+  encrypted: boolean,
+  h: PacketHeaderFields,
+  payload: Uint8Array,
+  allocate: DatagramAllocator,
+): Uint8Array {
   const size = SMARTTE_HEADER_SIZE + payload.length;
   checkEncodedSize(size);
-  const out = new Uint8Array(size);
+  const out = allocate(size);
   writeHeader(out, code, encrypted, h, payload.length);
   out.set(payload, SMARTTE_HEADER_SIZE);
   return out;
@@ -56,16 +73,17 @@ export function encodePayloadBytes(p: Packet): Uint8Array {
 
 /**
  * Encodes one packet as a datagram. A `SEALED` value (as `decode` returns it) is written back with the ENCRYPTED
- * flag and its sealed bytes unchanged. Throws LimitExceededError `ST_TOO_LARGE` beyond 1,200 bytes.
+ * flag and its sealed bytes unchanged. Throws LimitExceededError `ST_TOO_LARGE` beyond 1,200 bytes. `allocate` gives
+ * the datagram's buffer (default: a new one).
  */
-export function encode(packet: SmartTeDatagram): Uint8Array {
+export function encode(packet: SmartTeDatagram, allocate: DatagramAllocator = newDatagram): Uint8Array {
   if (packet.type === 'SEALED') {
     checkSealedLength(packet.sealed.length);
-    return frame(typeCode(packet.packetType), true, packet, packet.sealed);
+    return frame(typeCode(packet.packetType), true, packet, packet.sealed, allocate);
   }
   // typeCode first: encodePayload trusts the type.
   const code = typeCode(packet.type);
-  return frame(code, false, packet, encodePayloadBytes(packet));
+  return frame(code, false, packet, encodePayloadBytes(packet), allocate);
 }
 
 /**

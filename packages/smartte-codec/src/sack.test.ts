@@ -98,6 +98,30 @@ describe('B.9 sealed ACK with SACK blocks', () => {
   });
 });
 
+describe('encode into a caller-given buffer (DatagramAllocator)', () => {
+  it('writes the same bytes into the view it is given, cleartext and sealed', () => {
+    const slab = new Uint8Array(4096).fill(0xee);
+    let used = 0;
+    const allocate = (size: number) => {
+      const v = slab.subarray(used, used + size);
+      used += size;
+      return v;
+    };
+    const data = { type: 'DATA' as const, seq: 5, ack: 2, token: TOKEN, data: Uint8Array.of(1, 2, 3) };
+    const viaSlab = encode(data, allocate);
+    expect(viaSlab.buffer).toBe(slab.buffer);
+    expect([...viaSlab]).toEqual([...encode(data)]);
+    const m = { level: 1 as const, c2s: new Uint8Array(16).fill(3), s2c: new Uint8Array(16).fill(5) };
+    const keys = syncLinkKeys(m, 'client', (key) => ({
+      seal: (_n, _a, p) => new Uint8Array([...p, ...new Uint8Array(16).fill(key[0]!)]),
+      open: (_n, _a, s) => s.subarray(0, s.length - 16),
+    }));
+    const sealed = sealSync(keys, data, 5, allocate);
+    expect(sealed.buffer).toBe(slab.buffer);
+    expect([...sealed]).toEqual([...sealSync(keys, data, 5)]);
+  });
+});
+
 describe('B.9 SACK_OK (B.4 tag 0x0B)', () => {
   const request: ConnectRequest = {
     type: 'CONNECT_REQUEST',

@@ -16,7 +16,7 @@ import {
   SMARTTE_TAG_SIZE,
 } from './constants.js';
 import { EspCode } from './codes.js';
-import { checkEncodedSize, encodePayloadBytes, typeCode } from './codec.js';
+import { checkEncodedSize, type DatagramAllocator, encodePayloadBytes, newDatagram, typeCode } from './codec.js';
 import { checkInt, SealingError, SmartTeErrorCode } from './errors.js';
 import { checkSealedLength, headerFields, readHeader, type SmartTeHeader, writeHeader } from './header.js';
 import { checkSize, type SessionKeyMaterial } from './keys.js';
@@ -184,7 +184,12 @@ export interface SealInput {
 }
 
 /** Everything of B.6 sealing but the cipher: checks, header (ENCRYPTED set, length counting the tag), nonce. */
-export function prepareSeal(role: 'client' | 'server', packet: Packet, counter: number): SealInput {
+export function prepareSeal(
+  role: 'client' | 'server',
+  packet: Packet,
+  counter: number,
+  allocate: DatagramAllocator = newDatagram,
+): SealInput {
   const kind = nonceKindOf(packet.type);
   if (kind === undefined || (packet.type === 'ERROR' && packet.code === EspCode.SESSION_NOT_FOUND)) {
     throw new MalformedInputError({
@@ -200,7 +205,7 @@ export function prepareSeal(role: 'client' | 'server', packet: Packet, counter: 
   const plain = encodePayloadBytes(packet);
   const length = plain.length + SMARTTE_TAG_SIZE;
   checkEncodedSize(SMARTTE_HEADER_SIZE + length);
-  const out = new Uint8Array(SMARTTE_HEADER_SIZE + length);
+  const out = allocate(SMARTTE_HEADER_SIZE + length);
   const fields =
     packet.ack === undefined ? { seq, token: packet.token } : { seq, ack: packet.ack, token: packet.token };
   writeHeader(out, typeCode(packet.type), true, fields, length);

@@ -32,6 +32,10 @@ import { SmartTeLinkError } from './errors.js';
 import { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
 import { type ResumeVerdict, resumeProofFor, verifyResumeProofWith } from './resume.js';
 import { type LinkKeysForLevel, sealingLevelOf } from './sealing.js';
+import { DatagramSlab } from './slab.js';
+
+/** Bytes per slab of DATA datagrams: 13 full-size SmartTE datagrams (1,200 bytes). */
+const SLAB_BYTES = 16 * 1024;
 
 /** The packets the reliable layer carries (B.2 "reliable" column). */
 export type ReliablePacket = Extract<
@@ -158,6 +162,8 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
    * ephemerons (profiled: GC and WeakMap stores were a fifth of the link's CPU time).
    */
   private sentBytes: Uint8Array[] = [];
+  /** Buffers of the datagrams this link sends (see DatagramSlab). */
+  private readonly slab = new DatagramSlab(SLAB_BYTES);
   /** A wake-up the runner still holds for us (the `at` last asked for), until a `wake` input consumes it. */
   private pendingWake: number | undefined;
   private outOfRange = false;
@@ -507,6 +513,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
       }
     }
     this.wakeAt(out.wakeAt, actions);
+    if (this.engine.idle) this.slab.release();
     return actions;
   }
 
@@ -534,8 +541,8 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
     // B.6: sealed under its extended sequence number, once, and kept: retransmissions never re-seal (nonce reuse).
     const bytes =
       this.keys && this.sealAbove !== undefined && p.ext > this.sealAbove
-        ? sealSync(this.keys, packet, p.ext)
-        : encode(packet);
+        ? sealSync(this.keys, packet, p.ext, this.slab.allocate)
+        : encode(packet, this.slab.allocate);
     this.sentBytes[p.ext - this.outstandingBase] = bytes;
     // B.6: the server seals every packet it sends after SET_DEVICE_CONFIG (seq greater than its seq).
     const level = sealingLevelOf(p.payload);
