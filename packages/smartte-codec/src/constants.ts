@@ -41,7 +41,9 @@ export const SMARTTE_PORTS = Object.freeze({
   sessionRangeFirst: 5000,
   sessionRangeLast: 5999,
 });
+/** A.ports: the server's connection port (3006). */
 export const SMARTTE_SERVER_PORT = SMARTTE_PORTS.server;
+/** A.ports: the client's default source port (3771). */
 export const SMARTTE_CLIENT_PORT = SMARTTE_PORTS.client;
 
 /**
@@ -121,7 +123,9 @@ export const PacketType = Object.freeze({
   ERROR: 0x1e,
   DISCONNECT: 0x1f,
 });
+/** A B.2 packet type name (`'DATA'`, `'ACK'` …). */
 export type PacketTypeName = keyof typeof PacketType;
+/** A B.2 packet type code (0x01…0x1F). */
 export type PacketTypeCode = (typeof PacketType)[PacketTypeName];
 
 const NAMES: (PacketTypeName | undefined)[] = [];
@@ -156,6 +160,7 @@ export const SEALED_UNRELIABLE_PACKET_TYPES: ReadonlySet<PacketTypeName> = new S
   'DISCONNECT',
 ]);
 
+/** Whether a type is carried by the reliable layer (B.2 "reliable" column). */
 export function isReliablePacketType(name: PacketTypeName): boolean {
   return RELIABLE_PACKET_TYPES.has(name);
 }
@@ -194,6 +199,7 @@ export const EncryptionLevel = Object.freeze({
   AES_128_GCM: 1,
   AES_256_GCM: 2,
 });
+/** An ENCRYPTION_LEVEL that seals: 1 (AES-128-GCM) or 2 (AES-256-GCM). */
 export type SealingLevel = 1 | 2;
 /** B.6: key length in bytes per encryption level. */
 export const SEALING_KEY_BYTES: Readonly<Record<SealingLevel, number>> = Object.freeze({ 1: 16, 2: 32 });
@@ -203,7 +209,9 @@ export const MAX_MULTI_SESSION = 10;
 
 /** B.6 and B.5: the ASCII labels of key derivation and the resume proof. */
 export const SMARTTE_HKDF_INFO_C2S = 'portico-smartte v1 c2s';
+/** B.6: HKDF info of the server → client key. */
 export const SMARTTE_HKDF_INFO_S2C = 'portico-smartte v1 s2c';
+/** B.5: the label RESUME_PROOF starts with. */
 export const SMARTTE_RESUME_LABEL = 'portico-smartte v1 resume';
 
 /** B.6 nonce direction byte. */

@@ -54,9 +54,12 @@ export type ReliablePacket = Extract<
       | 'ERROR';
   }
 >;
-type WithoutHeader<T> = T extends unknown ? Omit<T, 'seq' | 'ack' | 'token'> : never;
 /** A reliable packet as a role hands it to the link: the header fields (seq, ack, token) are the link's. */
-export type LinkPayload = WithoutHeader<ReliablePacket>;
+export type LinkPayload = ReliablePacket extends infer T
+  ? T extends unknown
+    ? Omit<T, 'seq' | 'ack' | 'token'>
+    : never
+  : never;
 
 /** The link's commands (besides the runtime's `receive`, `wake` and `closed`). */
 export type LinkCommand =
@@ -127,7 +130,6 @@ export type LinkEvent =
   | { readonly type: 'dropped'; readonly reason: DropReason; readonly error?: unknown };
 
 type LinkAction = Action<Uint8Array, LinkEvent>;
-type LinkInput = Input<Uint8Array, LinkCommand>;
 
 const DROP_OF_VERDICT: Partial<Record<ReceiveVerdict, DropReason>> = {
   'outside-window': 'outside-window',
@@ -142,7 +144,7 @@ const DROP_OF_VERDICT: Partial<Record<ReceiveVerdict, DropReason>> = {
  * client's `[Linking] n` / `[Out of Range] n`, and carries B.9 SACK blocks in ACK payloads when they were agreed.
  * It also seals and opens (B.6), starts resume epochs (B.5) and builds and checks their RESUME_PROOF.
  */
-export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
+export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint8Array, LinkEvent> {
   private current: ReliableEngine<LinkPayload>;
   /** The B.10 statistics of this link, over all its epochs. */
   readonly counters: LinkCounters = newCounters();
@@ -251,7 +253,7 @@ export class SmartTeLink implements Machine<LinkInput, Uint8Array, LinkEvent> {
   }
 
   /** The machine contract (`@portico/machine`): one input at `now`, the datagrams, events and wake-up it causes. */
-  handle(input: LinkInput, now: number): LinkAction[] {
+  handle(input: Input<Uint8Array, LinkCommand>, now: number): Action<Uint8Array, LinkEvent>[] {
     switch (input.type) {
       case 'send':
         return this.onSend(input.packet, now);

@@ -114,14 +114,17 @@ export class ReliableEngine<P> {
     return { srtt: this.rtt.srtt, rttvar: this.rtt.rttvar, rto: this.rtt.rto, samples: this.rtt.samples };
   }
 
+  /** Data packets sent and not yet acknowledged. */
   get inFlight(): number {
     return this.flight.length;
   }
 
+  /** Payloads waiting behind the full window. */
   get queued(): number {
     return this.queue.length;
   }
 
+  /** Whether the peer stopped answering (data paused until any packet from it arrives). */
   get linking(): boolean {
     return this.link !== undefined;
   }

@@ -16,6 +16,7 @@ export class SequenceSpace {
     this.span = this.last - this.first + 1;
   }
 
+  /** Whether `seq` is a wire number of this space. */
   contains(seq: number): boolean {
     return Number.isInteger(seq) && seq >= this.first && seq <= this.last;
   }

@@ -27,6 +27,7 @@ export interface SackBlock {
   readonly end: number;
 }
 
+/** A pure acknowledgement (SmartTE: ACK). */
 export interface AckPacket {
   readonly kind: 'ack';
   readonly ack: number | undefined;
@@ -34,11 +35,13 @@ export interface AckPacket {
   readonly sack?: readonly SackBlock[];
 }
 
+/** An "are you there" probe while linking (SmartTE: SYNC); the peer answers with an ACK at once. */
 export interface SyncPacket {
   readonly kind: 'sync';
   readonly ack: number | undefined;
 }
 
+/** A packet the engine asks its caller to put on the wire. */
 export type OutgoingPacket<P> = DataPacket<P> | AckPacket | SyncPacket;
 
 /** A packet from the peer, as the protocol layer decoded it. */
@@ -63,6 +66,7 @@ export interface Delivery<P> {
   readonly payload: P;
 }
 
+/** What happened, for the protocol layer to report (linking, acks). */
 export type ReliableEvent =
   /** N retransmissions of one packet went unanswered: data is paused, SYNC probes follow. */
   | { readonly type: 'linking'; readonly at: number }
@@ -108,6 +112,7 @@ export interface ReliableCounters {
   OOW: number;
 }
 
+/** Every protocol value of the engine: it holds none of its own (a protocol layer such as smartte-link passes them). */
 export interface ReliableOptions {
   /** Wire sequence space, e.g. `{ first: 1, last: 65535 }` (wraps to `first`). */
   sequence: { first: number; last: number };
