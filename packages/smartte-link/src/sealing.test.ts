@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LinkCommand, type LinkEvent, SmartTeLink } from './link.js';
 import { testAesGcm } from './test-support/aead.js';
-import { dataPayloads, linkPair } from './test-support/link-pair.js';
+import { dataPayloads, droppedAs, linkPair } from './test-support/link-pair.js';
 
 // smartte.md B.8, verbatim.
 const B8 = {
@@ -227,10 +227,7 @@ describe('SmartTeLink sealing (B.6) through the injected synchronous AEAD', () =
         );
         expect(pair.client.link.sealing && pair.server.link.sealing).toBe(true);
         // An honest peer's packets always open: nothing was dropped as forged, whatever the network did.
-        const forged = [...pair.client.events, ...pair.server.events].filter(
-          (e) => e.type === 'dropped' && e.reason === 'forged',
-        );
-        expect(forged).toEqual([]);
+        expect(droppedAs(pair, 'forged')).toEqual([]);
         pair.close();
       }),
       { numRuns: 6 },

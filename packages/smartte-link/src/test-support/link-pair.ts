@@ -94,6 +94,11 @@ export function linkPair(o: PairOptions) {
   return { clock, client, server, send, run, close, pokes: () => pokes };
 }
 
+/** The `dropped` events of both sides of a pair with `reason` (e.g. `forged`: an honest peer's never are). */
+export function droppedAs(pair: { client: PairSide; server: PairSide }, reason: string): LinkEvent[] {
+  return [...pair.client.events, ...pair.server.events].filter((e) => e.type === 'dropped' && e.reason === reason);
+}
+
 /** `n` DATA payloads of `size` bytes, each starting with its index (u32) so order and content can be checked. */
 export function dataPayloads(n: number, size: number): LinkPayload[] {
   return Array.from({ length: n }, (_, i) => {
