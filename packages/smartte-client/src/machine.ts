@@ -242,11 +242,9 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
       else if (a.type === 'wake') {
         if (generation === this.linkCalls) this.linkWake = a.at;
       } else if (a.type === 'close') {
-        // The link's DISCONNECT comes just before its close: it becomes the close's final datagram, so the glue hands
-        // it to the system before the socket closes.
-        const last = out.at(-1);
-        if (last?.type === 'send') out.pop();
-        this.finish(out, a.reason, last?.type === 'send' ? last.message : undefined);
+        // The link's DISCONNECT rides on its close: it becomes the close's final datagram, so the glue hands it to
+        // the system before the socket closes.
+        this.finish(out, a.reason, a.final === undefined ? undefined : { port: this.sessionPort, data: a.final });
       } else this.onLinkEvent(a.event, now, out);
     }
   }

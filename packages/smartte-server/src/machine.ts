@@ -429,6 +429,10 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
           if (generation === s.linkCalls) s.linkWake = a.at;
           break;
         case 'close':
+          // The link's DISCONNECT rides on its close (one step): it is sent before the session ends.
+          if (a.final !== undefined) {
+            out.push(send({ via: s.info.sessionPort, address: s.info.address, port: s.info.port, data: a.final }));
+          }
           this.end(s, a.reason, out);
           return;
         case 'emit':
