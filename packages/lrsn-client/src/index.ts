@@ -1,10 +1,10 @@
 export { LrsnClientError, LrsnClientErrorCode, type LrsnClientErrorDetails } from './errors.js';
 export { LrsnClientMachine } from './machine/client-machine.js';
 export type {
-  ClientCommand,
-  ClientEvent,
-  ClientMachineOptions,
-  ClientState,
+  ClientCommand as LrsnClientCommand,
+  ClientEvent as LrsnClientMachineEvent,
+  ClientMachineOptions as LrsnClientMachineOptions,
+  ClientState as LrsnClientState,
   ServiceEventMessage,
 } from './machine/events.js';
 export { connectLrsn, LrsnClient, type LrsnClientEvents } from './client.js';

@@ -1,6 +1,10 @@
 export { LrsnServerError, LrsnServerErrorCode, type LrsnServerErrorDetails } from './errors.js';
-export type { SessionCommand, SessionEvent, SessionState } from './session/events.js';
-export type { SessionOptions } from './session/options.js';
+export type {
+  SessionCommand as LrsnSessionCommand,
+  SessionEvent as LrsnSessionEvent,
+  SessionState as LrsnSessionState,
+} from './session/events.js';
+export type { SessionOptions as LrsnSessionOptions } from './session/options.js';
 export { grant, LrsnServerSession } from './session/session.js';
 export { MAX_ALPHA_MESSAGE, validatePage } from './session/validate-page.js';
 export type { PageOrigin, PageReporter, PagingBackend } from './backend/backend.js';
@@ -35,7 +39,7 @@ export {
   LrsnServer,
   type LrsnServerEvents,
   type PublishedEvent,
-  type SessionInfo,
+  type SessionInfo as LrsnSessionInfo,
 } from './server.js';
 export { type LrsnRegistry, MemoryLrsnRegistry, type PendingPage } from './state/registry.js';
 export { type TableAckResult, TableUpdates } from './table-man.js';

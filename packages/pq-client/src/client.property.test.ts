@@ -13,11 +13,13 @@ class FakeConnection extends EventEmitter<ConnectionEvents<PqMessage>> {
   readonly sent: PqMessage[] = [];
   readonly remote = { address: '127.0.0.1', port: 6000, family: 'IPv4' };
   readonly local = { address: '127.0.0.1', port: 50000, family: 'IPv4' };
+  readonly counters = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0 };
   status: 'open' | 'closed' = 'open';
 
   send(m: PqMessage): Promise<void> {
     if (this.status !== 'open') return Promise.reject(new Error('closed'));
     this.sent.push(m);
+    this.counters.messagesOut += 1;
     return Promise.resolve();
   }
   deliver(m: PqMessage): void {

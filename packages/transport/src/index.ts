@@ -48,6 +48,6 @@ export type {
   SyncPacket,
   Transmission,
 } from './reliable/types.js';
-export { type LinkCounters, type LinkImpairments, MemoryLink } from './sim/memory-link.js';
+export { type LinkCounters as MemoryLinkCounters, type LinkImpairments, MemoryLink } from './sim/memory-link.js';
 export { type Random, seededRandom } from './sim/prng.js';
 export { UdpRelay, type UdpRelayOptions } from './sim/udp-relay.js';
