@@ -5,6 +5,7 @@ import { connectPq } from '@portico/pq-client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRequest, smartteDevice, type Running, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
+import { type IdleHost, idleTelnetHost } from './test-support/idle-host.js';
 
 /** Debian's Chromium (`.ci/run` installs the `chromium` package); playwright-core downloads no browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -13,11 +14,11 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
 /** A SmartTE session port range of its own; a preferred telnet host so a device's session stays open (ST-16). */
 const first = 44_000 + Math.floor(Math.random() * 200) * 10;
-const CONFIG = `smartte:
+const config = (hostPort: number): string => `smartte:
   sessionPorts: { first: ${first}, last: ${first + 9} }
   hostGroups:
     - name: default
-      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: 2323 }]
+      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: ${hostPort} }]
       preferredHost: 1
 `;
 
@@ -33,16 +34,19 @@ async function tabTo(page: import('playwright-core').Page, selector: string): Pr
 describe('dashboard in headless Chromium', () => {
   let gw: Running;
   let browser: Browser;
+  let host: IdleHost;
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
     const dir = await tempDir();
-    gw = await startGateway(['--config', await writeConfig(dir, 'gateway.yaml', CONFIG)], dir);
+    host = await idleTelnetHost();
+    gw = await startGateway(['--config', await writeConfig(dir, 'gateway.yaml', config(host.port))], dir);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
     await mkdir(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
     await gw?.stop();
+    await host?.close();
   });
 
   it('shows the protocols, a PQ session appearing live, its timeline by keyboard, and saves a screenshot', async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { idleTelnetHost } from './test-support/idle-host.js';
 import { BIN } from './test-support/spawn.js';
 
 const SMARTTE = Number(process.env.SMARTTE ?? 1000);
@@ -14,6 +15,8 @@ const LRSN = Number(process.env.LRSN ?? 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'portico-gateway-bench-'));
 /** A session port range of SMARTTE ports (plus spare) and a preferred host, so every session stays open (ST-16). */
 const first = 30_000;
+/** The sessions' telnet host: accepts and stays quiet, so every bridged session stays open. */
+const host = await idleTelnetHost();
 const config = join(dataDir, 'gateway.yaml');
 writeFileSync(
   config,
@@ -22,7 +25,7 @@ writeFileSync(
   registrationTimeoutMs: 60000
   hostGroups:
     - name: default
-      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: 2323 }]
+      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: ${host.port} }]
       preferredHost: 1
 `,
 );
@@ -173,3 +176,4 @@ console.log(
   `| bare node (sockets only) | ${bareIdle.toFixed(1)} MB | ${bareLoaded.toFixed(1)} MB | ${per(bareLoaded, bareIdle)} KB |`,
 );
 console.log(`ratio of the increase (gateway / bare): ${((gwLoaded - gwIdle) / (bareLoaded - bareIdle)).toFixed(2)}`);
+await host.close();

@@ -8,16 +8,17 @@ import {
   tempDir,
   writeConfig,
 } from './test-support/spawn.js';
+import { type IdleHost, idleTelnetHost } from './test-support/idle-host.js';
 
 /** A session port range of its own, away from the default 5000–5999 and from other test files' ports. */
 const first = 42_000 + Math.floor(Math.random() * 200) * 10;
 const SESSION_PORTS = `${first}-${first + 9}`;
 
 /** One telnet host, preferred: the session stays listed after step 8 (ST-16) instead of ending with eSP0008. */
-const CONFIG = `smartte:
+const config = (hostPort: number): string => `smartte:
   hostGroups:
     - name: default
-      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: 2323 }]
+      hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: ${hostPort} }]
       preferredHost: 1
   defaultGroup:
     rules: { keyboardTimeoutS: 30 }
@@ -26,15 +27,18 @@ const CONFIG = `smartte:
 describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)', () => {
   let gw: Running;
   let smarttePort: number;
+  let host: IdleHost;
   beforeAll(async () => {
     const dir = await tempDir();
-    const file = await writeConfig(dir, 'gateway.yaml', CONFIG);
+    host = await idleTelnetHost();
+    const file = await writeConfig(dir, 'gateway.yaml', config(host.port));
     gw = await startGateway(['--config', file, '--smartte-session-ports', SESSION_PORTS], dir);
     const line = gw.lines.find((l) => l['protocol'] === 'smartte' && typeof l['port'] === 'number');
     smarttePort = (line?.['port'] as number | undefined) ?? -1;
   });
   afterAll(async () => {
     await gw?.stop();
+    await host?.close();
   });
 
   it('ST-17 "The eight steps happen in this order: 1 request, 2 accept, 3 registration request, 4 registration accept, 5 getDeviceConfig, 6 response, 7 setDeviceConfig, 8 espSetTime.": smartte-client completes them against the gateway, and ST-02 "the session can appear in the connections list."', async () => {
