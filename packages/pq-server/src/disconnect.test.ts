@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectPq } from '@portico/pq-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer, type SessionInfo } from '../src/index.js';
-import { readBack } from '../src/test-support/ptu.js';
-import { tempWorkspace } from '../src/test-support/sink.js';
+import { createPqServer, NO_PACING, type PqServer, type SessionInfo } from './index.js';
+import { readBack } from './test-support/ptu.js';
+import { tempWorkspace } from './test-support/sink.js';
 
 let ws: { dir: string; remove: () => Promise<void> };
 let server: PqServer | undefined;
