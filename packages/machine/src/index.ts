@@ -6,6 +6,8 @@ export {
   type Link,
   type LinkSink,
 } from './binding.js';
+export { nodeAesGcm } from './aead.js';
+export { type NodeX25519, nodeHkdfSha256, nodeHmacSha256, nodeX25519 } from './keys.js';
 export {
   type ConnectionLinkOptions,
   connectionLink,

@@ -5,10 +5,13 @@ export {
   type TelnetBridgeEvents,
   type TelnetBridgeOptions,
 } from './bridge.js';
+export { SERVER_ALERT_TEXT, ServerAlertCode } from './alerts.js';
 export { SmartTeServerError, type SmartTeServerErrorCode } from './errors.js';
 export { type DeviceGroup, type HostGroup, inRange, selectGroup, type TelnetHost } from './groups.js';
+export { type KeyAgreement, type KeyAgreementFactory, nodeKeyAgreement } from './keys.js';
 export {
   type ConnectionInfo,
+  type EndReason,
   type HandshakeStep,
   type ServerCommand,
   type ServerDatagram,
@@ -27,3 +30,4 @@ export {
   tcpHostConnector,
 } from './telnet/leg.js';
 export { TelnetNegotiator, type TelnetNegotiatorOptions, type TelnetReceiveResult } from './telnet/negotiator.js';
+export type { SessionStatistics } from './stats.js';

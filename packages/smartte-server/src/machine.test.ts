@@ -100,7 +100,13 @@ describe('SmartTeServerMachine handshake', () => {
     expect(h.emitted('alert')).toHaveLength(0);
     h.advance(1);
     expect(h.emitted('alert')).toEqual([
-      { type: 'alert', text: 'could not complete registration', uid: 'DEV-1', port: 5000 },
+      {
+        type: 'alert',
+        code: 'REGISTRATION_INCOMPLETE',
+        text: 'could not complete registration',
+        uid: 'DEV-1',
+        port: 5000,
+      },
     ]);
     expect(h.emitted('close-port')).toEqual([{ type: 'close-port', port: 5000 }]);
     expect(machine.pool.blacklisted.has(5000)).toBe(true);
@@ -222,10 +228,16 @@ describe('SmartTeServerMachine steps 5–8', () => {
     expect(time).toMatchObject({ timeMs: 1_700_000_000_000, utcOffsetMin: 60 });
   });
 
-  it('refuses a device group with encryption (not in this version) with a typed error', () => {
-    expect(() => new SmartTeServerMachine({ defaultGroup: { name: 'd', rules: { encryptionLevel: 1 } } })).toThrow(
-      expect.objectContaining({ code: 'SERVER_UNSUPPORTED' }),
-    );
+  it('B.6 a group that requires encryption and a device without CLIENT_KEY: ERROR eSP0004, then DISCONNECT', () => {
+    const { order, h } = runSteps({ defaultGroup: { name: 'd', rules: { encryptionLevel: 1 } } });
+    expect(order.filter((t) => t !== 'ACK').slice(-2)).toEqual(['ERROR', 'DISCONNECT']);
+    const error = h
+      .allSent()
+      .map((d) => decode(d.data) as Packet)
+      .find((p) => p.type === 'ERROR');
+    expect(error).toMatchObject({ code: 4, text: 'Encryption required' });
+    expect(h.emitted('alert').map((a) => a.code)).toEqual(['ENCRYPTION_REQUIRED']);
+    expect(h.emitted('ended')).toHaveLength(1);
   });
 
   it('B.5 session packets only from the registered address; a repeated REGISTER_REQUEST is answered again', () => {

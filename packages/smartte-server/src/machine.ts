@@ -1,8 +1,6 @@
 import { type Action, earliest, emit, type Input, type Machine, send, wake } from '@portico/machine';
 import {
   type ConnectRequest,
-  type DeviceInfo,
-  type DeviceRules,
   DisconnectReason,
   decode,
   EspCode,
@@ -16,9 +14,15 @@ import {
 } from '@portico/smartte-codec';
 import { type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import { PortPool } from '@portico/transport';
-import { SmartTeServerError } from './errors.js';
+import { SERVER_ALERT_TEXT, type ServerAlertCode } from './alerts.js';
 import { HOST_DATA_CHUNK, HOST_QUEUE_LIMIT, HostBacklog } from './backlog.js';
 import { type DeviceGroup, type HostGroup, selectGroup, type TelnetHost } from './groups.js';
+import { epochKeys, type KeyAgreementFactory, nodeKeyAgreement } from './keys.js';
+import { resumeDecision } from './resume.js';
+import { type ConnectionInfo, type HandshakeStep, type PendingEpoch, type Session, SessionTable } from './sessions.js';
+import { newRoleCounters, type SessionStatistics, sessionStatistics } from './stats.js';
+
+export type { ConnectionInfo, HandshakeStep } from './sessions.js';
 
 /** Where a datagram came in or goes out: the listen port, or a session port (its number). */
 export type Via = 'listen' | number;
@@ -31,45 +35,13 @@ export interface ServerDatagram {
   data: Uint8Array;
 }
 
-/**
- * Where a session is in the eight steps (ST-17): `binding` (step 1 seen, its port being opened), `accepted` (2 sent,
- * waiting for 3), `get-device-config` (4 and 5 sent, waiting for 6), `set-device-config` (7 sent, waiting for its
- * ack), `set-time` (8 sent, waiting for its ack), `ready` (all eight done).
- */
-export type HandshakeStep =
-  | 'binding'
-  | 'accepted'
-  | 'get-device-config'
-  | 'set-device-config'
-  | 'set-time'
-  | 'ready'
-  | 'host-menu'
-  | 'host'
-  | 'ending';
-
-/** A row of the connections list (ST-02). */
-export interface ConnectionInfo {
-  uid: string;
-  sessionIndex: number;
-  deviceType: string;
-  clientVersion: string;
-  address: string;
-  port: number;
-  sessionPort: number;
-  step: HandshakeStep;
-  /** The link's state once registered (`linking` is visible here, B.5). */
-  link?: string;
-  group?: string;
-  deviceInfo?: DeviceInfo;
-  rules?: DeviceRules;
-  since: number;
-}
-
+/** Options of the server machine (and of `createSmartTeServer`). */
 export interface SmartTeServerMachineOptions {
   /** The session port range (default 5000–5999, B.5). */
   portRange?: { first: number; last: number };
+  /** Device groups: each device gets the best match of IP range and device type (issue 14 §2). */
   groups?: readonly DeviceGroup[];
-  /** The default device group (default: no rules). */
+  /** The default device group (default: no rules, one session per device). */
   defaultGroup?: DeviceGroup;
   /** Session tokens: random, never 0 (B.1). Default a CSPRNG. */
   token?: () => number;
@@ -79,13 +51,18 @@ export interface SmartTeServerMachineOptions {
   utcOffsetMin?: number;
   /** B.5: how long after the last accept the REGISTER_REQUEST may come (default 5 s). */
   registrationTimeoutMs?: number;
+  /** B.6: the server's X25519 key pair per epoch (default node:crypto, fresh from the CSPRNG). */
+  keyAgreement?: KeyAgreementFactory;
 }
 
+/** Commands to the server machine (besides the runtime's `receive`, `wake` and `closed`). */
 export type ServerCommand =
   /** The glue opened the session port asked for by `open-port`. */
   | { readonly type: 'port-open'; readonly port: number }
   /** The glue could not open it (in use by another program): it is blacklisted, the next one is tried. */
   | { readonly type: 'port-failed'; readonly port: number }
+  /** Terminal bytes to a device's session (DATA, at most 1,168 bytes per command; counted in SCN). */
+  | { readonly type: 'send-data'; readonly uid: string; readonly sessionIndex: number; readonly data: Uint8Array }
   /** Issue 14 §5 drain: DISCONNECT reason 4 to every registered device, every session ended. */
   | { readonly type: 'shutdown' }
   /** Ends one session (an operator's disconnect): DISCONNECT reason 0 to a registered device, then its port is freed. */
@@ -105,6 +82,18 @@ export type ServerCommand =
       readonly reason: number;
     };
 
+/** Why a session ended (`ended` event). */
+export type EndReason =
+  | 'registration'
+  | 'disconnected'
+  | 'disconnect'
+  | 'peer-disconnect'
+  | 'takeover'
+  | 'restarted'
+  | 'shutdown'
+  | (string & {});
+
+/** Events of the server machine; `SmartTeServer` re-emits each under its `type`. */
 export type ServerEvent =
   /** Open a UDP socket on this session port, then input `port-open` (or `port-failed`). */
   | { readonly type: 'open-port'; readonly port: number }
@@ -112,12 +101,22 @@ export type ServerEvent =
   | { readonly type: 'close-port'; readonly port: number }
   /** ST-02: a session appeared in the connections list. */
   | { readonly type: 'connection'; readonly connection: ConnectionInfo }
+  /** A session moved to another handshake step (ST-17). */
   | { readonly type: 'step'; readonly connection: ConnectionInfo }
-  /** A server alert (ST-09: "could not complete registration"). */
-  | { readonly type: 'alert'; readonly text: string; readonly uid: string; readonly port: number }
+  /** A server alert (`ServerAlertCode`, documented in alerts.ts and the README; ST-09's text is the seed's). */
+  | {
+      readonly type: 'alert';
+      readonly code: ServerAlertCode;
+      readonly text: string;
+      readonly uid: string;
+      readonly port: number;
+    }
+  /** A CONNECT_REQUEST refused with CONNECT_REJECT (B.7 reason). */
   | { readonly type: 'rejected'; readonly reason: number; readonly address: string; readonly port: number }
   /** Steps 1–8 done (ST-17). */
   | { readonly type: 'ready'; readonly connection: ConnectionInfo }
+  /** B.5: a device was returned to its session and steps 5–8 of the new epoch have run. */
+  | { readonly type: 'resumed'; readonly connection: ConnectionInfo }
   /** ST-16: the telnet host this session is to be connected to (chosen from HOST_MENU, preferred, or the only one). */
   | {
       readonly type: 'host';
@@ -126,38 +125,29 @@ export type ServerEvent =
       /** The host group the host came from (its inactivity time-out). */
       readonly hostGroup?: HostGroup;
     }
+  /** Terminal bytes from a device (DATA, counted in KEY). */
   | { readonly type: 'data'; readonly uid: string; readonly sessionIndex: number; readonly data: Uint8Array }
   /** Host bytes that waited for room in the link's queue have all gone to the link (the bridge resumes reading). */
   | { readonly type: 'host-drained'; readonly uid: string; readonly sessionIndex: number }
-  | { readonly type: 'ended'; readonly connection: ConnectionInfo; readonly reason: string }
+  /** A session ended, with its final B.10 statistics. */
+  | {
+      readonly type: 'ended';
+      readonly connection: ConnectionInfo;
+      readonly reason: EndReason;
+      readonly statistics: SessionStatistics;
+    }
+  /** A datagram dropped before any session took it (undecodable, wrong port, wrong address, …). */
   | { readonly type: 'dropped'; readonly reason: string; readonly via: Via; readonly address: string };
 
 type ServerInput = Input<ServerDatagram, ServerCommand>;
 type ServerAction = Action<ServerDatagram, ServerEvent>;
 
-interface Session {
-  info: ConnectionInfo;
-  nonce: Uint8Array;
-  request: Uint8Array;
-  token: number;
-  clientPort: number;
-  registrationDeadline: number | undefined;
-  link?: SmartTeLink;
-  linkWake: number | undefined;
-  /** Calls into the link so far (see toLink). */
-  linkCalls: number;
-  /** Reliable packets sent in this epoch: the extended number of the last one (steps 5–8 wait for its ack). */
-  sent: number;
-  awaiting: number | undefined;
-  hostGroup: HostGroup | undefined;
-  /** The DISCONNECT that follows the ERROR of an ending session (B.7 reason and text). */
-  endWith?: { reason: number; text: string };
-  /** Host bytes waiting for room in the link's queue (see hostBacklog). */
-  backlog?: HostBacklog | undefined;
-}
-
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+/** Steps after which the telnet leg is open: a resumed epoch returns there (B.5 "the telnet leg stays open"). */
+const AFTER_STEPS: ReadonlySet<HandshakeStep> = new Set(['ready', 'host-menu', 'host']);
+/** Packets of steps 5–8: run again in every epoch, never carried over from the old one. */
+const STEP_PACKETS: ReadonlySet<string> = new Set(['GET_DEVICE_CONFIG', 'SET_DEVICE_CONFIG', 'SET_TIME']);
 
 function randomToken(): number {
   const [n] = crypto.getRandomValues(new Uint32Array(1));
@@ -165,21 +155,22 @@ function randomToken(): number {
 }
 
 /**
- * The SmartTE server's handshake (smartte.md B.5, seed steps 1–8) as one sans-IO machine over every socket of the
- * server: datagrams in on the listen port or a session port, datagrams out on either. Each registered session runs
- * its own SmartTeLink inside it.
+ * The SmartTE server (smartte.md B.5–B.6, seed steps 1–8) as one sans-IO machine over every socket of the server:
+ * datagrams in on the listen port or a session port, datagrams out on either. Each registered session runs its own
+ * SmartTeLink inside it; sessions are keyed by UID and session index, so a device that comes back is returned to its
+ * session (resume), or takes it over.
  */
 export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram, ServerEvent> {
+  /** The session port pool (sequential, blacklist, ST-06). */
   readonly pool: PortPool;
-  private readonly sessions = new Map<string, Session>();
-  private readonly byPort = new Map<number, Session>();
-  private readonly byNonce = new Map<string, Session>();
+  private readonly sessions = new SessionTable();
   private readonly groups: readonly DeviceGroup[];
   private readonly defaultGroup: DeviceGroup;
   private readonly token: () => number;
   private readonly wallClock: () => number;
   private readonly utcOffsetMin: number;
   private readonly registrationTimeoutMs: number;
+  private readonly keyAgreement: KeyAgreementFactory;
   private shuttingDown = false;
 
   constructor(options: SmartTeServerMachineOptions = {}) {
@@ -188,25 +179,22 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     );
     this.groups = options.groups ?? [];
     this.defaultGroup = options.defaultGroup ?? { name: 'default', rules: {} };
-    for (const g of [...this.groups, this.defaultGroup]) {
-      if ((g.rules.encryptionLevel ?? 0) > 0) {
-        // B.6 sealing needs the X25519 exchange in the handshake, which this version does not do yet.
-        throw new SmartTeServerError('SERVER_UNSUPPORTED', {
-          expected: 'encryptionLevel 0 (encryption is not in this version)',
-          got: String(g.rules.encryptionLevel),
-          where: `device group ${g.name}`,
-        });
-      }
-    }
     this.token = options.token ?? randomToken;
     this.wallClock = options.wallClock ?? Date.now;
     this.utcOffsetMin = options.utcOffsetMin ?? 0;
     this.registrationTimeoutMs = options.registrationTimeoutMs ?? SMARTTE_HANDSHAKE_PARAMETERS.registrationTimeoutMs;
+    this.keyAgreement = options.keyAgreement ?? nodeKeyAgreement;
   }
 
   /** ST-02: every session from its first packet on, with its handshake step. */
   connections(): ConnectionInfo[] {
-    return [...this.sessions.values()].map((s) => (s.link ? { ...s.info, link: s.link.state } : { ...s.info }));
+    return [...this.sessions.values()].map((s) => this.row(s));
+  }
+
+  /** B.10 statistics of one session (undefined when the UID holds no session with that index). */
+  statistics(uid: string, sessionIndex = 0): SessionStatistics | undefined {
+    const s = this.sessions.get(uid, sessionIndex);
+    return s && sessionStatistics(s.link?.counters, s.counters);
   }
 
   handle(input: ServerInput, now: number): ServerAction[] {
@@ -221,6 +209,9 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         break;
       case 'port-failed':
         this.onPortFailed(input.port, now, out);
+        break;
+      case 'send-data':
+        this.onSendData(input, now, out);
         break;
       case 'wake':
         this.onWake(now, out);
@@ -242,6 +233,20 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     return out;
   }
 
+  private row(s: Session): ConnectionInfo {
+    return s.link ? { ...s.info, link: s.link.state, epoch: s.link.epoch } : { ...s.info };
+  }
+
+  private alert(code: ServerAlertCode, s: Session, out: ServerAction[]): void {
+    out.push(emit({ type: 'alert', code, text: SERVER_ALERT_TEXT[code], uid: s.info.uid, port: s.info.sessionPort }));
+  }
+
+  private reject(reason: number, d: { address: string; port: number }, out: ServerAction[]): void {
+    const data = encode({ type: 'CONNECT_REJECT', seq: 0, token: 0, reason, text: rejectReasonText(reason) });
+    out.push(send({ via: 'listen', address: d.address, port: d.port, data }));
+    out.push(emit({ type: 'rejected', reason, address: d.address, port: d.port }));
+  }
+
   private onListen(d: ServerDatagram, now: number, out: ServerAction[]): void {
     let packet: ReturnType<typeof decode>;
     try {
@@ -254,7 +259,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       out.push(emit({ type: 'dropped', reason: `${packet.type} on the listen port`, via: d.via, address: d.address }));
       return;
     }
-    const known = this.byNonce.get(hex(packet.clientNonce));
+    const known = this.sessions.withNonce(hex(packet.clientNonce));
     if (known) {
       // B.5: a retransmitted request (same nonce, identical content) gets the same answer, never a second port, and
       // restarts the registration timer; the same nonce with other content is dropped.
@@ -262,33 +267,84 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         out.push(emit({ type: 'dropped', reason: 'nonce reused with other content', via: d.via, address: d.address }));
         return;
       }
-      known.info.address = d.address;
-      known.clientPort = d.port;
-      if (known.info.step === 'accepted') {
+      if (known.info.step === 'accepted' && sameBytes(known.nonce, packet.clientNonce)) {
+        known.info.address = d.address;
+        known.info.port = d.port;
         known.registrationDeadline = now + this.registrationTimeoutMs;
         out.push(this.accept(known));
       }
       return;
     }
-    const key = `${packet.uid}\u0000${packet.sessionIndex}`;
-    if (this.sessions.has(key)) {
-      // B.5 resume and takeover are not in this version.
-      out.push(emit({ type: 'dropped', reason: 'resume not supported', via: d.via, address: d.address }));
+    if (this.shuttingDown) {
+      this.reject(RejectReason.SERVER_SHUTDOWN, d, out);
       return;
     }
-    this.start(packet, key, d, now, out);
+    const live = this.sessions.get(packet.uid, packet.sessionIndex);
+    if (live?.link && live.info.step !== 'ending') {
+      // B.5 "Returning to a session" (ST-01 "return to an existing session, or when changing networks").
+      const decision = resumeDecision(live, packet);
+      if (decision === 'resume') {
+        this.resume(live, packet, d, now, out);
+        return;
+      }
+      // B.5 takeover: no valid proof for an encrypted epoch: the old session ends, a fresh one starts.
+      this.alert('SESSION_TAKEN_OVER', live, out);
+      this.sendUnreliableError(live, EspCode.SESSION_TAKEN_OVER, out);
+      this.end(live, 'takeover', out);
+      this.start(packet, d, now, out, true);
+      return;
+    }
+    if (live) this.end(live, 'restarted', out); // a handshake the device gave up on: it starts over (new nonce)
+    this.start(packet, d, now, out, false);
   }
 
-  private start(packet: ConnectRequest, key: string, d: ServerDatagram, now: number, out: ServerAction[]): void {
+  private pendingEpoch(packet: ConnectRequest, resumed: boolean): PendingEpoch {
+    return {
+      clientKey: packet.clientKey?.slice(),
+      keyPair: packet.clientKey ? this.keyAgreement() : undefined,
+      resumed,
+    };
+  }
+
+  /** Issue 14 §3: a device holds up to its group's multi-session limit (MULTI_SESSION, 0 or unset: one session). */
+  private sessionLimit(address: string, deviceType: string): number {
+    const group = selectGroup(this.groups, this.defaultGroup, address, deviceType);
+    return Math.max(1, group.rules.multiSession ?? 0);
+  }
+
+  private start(packet: ConnectRequest, d: ServerDatagram, now: number, out: ServerAction[], takeover: boolean): void {
+    const limit = this.sessionLimit(d.address, packet.deviceType);
+    if (packet.sessionIndex >= limit || this.sessions.countOf(packet.uid) >= limit) {
+      // B.7 reason 2 "licence or device limit reached" ("Err:License Limit").
+      out.push(
+        emit({
+          type: 'alert',
+          code: 'SESSION_LIMIT',
+          text: SERVER_ALERT_TEXT.SESSION_LIMIT,
+          uid: packet.uid,
+          port: 0,
+        }),
+      );
+      this.reject(RejectReason.LICENCE_LIMIT, d, out);
+      return;
+    }
     const a = this.pool.allocate();
     if (!a.ok) {
       // ST-07 / B.7: no port left in the range → CONNECT_REJECT reason 1, the client shows "Err:Host Timeout!".
-      const reason = RejectReason.PORT_RANGE_EXHAUSTED;
-      const data = encode({ type: 'CONNECT_REJECT', seq: 0, token: 0, reason, text: rejectReasonText(reason) });
-      out.push(send({ via: 'listen', address: d.address, port: d.port, data }));
-      out.push(emit({ type: 'rejected', reason, address: d.address, port: d.port }));
+      out.push(
+        emit({
+          type: 'alert',
+          code: 'PORT_RANGE_EXHAUSTED',
+          text: SERVER_ALERT_TEXT.PORT_RANGE_EXHAUSTED,
+          uid: packet.uid,
+          port: 0,
+        }),
+      );
+      this.reject(RejectReason.PORT_RANGE_EXHAUSTED, d, out);
       return;
     }
+    const counters = newRoleCounters();
+    if (takeover) counters.takeovers = 1;
     const s: Session = {
       info: {
         uid: packet.uid,
@@ -301,38 +357,78 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         step: 'binding',
         since: now,
       },
+      key: SessionTable.key(packet.uid, packet.sessionIndex),
       nonce: packet.clientNonce.slice(),
+      nonces: [],
       request: d.data.slice(),
       token: this.token(),
-      clientPort: d.port,
       registrationDeadline: undefined,
+      pending: this.pendingEpoch(packet, false),
+      registerAccept: undefined,
+      keys: undefined,
       linkWake: undefined,
       linkCalls: 0,
       sent: 0,
       awaiting: undefined,
       hostGroup: undefined,
+      endText: undefined,
+      resumeStep: undefined,
+      carried: [],
+      counters,
     };
-    this.sessions.set(key, s);
-    this.byPort.set(a.port, s);
-    this.byNonce.set(hex(s.nonce), s);
+    this.sessions.add(s);
     out.push(emit({ type: 'connection', connection: { ...s.info } }));
     out.push(emit({ type: 'open-port', port: a.port }));
   }
 
+  /**
+   * B.5: the device returns to its live session: same session port, RESUMED=1, a new token (the old one, and the old
+   * address, are dropped from now on), ERROR eSP0005 to the old address when it differs. Registration and steps 5–8
+   * run again as a new epoch of the link, which counts RCO.
+   */
+  private resume(s: Session, packet: ConnectRequest, d: ServerDatagram, now: number, out: ServerAction[]): void {
+    if (d.address !== s.info.address || d.port !== s.info.port) {
+      this.sendUnreliableError(s, EspCode.SESSION_TAKEN_OVER, out);
+    }
+    if (AFTER_STEPS.has(s.info.step)) s.resumeStep = s.info.step;
+    s.token = this.token();
+    s.nonce = packet.clientNonce.slice();
+    s.request = d.data.slice();
+    this.sessions.addNonce(s, s.nonce);
+    s.pending = this.pendingEpoch(packet, true);
+    s.registerAccept = undefined;
+    s.info.address = d.address;
+    s.info.port = d.port;
+    s.linkWake = undefined;
+    s.awaiting = undefined;
+    s.registrationDeadline = now + this.registrationTimeoutMs;
+    this.setStep(s, 'accepted', out);
+    this.alert('SESSION_RESUMED', s, out);
+    out.push(this.accept(s));
+  }
+
+  /** ERROR (unreliable, never sealed) from the session port to the session's current address, e.g. eSP0005 (B.5). */
+  private sendUnreliableError(s: Session, code: number, out: ServerAction[]): void {
+    const data = encode({ type: 'ERROR', seq: 0, token: s.token, code, text: espText(code) ?? '' });
+    out.push(send({ via: s.info.sessionPort, address: s.info.address, port: s.info.port, data }));
+  }
+
   private accept(s: Session): ServerAction {
+    const serverKey = s.pending.keyPair?.publicKey;
     const data = encode({
       type: 'CONNECT_ACCEPT',
       seq: 0,
       token: s.token,
       port: s.info.sessionPort,
       clientNonce: s.nonce,
-      resumed: false,
+      resumed: s.pending.resumed,
+      ...(serverKey ? { serverKey } : {}),
     });
-    return send({ via: 'listen', address: s.info.address, port: s.clientPort, data });
+    return send({ via: 'listen', address: s.info.address, port: s.info.port, data });
   }
 
   private onPortOpen(port: number, now: number, out: ServerAction[]): void {
-    const s = this.byPort.get(port);
+    const s = this.sessions.atPort(port);
     if (s?.info.step !== 'binding') return;
     this.setStep(s, 'accepted', out);
     s.registrationDeadline = now + this.registrationTimeoutMs;
@@ -340,27 +436,22 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   }
 
   private onPortFailed(port: number, now: number, out: ServerAction[]): void {
-    const s = this.byPort.get(port);
+    const s = this.sessions.atPort(port);
     if (s?.info.step !== 'binding') return;
     this.pool.blacklist(port);
-    this.byPort.delete(port);
     const a = this.pool.allocate();
     if (!a.ok) {
-      this.forget(s);
-      const reason = RejectReason.PORT_RANGE_EXHAUSTED;
-      const data = encode({ type: 'CONNECT_REJECT', seq: 0, token: 0, reason, text: rejectReasonText(reason) });
-      out.push(send({ via: 'listen', address: s.info.address, port: s.clientPort, data }));
-      out.push(emit({ type: 'rejected', reason, address: s.info.address, port: s.clientPort }));
+      this.sessions.delete(s);
+      this.reject(RejectReason.PORT_RANGE_EXHAUSTED, s.info, out);
       return;
     }
-    s.info.sessionPort = a.port;
+    this.sessions.movePort(s, a.port);
     s.info.since = now;
-    this.byPort.set(a.port, s);
     out.push(emit({ type: 'open-port', port: a.port }));
   }
 
   private onSessionPort(d: ServerDatagram, now: number, out: ServerAction[]): void {
-    const s = typeof d.via === 'number' ? this.byPort.get(d.via) : undefined;
+    const s = typeof d.via === 'number' ? this.sessions.atPort(d.via) : undefined;
     const token = d.data.length >= 16 ? new DataView(d.data.buffer, d.data.byteOffset).getUint32(12) : undefined;
     if (!s || token !== s.token || s.info.step === 'binding') {
       // B.5: a packet on a session port whose token matches no live session gets ERROR eSP0001 (seq 0, no ACK flag,
@@ -384,28 +475,65 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   }
 
   private onRegister(s: Session, d: ServerDatagram, now: number, out: ServerAction[]): void {
+    let packet: ReturnType<typeof decode>;
     try {
-      decode(d.data);
+      packet = decode(d.data);
     } catch {
       out.push(emit({ type: 'dropped', reason: 'undecodable', via: d.via, address: d.address }));
       return;
     }
-    const data = encode({ type: 'REGISTER_ACCEPT', seq: 0, token: s.token });
+    if (packet.type !== 'REGISTER_REQUEST') return;
     if (s.info.step !== 'accepted') {
       // B.5: "A repeated REGISTER_REQUEST is answered again" (from the registered address only).
-      if (d.address === s.info.address && d.port === s.info.port) {
-        out.push(send({ via: d.via, address: d.address, port: d.port, data }));
+      if (s.registerAccept && d.address === s.info.address && d.port === s.info.port) {
+        out.push(send({ via: d.via, address: d.address, port: d.port, data: s.registerAccept }));
       }
       return;
     }
     s.registrationDeadline = undefined;
     s.info.address = d.address;
     s.info.port = d.port;
-    s.link = new SmartTeLink({ role: 'server', token: s.token });
-    out.push(send({ via: d.via, address: d.address, port: d.port, data }));
+    const { clientKey, keyPair } = s.pending;
+    s.keys = clientKey && keyPair ? epochKeys(keyPair.agree(clientKey), s.nonce, s.token) : undefined;
+    let accept: Uint8Array;
+    if (s.pending.resumed && s.link) {
+      // B.3: each side tells the other the last extended sequence number it delivered in order in the old epoch.
+      const lastDelivered = s.link.lastDelivered;
+      accept = encode({ type: 'REGISTER_ACCEPT', seq: 0, token: s.token, lastDelivered });
+      s.sent = 0;
+      s.carried = [];
+      this.toLink(
+        s,
+        {
+          type: 'new-epoch',
+          token: s.token,
+          peerLastDelivered: packet.lastDelivered ?? 0,
+          ...(s.keys ? { sealing: s.keys.keysFor } : {}),
+        },
+        now,
+        out,
+      );
+    } else {
+      accept = encode({ type: 'REGISTER_ACCEPT', seq: 0, token: s.token });
+      s.link = new SmartTeLink({ role: 'server', token: s.token, ...(s.keys ? { sealing: s.keys.keysFor } : {}) });
+    }
+    s.registerAccept = accept;
+    out.push(send({ via: d.via, address: d.address, port: d.port, data: accept }));
     // Step 5 (ST-12), strictly after step 4.
     this.setStep(s, 'get-device-config', out);
     this.linkSend(s, { type: 'GET_DEVICE_CONFIG' }, now, out);
+  }
+
+  private onSendData(c: ServerCommand & { type: 'send-data' }, now: number, out: ServerAction[]): void {
+    const s = this.sessions.get(c.uid, c.sessionIndex);
+    if (!s?.link) return;
+    s.counters.SCN++;
+    if (s.info.step === 'accepted' || !AFTER_STEPS.has(s.info.step)) {
+      // Between epochs or during steps 5–8 of a resumed one: held, sent after step 8 (B.5 "re-sent … in the new epoch").
+      s.carried.push({ type: 'DATA', data: c.data.slice() });
+      return;
+    }
+    this.linkSend(s, { type: 'DATA', data: c.data }, now, out);
   }
 
   private linkSend(s: Session, packet: LinkPayload, now: number, out: ServerAction[]): void {
@@ -446,36 +574,24 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     if (e.type === 'deliver') {
       const p = e.packet;
       if (p.type === 'DEVICE_CONFIG' && s.info.step === 'get-device-config') {
-        // Step 6 (ST-13) → step 7 (ST-14): the rules of the device's group.
-        s.info.deviceInfo = p.info;
-        const group = selectGroup(this.groups, this.defaultGroup, s.info.address, p.info.type ?? s.info.deviceType);
-        s.info.group = group.name;
-        s.info.rules = group.rules;
-        s.hostGroup = group.hostGroup;
-        this.setStep(s, 'set-device-config', out);
-        this.linkSend(s, { type: 'SET_DEVICE_CONFIG', rules: group.rules }, now, out);
+        this.onDeviceConfig(s, p.info, now, out);
       } else if (p.type === 'HOST_SELECT' && s.info.step === 'host-menu') {
+        s.counters.CMD++;
         const host = s.hostGroup?.hosts.find((h) => h.id === p.hostId);
         if (host) this.toHost(s, host, out);
       } else if (p.type === 'ECHO_REQUEST') {
+        s.counters.CMD++;
         this.linkSend(s, { type: 'ECHO_RESPONSE', echo: p.echo, filler: p.filler }, now, out);
       } else if (p.type === 'DATA') {
+        s.counters.KEY++;
         out.push(emit({ type: 'data', uid: s.info.uid, sessionIndex: s.info.sessionIndex, data: p.data.slice() }));
       }
+    } else if (e.type === 'epoch') {
+      // B.5: what the old epoch had not delivered goes again after steps 5–8 (the steps themselves run anew).
+      s.carried = [...e.carried.filter((p) => !STEP_PACKETS.has(p.type)), ...s.carried];
     } else if (e.type === 'acked' && s.awaiting !== undefined && e.upTo >= s.awaiting) {
       s.awaiting = undefined;
-      if (s.info.step === 'set-device-config') {
-        // Step 8 (ST-15) once step 7 is acknowledged (B.5: strictly one step at a time).
-        this.setStep(s, 'set-time', out);
-        this.linkSend(s, { type: 'SET_TIME', timeMs: this.wallClock(), utcOffsetMin: this.utcOffsetMin }, now, out);
-      } else if (s.info.step === 'set-time') {
-        this.setStep(s, 'ready', out);
-        out.push(emit({ type: 'ready', connection: { ...s.info } }));
-        this.afterSteps(s, now, out);
-      } else if (s.info.step === 'ending') {
-        const end = s.endWith ?? { reason: DisconnectReason.NORMAL, text: espText(EspCode.NO_HOST_CONFIGURED) ?? '' };
-        this.toLink(s, { type: 'disconnect', ...end }, now, out);
-      }
+      this.onStepAcked(s, now, out);
     } else if (e.type === 'disconnected') {
       this.end(s, 'disconnected', out);
     }
@@ -488,24 +604,38 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     now: number,
     out: ServerAction[],
   ): void {
-    const s = this.sessions.get(`${c.uid}\u0000${c.sessionIndex}`);
+    const s = this.sessions.get(c.uid, c.sessionIndex);
     if (!s?.link) return;
+    // B.5 "the telnet leg stays open": while a resumed epoch runs steps 5–8 the host's bytes and its end wait, and
+    // follow once the session is back at its host.
+    const resuming = s.resumeStep === 'host' && s.info.step !== 'host';
     if (c.type === 'host-data') {
-      if (s.info.step !== 'host' || c.data.length === 0) return;
+      if ((s.info.step !== 'host' && !resuming) || c.data.length === 0) return;
       s.backlog ??= new HostBacklog();
       s.backlog.push(c.data);
-      this.flushBacklog(s, now, out);
+      if (resuming) s.backlog.waited = true;
+      else this.flushBacklog(s, now, out);
       return;
     }
-    const text = espText(c.code) ?? '';
+    if (resuming) {
+      s.hostEnd = { code: c.code, reason: c.reason };
+      s.backlog = undefined;
+      return;
+    }
+    this.hostEnded(s, c.code, c.reason, now, out);
+  }
+
+  /** B.7: ERROR with the host leg's eSP code, then DISCONNECT with its reason once the ERROR is acknowledged. */
+  private hostEnded(s: Session, code: number, reason: number, now: number, out: ServerAction[]): void {
+    const text = espText(code) ?? '';
     if (s.info.step === 'ending') {
-      this.toLink(s, { type: 'disconnect', reason: c.reason, text }, now, out);
+      this.toLink(s, { type: 'disconnect', reason, text }, now, out);
       return;
     }
     s.backlog = undefined;
-    s.endWith = { reason: c.reason, text };
+    s.endWith = { reason, text };
     this.setStep(s, 'ending', out);
-    this.linkSend(s, { type: 'ERROR', code: c.code, text }, now, out);
+    this.linkSend(s, { type: 'ERROR', code, text }, now, out);
   }
 
   /** Host bytes, at most HOST_DATA_CHUNK per DATA, while the link's queue has room; the rest waits for acks. */
@@ -515,6 +645,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     if (!b || !link) return;
     while (b.bytes > 0 && link.engine.queued < HOST_QUEUE_LIMIT) {
       s.sent++; // every reliable packet counts: the ERROR that may follow waits for its own number's ack
+      s.counters.SCN++;
       this.toLink(s, { type: 'send', packet: { type: 'DATA', data: b.take(HOST_DATA_CHUNK) } }, now, out);
     }
     if (b.bytes === 0 && b.waited) {
@@ -525,7 +656,64 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
 
   /** Host bytes of a session still waiting for room in its link's queue (the bridge stops reading above a bound). */
   hostBacklog(uid: string, sessionIndex: number): number {
-    return this.sessions.get(`${uid}\u0000${sessionIndex}`)?.backlog?.bytes ?? 0;
+    return this.sessions.get(uid, sessionIndex)?.backlog?.bytes ?? 0;
+  }
+
+  /** Step 6 (ST-13) → step 7 (ST-14): the rules of the device's group; B.6 checks the encryption it requires. */
+  private onDeviceConfig(s: Session, info: ConnectionInfo['deviceInfo'] & object, now: number, out: ServerAction[]) {
+    s.info.deviceInfo = info;
+    const group = selectGroup(this.groups, this.defaultGroup, s.info.address, info.type ?? s.info.deviceType);
+    s.info.group = group.name;
+    s.info.rules = group.rules;
+    s.hostGroup = group.hostGroup;
+    const level = group.rules.encryptionLevel ?? 0;
+    if (level > 0 && (!s.keys || !(info.enc ?? []).includes(level))) {
+      // B.6: "Allowed only when the client sent CLIENT_KEY and lists the level in its `enc` key; otherwise a device
+      // group that requires encryption gets ERROR eSP0004 and DISCONNECT."
+      this.alert('ENCRYPTION_REQUIRED', s, out);
+      this.endWithError(s, EspCode.ENCRYPTION_REQUIRED, now, out);
+      return;
+    }
+    s.info.encryption = level;
+    this.setStep(s, 'set-device-config', out);
+    this.linkSend(s, { type: 'SET_DEVICE_CONFIG', rules: group.rules }, now, out);
+  }
+
+  private onStepAcked(s: Session, now: number, out: ServerAction[]): void {
+    if (s.info.step === 'set-device-config') {
+      // Step 8 (ST-15) once step 7 is acknowledged (B.5: strictly one step at a time).
+      this.setStep(s, 'set-time', out);
+      this.linkSend(s, { type: 'SET_TIME', timeMs: this.wallClock(), utcOffsetMin: this.utcOffsetMin }, now, out);
+    } else if (s.info.step === 'set-time') {
+      const back = s.resumeStep;
+      s.resumeStep = undefined;
+      if (back) {
+        // B.5: a resumed epoch returns to where the session was; the telnet leg stayed open.
+        this.setStep(s, back, out);
+        out.push(emit({ type: 'resumed', connection: this.row(s) }));
+        const carried = s.carried;
+        s.carried = [];
+        for (const p of carried) this.linkSend(s, p, now, out);
+        const hostEnd = s.hostEnd;
+        s.hostEnd = undefined;
+        if (hostEnd) this.hostEnded(s, hostEnd.code, hostEnd.reason, now, out);
+        else if (s.backlog?.bytes && s.info.step === 'host') this.flushBacklog(s, now, out);
+        return;
+      }
+      this.setStep(s, 'ready', out);
+      out.push(emit({ type: 'ready', connection: { ...s.info } }));
+      this.afterSteps(s, now, out);
+    } else if (s.info.step === 'ending') {
+      const end = s.endWith ?? { reason: DisconnectReason.NORMAL, text: s.endText ?? '' };
+      this.toLink(s, { type: 'disconnect', ...end }, now, out);
+    }
+  }
+
+  /** ERROR with an eSP code, then DISCONNECT once it is acknowledged (B.6 eSP0004, B.7 eSP0008). */
+  private endWithError(s: Session, code: number, now: number, out: ServerAction[]): void {
+    this.setStep(s, 'ending', out);
+    s.endText = espText(code) ?? '';
+    this.linkSend(s, { type: 'ERROR', code, text: s.endText }, now, out);
   }
 
   /**
@@ -534,17 +722,16 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
    * once it is acknowledged (B.7). A group without a host group keeps the session open for the application (`data`).
    */
   private afterSteps(s: Session, now: number, out: ServerAction[]): void {
-    const hg = s.hostGroup;
+    const hg: HostGroup | undefined = s.hostGroup;
     if (!hg) return;
     const preferred = hg.hosts.find((h) => h.id === hg.preferred) ?? (hg.hosts.length === 1 ? hg.hosts[0] : undefined);
     if (hg.hosts.length === 0) {
-      this.setStep(s, 'ending', out);
-      const code = EspCode.NO_HOST_CONFIGURED;
-      this.linkSend(s, { type: 'ERROR', code, text: espText(code) ?? '' }, now, out);
+      this.endWithError(s, EspCode.NO_HOST_CONFIGURED, now, out);
     } else if (preferred) {
       this.toHost(s, preferred, out);
     } else {
       this.setStep(s, 'host-menu', out);
+      s.counters.CMD++;
       this.linkSend(s, { type: 'HOST_MENU', hosts: hg.hosts.map((h) => ({ id: h.id, name: h.name })) }, now, out);
     }
   }
@@ -564,15 +751,14 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private onWake(now: number, out: ServerAction[]): void {
     for (const s of [...this.sessions.values()]) {
       if (s.registrationDeadline !== undefined && s.registrationDeadline <= now) {
-        // ST-09: packet 2 or 3 dropped → the alert, and the port is blacklisted and freed (B.5).
+        // ST-09: packet 2 or 3 dropped → the alert, and the port is blacklisted and freed (B.5). A resumed session
+        // whose device did not register in time ends the same way: its port is not trusted again.
         s.registrationDeadline = undefined;
-        out.push(
-          emit({ type: 'alert', text: 'could not complete registration', uid: s.info.uid, port: s.info.sessionPort }),
-        );
+        this.alert('REGISTRATION_INCOMPLETE', s, out);
         this.pool.blacklist(s.info.sessionPort);
-        this.forget(s);
+        this.sessions.delete(s);
         out.push(emit({ type: 'close-port', port: s.info.sessionPort }));
-        out.push(emit({ type: 'ended', connection: { ...s.info }, reason: 'registration' }));
+        out.push(emit({ type: 'ended', connection: this.row(s), reason: 'registration', statistics: this.stats(s) }));
         continue;
       }
       if (s.linkWake !== undefined && s.linkWake <= now) {
@@ -585,21 +771,23 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private onShutdown(now: number, out: ServerAction[]): void {
     this.shuttingDown = true;
     for (const s of [...this.sessions.values()]) {
-      if (s.link)
+      if (s.link && s.info.step !== 'accepted') {
         this.toLink(
           s,
           { type: 'disconnect', reason: DisconnectReason.SERVER_SHUTDOWN, text: 'Server shutdown' },
           now,
           out,
         );
+      }
       this.end(s, 'shutdown', out);
     }
   }
 
   private onDisconnect(uid: string, sessionIndex: number, now: number, out: ServerAction[]): void {
-    const s = this.sessions.get(`${uid}\u0000${sessionIndex}`);
+    const s = this.sessions.get(uid, sessionIndex);
     if (!s) return;
-    if (s.link)
+    // Not while a resumed epoch waits for its REGISTER_REQUEST (the link has no token for it yet), as at shutdown.
+    if (s.link && s.info.step !== 'accepted')
       this.toLink(
         s,
         { type: 'disconnect', reason: DisconnectReason.NORMAL, text: 'Disconnected by the server' },
@@ -609,22 +797,24 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     this.end(s, 'disconnect', out);
   }
 
-  private end(s: Session, reason: string, out: ServerAction[]): void {
-    if (!this.sessions.has(this.keyOf(s))) return;
-    this.forget(s);
+  private stats(s: Session): SessionStatistics {
+    return sessionStatistics(s.link?.counters, s.counters);
+  }
+
+  private end(s: Session, reason: EndReason, out: ServerAction[]): void {
+    if (!this.sessions.has(s)) return;
+    this.sessions.delete(s);
     this.pool.release(s.info.sessionPort);
+    if (s.link && s.link.state !== 'closed') s.link.handle({ type: 'closed', reason: 'local', error: undefined }, 0);
     out.push(emit({ type: 'close-port', port: s.info.sessionPort }));
-    out.push(emit({ type: 'ended', connection: { ...s.info }, reason: this.shuttingDown ? 'shutdown' : reason }));
-  }
-
-  private keyOf(s: Session): string {
-    return `${s.info.uid}\u0000${s.info.sessionIndex}`;
-  }
-
-  private forget(s: Session): void {
-    this.sessions.delete(this.keyOf(s));
-    this.byPort.delete(s.info.sessionPort);
-    this.byNonce.delete(hex(s.nonce));
+    out.push(
+      emit({
+        type: 'ended',
+        connection: this.row(s),
+        reason: this.shuttingDown ? 'shutdown' : reason,
+        statistics: this.stats(s),
+      }),
+    );
   }
 
   private nextWake(): number | undefined {

@@ -11,6 +11,7 @@ import {
   type SmartTeServerMachineOptions,
 } from './machine.js';
 import { TelnetBridge, type TelnetBridgeOptions } from './bridge.js';
+import type { SessionStatistics } from './stats.js';
 
 export interface SmartTeServerOptions extends SmartTeServerMachineOptions {
   /** Address to bind the listen port and the session ports (default 127.0.0.1). */
@@ -87,6 +88,16 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     if (!this.machine.connections().some((c) => c.uid === uid && c.sessionIndex === sessionIndex)) return false;
     this.runner.input({ type: 'disconnect', uid, sessionIndex });
     return true;
+  }
+
+  /** B.10 statistics of one session (undefined when the UID holds no session with that index). */
+  statistics(uid: string, sessionIndex = 0): SessionStatistics | undefined {
+    return this.machine.statistics(uid, sessionIndex);
+  }
+
+  /** Terminal bytes to a device's session as DATA (held and sent after steps 5–8 while a resume runs, B.5). */
+  sendData(uid: string, sessionIndex: number, data: Uint8Array): void {
+    this.runner.input({ type: 'send-data', uid, sessionIndex, data });
   }
 
   private onEvent(e: ServerEvent): void {

@@ -1,0 +1,52 @@
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+} from 'node:crypto';
+
+// DER prefixes of X25519 keys (RFC 8410): SubjectPublicKeyInfo and PKCS#8, each followed by the 32 raw bytes.
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+/** One X25519 key pair held in node:crypto: its raw 32-byte public key and a synchronous agreement. */
+export interface NodeX25519 {
+  /** The raw 32-byte public key (SmartTE's CLIENT_KEY / SERVER_KEY, B.6). */
+  readonly publicKey: Uint8Array;
+  /** The 32-byte shared secret with a peer's raw public key; throws on a key of the wrong size or a low-order key. */
+  agree(peerPublicKey: Uint8Array): Uint8Array;
+}
+
+/**
+ * A synchronous X25519 key pair on node:crypto (fresh from the CSPRNG, or from 32 raw private bytes for test vectors),
+ * for sans-IO machines that agree keys in step with their inputs, as `nodeAesGcm` seals (Web Crypto only offers
+ * Promises).
+ */
+export function nodeX25519(rawPrivateKey?: Uint8Array): NodeX25519 {
+  const privateKey = rawPrivateKey
+    ? createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, rawPrivateKey]), format: 'der', type: 'pkcs8' })
+    : generateKeyPairSync('x25519').privateKey;
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const publicKey = new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+  return {
+    publicKey,
+    agree(peerPublicKey) {
+      if (peerPublicKey.length !== 32)
+        throw new RangeError(`X25519 public key of ${peerPublicKey.length} bytes, not 32`);
+      const peer = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, peerPublicKey]), format: 'der', type: 'spki' });
+      return new Uint8Array(diffieHellman({ privateKey, publicKey: peer }));
+    },
+  };
+}
+
+/** HKDF-SHA256 (RFC 5869) on node:crypto, synchronously: `length` bytes from IKM, salt and info. */
+export function nodeHkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length));
+}
+
+/** HMAC-SHA256 on node:crypto, synchronously (32 bytes). */
+export function nodeHmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  return new Uint8Array(createHmac('sha256', key).update(message).digest());
+}
