@@ -146,7 +146,9 @@ describe('SmartTeClientMachine steps 5–8', () => {
   it('ST-11 "Dropped packets beyond this point will result in a client message of \'eSP0001\' or [Linking]"', () => {
     const { h, statuses } = connected();
     h.receive(encode({ type: 'ERROR', seq: 0, token: TOKEN, code: 1, text: 'Session not found' }));
-    expect(statuses().at(-1)).toBe('eSP0001');
+    // B.5: "A client accepts eSP0001 in any state and starts over with a CONNECT_REQUEST, keeping its UID."
+    expect(statuses().slice(-2)).toEqual(['eSP0001', 'Connecting...']);
+    expect(h.sent().map((d) => decode(d.data))).toMatchObject([{ type: 'CONNECT_REQUEST', uid: 'DEV-1' }]);
     const l = connected();
     l.h.input({ type: 'send-data', data: new Uint8Array([65]) }).advance(20_000);
     expect(l.statuses().some((t) => t.startsWith('[Linking] '))).toBe(true);

@@ -1,10 +1,13 @@
 import { type Action, close, earliest, emit, type Input, type Machine, send, wake } from '@portico/machine';
+import { createHash } from 'node:crypto';
 import {
   type DeviceInfo,
   type DeviceRules,
+  EspCode,
   type HostEntry,
   decode,
   encode,
+  formatEsp,
   isReliablePacketType,
   PacketType,
   type PacketTypeName,
@@ -12,7 +15,9 @@ import {
   rejectReasonText,
   SMARTTE_HANDSHAKE_PARAMETERS,
 } from '@portico/smartte-codec';
-import { type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
+import { clientStatistics, type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
+import { type ClientKeyPair, clientEpochKeys, nodeClientKeyPair } from './keys.js';
+import { resumeProofSync } from './resume-proof.js';
 
 /** A datagram to the server: to its listen port (`server`) or to the session port. */
 export interface ClientDatagramOut {
@@ -41,11 +46,28 @@ export interface SmartTeClientMachineOptions {
   chooseHost?: (hosts: readonly HostEntry[]) => number;
   /** ST-15: whether to apply the server time ("clients that support the feature may set the device time"). */
   applyTime?: boolean;
+  /**
+   * B.6: the encryption levels this device can do (default 0, 1 and 2; `[0]` turns encryption off). With a level above
+   * 0 the device sends CLIENT_KEY and lists the levels in its `enc` key.
+   */
+  encryptionLevels?: readonly number[];
+  /** B.6 threat model: the SHA-256 of the server's SERVER_KEY to pin; another key fails the attempt ("Err:Server Key"). */
+  serverKeyFingerprint?: Uint8Array;
+  /** The device's X25519 key pair per attempt (default node:crypto, fresh from the CSPRNG). */
+  keyPair?: () => ClientKeyPair;
 }
 
+/** Commands to the client machine (besides the runtime's `receive`, `wake` and `closed`). */
 export type ClientCommand =
+  /** Start a session: steps 1–8 (ST-17). */
   | { readonly type: 'connect' }
+  /** Terminal bytes to the host (DATA, B.3). */
   | { readonly type: 'send-data'; readonly data: Uint8Array }
+  /** B.5 / ST-01 "when changing networks": ask at once to return to the session (the glue moved the socket). */
+  | { readonly type: 'resume' }
+  /** One echo-test transaction: ECHO_REQUEST with this number (CLL counted). */
+  | { readonly type: 'echo'; readonly echo: number }
+  /** DISCONNECT reason 0 and close. */
   | { readonly type: 'disconnect' };
 
 /** Which setDeviceConfig rules this device applied and which it does not support (ST-14). */
@@ -65,14 +87,39 @@ export type ClientEvent =
   | { readonly type: 'data'; readonly data: Uint8Array }
   /** ST-16: the host selection screen the server showed. */
   | { readonly type: 'host-menu'; readonly hosts: readonly HostEntry[] }
-  | { readonly type: 'echo'; readonly echo: number }
+  /** An echo-test answer and its round-trip time (RSP counted). */
+  | { readonly type: 'echo'; readonly echo: number; readonly rttMs: number }
+  /** B.5: the device was returned to its session; steps 5–8 of the new epoch follow. */
+  | { readonly type: 'resumed'; readonly epoch: number }
   | { readonly type: 'failed'; readonly text: string }
   | { readonly type: 'disconnected'; readonly reason: number; readonly text: string };
 
 type ClientInput = Input<Uint8Array, ClientCommand>;
 type ClientAction = Action<ClientDatagramOut, ClientEvent>;
 
-export type ClientState = 'idle' | 'connecting' | 'registering' | 'connected' | 'closed';
+/**
+ * `connecting` / `registering`: steps 1–4 of a new session; `connected`: registered (steps 5–8 and after);
+ * `resuming`: a resume CONNECT_REQUEST is out while the link goes on; `resume-registering`: the server returned the
+ * device to its session and the new epoch's REGISTER_REQUEST is out (B.5).
+ */
+export type ClientState =
+  | 'idle'
+  | 'connecting'
+  | 'registering'
+  | 'connected'
+  | 'resuming'
+  | 'resume-registering'
+  | 'closed';
+
+/** B.10 client statistics (the echo test screen's names) plus the echo test's CLL and RSP. */
+export type ClientStatistics = ReturnType<typeof clientStatistics> & { CLL: number; RSP: number };
+
+/** One CONNECT_REQUEST attempt: its nonce, key pair and bytes (a retransmission resends the identical datagram). */
+interface Attempt {
+  nonce: Uint8Array;
+  keyPair: ClientKeyPair | undefined;
+  request: Uint8Array;
+}
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -88,7 +135,14 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   config: AppliedConfig | undefined;
   link: SmartTeLink | undefined;
   private readonly o: SmartTeClientMachineOptions;
-  private nonce: Uint8Array = new Uint8Array(8);
+  private attempt: Attempt | undefined;
+  private keys: ReturnType<typeof clientEpochKeys> | undefined;
+  /** B.5: packets of the old epoch the server had not delivered, sent again once steps 5–8 of the new one ran. */
+  private carried: LinkPayload[] = [];
+  private holding = false;
+  private restart = false;
+  private readonly echoSentAt = new Map<number, number>();
+  private echoCounts = { CLL: 0, RSP: 0 };
   private token = 0;
   private sessionPort = 0;
   private tries = 0;
@@ -107,7 +161,15 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         this.connect(now, out);
         break;
       case 'send-data':
-        this.toLink({ type: 'send', packet: { type: 'DATA', data: input.data } }, now, out);
+        this.sendReliable({ type: 'DATA', data: input.data }, now, out);
+        break;
+      case 'resume':
+        if (this.link && (this.state === 'connected' || this.state === 'resuming')) this.sendResume(out);
+        break;
+      case 'echo':
+        this.echoCounts.CLL++;
+        this.echoSentAt.set(input.echo, now);
+        this.sendReliable({ type: 'ECHO_REQUEST', echo: input.echo, filler: new Uint8Array(0) }, now, out);
         break;
       case 'disconnect':
         if (this.link) this.toLink({ type: 'disconnect', reason: 0, text: 'Normal' }, now, out);
@@ -128,11 +190,53 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     return out;
   }
 
+  /** B.10 statistics of the current session (and the echo test's CLL/RSP). */
+  statistics(): ClientStatistics | undefined {
+    return this.link && { ...clientStatistics(this.link.counters), ...this.echoCounts };
+  }
+
+  private levels(): readonly number[] {
+    return this.o.encryptionLevels ?? [0, 1, 2];
+  }
+
+  /** A CONNECT_REQUEST (B.3): CLIENT_KEY when the device can encrypt; RESUME_PROOF for an encrypted epoch (B.5). */
+  private newAttempt(oldC2sKey: Uint8Array | undefined): Attempt {
+    const nonce = this.o.nonce();
+    const keyPair = this.levels().some((l) => l > 0) ? (this.o.keyPair ?? nodeClientKeyPair)() : undefined;
+    const sessionIndex = this.o.sessionIndex ?? 0;
+    const clientKey = keyPair?.publicKey;
+    const claim = { clientNonce: nonce, uid: this.o.uid, sessionIndex, ...(clientKey ? { clientKey } : {}) };
+    const request = encode({
+      type: 'CONNECT_REQUEST',
+      seq: 0,
+      token: 0,
+      uid: this.o.uid,
+      deviceType: this.o.deviceType,
+      clientVersion: this.o.clientVersion,
+      sessionIndex,
+      clientNonce: nonce,
+      ...(clientKey ? { clientKey } : {}),
+      ...(oldC2sKey ? { resumeProof: resumeProofSync(oldC2sKey, claim) } : {}),
+    });
+    return { nonce, keyPair, request };
+  }
+
+  /**
+   * B.5: "while linking it sends a resume CONNECT_REQUEST (same UID and SESSION_INDEX, a new CLIENT_NONCE,
+   * RESUME_PROOF when encrypted) to the server port in place of every third SYNC" — and at once after a network change.
+   */
+  private sendResume(out: ClientAction[]): void {
+    this.state = 'resuming';
+    this.attempt = this.newAttempt(this.link?.sealing ? this.keys?.state.c2s : undefined);
+    out.push(send({ port: this.o.serverPort, data: this.attempt.request }));
+  }
+
   private connect(now: number, out: ClientAction[]): void {
     this.state = 'connecting';
-    this.nonce = this.o.nonce();
+    this.attempt = this.newAttempt(undefined);
     this.tries = 0;
     this.link = undefined;
+    this.keys = undefined;
     this.linkWake = undefined;
     // ST-03: sending the request prompts the client "to display the message 'Connecting...'".
     out.push(emit({ type: 'status', text: 'Connecting...' }));
@@ -152,17 +256,12 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     this.tries++;
     this.retryAt = now + (this.o.intervalMs ?? SMARTTE_HANDSHAKE_PARAMETERS.connectIntervalMs);
     if (this.state === 'connecting') {
-      const data = encode({
-        type: 'CONNECT_REQUEST',
-        seq: 0,
-        token: 0,
-        uid: this.o.uid,
-        deviceType: this.o.deviceType,
-        clientVersion: this.o.clientVersion,
-        sessionIndex: this.o.sessionIndex ?? 0,
-        clientNonce: this.nonce,
-      });
-      out.push(send({ port: this.o.serverPort, data }));
+      if (this.attempt) out.push(send({ port: this.o.serverPort, data: this.attempt.request }));
+    } else if (this.state === 'resume-registering') {
+      // B.3: a resumed session's REGISTER_REQUEST carries the last sequence number delivered in the old epoch.
+      const lastDelivered = this.link?.lastDelivered ?? 0;
+      const data = encode({ type: 'REGISTER_REQUEST', seq: 0, token: this.token, lastDelivered });
+      out.push(send({ port: this.sessionPort, data }));
     } else {
       // ST-08: "The client will send a registration request to the server on the port dedicated to this session."
       out.push(send({ port: this.sessionPort, data: encode({ type: 'REGISTER_REQUEST', seq: 0, token: this.token }) }));
@@ -187,15 +286,18 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
       this.retryAt = undefined;
       this.retry(now, out);
     }
-    if (this.linkWake !== undefined && this.linkWake <= now) {
+    if (this.linkWake !== undefined && this.linkWake <= now && this.state !== 'resume-registering') {
       this.linkWake = undefined;
       this.toLink({ type: 'wake' }, now, out);
     }
   }
 
   private onDatagram(data: Uint8Array, now: number, out: ClientAction[]): void {
-    if (this.state === 'connected') {
-      if (data[3] === PacketType.REGISTER_ACCEPT) return; // a repeated accept
+    const type = data[3];
+    const handshake = type === PacketType.CONNECT_ACCEPT || type === PacketType.CONNECT_REJECT;
+    const unreliableError = type === PacketType.ERROR && data[6] === 0 && data[7] === 0;
+    if ((this.state === 'connected' || this.state === 'resuming') && !handshake && !unreliableError) {
+      if (type === PacketType.REGISTER_ACCEPT) return; // a repeated accept
       this.toLink({ type: 'receive', message: data }, now, out);
       return;
     }
@@ -205,31 +307,94 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     } catch {
       return;
     }
-    if (this.state === 'connecting') {
-      if (packet.type === 'CONNECT_ACCEPT' && sameBytes(packet.clientNonce, this.nonce)) {
-        this.token = packet.token;
-        this.sessionPort = packet.port;
-        this.state = 'registering';
-        this.tries = 0;
-        // ST-05: "The client will report the message 'Register Port' with the port number on the device screen."
-        out.push(emit({ type: 'status', text: `Register Port ${packet.port}` }));
-        this.retry(now, out);
+    if (packet.type === 'ERROR' && packet.code === EspCode.SESSION_TAKEN_OVER && packet.token === this.link?.token) {
+      // B.5: another device with the same UID took this session: eSP0005 (unreliable), the session is over here.
+      const text = formatEsp(EspCode.SESSION_TAKEN_OVER);
+      out.push(emit({ type: 'status', text }));
+      out.push(emit({ type: 'disconnected', reason: 3, text: packet.text }));
+      this.finish(out, 'taken-over');
+      return;
+    }
+    if (this.link && unreliableError && this.state !== 'resume-registering') {
+      this.toLink({ type: 'receive', message: data }, now, out); // eSP0001: the link reports it (B.5)
+      return;
+    }
+    if (this.state === 'connecting' || this.state === 'resuming') {
+      if (packet.type === 'CONNECT_ACCEPT' && this.attempt && sameBytes(packet.clientNonce, this.attempt.nonce)) {
+        this.onAccept(packet, now, out);
       } else if (packet.type === 'CONNECT_REJECT') {
         // ST-07 / B.7: reason 1 shows "Err:Host Timeout!", the others their own texts.
         this.fail(rejectReasonText(packet.reason), out);
       }
       return;
     }
-    if (this.state !== 'registering' || packet.token !== this.token) return;
-    // B.5: a reliable packet with our token before any REGISTER_ACCEPT counts as the accept (the accept was lost).
-    if (packet.type === 'REGISTER_ACCEPT' || isReliablePacketType(packet.type as PacketTypeName)) {
+    if (packet.token !== this.token) return;
+    const accepted = packet.type === 'REGISTER_ACCEPT' || isReliablePacketType(packet.type as PacketTypeName);
+    if (this.state === 'resume-registering' && accepted && this.link) {
       this.state = 'connected';
       this.retryAt = undefined;
-      this.link = new SmartTeLink({ role: 'client', token: this.token });
+      const peerLastDelivered = packet.type === 'REGISTER_ACCEPT' ? (packet.lastDelivered ?? 0) : 0;
+      const sealing = this.keys ? { sealing: this.keys.keysFor } : {};
+      this.toLink({ type: 'new-epoch', token: this.token, peerLastDelivered, ...sealing }, now, out);
+      out.push(emit({ type: 'status', text: 'Connected' }));
+      if (packet.type !== 'REGISTER_ACCEPT') this.toLink({ type: 'receive', message: data }, now, out);
+      return;
+    }
+    if (this.state !== 'registering') return;
+    // B.5: a reliable packet with our token before any REGISTER_ACCEPT counts as the accept (the accept was lost).
+    if (accepted) {
+      this.state = 'connected';
+      this.retryAt = undefined;
+      this.link = new SmartTeLink({
+        role: 'client',
+        token: this.token,
+        ...(this.keys ? { sealing: this.keys.keysFor } : {}),
+      });
       // ST-10: the handshake is complete, "causing the client to display the message 'Connected'".
       out.push(emit({ type: 'status', text: 'Connected' }));
       if (packet.type !== 'REGISTER_ACCEPT') this.toLink({ type: 'receive', message: data }, now, out);
     }
+  }
+
+  /** Step 2 (or a resume's accept): the session port, the token, B.6 keys from SERVER_KEY (pinned if configured). */
+  private onAccept(
+    packet: Extract<ReturnType<typeof decode>, { type: 'CONNECT_ACCEPT' }>,
+    now: number,
+    out: ClientAction[],
+  ) {
+    const attempt = this.attempt as Attempt;
+    const pin = this.o.serverKeyFingerprint;
+    if (pin && !(packet.serverKey && sameBytes(createHash('sha256').update(packet.serverKey).digest(), pin))) {
+      // B.6 threat model: a pinned client refuses a server key that is not the pinned one.
+      this.fail('Err:Server Key', out);
+      return;
+    }
+    this.token = packet.token;
+    this.sessionPort = packet.port;
+    this.tries = 0;
+    this.keys =
+      packet.serverKey && attempt.keyPair
+        ? clientEpochKeys(attempt.keyPair.agree(packet.serverKey), attempt.nonce, packet.token)
+        : undefined;
+    if (this.state === 'resuming' && packet.resumed) {
+      // B.5: returned to the session; the link waits for the new epoch's REGISTER_ACCEPT.
+      this.state = 'resume-registering';
+      this.holding = true;
+    } else {
+      // A new session (also when the server ended the old one: a takeover without proof, B.5).
+      this.state = 'registering';
+      this.link = undefined;
+      this.linkWake = undefined;
+    }
+    // ST-05: "The client will report the message 'Register Port' with the port number on the device screen."
+    out.push(emit({ type: 'status', text: `Register Port ${packet.port}` }));
+    this.retry(now, out);
+  }
+
+  /** A reliable packet from the user: held while a resumed epoch runs steps 5–8, after the carried ones (B.5). */
+  private sendReliable(packet: LinkPayload, now: number, out: ClientAction[]): void {
+    if (this.holding) this.carried.push(packet);
+    else this.toLink({ type: 'send', packet }, now, out);
   }
 
   private toLink(input: Parameters<SmartTeLink['handle']>[0], now: number, out: ClientAction[]): void {
@@ -247,6 +412,11 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         this.finish(out, a.reason, a.final === undefined ? undefined : { port: this.sessionPort, data: a.final });
       } else this.onLinkEvent(a.event, now, out);
     }
+    if (this.restart) {
+      // B.5: "A client accepts eSP0001 in any state and starts over with a CONNECT_REQUEST, keeping its UID."
+      this.restart = false;
+      this.connect(now, out);
+    }
   }
 
   private linkSend(packet: LinkPayload, now: number, out: ClientAction[]): void {
@@ -257,6 +427,13 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     if (e.type === 'status') out.push(emit({ type: 'status', text: e.text }));
     else if (e.type === 'disconnected') out.push(emit({ type: 'disconnected', reason: e.reason, text: e.text }));
     else if (e.type === 'deliver') this.onDeliver(e.packet, now, out);
+    else if (e.type === 'session-not-found') this.restart = this.state !== 'closed';
+    else if (e.type === 'resume-due' && (this.state === 'connected' || this.state === 'resuming')) this.sendResume(out);
+    else if (e.type === 'epoch') {
+      // B.5: what the server had not delivered in the old epoch goes again once steps 5–8 of the new one ran.
+      this.carried = [...e.carried.filter((p) => p.type !== 'DEVICE_CONFIG'), ...this.carried];
+      out.push(emit({ type: 'resumed', epoch: e.epoch }));
+    }
   }
 
   private onDeliver(p: Extract<LinkEvent, { type: 'deliver' }>['packet'], now: number, out: ClientAction[]): void {
@@ -277,6 +454,12 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         out.push(emit({ type: 'time', offsetMs, utcOffsetMin: p.utcOffsetMin, applied }));
         // The SET_TIME ack goes out with the link's delayed ACK; the session is usable from here.
         out.push(emit({ type: 'ready' }));
+        if (this.holding) {
+          this.holding = false;
+          const carried = this.carried;
+          this.carried = [];
+          for (const c of carried) this.linkSend(c, now, out);
+        }
         break;
       }
       case 'HOST_MENU': {
@@ -290,11 +473,16 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
       case 'DATA':
         out.push(emit({ type: 'data', data: p.data.slice() }));
         break;
-      case 'ECHO_RESPONSE':
-        out.push(emit({ type: 'echo', echo: p.echo }));
+      case 'ECHO_RESPONSE': {
+        const at = this.echoSentAt.get(p.echo);
+        if (at === undefined) break;
+        this.echoSentAt.delete(p.echo);
+        this.echoCounts.RSP++;
+        out.push(emit({ type: 'echo', echo: p.echo, rttMs: now - at }));
         break;
+      }
       case 'ERROR':
-        out.push(emit({ type: 'status', text: `eSP${String(p.code).padStart(4, '0')}` }));
+        out.push(emit({ type: 'status', text: formatEsp(p.code) }));
         break;
       default:
         break;
@@ -302,12 +490,18 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   }
 
   private deviceInfo(): DeviceInfo {
-    return { uid: this.o.uid, type: this.o.deviceType, ver: this.o.clientVersion, ...this.o.deviceInfo };
+    return {
+      uid: this.o.uid,
+      type: this.o.deviceType,
+      ver: this.o.clientVersion,
+      enc: [...this.levels()],
+      ...this.o.deviceInfo,
+    };
   }
 
   /**
    * ST-14: "not all features are supported on all devices": a rule is applied when the device information string
-   * says the device has the feature; encryption above 0 and headless are never supported in this version.
+   * says the device has the feature; encryption when the device can do the level (B.6); headless (deprecated) never.
    */
   private apply(rules: DeviceRules): AppliedConfig {
     const info = this.deviceInfo();
@@ -320,7 +514,9 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     };
     take('keyboardTimeoutS', info.kbd === true);
     take('backlightTimeoutS', info.backlight === true);
-    take('encryptionLevel', rules.encryptionLevel === 0);
+    // B.6: a level is applied when the device lists it and, above 0, agreed keys with the server (CLIENT_KEY sent).
+    const level = rules.encryptionLevel ?? 0;
+    take('encryptionLevel', this.levels().includes(level) && (level === 0 || this.keys !== undefined));
     take('multiSession', (info.multi ?? 0) >= (rules.multiSession ?? 0));
     take('headless', false);
     take('voice', info.voice === true);
