@@ -3,15 +3,18 @@ import { once } from 'node:events';
 import { Binding, type Link, type LinkSink } from '@portico/machine';
 import { SMARTTE_CLIENT_PORT, SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
 import { bindUdp, type Clock, type UdpEndpoint } from '@portico/transport';
+import { type EchoTestResult, echoTestResult } from './echo.js';
 import { SmartTeClientError } from './errors.js';
 import {
   type ClientCommand,
+  type ClientStatistics,
   type ClientDatagramOut,
   type ClientEvent,
   SmartTeClientMachine,
   type SmartTeClientMachineOptions,
 } from './machine.js';
 
+/** Options of `connectSmartTe`: the machine's (nonces are random per attempt), plus where the server is. */
 export interface ConnectSmartTeOptions extends Omit<SmartTeClientMachineOptions, 'serverPort' | 'nonce'> {
   /** The server's address (default 127.0.0.1). */
   host?: string;
@@ -25,6 +28,7 @@ export interface ConnectSmartTeOptions extends Omit<SmartTeClientMachineOptions,
   onStatus?: (text: string) => void;
 }
 
+/** The client machine on its UDP socket: typed events (`status`, `data`, `echo`, …) and commands. */
 export type SmartTeClientBinding = Binding<Uint8Array, ClientDatagramOut, ClientEvent, ClientCommand>;
 
 /** A connected SmartTE client: steps 1–8 are done when `connectSmartTe` resolves. */
@@ -33,22 +37,48 @@ export interface SmartTeClient {
   readonly machine: SmartTeClientMachine;
   /** Every display state shown so far, in order. */
   readonly statuses: readonly string[];
-  /** Sends terminal bytes as DATA (at most 1,184 bytes per call, B.3). */
+  /** Sends terminal bytes as DATA (at most 1,184 bytes per call, 1,168 when the session may be sealed, B.3). */
   send(data: Uint8Array): void;
+  /**
+   * ST-01 "when changing networks": moves to a new local socket (a new address or port) and asks at once to return to
+   * the session (B.5 resume; RESUME_PROOF when encrypted). Resolves when steps 5–8 of the new epoch have run.
+   */
+  changeNetwork(local?: { host?: string; port?: number }): Promise<void>;
+  /** The vendor's echo test: `count` transactions (default 200) one at a time, with CLL/RSP, RTT and its buckets. */
+  echoTest(options?: {
+    count?: number;
+    timeoutMs?: number;
+  }): Promise<EchoTestResult & { statistics: ClientStatistics }>;
+  /** B.10 statistics of the session (SNT, RCV, KBSNT, KBRCV, OSQ, RTX, DUP, SYN, IMS, TXF, CLL, RSP). */
+  statistics(): ClientStatistics | undefined;
   /** Sends DISCONNECT reason 0 and closes the socket. */
   close(): Promise<void>;
 }
 
-/** The client's socket as the binding's link: datagrams from the server's address only. */
-function clientLink(endpoint: UdpEndpoint, host: string): Link<Uint8Array, ClientDatagramOut> {
+/** The client's socket as the binding's link: datagrams from the server's address only; the socket can move. */
+interface MovableLink extends Link<Uint8Array, ClientDatagramOut> {
+  /** ST-01 "when changing networks": datagrams go out of and come in on this socket from now on. */
+  move(next: UdpEndpoint): UdpEndpoint;
+}
+
+function clientLink(first: UdpEndpoint, host: string): MovableLink {
   let open = true;
+  let endpoint = first;
   let sink: LinkSink<Uint8Array> | undefined;
+  const listen = (e: UdpEndpoint) =>
+    e.on('datagram', (d) => {
+      if (d.address === host && e === endpoint) sink?.receive(d.data);
+    });
   return {
     attach(s) {
       sink = s;
-      endpoint.on('datagram', (d) => {
-        if (d.address === host) s.receive(d.data);
-      });
+      listen(endpoint);
+    },
+    move(next) {
+      const old = endpoint;
+      endpoint = next;
+      listen(next);
+      return old;
     },
     send(m) {
       if (open) endpoint.sendNow(m.data, m.port, host);
@@ -81,11 +111,8 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
     serverPort: options.port ?? SMARTTE_SERVER_PORT,
     nonce: () => new Uint8Array(randomBytes(8)),
   });
-  const binding: SmartTeClientBinding = new Binding(
-    machine,
-    clientLink(endpoint, host),
-    options.clock ? { clock: options.clock } : {},
-  );
+  const link = clientLink(endpoint, host);
+  const binding: SmartTeClientBinding = new Binding(machine, link, options.clock ? { clock: options.clock } : {});
   const statuses: string[] = [];
   binding.on('status', (e) => {
     statuses.push(e.text);
@@ -107,9 +134,56 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
     machine,
     statuses,
     send: (data) => binding.input({ type: 'send-data', data }),
+    statistics: () => machine.statistics(),
+    async changeNetwork(local = {}) {
+      const next = await bindUdp({ host: local.host ?? options.localHost ?? '127.0.0.1', port: local.port ?? 0 });
+      const resumed = once(binding, 'ready');
+      void link.move(next).close();
+      binding.input({ type: 'resume' });
+      await resumed;
+    },
+    echoTest: (o = {}) => runEchoTest(binding, machine, o.count ?? 200, o.timeoutMs ?? 5_000),
     async close() {
       binding.input({ type: 'disconnect' });
       await binding.closed;
     },
   };
+}
+
+/** Echo transactions one at a time (B.2 ECHO_REQUEST/ECHO_RESPONSE); a missing answer fails after `timeoutMs`. */
+async function runEchoTest(
+  binding: SmartTeClientBinding,
+  machine: SmartTeClientMachine,
+  count: number,
+  timeoutMs: number,
+): Promise<EchoTestResult & { statistics: ClientStatistics }> {
+  const rtts: number[] = [];
+  let sent = 0;
+  for (let echo = 1; echo <= count; echo++) {
+    const answer = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        binding.off('echo', on);
+        reject(
+          new SmartTeClientError('CLIENT_ECHO_TIMEOUT', {
+            expected: `ECHO_RESPONSE ${echo} within ${timeoutMs} ms`,
+            got: 'no answer',
+            where: `echo test transaction ${echo} of ${count}`,
+          }),
+        );
+      }, timeoutMs);
+      const on = (e: Extract<ClientEvent, { type: 'echo' }>) => {
+        if (e.echo !== (echo & 0xffff)) return;
+        clearTimeout(timer);
+        binding.off('echo', on);
+        resolve(e.rttMs);
+      };
+      binding.on('echo', on);
+    });
+    binding.input({ type: 'echo', echo: echo & 0xffff });
+    sent++;
+    rtts.push(await answer);
+  }
+  const statistics = machine.statistics();
+  if (!statistics) throw new Error('smartte-client: echo test without a session');
+  return { ...echoTestResult(sent, rtts), statistics };
 }

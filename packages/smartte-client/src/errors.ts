@@ -1,5 +1,5 @@
 /** Codes of SmartTeClientError. */
-export type SmartTeClientErrorCode = 'CLIENT_HANDSHAKE_FAILED';
+export type SmartTeClientErrorCode = 'CLIENT_HANDSHAKE_FAILED' | 'CLIENT_ECHO_TIMEOUT';
 
 /** A typed error of the SmartTE client: code, what was expected, what came, where (the handshake state). */
 export class SmartTeClientError extends Error {

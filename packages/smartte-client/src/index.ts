@@ -1,17 +1,20 @@
 export {
-  type AppliedConfig,
-  type ClientCommand,
-  type ClientDatagramOut,
-  type ClientEvent,
-  type ClientState,
-  SmartTeClientMachine,
-  type SmartTeClientMachineOptions,
-} from './machine.js';
-export {
   type ConnectSmartTeOptions,
   connectSmartTe,
   type SmartTeClient,
   type SmartTeClientBinding,
 } from './connect.js';
+export { type EchoTestResult, echoTestResult } from './echo.js';
 export { SmartTeClientError, type SmartTeClientErrorCode } from './errors.js';
+export { type ClientKeyPair, nodeClientKeyPair } from './keys.js';
+export {
+  type AppliedConfig,
+  type ClientCommand,
+  type ClientDatagramOut,
+  type ClientEvent,
+  type ClientState,
+  type ClientStatistics,
+  SmartTeClientMachine,
+  type SmartTeClientMachineOptions,
+} from './machine.js';
 export { terminalStream } from './terminal.js';

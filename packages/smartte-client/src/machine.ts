@@ -25,10 +25,15 @@ export interface ClientDatagramOut {
   data: Uint8Array;
 }
 
+/** Options of the client machine: who the device is, what it supports, and the handshake's tries. */
 export interface SmartTeClientMachineOptions {
+  /** The device's unique id (B.3 UID; the vendor's default is the MAC address): the key of its sessions (B.5). */
   uid: string;
+  /** B.3 DEVICE_TYPE (device groups match on it). */
   deviceType: string;
+  /** B.3 CLIENT_VERSION. */
   clientVersion: string;
+  /** B.3 SESSION_INDEX: which of the device's multi-sessions (default 0). */
   sessionIndex?: number;
   /** The server's listen port (the glue knows its host). */
   serverPort: number;
@@ -36,9 +41,11 @@ export interface SmartTeClientMachineOptions {
   nonce: () => Uint8Array;
   /** The device information string's values (ST-13); uid, type and ver default to the options above. */
   deviceInfo?: DeviceInfo;
-  /** B.5: CONNECT_REQUEST and REGISTER_REQUEST tries and interval (default 5 × 1 s). */
+  /** B.5: CONNECT_REQUEST tries (default 5). */
   connectTries?: number;
+  /** B.5: REGISTER_REQUEST tries (default 5). */
   registerTries?: number;
+  /** B.5: the interval between tries in ms (default 1 s). */
   intervalMs?: number;
   /** ST-15: wall-clock ms since the Unix epoch, to compute the offset from espSetTime (default Date.now). */
   wallClock?: () => number;
@@ -76,6 +83,7 @@ export interface AppliedConfig {
   unsupported: string[];
 }
 
+/** Events of the client machine; the binding emits each under its `type`. */
 export type ClientEvent =
   /** What the device screen shows (ST-03, ST-05, ST-07, ST-10, `[Linking] n`, `eSPxxxx`). */
   | { readonly type: 'status'; readonly text: string }

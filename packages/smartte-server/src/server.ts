@@ -13,6 +13,7 @@ import {
 import { TelnetBridge, type TelnetBridgeOptions } from './bridge.js';
 import type { SessionStatistics } from './stats.js';
 
+/** Options of `createSmartTeServer`: the machine's, plus where to listen. */
 export interface SmartTeServerOptions extends SmartTeServerMachineOptions {
   /** Address to bind the listen port and the session ports (default 127.0.0.1). */
   host?: string;
