@@ -238,7 +238,12 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   }
 
   private alert(code: ServerAlertCode, s: Session, out: ServerAction[]): void {
-    out.push(emit({ type: 'alert', code, text: SERVER_ALERT_TEXT[code], uid: s.info.uid, port: s.info.sessionPort }));
+    this.alertFor(code, s.info.uid, s.info.sessionPort, out);
+  }
+
+  /** An alert before a session exists (port 0): the refusals of a Connection Request. */
+  private alertFor(code: ServerAlertCode, uid: string, port: number, out: ServerAction[]): void {
+    out.push(emit({ type: 'alert', code, text: SERVER_ALERT_TEXT[code], uid, port }));
   }
 
   private reject(reason: number, d: { address: string; port: number }, out: ServerAction[]): void {
@@ -316,30 +321,14 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     const limit = this.sessionLimit(d.address, packet.deviceType);
     if (packet.sessionIndex >= limit || this.sessions.countOf(packet.uid) >= limit) {
       // B.7 reason 2 "licence or device limit reached" ("Err:License Limit").
-      out.push(
-        emit({
-          type: 'alert',
-          code: 'SESSION_LIMIT',
-          text: SERVER_ALERT_TEXT.SESSION_LIMIT,
-          uid: packet.uid,
-          port: 0,
-        }),
-      );
+      this.alertFor('SESSION_LIMIT', packet.uid, 0, out);
       this.reject(RejectReason.LICENCE_LIMIT, d, out);
       return;
     }
     const a = this.pool.allocate();
     if (!a.ok) {
       // ST-07 / B.7: no port left in the range → CONNECT_REJECT reason 1, the client shows "Err:Host Timeout!".
-      out.push(
-        emit({
-          type: 'alert',
-          code: 'PORT_RANGE_EXHAUSTED',
-          text: SERVER_ALERT_TEXT.PORT_RANGE_EXHAUSTED,
-          uid: packet.uid,
-          port: 0,
-        }),
-      );
+      this.alertFor('PORT_RANGE_EXHAUSTED', packet.uid, 0, out);
       this.reject(RejectReason.PORT_RANGE_EXHAUSTED, d, out);
       return;
     }
