@@ -169,7 +169,7 @@ describe('drops the seed describes', () => {
     expect(device.emitted('ready')).toHaveLength(2);
   });
 
-  it('out-of-sequence: a lost DATA packet makes the next ones arrive out of sequence (OSQ), delivered in order', () => {
+  it('ST-11 "Dropped packets beyond this point": a lost DATA packet makes the next ones out of sequence (OSQ), delivered in order', () => {
     const { net, device } = ready();
     let first = true;
     net.drop = (w) => {
@@ -231,7 +231,7 @@ describe('B.5 resume and takeover (ST-01 "return to an existing session, or when
     expect(net.serverEmitted('data').map((e) => untext(e.data))).toEqual(['hello']);
   });
 
-  it('B.5 an encrypted session resumes with a valid RESUME_PROOF: new keys, still sealed, no takeover', () => {
+  it('ST-01 "return to an existing session" when encrypted: a valid RESUME_PROOF, new keys, still sealed, no takeover', () => {
     const net = new Net({ defaultGroup: { name: 'secure', rules: { encryptionLevel: 2 } } });
     const { device } = ready(net);
     device.port = 4001;
@@ -245,7 +245,7 @@ describe('B.5 resume and takeover (ST-01 "return to an existing session, or when
     expect(net.wire.filter((w) => w.type === 'DATA').every((w) => w.sealed)).toBe(true);
   });
 
-  it('B.5 takeover: same UID without proof for an encrypted session: eSP0005 to the old device, a fresh session for the new', () => {
+  it('ST-01 B.5 takeover: same UID, no proof, encrypted session: eSP0005 to the old device, a fresh session for the new', () => {
     const net = new Net({ defaultGroup: { name: 'secure', rules: { encryptionLevel: 1 } } });
     const { device: first } = ready(net);
     const { device: second } = ready(net, {}, '10.0.0.77');
@@ -260,7 +260,7 @@ describe('B.5 resume and takeover (ST-01 "return to an existing session, or when
     expect(net.server.statistics('DEV-1')?.RCO).toBe(1);
   });
 
-  it('B.5 an unencrypted session is taken by a second device with the same UID on the same port (as the vendor does)', () => {
+  it('ST-01 "return to an existing session": an unencrypted one is taken by a second device with the same UID, same port', () => {
     const { net, device: first } = ready();
     const { device: second } = ready(net, {}, '10.0.0.78');
     expect(second.emitted('ready')).toHaveLength(1);
@@ -270,7 +270,7 @@ describe('B.5 resume and takeover (ST-01 "return to an existing session, or when
 });
 
 describe('multi-session (ST-14 "Enable multi-session support")', () => {
-  it('a device holds up to its group\'s limit of sessions; one more is refused with "Err:License Limit"', () => {
+  it('ST-14 "Enable multi-session support": up to the group\'s limit of sessions; one more is refused "Err:License Limit"', () => {
     const net = new Net({ defaultGroup: { name: 'multi', rules: { multiSession: 2 } } });
     const a = ready(net, { sessionIndex: 0 }, '10.0.0.5', 3771).device;
     const b = ready(net, { sessionIndex: 1 }, '10.0.0.5', 3772).device;
@@ -285,7 +285,7 @@ describe('multi-session (ST-14 "Enable multi-session support")', () => {
     expect(net.serverEmitted('alert').map((x) => x.code)).toEqual(['SESSION_LIMIT']);
   });
 
-  it('without multi-session a second session of the same device is refused', () => {
+  it('ST-14 without "multi-session support" a second session of the same device is refused', () => {
     const net = new Net();
     ready(net, { sessionIndex: 0 });
     const { device } = ready(net, { sessionIndex: 1 }, '10.0.0.5', 3772);
