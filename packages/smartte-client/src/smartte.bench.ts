@@ -1,0 +1,218 @@
+// Issue 14 benchmarks, each against a bare UDP baseline in the same run (ARCHITECTURE.md, "Tests and measurements"):
+// 1,000 concurrent devices (clients in a child process) completing all eight steps against createSmartTeServer over
+// a 1,000-port session range on loopback, at encryption level 0 and 2, against a bare UDP exchange of the same
+// datagrams (the bare server also binds one socket per session); the server's memory per session beyond its bound UDP
+// socket; echo round trips through a session against a bare UDP echo.
+import { type ChildProcess, fork } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { compare, machineLine, printTable } from '@portico/bench';
+import { encode } from '@portico/smartte-codec';
+import { createSmartTeServer } from '@portico/smartte-server';
+import { bindUdp, type UdpEndpoint } from '@portico/transport';
+
+const COUNT = Number(process.env.SMARTTE_BENCH_SESSIONS ?? 1_000);
+const ECHOES = 2_000;
+// A 1,000-port range like 5000–5999, placed away from the default ports (tests never bind those).
+const FIRST = 40_000 + Math.floor(Math.random() * 20) * 1_000;
+const RANGE = { first: FIRST, last: FIRST + COUNT - 1 };
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function heap(): number {
+  for (let i = 0; i < 3; i++) gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+const child: ChildProcess = fork(fileURLToPath(new URL('./test-support/bench-clients.ts', import.meta.url)), {
+  execArgv: ['--import', 'tsx'],
+});
+console.error('bench: forked');
+await once(child, 'message');
+console.error('bench: child ready');
+
+function ask<T>(m: object, answer: string): Promise<T> {
+  const reply = new Promise<T>((resolve) => {
+    const on = (r: { type: string; error?: string }) => {
+      if (r.type === 'failed') throw new Error(`client process: ${r.error}`);
+      if (r.type !== answer) return;
+      child.off('message', on);
+      resolve(r as T);
+    };
+    child.on('message', on);
+  });
+  child.send(m);
+  return reply;
+}
+
+/** One round of COUNT devices through all eight steps; the server drains and closes after it (ports freed). */
+async function smartteRound(level: number, hold?: (server: Awaited<ReturnType<typeof createSmartTeServer>>) => void) {
+  const server = await createSmartTeServer({
+    port: 0,
+    portRange: RANGE,
+    registrationTimeoutMs: 30_000,
+    defaultGroup: { name: 'bench', rules: level ? { encryptionLevel: level } : {} },
+  });
+  let ready = 0;
+  const all = new Promise<void>((resolve) =>
+    server.on('ready', () => {
+      if (++ready === COUNT) resolve();
+    }),
+  );
+  const t0 = performance.now();
+  const r = await ask<{ failed: number }>(
+    { type: 'run', mode: 'smartte', port: server.address.port, count: COUNT, level },
+    'done',
+  );
+  if (r.failed > 0) throw new Error(`smartte round: ${r.failed} of ${COUNT} devices failed the handshake`);
+  await Promise.race([
+    all,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('smartte round: not every session ready')), 60_000)),
+  ]);
+  if (process.env.BENCH_DEBUG) console.error(`smartte round level ${level}: ${(performance.now() - t0).toFixed(0)} ms`);
+  hold?.(server);
+  await server.close();
+  await ask({ type: 'cleanup' }, 'clean');
+}
+
+/** The same datagrams as a bare UDP exchange: a listen socket, one bound socket per session, canned replies. */
+async function bareServer() {
+  const listen = createSocket('udp4');
+  listen.bind(0, '127.0.0.1');
+  await once(listen, 'listening');
+  const sockets: Socket[] = [];
+  let next = RANGE.first;
+  let done = 0;
+  const token = 0x1234;
+  const replies = [
+    [encode({ type: 'REGISTER_ACCEPT', seq: 0, token }), encode({ type: 'GET_DEVICE_CONFIG', seq: 1, token })],
+    [encode({ type: 'SET_DEVICE_CONFIG', seq: 2, ack: 1, token, rules: {} })],
+    [encode({ type: 'SET_TIME', seq: 3, ack: 1, token, timeMs: Date.now(), utcOffsetMin: 0 })],
+    [],
+  ];
+  let finished: () => void = () => {};
+  const all = new Promise<void>((r) => {
+    finished = r;
+  });
+  const byNonce = new Map<string, number>();
+  listen.on('message', (data, from) => {
+    const nonce = new Uint8Array(data.subarray(data.length - 8));
+    const accept = (port: number) =>
+      listen.send(
+        encode({ type: 'CONNECT_ACCEPT', seq: 0, token, port, clientNonce: nonce, resumed: false }),
+        from.port,
+        from.address,
+      );
+    const known = byNonce.get(Buffer.from(nonce).toString('hex'));
+    if (known !== undefined) {
+      accept(known); // a retransmitted request: the same port, as the server does (B.5)
+      return;
+    }
+    const port = next++;
+    byNonce.set(Buffer.from(nonce).toString('hex'), port);
+    const s = createSocket('udp4');
+    sockets.push(s);
+    let finishedHere = false;
+    // Replies by what came (idempotent, so a retransmission is answered again): B.5's steps 4–8 in canned bytes.
+    s.on('message', (d, peer) => {
+      const type = d[3];
+      const ack = d.readUInt16BE(8);
+      const out =
+        type === 0x03 ? replies[0] : type === 0x06 ? replies[1] : type === 0x11 && ack === 2 ? replies[2] : [];
+      for (const r of out ?? []) s.send(r, peer.port, peer.address);
+      if (type === 0x11 && ack === 3 && !finishedHere) {
+        finishedHere = true;
+        if (++done === COUNT) finished();
+      }
+    });
+    s.bind(port, '127.0.0.1', () => accept(port));
+  });
+  return {
+    port: (listen.address() as { port: number }).port,
+    all,
+    async close() {
+      await Promise.all([...sockets, listen].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}
+
+async function bareRound() {
+  const bare = await bareServer();
+  await ask({ type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0 }, 'done');
+  await Promise.race([
+    bare.all,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('bare round: not every session finished')), 30_000)),
+  ]);
+  await bare.close();
+}
+
+const results: string[] = [];
+for (const level of [0, 2]) {
+  await compare({
+    title: `${COUNT} concurrent sessions, all eight steps, level ${level}`,
+    unit: 'handshake',
+    subject: { name: `createSmartTeServer level ${level}`, fn: () => smartteRound(level), items: COUNT },
+    baseline: { name: 'bare UDP exchange of the same datagrams', fn: bareRound, items: COUNT },
+    ...(level === 0 ? { minRatio: 0.5, minPerSecond: 2_000 } : {}),
+    time: 6_000,
+    rounds: 5,
+  });
+}
+
+// Memory per session beyond its bound UDP socket: COUNT ready sessions against COUNT bound sockets.
+async function boundSockets(): Promise<number> {
+  const before = heap();
+  const sockets: UdpEndpoint[] = await Promise.all(
+    Array.from({ length: COUNT }, (_, i) => bindUdp({ host: '127.0.0.1', port: RANGE.first + i })),
+  );
+  const per = (heap() - before) / COUNT;
+  await Promise.all(sockets.map((s) => s.close()));
+  return per;
+}
+const socketBytes = await boundSockets();
+let sessionBytes = 0;
+{
+  const before = heap();
+  await smartteRound(0, (server) => {
+    if (server.connections().length !== COUNT) throw new Error('not every session is held');
+    sessionBytes = (heap() - before) / COUNT;
+  });
+}
+const beyond = sessionBytes - socketBytes;
+results.push(
+  `server memory per session: ${(sessionBytes / 1024).toFixed(1)} KiB with its socket, bound UDP socket alone ` +
+    `${(socketBytes / 1024).toFixed(1)} KiB → ${(beyond / 1024).toFixed(1)} KiB beyond it (target ≤ 20 KB: ${beyond <= 20_000 ? 'met' : 'MISSED'})`,
+);
+
+// Echo RTT: one session's 2,000 echo transactions against a bare UDP echo of the same datagram size.
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+{
+  const server = await createSmartTeServer({ port: 0, portRange: RANGE });
+  const { rtts } = await ask<{ rtts: number[] }>(
+    { type: 'echo', mode: 'smartte', port: server.address.port, count: ECHOES },
+    'rtts',
+  );
+  await server.close();
+  const echo = createSocket('udp4');
+  echo.bind(0, '127.0.0.1');
+  await once(echo, 'listening');
+  echo.on('message', (d, from) => echo.send(d, from.port, from.address));
+  const bare = await ask<{ rtts: number[] }>(
+    { type: 'echo', mode: 'bare', port: (echo.address() as { port: number }).port, count: ECHOES },
+    'rtts',
+  );
+  echo.close();
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  results.push(
+    `echo RTT over ${ECHOES} transactions: p50 ${us(pct(rtts, 0.5))} / p99 ${us(pct(rtts, 0.99))}; bare UDP echo p50 ${us(pct(bare.rtts, 0.5))} / p99 ${us(pct(bare.rtts, 0.99))}`,
+  );
+}
+
+printTable(`SmartTE server and client (${machineLine()})`);
+for (const r of results) console.log(`- ${r}`);
+child.send({ type: 'stop' });

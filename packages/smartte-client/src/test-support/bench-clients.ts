@@ -1,0 +1,148 @@
+// The client side of the SmartTE benchmark, in its own process (open files are capped per process): on `run`, `count`
+// devices connect at once and complete all eight steps, through connectSmartTe (`smartte`) or as a bare UDP exchange
+// of the same datagrams (`bare`); `echo` runs echo transactions through one client or a bare UDP echo.
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { decode, encode } from '@portico/smartte-codec';
+import { connectSmartTe, type SmartTeClient } from '../connect.js';
+
+type Msg =
+  | { type: 'run'; mode: 'smartte' | 'bare'; port: number; count: number; level: number }
+  | { type: 'cleanup' }
+  | { type: 'echo'; mode: 'smartte' | 'bare'; port: number; count: number }
+  | { type: 'stop' };
+
+let open: SmartTeClient[] = [];
+let seq = 0;
+const reply = (m: unknown) => process.send?.(m);
+
+/** The datagrams a device sends in the eight steps, encoded once (the bare exchange replays them). */
+const DEVICE_CONFIG = encode({
+  type: 'DEVICE_CONFIG',
+  seq: 1,
+  ack: 1,
+  token: 1,
+  info: { uid: 'BENCH-0000', type: 'CT60', ver: '1.0', cols: 20, rows: 16, kbd: true, enc: [0, 1, 2] },
+});
+const ACK2 = encode({ type: 'ACK', seq: 0, ack: 2, token: 1 });
+const ACK3 = encode({ type: 'ACK', seq: 0, ack: 3, token: 1 });
+
+async function bareSession(port: number, i: number): Promise<Socket> {
+  const s = createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const nonce = new Uint8Array(8);
+  new DataView(nonce.buffer).setUint32(4, ++seq);
+  const request = encode({
+    type: 'CONNECT_REQUEST',
+    seq: 0,
+    token: 0,
+    uid: `BENCH-${i}`,
+    deviceType: 'CT60',
+    clientVersion: '1.0',
+    sessionIndex: 0,
+    clientNonce: nonce,
+  });
+  // Like the real client, a lost datagram is sent again (every 500 ms, the link's initial RTO): loopback drops too
+  // when a thousand devices start at once.
+  return new Promise((resolve) => {
+    let sessionPort = 0;
+    let last: { data: Uint8Array; port: number } = { data: request, port };
+    const put = (data: Uint8Array, to: number) => {
+      last = { data, port: to };
+      s.send(data, to, '127.0.0.1');
+    };
+    const timer = setInterval(() => s.send(last.data, last.port, '127.0.0.1'), 500);
+    s.on('message', (data) => {
+      const type = data[3];
+      if (type === 0x02 && sessionPort === 0) {
+        sessionPort = (decode(new Uint8Array(data)) as { port: number }).port;
+        put(encode({ type: 'REGISTER_REQUEST', seq: 0, token: 1 }), sessionPort);
+      } else if (type === 0x05) put(DEVICE_CONFIG, sessionPort);
+      else if (type === 0x07) put(ACK2, sessionPort);
+      else if (type === 0x08) {
+        s.send(ACK3, sessionPort, '127.0.0.1');
+        clearInterval(timer);
+        resolve(s);
+      }
+    });
+    put(request, port);
+  });
+}
+
+async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
+  const start = performance.now();
+  if (m.mode === 'bare') {
+    const sockets = await Promise.all(Array.from({ length: m.count }, (_, i) => bareSession(m.port, i)));
+    const ms = performance.now() - start;
+    for (const s of sockets) s.close();
+    reply({ type: 'done', ms });
+    return;
+  }
+  const settled = await Promise.allSettled(
+    Array.from({ length: m.count }, (_, i) =>
+      connectSmartTe({
+        port: m.port,
+        localPort: 0,
+        uid: `BENCH-${++seq}-${i}`,
+        deviceType: 'CT60',
+        clientVersion: '1.0',
+        connectTries: 20,
+        registerTries: 20,
+        deviceInfo: { cols: 20, rows: 16, kbd: true },
+      }),
+    ),
+  );
+  open = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.length - open.length;
+  reply({ type: 'done', ms: performance.now() - start, failed });
+}
+
+/** After the server drained (DISCONNECT reason 4), every client has closed; any that missed it closes now. */
+async function cleanup(): Promise<void> {
+  const all = open;
+  open = [];
+  await Promise.all(
+    all.map((c) => Promise.race([c.binding.closed, new Promise((r) => setTimeout(r, 2_000))]).then(() => c.close())),
+  );
+  reply({ type: 'clean' });
+}
+
+async function echo(m: Extract<Msg, { type: 'echo' }>): Promise<void> {
+  if (m.mode === 'smartte') {
+    const client = await connectSmartTe({
+      port: m.port,
+      localPort: 0,
+      uid: 'ECHO',
+      deviceType: 'CT60',
+      clientVersion: '1',
+    });
+    const r = await client.echoTest({ count: m.count });
+    await client.close();
+    reply({ type: 'rtts', rtts: r.rttMs });
+    return;
+  }
+  const s = createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const datagram = encode({ type: 'ECHO_REQUEST', seq: 1, token: 1, echo: 1, filler: new Uint8Array(0) });
+  const rtts: number[] = [];
+  for (let i = 0; i < m.count; i++) {
+    const t = performance.now();
+    const back = once(s, 'message');
+    s.send(datagram, m.port, '127.0.0.1');
+    await back;
+    rtts.push(performance.now() - t);
+  }
+  s.close();
+  reply({ type: 'rtts', rtts });
+}
+
+process.on('message', (m: Msg) => {
+  const failed = (e: unknown) => reply({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
+  if (m.type === 'run') run(m).catch(failed);
+  else if (m.type === 'cleanup') void cleanup();
+  else if (m.type === 'echo') echo(m).catch(failed);
+  else process.exit(0);
+});
+reply({ type: 'ready' });
