@@ -9,7 +9,9 @@ const TAG = 16;
  * `syncLinkKeys(material, role, nodeAesGcm)`. `open` throws when the tag does not authenticate.
  */
 export function nodeAesGcm(key: Uint8Array): {
+  /** Ciphertext ‖ 16-byte tag of `plaintext` under the 12-byte nonce, authenticating `aad` too. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** The plaintext of `sealed` (ciphertext ‖ tag); throws when it does not authenticate. */
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array;
 } {
   const algorithm = key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';

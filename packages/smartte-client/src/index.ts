@@ -9,9 +9,11 @@ export { SmartTeClientError, type SmartTeClientErrorCode } from './errors.js';
 export { type ClientKeyPair, nodeClientKeyPair } from './keys.js';
 export {
   type AppliedConfig,
+  type ClientAction,
   type ClientCommand,
   type ClientDatagramOut,
   type ClientEvent,
+  type ClientInput,
   type ClientState,
   type ClientStatistics,
   SmartTeClientMachine,

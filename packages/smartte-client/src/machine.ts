@@ -102,8 +102,10 @@ export type ClientEvent =
   | { readonly type: 'failed'; readonly text: string }
   | { readonly type: 'disconnected'; readonly reason: number; readonly text: string };
 
-type ClientInput = Input<Uint8Array, ClientCommand>;
-type ClientAction = Action<ClientDatagramOut, ClientEvent>;
+/** What the client machine takes: datagrams from the server, its commands, and the runtime's `wake` and `closed`. */
+export type ClientInput = Input<Uint8Array, ClientCommand>;
+/** What the client machine asks for: datagrams to send, events, its next wake-up, or the end. */
+export type ClientAction = Action<ClientDatagramOut, ClientEvent>;
 
 /**
  * `connecting` / `registering`: steps 1–4 of a new session; `connected`: registered (steps 5–8 and after);

@@ -139,8 +139,10 @@ export type ServerEvent =
   /** A datagram dropped before any session took it (undecodable, wrong port, wrong address, …). */
   | { readonly type: 'dropped'; readonly reason: string; readonly via: Via; readonly address: string };
 
-type ServerInput = Input<ServerDatagram, ServerCommand>;
-type ServerAction = Action<ServerDatagram, ServerEvent>;
+/** What the server machine takes: datagrams, its commands, and the runtime's `wake` and `closed`. */
+export type ServerInput = Input<ServerDatagram, ServerCommand>;
+/** What the server machine asks for: datagrams to send, events, its next wake-up. */
+export type ServerAction = Action<ServerDatagram, ServerEvent>;
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
