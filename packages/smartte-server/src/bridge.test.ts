@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelnetBridge } from './bridge.js';
 import type { HostGroup, TelnetHost } from './groups.js';
 import type { ConnectionInfo, ServerCommand, ServerEvent } from './machine.js';
+import { newRoleCounters, sessionStatistics } from './stats.js';
 import type { HostLegHandlers } from './telnet/leg.js';
 import { startTelnetHost, TELNET_HOST_PROMPT, type TestTelnetHost } from './testing.js';
+
+const noStatistics = sessionStatistics(undefined, newRoleCounters());
 
 const connection = (deviceInfo: ConnectionInfo['deviceInfo'] = { cols: 20, rows: 16 }): ConnectionInfo => ({
   uid: 'DEV-1',
@@ -89,7 +92,7 @@ describe('TelnetBridge ↔ a real telnet server (busybox telnetd, loopback)', ()
     await t.shows(`hi-42\r\n16 20\r\n${TELNET_HOST_PROMPT}`, mark);
     // The host's telnet commands never reach the device: no IAC byte on the screen.
     expect(t.screen).not.toContain('\u00ff');
-    bridge.onEvent({ type: 'ended', connection: connection(), reason: 'disconnected' });
+    bridge.onEvent({ type: 'ended', connection: connection(), reason: 'disconnected', statistics: noStatistics });
     expect(bridge.size).toBe(0);
   });
 
@@ -164,7 +167,7 @@ describe('TelnetBridge inactivity time-out (virtual clock, in-memory host leg)',
     // A device that never acknowledges its ERROR is not waited for longer than one more period.
     clock.advance(60_000);
     expect(t.commands.filter((c) => c.type === 'host-end')).toHaveLength(2);
-    bridge.onEvent({ type: 'ended', connection: connection(), reason: 'disconnected' });
+    bridge.onEvent({ type: 'ended', connection: connection(), reason: 'disconnected', statistics: noStatistics });
     clock.advance(600_000);
     expect(t.commands.filter((c) => c.type === 'host-end')).toHaveLength(2);
   });

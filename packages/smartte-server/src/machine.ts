@@ -688,7 +688,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         const hostEnd = s.hostEnd;
         s.hostEnd = undefined;
         if (hostEnd) this.hostEnded(s, hostEnd.code, hostEnd.reason, now, out);
-        else if (s.backlog?.bytes && s.info.step === 'host') this.flushBacklog(s, now, out);
+        else if (s.backlog?.bytes && back === 'host') this.flushBacklog(s, now, out);
         return;
       }
       this.setStep(s, 'ready', out);
