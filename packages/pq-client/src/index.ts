@@ -8,11 +8,11 @@ export {
   type PqClientErrorDetails,
 } from './errors.js';
 export {
-  type ClientAction,
-  type ClientCommand,
-  type ClientEvent,
-  type ClientInput,
-  type ClientMachineOptions,
+  type ClientAction as PqClientAction,
+  type ClientCommand as PqClientCommand,
+  type ClientEvent as PqClientMachineEvent,
+  type ClientInput as PqClientInput,
+  type ClientMachineOptions as PqClientMachineOptions,
   DEFAULT_MACHINE_OPTIONS,
 } from './machine/actions.js';
 export { PqClientMachine } from './machine/client-machine.js';

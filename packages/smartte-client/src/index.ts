@@ -9,12 +9,12 @@ export { SmartTeClientError, type SmartTeClientErrorCode } from './errors.js';
 export { type ClientKeyPair, nodeClientKeyPair } from './keys.js';
 export {
   type AppliedConfig,
-  type ClientAction,
-  type ClientCommand,
+  type ClientAction as SmartTeClientAction,
+  type ClientCommand as SmartTeClientCommand,
   type ClientDatagramOut,
-  type ClientEvent,
-  type ClientInput,
-  type ClientState,
+  type ClientEvent as SmartTeClientMachineEvent,
+  type ClientInput as SmartTeClientInput,
+  type ClientState as SmartTeClientState,
   type ClientStatistics,
   SmartTeClientMachine,
   type SmartTeClientMachineOptions,

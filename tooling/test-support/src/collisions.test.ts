@@ -13,20 +13,6 @@ const SHARED: Readonly<Record<string, string>> = {
   TruncatedInputError: "pq-codec re-exports @portico/wire's binding",
   MalformedInputError: "pq-codec re-exports @portico/wire's binding",
   LimitExceededError: "pq-codec re-exports @portico/wire's binding",
-  // Each role package's sans-IO machine contract (ARCHITECTURE.md, the role runtime) names its inputs, outputs and
-  // state the same way; each is a different type of its own protocol, and no package re-exports another's. These were
-  // exported before the lists were pinned (lrsn-client/pq-client and lrsn-server/pq-server collide on main already);
-  // renaming them with a protocol prefix is an open API decision, not made in a merge.
-  ClientCommand: "each protocol client's machine commands (lrsn-client, pq-client, smartte-client)",
-  ClientEvent: "each protocol client's machine events (lrsn-client, pq-client, smartte-client)",
-  ClientInput: "each protocol client's machine input (pq-client, smartte-client)",
-  ClientAction: "each protocol client's machine actions (pq-client, smartte-client)",
-  ClientState: "each protocol client's connection state (lrsn-client, smartte-client)",
-  ClientMachineOptions: "each protocol client's machine options (lrsn-client, pq-client)",
-  SessionEvent: "each protocol server's per-session events (lrsn-server, pq-server)",
-  SessionInfo: "each protocol server's session row (lrsn-server, pq-server)",
-  SessionOptions: "each protocol server's session options (lrsn-server, pq-server)",
-  LinkCounters: "smartte-link's B.10 counters and transport's MemoryLink simulator counters, different shapes",
 };
 
 const root = new URL('../../../', import.meta.url);
