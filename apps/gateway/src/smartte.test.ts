@@ -13,15 +13,16 @@ import { type IdleHost, idleTelnetHost } from './test-support/idle-host.js';
 /** A session port range of its own, away from the default 5000–5999 and from other test files' ports. */
 const first = 42_000 + Math.floor(Math.random() * 200) * 10;
 const SESSION_PORTS = `${first}-${first + 9}`;
+const SESSION_PORTS_SEALED = `${first + 10}-${first + 19}`;
 
 /** One telnet host, preferred: the session stays listed after step 8 (ST-16) instead of ending with eSP0008. */
-const config = (hostPort: number): string => `smartte:
+const config = (hostPort: number, level = 0): string => `smartte:
   hostGroups:
     - name: default
       hosts: [{ id: 1, name: wms, host: 127.0.0.1, port: ${hostPort} }]
       preferredHost: 1
   defaultGroup:
-    rules: { keyboardTimeoutS: 30 }
+    rules: { keyboardTimeoutS: 30, encryptionLevel: ${level} }
 `;
 
 describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)', () => {
@@ -107,25 +108,40 @@ describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)'
 });
 
 describe('SmartTE configuration the server does not support yet', () => {
-  it('ST-14 "setDeviceConfig rules: … encryption level …": an encryption level above 0 is refused at config check, by path, exit 2', async () => {
+  it('ST-14 "setDeviceConfig rules: … encryption level …": levels 1 and 2 pass the config check, and a device completes the eight steps sealed (B.6) through the gateway; a licence device limit is still refused by path, exit 2', async () => {
     const dir = await tempDir();
-    const file = await writeConfig(
+    const host = await idleTelnetHost();
+    const levels = await writeConfig(
       dir,
       'enc.yaml',
-      `smartte:
-  defaultGroup: { rules: { encryptionLevel: 1 } }
-  deviceGroups: [{ name: scanners, deviceTypes: [CT60], rules: { encryptionLevel: 2 } }]
-  licence: { devices: 5 }
+      `${config(host.port, 2)}  deviceGroups: [{ name: scanners, deviceTypes: [MC33], rules: { encryptionLevel: 1 } }]
 `,
     );
-    const r = await runOnce(['check-config', file]);
+    const checked = await runOnce(['check-config', levels]);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+
+    const sealed = await startGateway(['--config', levels, '--smartte-session-ports', SESSION_PORTS_SEALED], dir);
+    try {
+      const line = sealed.lines.find((l) => l['protocol'] === 'smartte' && typeof l['port'] === 'number');
+      const client = await smartteDevice(line?.['port'] as number, 'GW-SEALED-1');
+      try {
+        await expect
+          .poll(async () => (await adminRequest(sealed.admin, '/api/connections')).body, { timeout: 10_000 })
+          .toEqual([
+            expect.objectContaining({ key: 'smartte-GW-SEALED-1.0', state: expect.stringMatching(/^(ready|host)$/) }),
+          ]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await sealed.stop();
+      await host.close();
+    }
+
+    const limit = await writeConfig(dir, 'limit.yaml', 'smartte:\n  licence: { devices: 5 }\n');
+    const r = await runOnce(['check-config', limit]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      'smartte.defaultGroup.rules.encryptionLevel: encryption level 1 is not supported by @portico/smartte-server yet; use 0',
-    );
-    expect(r.stderr).toContain(
-      'smartte.deviceGroups[0].rules.encryptionLevel: encryption level 2 is not supported by @portico/smartte-server yet; use 0',
-    );
     expect(r.stderr).toContain(
       'smartte.licence.devices: a device limit is not supported by @portico/smartte-server yet',
     );

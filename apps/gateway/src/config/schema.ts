@@ -343,22 +343,6 @@ const smarteSchema = z
       ctx.addIssue({ code: 'custom', path: ['port'], message: `inside sessionPorts ${first}–${last}` });
     }
     // What @portico/smartte-server does not do yet is refused here, never silently ignored (its README, "Not yet").
-    const groupRules: [(string | number)[], { encryptionLevel: number }][] = [
-      [['defaultGroup', 'rules', 'encryptionLevel'], s.defaultGroup.rules],
-      ...s.deviceGroups.map((g, i): [(string | number)[], { encryptionLevel: number }] => [
-        ['deviceGroups', i, 'rules', 'encryptionLevel'],
-        g.rules,
-      ]),
-    ];
-    for (const [path, r] of groupRules) {
-      if (r.encryptionLevel > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `encryption level ${r.encryptionLevel} is not supported by @portico/smartte-server yet; use 0`,
-        });
-      }
-    }
     if (s.licence.devices !== undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -366,15 +350,6 @@ const smarteSchema = z
         message: 'a device limit is not supported by @portico/smartte-server yet',
       });
     }
-    s.hostGroups.forEach((g, i) => {
-      if (g.inactivityTimeoutS !== 10_800) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['hostGroups', i, 'inactivityTimeoutS'],
-          message: 'host inactivity time-outs are not supported by @portico/smartte-server yet; leave the default',
-        });
-      }
-    });
   });
 
 function uniqueNames(names: string[], path: (string | number)[], ctx: z.RefinementCtx): void {

@@ -38,7 +38,7 @@ function deviceRules(r: Rules): DeviceGroup['rules'] {
 
 /**
  * The gateway's `smartte` section → createSmartTeServer's options (smartte-server README, "API"). The schema refuses
- * what the server cannot do yet (encryption, a device limit, host inactivity time-outs).
+ * what the server cannot do yet (a licence device limit).
  */
 export function smartTeServerOptions(c: SmartteConfig) {
   const hostGroups = new Map<string, HostGroup>(
@@ -48,6 +48,7 @@ export function smartTeServerOptions(c: SmartteConfig) {
         name: g.name,
         hosts: g.hosts.map((h) => ({ id: h.id, name: h.name, host: h.host, port: h.port })),
         ...(g.preferredHost === undefined ? {} : { preferred: g.preferredHost }),
+        inactivityTimeoutS: g.inactivityTimeoutS,
       },
     ]),
   );
@@ -124,8 +125,11 @@ export const smartteModule: ProtocolModule<SmartteConfig> = {
       }),
     );
     server.on('alert', (e) => {
-      sessions.count('smartte', 'handshakes', 1, { result: 'failed' });
-      sessions.alert({ protocol: 'smartte', level: 'warn', code: 'SMARTTE_ALERT', message: `${e.uid}: ${e.text}` });
+      // Only an alert that ends a handshake counts as a failed one; a resumed or taken-over session is not a failure.
+      if (e.code === 'REGISTRATION_INCOMPLETE' || e.code === 'ENCRYPTION_REQUIRED' || e.code === 'SESSION_LIMIT') {
+        sessions.count('smartte', 'handshakes', 1, { result: 'failed' });
+      }
+      sessions.alert({ protocol: 'smartte', level: 'warn', code: `SMARTTE_${e.code}`, message: `${e.uid}: ${e.text}` });
     });
     server.on('rejected', (e) => {
       sessions.count('smartte', 'rejected', 1, { reason: String(e.reason) });
