@@ -33,3 +33,4 @@ export {
 } from './machine.js';
 export { type ReliableDelivery, ReliableMachine, type ReliableMachineEvent, type ReliableSend } from './reliable.js';
 export { type Port, Runner, type RunnerOptions } from './runner.js';
+export type { ExchangeEnd, ExchangeEvent, ExchangeSide, Violation } from './conformance.js';

@@ -5,7 +5,8 @@
 import type { DecodedMessage } from '@portico/lrsn-codec';
 import type { PqMessage } from '@portico/pq-codec';
 import { checkLrsnExchange } from '@portico/lrsn-server/conformance';
-import { checkPqExchange, type ExchangeEnd, type Violation } from '@portico/pq-server/conformance';
+import type { ExchangeEnd, Violation } from '@portico/machine';
+import { checkPqExchange } from '@portico/pq-server/conformance';
 import type { SmartTeDatagram } from '@portico/smartte-codec';
 import { checkSmartteExchange } from '@portico/smartte-server/conformance';
 import type { InspectedMessage, Protocol, Side } from '../message.js';

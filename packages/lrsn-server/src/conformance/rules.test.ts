@@ -2,7 +2,7 @@
 import { type DecodedMessage, decode } from '@portico/lrsn-codec';
 import { describe, expect, it } from 'vitest';
 import { checkLrsnExchange, type LrsnEvent } from './rules.js';
-import type { Side } from './types.js';
+import type { ExchangeSide as Side } from '@portico/machine';
 
 const ev = (...lines: [Side, string][]): LrsnEvent[] =>
   lines.map(([from, text], index) => ({ index, time: index * 10, from, message: decode(text) as DecodedMessage }));

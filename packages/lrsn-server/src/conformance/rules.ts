@@ -1,7 +1,7 @@
 // LRSN log-on rules (seed 004, SEED-TRACE LR-xx), checked against an observed exchange: the behaviour this package's
 // session machine implements, stated as checks, so an observer (portico-inspect) can hold any exchange against the seed.
 import { type DecodedMessage, mayBeSentBy, messageDirection, resultCodeName } from '@portico/lrsn-codec';
-import type { ExchangeEnd, ExchangeEvent, Violation } from './types.js';
+import type { ExchangeEnd, ExchangeEvent, Violation } from '@portico/machine';
 
 /** LR-01: "By default, an LRSN enabled device listens for new connections on TCP port 3700." */
 export const LRSN_DEFAULT_PORT = 3700;

@@ -3,7 +3,7 @@ import { loadVendorSessions, vendorSession } from '@portico/test-support';
 import { fromHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
 import { checkPqExchange, type PqEvent } from './rules.js';
-import type { Side } from './types.js';
+import type { ExchangeSide as Side } from '@portico/machine';
 
 /** A vendor session as events (seconds → ms), malformed messages left out as a capture's decoder would. */
 function vendorEvents(nameStart: string): { events: PqEvent[]; end: { time: number; closedBy?: Side } } {

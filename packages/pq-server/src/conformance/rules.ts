@@ -2,7 +2,7 @@
 // behaviour the server and client machines implement, stated as checks, so the inspector can hold any exchange
 // (Portico's, PicoQuant's simulator's, a third party's) against the seed.
 import { ErrorCode, type PqMessage, StopReasonCode } from '@portico/pq-codec';
-import type { ExchangeEnd, ExchangeEvent, Side, Violation } from './types.js';
+import type { ExchangeEnd, ExchangeEvent, ExchangeSide as Side, Violation } from '@portico/machine';
 
 /** pq.md §1: "All messages that deserve a reply (i.e. types 'D', 'C' and 'S') need to be answered within a certain
  * time out period (currently 4000 msec)." */

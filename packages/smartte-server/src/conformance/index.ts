@@ -1,3 +1,2 @@
 export { PACKET_SENDER, smartteSender } from './directions.js';
 export { checkSmartteExchange, HANDSHAKE_STEPS, type SmartteEvent } from './rules.js';
-export type { ExchangeEnd, ExchangeEvent, Side, Violation } from './types.js';

@@ -2,7 +2,7 @@
 // order this package's server machine keeps, stated as checks, so an observer (portico-inspect) can hold any session
 // against the seed.
 import type { PacketTypeName, SmartTeDatagram } from '@portico/smartte-codec';
-import type { ExchangeEnd, ExchangeEvent, Violation } from './types.js';
+import type { ExchangeEnd, ExchangeEvent, Violation } from '@portico/machine';
 import { PACKET_SENDER } from './directions.js';
 
 /** One observed SmartTE datagram of a session, with its UDP ports when seen. */

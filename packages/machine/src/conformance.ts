@@ -1,9 +1,9 @@
-// The shape every Portico conformance rule set shares (the same as @portico/pq-server/conformance's, kept here so this
-// role package does not depend on another role): a session's exchange as the observer saw it, and the violations found.
-// Nothing here touches a socket or a clock: rules are pure functions of the exchange.
+// The shape every Portico conformance rule set shares (pq-server, lrsn-server and smartte-server each ship their rules
+// under a `./conformance` subpath): a session's exchange as an observer saw it (a capture, a tap), and the violations
+// found. Defined once here, beside the machine contract the rules mirror, so no role package depends on another and no
+// name is exported twice. Nothing here touches a socket or a clock: rules are pure functions of the exchange.
 
-/** Which end of the session sent a message. */
-export type Side = 'client' | 'server';
+export type ExchangeSide = 'client' | 'server';
 
 /** One message of a session as the observer saw it. */
 export interface ExchangeEvent<M> {
@@ -11,7 +11,7 @@ export interface ExchangeEvent<M> {
   index: number;
   /** When the observer saw the whole message, in milliseconds on any one clock. */
   time: number;
-  from: Side;
+  from: ExchangeSide;
   message: M;
 }
 
@@ -20,7 +20,7 @@ export interface ExchangeEnd {
   /** When the observation ended (connection closed, or capture over), same clock as the events. */
   time: number;
   /** Who closed the connection, when the observer saw it. */
-  closedBy?: Side;
+  closedBy?: ExchangeSide;
 }
 
 /** A broken rule: which, where, and what happened. */
