@@ -9,6 +9,7 @@ export const HEADER_LENGTH = 8;
 export const MAX_MESSAGE_LENGTH = 0xffff;
 /** bMagic: ASCII "PQSPT", no terminator, at offset 3 (pq.md §1). */
 export const MAGIC = Uint8Array.of(0x50, 0x51, 0x53, 0x50, 0x54);
+/** Byte offset of {@link MAGIC} in the 8-byte header, after the uint16 usMsgLen and the uint8 bMsgType (pq.md §1). */
 export const MAGIC_OFFSET = 3;
 
 /** E_PQ_MESSAGE_TYPE (uint8), pq.md §2. */
@@ -28,6 +29,7 @@ export const MessageType = {
   /** PQ_MSGTYP_EXPLAINED_STATUSREPLY, 's' (0x73): status reply with text. */
   EXPLAINED_STATUSREPLY: 0x73,
 } as const;
+/** A bMsgType byte value of {@link MessageType} (0x44 'D' … 0x73 's'), pq.md §2. */
 export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
 
 /** E_PQ_MEAS_TYPE (int32), pq.md §3.1. */

@@ -70,6 +70,11 @@ function singleByte(name: string, map: (cp: number) => number | undefined, table
   };
 }
 
+/**
+ * windows-1252 as the WHATWG Encoding Standard maps it, the default PQ text encoding (pq.md §10); every byte decodes,
+ * and the five bytes the code page leaves undefined round-trip as U+0081, U+008D, U+008F, U+0090, U+009D. `encode`
+ * throws a CodecError with code PQ_UNENCODABLE_TEXT (offset = index of the character) for other characters.
+ */
 export const windows1252: TextCodec = singleByte(
   'windows-1252',
   (cp) => (cp < 0x80 ? cp : CP1252_ENCODE.get(cp)),
@@ -77,10 +82,18 @@ export const windows1252: TextCodec = singleByte(
 );
 
 const LATIN1_TABLE = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
+/**
+ * ISO-8859-1: byte value = code point, so every byte decodes; `encode` throws a CodecError with code
+ * PQ_UNENCODABLE_TEXT for a character above U+00FF.
+ */
 export const latin1: TextCodec = singleByte('latin1', (cp) => (cp < 0x100 ? cp : undefined), LATIN1_TABLE);
 
 const utf8Encoder = new TextEncoder();
 
+/**
+ * UTF-8 for peers that write it. `decode` throws a CodecError with code PQ_BAD_TEXT on invalid UTF-8 (no silent
+ * U+FFFD); `encode` throws PQ_UNENCODABLE_TEXT on a lone surrogate, so text round-trips.
+ */
 export const utf8: TextCodec = {
   name: 'utf-8',
   encode(text: string): Uint8Array {

@@ -57,6 +57,10 @@ export interface StringRecord {
   terminated?: boolean;
 }
 
+/**
+ * One T_OPTIONAL_DATA record of a 'D' request or an 'x' data frame (pq.md §3.2): a name of at most 30 characters and
+ * a scalar (36 bytes on the wire), an array (34 + 4n bytes) or a string (34 + n bytes), discriminated by `kind`.
+ */
 export type OptionalRecord =
   | FloatRecord
   | Int32Record
@@ -65,6 +69,7 @@ export type OptionalRecord =
   | Int32ArrayRecord
   | Uint32ArrayRecord
   | StringRecord;
+/** The value kind of an {@link OptionalRecord}, one per E_PQ_OPT_DATATYPE (`'float'` = 0x00 … `'string'` = 0xFF), pq.md §3.2. */
 export type OptionalRecordKind = OptionalRecord['kind'];
 
 /** 'D' PQ_MSGTYP_DATAFRAME_SRVREQUEST: the client's measurement request (pq.md §3.1). */
@@ -141,6 +146,10 @@ export interface ExplainedStatusReply {
   text: string;
 }
 
+/**
+ * The messages that carry one int16 status (pq.md §3.4): 'd', 'C' and 'c' carry only the code, 'S' and 's' add an
+ * explanation text. A server sends E_ERROR_CODES, a client E_STOPREASON_CODES.
+ */
 export type StatusMessage =
   | DataframeReply
   | EncodedStatus

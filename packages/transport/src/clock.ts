@@ -2,16 +2,25 @@
  * One interface for time, so everything that waits (TCP time-outs, link simulators, the glue around the sans-IO
  * reliable engine) can run on the real clock in production and on a virtual clock in tests.
  */
+/** An opaque handle for one timer of a {@link Clock}; pass it back to `clearTimeout`/`clearInterval`. */
 export interface TimerHandle {
   readonly id: number;
 }
 
+/**
+ * The time source every waiting part of transport takes as an option (`clock`), so tests can swap the real clock for a
+ * {@link VirtualClock}. Times are milliseconds.
+ */
 export interface Clock {
   /** Milliseconds on a monotonic scale (not wall time). */
   now(): number;
+  /** Runs `fn` once, `ms` milliseconds from now; returns the handle that cancels it. */
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a pending timeout; an `undefined`, fired or already cleared handle is ignored. */
   clearTimeout(handle: TimerHandle | undefined): void;
+  /** Runs `fn` every `ms` milliseconds until cleared; returns the handle that cancels it. */
   setInterval(fn: () => void, ms: number): TimerHandle;
+  /** Cancels an interval; an `undefined` or already cleared handle is ignored. */
   clearInterval(handle: TimerHandle | undefined): void;
 }
 

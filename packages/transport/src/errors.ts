@@ -25,12 +25,18 @@ export type TransportErrorCode =
   /** An option is missing or out of range. */
   | 'TRANSPORT_BAD_OPTION';
 
+/** What a {@link TransportError} carries besides its code: `what` failed, `expected`/`got`, and the `cause`. */
 export type TransportErrorDetails = PorticoErrorDetails;
 
+/**
+ * The one error class of transport: `code` is a {@link TransportErrorCode}, the details say what was expected, what
+ * came and the underlying `cause` (a CodecError for `TRANSPORT_DECODE`, the system error for socket failures).
+ */
 export class TransportError extends PorticoError<TransportErrorCode> {
   override name = 'TransportError';
 }
 
+/** True when `e` is a {@link TransportError}, and, when `code` is given, one with that code. */
 export function isTransportError(e: unknown, code?: TransportErrorCode): e is TransportError {
   return e instanceof TransportError && (code === undefined || e.code === code);
 }

@@ -3,7 +3,9 @@ import { abortError } from './abort.js';
 import type { Clock } from './clock.js';
 import { TransportError } from './errors.js';
 
+/** How long a wait may last: every `wait…`/`receive` method of transport takes these. */
 export interface WaitOptions {
+  /** Rejects with TRANSPORT_ABORTED (the signal's reason as `cause`) when it fires. */
   signal?: AbortSignal;
   /** Rejects with TRANSPORT_TIMEOUT after this many ms (on the component's clock). */
   timeoutMs?: number;

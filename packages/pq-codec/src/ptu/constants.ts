@@ -28,6 +28,7 @@ export const PtuTagTypeCode = {
   WideString: 0x4002ffff,
   BinaryBlob: 0xffffffff,
 } as const;
+/** The name of a PTU tag type (`'Int8'`, `'AnsiString'`, …), a key of {@link PtuTagTypeCode}, pq.md §7. */
 export type PtuTagType = keyof typeof PtuTagTypeCode;
 
 /** TTResultFormat_TTTRRecType values, pq.md §7 (SubID / RecFmt / T-mode / HW bytes). */
@@ -47,6 +48,7 @@ export const PtuRecordType = {
   /** MultiHarp, PicoHarp 330 (formerly "rtMultiHarpT3"). */
   GenericT3: 0x00010307,
 } as const;
+/** The name of a TTTR record type (`'PicoHarpT3'`, `'GenericT2'`, …), a key of {@link PtuRecordType}, pq.md §7. */
 export type PtuRecordTypeName = keyof typeof PtuRecordType;
 
 /** Days between the TDateTime epoch 1899-12-30 and 1970-01-01 (pq.md §7, ptudemo.cc `EpochDiff`). */

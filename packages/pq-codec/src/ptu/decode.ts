@@ -35,6 +35,7 @@ export interface PtuDecodeCounts {
   ignored: number;
 }
 
+/** Options of a {@link PtuRecordDecoder}. */
 export interface PtuRecordDecoderOptions {
   /**
    * Emit PicoHarp T2 records on the illegal channels 5..14 as photons (default false: they are counted in `illegal`

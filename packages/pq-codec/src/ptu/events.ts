@@ -43,6 +43,7 @@ export interface PtuT2Batch extends PtuBatchBase {
   timetag: BigUint64Array;
 }
 
+/** A batch of decoded TTTR events, T3 or T2 after the file's record type (`mode`). */
 export type PtuBatch = PtuT3Batch | PtuT2Batch;
 
 /** Output arrays the record decoder fills; `time32` is a 32-bit view of `time`'s buffer. */
@@ -54,6 +55,10 @@ export interface PtuEventBuffers {
   kind: Uint8Array;
 }
 
+/**
+ * Allocates the output arrays of a record decoder for `capacity` events (one per record at most); `dtime` is empty
+ * in T2 mode, which has no micro-time.
+ */
 export function allocEventBuffers(mode: 'T2' | 'T3', capacity: number): PtuEventBuffers {
   const time = new BigUint64Array(capacity);
   return {

@@ -5,6 +5,7 @@ import { PtuErrorCode } from './errors.js';
 import { type PtuRecordTypeInfo, recordTypeInfo } from './record-types.js';
 import { isVariableTagType, type PtuTag, PtuTags, tagTypeOf, tdateTimeToDate } from './tags.js';
 
+/** Bounds a {@link PtuHeaderParser} enforces, so a hostile header cannot make it buffer without end. */
 export interface PtuHeaderLimits {
   /** Largest data block of one variable-length tag (default 64 MiB); checked before it is buffered. */
   maxTagDataBytes?: number;
@@ -52,6 +53,12 @@ export class PtuHeaderParser {
     this.maxTags = limits.maxTags ?? 100_000;
   }
 
+  /**
+   * Consumes whole items from the start of `data` (the unused bytes of the previous call followed by new ones) and
+   * returns how many bytes it used; sets `done` after Header_End. Throws a MalformedInputError with code
+   * PTU_BAD_MAGIC, PTU_BAD_TAG_TYPE or PTU_BAD_TAG_LENGTH, or a LimitExceededError with code PTU_HEADER_TOO_LARGE
+   * (pq.md §7).
+   */
   feed(data: Uint8Array): number {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let pos = 0;

@@ -2,6 +2,7 @@ import { MalformedInputError } from '@portico/wire';
 import { PtuErrorCode } from './errors.js';
 import { PtuEventKind, type PtuT3Batch } from './events.js';
 
+/** Options of {@link microtimeHistogram}. */
 export interface MicrotimeHistogramOptions {
   /** Number of dtime bins (default 32768, the HydraHarp 15-bit range; 4096 fits PicoHarp T3). */
   bins?: number;

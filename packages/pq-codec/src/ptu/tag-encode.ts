@@ -41,7 +41,6 @@ function int64(tag: PtuTagInput, v: number | bigint, signed: boolean): bigint {
   return b;
 }
 
-/** Encodes one tag: the 48-byte head plus, for the variable types, its NUL-terminated data padded to 8 bytes. */
 /** windows-1252 bytes of `text` (the package's one table, see ../text.ts), or the index of the first unencodable character. */
 function encodeCp1252(text: string): Uint8Array | { unencodable: number } {
   try {
@@ -52,6 +51,11 @@ function encodeCp1252(text: string): Uint8Array | { unencodable: number } {
   }
 }
 
+/**
+ * Encodes one tag: the 48-byte head plus, for the variable types, its NUL-terminated data padded to 8 bytes (pq.md
+ * §7). Throws a MalformedInputError with code PTU_BAD_TAG when the ident is not 1–31 windows-1252 characters, the
+ * index is outside -1..2^31-1, or the value does not fit its type.
+ */
 export function encodePtuTag(tag: PtuTagInput): Uint8Array {
   const ident = encodeCp1252(tag.ident);
   if (!(ident instanceof Uint8Array) || ident.byteLength === 0 || ident.byteLength > 31) {

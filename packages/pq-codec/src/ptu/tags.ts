@@ -73,6 +73,7 @@ export class PtuTags {
     for (const t of list) if (!this.byKey.has(key(t.ident, t.index))) this.byKey.set(key(t.ident, t.index), t);
   }
 
+  /** How many tags the header holds, Header_End included, duplicates of an (ident, index) pair included. */
   get size(): number {
     return this.list.length;
   }
@@ -80,6 +81,7 @@ export class PtuTags {
   tag(ident: string, index = -1): PtuTag | undefined {
     return this.byKey.get(key(ident, index));
   }
+  /** Whether the header has a tag `ident` with array index `index` (-1: a tag that is not an array element). */
   has(ident: string, index = -1): boolean {
     return this.byKey.has(key(ident, index));
   }

@@ -16,11 +16,17 @@ export interface LinkImpairments {
   reorderDelayMs?: number;
 }
 
+/** What a {@link MemoryLink} did to the items sent through it, counted since it was created. */
 export interface LinkCounters {
+  /** Items given to `send` while the link was open. */
   sent: number;
+  /** Items lost to the simulated `loss`. */
   dropped: number;
+  /** Items scheduled a second time (simulated `duplicate`). */
   duplicated: number;
+  /** Deliveries held back by `reorderDelayMs` (simulated `reorder`). */
   reordered: number;
+  /** Deliveries made (duplicates count twice). */
   delivered: number;
 }
 
@@ -48,6 +54,10 @@ export class MemoryLink<T> {
     return this.timers.size;
   }
 
+  /**
+   * Puts one item on the link: it is dropped with probability `loss`, otherwise delivered after a delay drawn from
+   * `delayMs`, possibly twice or late; ignored after `close()`.
+   */
   send(item: T): void {
     if (this.closed) return;
     this.counters.sent++;

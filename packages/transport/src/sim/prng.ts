@@ -4,6 +4,7 @@
  */
 export type Random = () => number;
 
+/** A PRNG (mulberry32) seeded with `seed` (taken as an unsigned 32-bit integer): returns numbers in [0, 1). */
 export function seededRandom(seed: number): Random {
   let a = seed >>> 0;
   return () => {

@@ -3,15 +3,19 @@ import type { SocketAddress } from '../tcp/options.js';
 import { bindUdp, type UdpEndpoint } from '../udp/endpoint.js';
 import { type LinkImpairments, MemoryLink } from './memory-link.js';
 
+/** Where a {@link UdpRelay} listens, where it forwards to and how each direction is impaired. */
 export interface UdpRelayOptions {
   /** Where the relay listens for the client ('127.0.0.1' or '::1'); port 0 by default. */
   host: string;
+  /** The port the relay listens on (default 0: a free port, read it from `address`). */
   port?: number;
   /** The server the relay forwards to. */
   target: { host: string; port: number };
   /** Impairments client → server; `toClient` defaults to the same with seed + 1. */
   toServer: LinkImpairments;
+  /** Impairments server → client. */
   toClient?: LinkImpairments;
+  /** The clock of the simulated delays (default the real clock). */
   clock?: Clock;
 }
 
@@ -29,6 +33,10 @@ export class UdpRelay {
     readonly toClient: MemoryLink<Uint8Array>,
   ) {}
 
+  /**
+   * Binds the client-facing socket and a socket towards the target, and starts relaying; rejects with
+   * TRANSPORT_BIND_FAILED when a socket cannot bind.
+   */
   static async start(options: UdpRelayOptions): Promise<UdpRelay> {
     const clock = options.clock ?? realClock;
     const front = await bindUdp({ host: options.host, port: options.port ?? 0 });
@@ -59,6 +67,7 @@ export class UdpRelay {
     return this.front.address;
   }
 
+  /** Drops the datagrams still in flight and closes both sockets. */
   async close(): Promise<void> {
     this.toServer.close();
     this.toClient.close();

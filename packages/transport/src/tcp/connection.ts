@@ -20,6 +20,7 @@ const RESOLVED = Promise.resolve();
 /** Parts of one message totalling fewer bytes are written as one copied buffer; Buffer.allocUnsafe pools below 4 KiB. */
 const SMALL_PARTS = 4096;
 
+/** The events a {@link Connection} emits, as `name: [arguments]` for the typed `node:events` EventEmitter. */
 export interface ConnectionEvents<In> {
   /** A decoded message. While any `message` handler is registered, messages go to handlers, not to the iterator. */
   message: [message: In];
@@ -36,10 +37,16 @@ interface QueuedWrite {
   dropAbort: () => void;
 }
 
+/** Options of `Connection.send` and `Connection.sendMany`. */
 export interface SendOptions {
+  /**
+   * Aborts a send still waiting in the write queue: its promise rejects with `TRANSPORT_ABORTED` and its bytes are
+   * never written (a message already handed to the socket cannot be recalled).
+   */
   signal?: AbortSignal;
 }
 
+/** Options of `Connection.close`. */
 export interface CloseOptions {
   /** Overrides `closeDeadlineMs` for this close. */
   deadlineMs?: number;
@@ -168,6 +175,10 @@ export class Connection<In, Out = In> extends EventEmitter<ConnectionEvents<In>>
     return this.inbox.next(options);
   }
 
+  /**
+   * Iterates the decoded messages in arrival order (those not taken by `message` handlers); the iteration ends when the
+   * connection has closed and every buffered message was read.
+   */
   [Symbol.asyncIterator](): AsyncIterator<In> {
     return this.inbox[Symbol.asyncIterator]();
   }

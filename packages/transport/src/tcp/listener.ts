@@ -24,7 +24,9 @@ export interface ListenOptions<In, Out> extends ConnectionOptions<In, Out> {
   signal?: AbortSignal;
 }
 
+/** The events a {@link Listener} emits, as `name: [arguments]` for the typed `node:events` EventEmitter. */
 export interface ListenerEvents<In, Out> {
+  /** A new accepted connection, already framed; register handlers or iterate it now. */
   connection: [connection: Connection<In, Out>];
   /** A connection refused because the listener was at `maxConnections`. */
   refused: [remote: SocketAddress];

@@ -68,24 +68,35 @@ export interface ConnectionOptions<In, Out> {
   clock?: Clock;
 }
 
+/** The close reasons for which the `finalMessage` hook is asked for one last message (see {@link CloseReason}). */
 export type FinalReason = 'over-limit' | 'decode-error' | 'idle-timeout' | 'first-message-timeout';
 
+/** Running totals of one connection since it opened (`Connection.counters`). */
 export interface ConnectionCounters {
+  /** Bytes received from the socket, including bytes dropped while closing. */
   bytesIn: number;
+  /** Bytes handed to the socket. */
   bytesOut: number;
+  /** Messages decoded from the byte stream. */
   messagesIn: number;
+  /** Messages written (a `sendMany` batch counts each message). */
   messagesOut: number;
 }
 
+/** How a connection ended: what `Connection.closed` resolves to and the `close` event carries. */
 export interface CloseInfo {
+  /** The first reason the connection started to close. */
   reason: CloseReason;
   /** The error behind `decode-error` (a TransportError with the CodecError as cause) or `socket-error`. */
   error: unknown;
 }
 
+/** One end of a socket, as Node reports it. */
 export interface SocketAddress {
+  /** The IP address as text (`127.0.0.1`, `::1`). */
   address: string;
+  /** The port, 1–65535. */
   port: number;
-  /** 'IPv4' or 'IPv6'. */
+  /** `'IPv4'` or `'IPv6'`. */
   family: string;
 }

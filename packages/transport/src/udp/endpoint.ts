@@ -42,6 +42,7 @@ export interface UdpEndpointOptions {
   signal?: AbortSignal;
 }
 
+/** The events a {@link UdpEndpoint} emits, as `name: [arguments]` for the typed `node:events` EventEmitter. */
 export interface UdpEndpointEvents {
   /** A datagram arrived. While a handler is set, datagrams go to handlers, not to `receive()`. */
   datagram: [datagram: Datagram];
@@ -52,10 +53,15 @@ export interface UdpEndpointEvents {
   error: [error: TransportError];
 }
 
+/** Running totals of one endpoint since it was bound (`UdpEndpoint.counters`). */
 export interface UdpCounters {
+  /** Datagrams received, including those later dropped. */
   datagramsIn: number;
+  /** Datagrams handed to the socket. */
   datagramsOut: number;
+  /** Payload bytes received (UDP/IP headers not counted). */
   bytesIn: number;
+  /** Payload bytes handed to the socket. */
   bytesOut: number;
   /** Datagrams dropped because nobody consumed them and the buffer was full. */
   droppedIn: number;
@@ -90,6 +96,7 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
     socket.on('error', (err) => this.reportError(systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)));
   }
 
+  /** True once `close()` was called (sends then reject with `TRANSPORT_CLOSED`). */
   get isClosed(): boolean {
     return this.closing !== undefined;
   }
@@ -125,6 +132,10 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
     return d;
   }
 
+  /**
+   * Iterates received datagrams in arrival order (those not taken by `datagram` handlers); the iteration ends when the
+   * endpoint is closed.
+   */
   [Symbol.asyncIterator](): AsyncIterator<Datagram> {
     return this.inbox[Symbol.asyncIterator]();
   }

@@ -3,6 +3,7 @@ import { requireNumber } from '../errors.js';
 /** What `allocate()` returns: a port, or exhaustion as a value (a full range is an expected state, not a bug). */
 export type PortAllocation = { ok: true; port: number } | { ok: false; reason: 'exhausted'; inUse: number };
 
+/** The port range of a {@link PortPool}; `first` ≤ `last`, both 1–65535, or the constructor throws TRANSPORT_BAD_OPTION. */
 export interface PortPoolOptions {
   /** First port of the range, inclusive. */
   first: number;
@@ -32,14 +33,17 @@ export class PortPool {
     this.cursor = this.first;
   }
 
+  /** How many ports the range holds (`last - first + 1`). */
   get size(): number {
     return this.last - this.first + 1;
   }
 
+  /** The ports handed out by `allocate()` and not yet released (a live view). */
   get inUse(): ReadonlySet<number> {
     return this.used;
   }
 
+  /** The ports skipped by `allocate()` until the blacklist is cleared (a live view). */
   get blacklisted(): ReadonlySet<number> {
     return this.black;
   }
