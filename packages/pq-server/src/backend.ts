@@ -40,6 +40,7 @@ export interface MeasurementSink {
   end(outcome: MeasurementEnd): void;
 }
 
+/** A measurement a backend started: the handle the session stops it through. */
 export interface RunningMeasurement {
   /** Asks the measurement to end; resolves once `end` has been called on its sink. */
   stop(reason: StopReason): Promise<void>;
@@ -50,6 +51,7 @@ export interface RunningMeasurement {
   answered?(status: number): void;
 }
 
+/** A backend's answer to a start: the running measurement ('d' NO_ERROR), or a refusal ('d' with its status). */
 export type StartResult =
   | { ok: true; measurement: RunningMeasurement }
   /** Refused: the server answers 'd' with `status` (e.g. FILE_EXISTS, NO_WORKSPACE). */
@@ -62,6 +64,11 @@ export type StartResult =
  */
 export interface MeasurementBackend {
   readonly name: string;
+  /**
+   * Starts the measurement `request` asks for (`plan` is its validated reading, pq.md §3.1); frames and the end go to
+   * `sink`. Resolves with a refusal instead of throwing when the backend cannot start it; a rejection is answered 'd'
+   * UNKNOWN_ERROR and reported as an `error` event.
+   */
   start(request: DataframeRequest, plan: MeasurementPlan, sink: MeasurementSink): Promise<StartResult>;
   /** Ends every running measurement cleanly and releases resources. */
   close(): Promise<void>;

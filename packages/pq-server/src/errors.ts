@@ -9,8 +9,14 @@ export type PqServerErrorCode =
   /** An option is missing, of the wrong type or out of range (e.g. an upstream time-out not shorter than ours). */
   'PQ_SERVER_BAD_OPTION';
 
+/** What a {@link PqServerError} carries besides its code: `what` failed, `expected`/`got`, and the `cause`. */
 export type PqServerErrorDetails = PorticoErrorDetails;
 
+/**
+ * The error pq-server throws for its own misuse, today only `PQ_SERVER_BAD_OPTION` from `createPqServer`,
+ * `pqServerBackend` and the simulator when an option is missing or out of range. Protocol trouble with a client is
+ * never thrown: it is answered on the wire and reported as a `session` event.
+ */
 export class PqServerError extends PorticoError<PqServerErrorCode> {
   override name = 'PqServerError';
 }

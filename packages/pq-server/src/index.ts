@@ -17,6 +17,13 @@ export {
   type SessionInfo,
 } from './server.js';
 export type { AwaitedReply, CloseCause, SessionEvent, TimeoutCause } from './session/events.js';
-export { DEFAULT_PACING, NO_PACING, type PacingOptions, type SessionOptions } from './session/options.js';
+export {
+  DEFAULT_PACING,
+  NO_PACING,
+  type PacingOptions,
+  type ResolvedPacing,
+  type ResolvedSessionOptions,
+  type SessionOptions,
+} from './session/options.js';
 export type { MeasurementPlan } from './session/validate.js';
 export type { UpstreamOptions } from './upstream/upstream.js';

@@ -42,6 +42,7 @@ export interface SessionInfo {
   remote: SocketAddress;
 }
 
+/** The events a {@link PqServer} emits, as `name: [arguments]` for the typed `node:events` EventEmitter. */
 export interface PqServerEvents {
   /** A connection opened (`busy` when another client already holds the server). */
   connection: [session: SessionInfo, busy: boolean];

@@ -11,6 +11,7 @@ export const PQ_REPLY_TIMEOUT_MS = 4000;
 /** PQ-01: the server "listens at port 6000 for client messages." */
 export const PQ_DEFAULT_PORT = 6000;
 
+/** One PQ message of an observed exchange, as {@link checkPqExchange} takes it. */
 export type PqEvent = ExchangeEvent<PqMessage>;
 
 /** pq.md §2 "who sends": 'D' client only; 'd' and 'x' server only. */

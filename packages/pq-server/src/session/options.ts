@@ -45,6 +45,7 @@ export interface SessionOptions {
    * ('S' MESSAGE_TIMEOUT, then close). Off by default: acquisition software keeps one connection open for hours.
    */
   idleTimeoutMs?: number | undefined;
+  /** Message pacing (default {@link DEFAULT_PACING}, the simulator's). */
   pacing?: PacingOptions;
   /**
    * Text encoding of names on the wire (default windows-1252, pq.md §10). A Filename or Groupname whose bytes show the
@@ -66,12 +67,20 @@ export interface PacingOptions {
   frameIntervalMs?: number;
 }
 
+/** {@link PacingOptions} with every default applied, in milliseconds (0–86,400,000); what the session paces by. */
 export interface ResolvedPacing {
+  /** Delay before a reply ('d', 'c'). */
   replyDelayMs: number;
+  /** Minimum gap between the starts of two messages. */
   minGapMs: number;
+  /** Minimum interval between two data frames, start to start. */
   frameIntervalMs: number;
 }
 
+/**
+ * {@link SessionOptions} with every default applied and every time checked (`PqServer.options`): the settings a
+ * running server actually uses. Each field means what the {@link SessionOptions} field of the same name says.
+ */
 export interface ResolvedSessionOptions {
   greeting: number | false;
   completionStatus: number;
@@ -87,6 +96,10 @@ export interface ResolvedSessionOptions {
   pacing: ResolvedPacing;
 }
 
+/**
+ * The pacing of PicoQuant's simulator (pq.md §10): replies 250 ms after the request, at least 100 ms between message
+ * starts, a data frame every 1250 ms.
+ */
 export const DEFAULT_PACING: Readonly<ResolvedPacing> = { replyDelayMs: 250, minGapMs: 100, frameIntervalMs: 1250 };
 
 /** Pacing all zero: messages leave as soon as they are ready (tests, benchmarks). */

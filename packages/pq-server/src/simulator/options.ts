@@ -12,6 +12,7 @@ export interface FaultInjection {
   text?: string;
 }
 
+/** How the simulated instrument behaves; out-of-range values throw PqServerError PQ_SERVER_BAD_OPTION. */
 export interface SimulatorOptions {
   /** Directory measurements are stored in (`<workspace>/<Groupname>/<Filename>.ptu`); missing → NO_WORKSPACE. */
   workspace?: string;
@@ -32,6 +33,7 @@ export interface SimulatorOptions {
   syncRateHz?: number;
   /** Micro-time resolution (default 16 ps). */
   resolutionS?: number;
+  /** A fault every measurement fails with (default none). */
   fault?: FaultInjection;
   /** Seed of the photon generator (default: different per measurement, from the time). */
   seed?: number;
@@ -51,6 +53,10 @@ export interface SimulatorOptions {
   tickCount?: () => number;
 }
 
+/**
+ * {@link SimulatorOptions} with every default applied and checked (`SimulatorBackend.options`); each field means what
+ * the {@link SimulatorOptions} field of the same name says.
+ */
 export interface ResolvedSimulatorOptions {
   workspace: string | undefined;
   frameIntervalMs: number;
@@ -66,6 +72,10 @@ export interface ResolvedSimulatorOptions {
   analysis: boolean;
 }
 
+/**
+ * The simulator's four detector channels: 40, 30, 20 and 10 kcps with lifetimes of 2.5, 3.0, 1.5 and 4.0 ns, so a
+ * lifetime fit has distinct curves to tell apart.
+ */
 export const DEFAULT_DETECTORS: readonly DetectorSpec[] = [
   { rateCps: 40_000, lifetimeNs: 2.5 },
   { rateCps: 30_000, lifetimeNs: 3.0 },

@@ -11,6 +11,7 @@ export interface PtuRecorderSummary {
   removed: boolean;
 }
 
+/** How often a {@link PtuRecorder} makes its progress durable; both trade write calls against what a crash can lose. */
 export interface PtuRecorderOptions {
   /**
    * Rewrite the header's record count after a piece of records only if this many ms passed since the last rewrite
@@ -30,8 +31,11 @@ export const DEFAULT_MAX_APPEND_RECORDS = 65_536;
 
 /** A fixed-size header tag to rewrite when the file is closed (see PtuWriter.tagPatch). */
 export interface PtuFinalTag {
+  /** The tag's Ident; the tag must already be in the header with a fixed-size type (pq.md §7). */
   ident: string;
+  /** The new value, of the tag's type (a Date for TDateTime, a boolean for Bool8). */
   value: number | bigint | boolean | Date;
+  /** The tag's array index (default -1: not an array element). */
   index?: number;
 }
 
@@ -94,6 +98,7 @@ export class PtuRecorder {
     return this.count;
   }
 
+  /** The file's size in bytes so far: the header plus every record written. */
   get bytes(): number {
     return this.position;
   }

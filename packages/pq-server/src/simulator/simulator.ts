@@ -72,6 +72,11 @@ export class SimulatorBackend implements MeasurementBackend {
     this.tickCount = options.tickCount ?? (() => uptime() * 1000);
   }
 
+  /**
+   * Starts a simulated measurement written to `<workspace>/<Groupname>/<Filename>.ptu`; refuses with NO_WORKSPACE,
+   * FILE_EXISTS, FILENAME_TOO_LONG, GROUPNAME_TOO_LONG or FILE_CREATE (a name escaping the workspace, a directory that cannot be
+   * made) as its 'd' status.
+   */
   async start(_request: DataframeRequest, plan: MeasurementPlan, sink: MeasurementSink): Promise<StartResult> {
     const o = this.options;
     const startedAtWall = this.wallClock();

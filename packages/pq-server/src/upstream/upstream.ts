@@ -18,6 +18,10 @@ import type {
 import { requireMs } from '../errors.js';
 import type { MeasurementPlan } from '../session/validate.js';
 
+/**
+ * Where the upstream backend relays measurements to: a real SymPhoTime (or another PQ server) reached through
+ * pq-client. Out-of-range times throw PQ_SERVER_BAD_OPTION.
+ */
 export interface UpstreamOptions {
   /** The real SymPhoTime (or another PQ server). */
   host: string;
