@@ -5,12 +5,15 @@ import { type Port, Runner } from './runner.js';
 
 /** What a link tells the binding: decoded messages from the peer, and the end of the transport. */
 export interface LinkSink<Recv> {
+  /** One decoded message from the peer, in arrival order; becomes a `receive` input. */
   receive(message: Recv): void;
+  /** The transport is gone (called at most once; `reason` and `error` as the transport reports them); becomes `closed`. */
   closed(reason: string, error: unknown): void;
 }
 
 /** A transport as the binding sees it: a Port to write to, and `attach` to start hearing from it. */
 export interface Link<Recv, Out> extends Port<Out> {
+  /** Starts delivering to `sink`; called once, by the binding, before any input is handled. */
   attach(sink: LinkSink<Recv>): void;
 }
 
@@ -26,6 +29,7 @@ export interface BindingClosed {
   error: unknown;
 }
 
+/** Options of a {@link Binding}. */
 export interface BindingOptions {
   /** Default transport's real clock; a VirtualClock runs the same binding deterministically. */
   clock?: Clock;

@@ -68,6 +68,7 @@ export function connectionLink<Recv, Out>(
   };
 }
 
+/** How a datagram link finds its peer and turns datagrams into messages and back. */
 export interface DatagramLinkOptions<Recv, Out> {
   /**
    * The one peer this link talks to; datagrams from anyone else are ignored. Without it, the first sender becomes the
@@ -76,6 +77,7 @@ export interface DatagramLinkOptions<Recv, Out> {
   peer?: { address: string; port: number };
   /** Decodes one datagram; undefined drops it (a datagram that is not the protocol's). */
   decode: (data: Uint8Array) => Recv | undefined;
+  /** Encodes one message as one datagram (its bytes must fit one UDP payload); may throw the codec's error. */
   encode: (message: Out) => Uint8Array;
   /** Closes the endpoint when the machine closes (default true: a per-session port). */
   ownsEndpoint?: boolean;

@@ -51,6 +51,7 @@ export interface CloseAction<Out> {
   readonly reason: string;
   /** The failure behind the close, if it is not a normal one. */
   readonly error?: unknown;
+  /** One last message written before the close (a refusal, a busy status). */
   readonly final?: Out;
 }
 
@@ -63,10 +64,16 @@ export interface EmitAction<Ev extends TypedEvent> {
 /** The one action vocabulary every machine speaks. */
 export type Action<Out, Ev extends TypedEvent> = SendAction<Out> | WakeAction | CloseAction<Out> | EmitAction<Ev>;
 
-/** Builders, so a machine reads `out.push(send(m), wake(t))`. */
+/** Builds a {@link SendAction}; the builders let a machine read `out.push(send(m), wake(t))`. */
 export const send = <Out>(message: Out): SendAction<Out> => ({ type: 'send', message });
+/** Builds a {@link WakeAction}: a `wake` input at `at` (absolute ms on the caller's clock), or none when undefined. */
 export const wake = (at: number | undefined): WakeAction => ({ type: 'wake', at });
+/** Builds an {@link EmitAction}: `event` is emitted on the binding under `event.type`. */
 export const emit = <Ev extends TypedEvent>(event: Ev): EmitAction<Ev> => ({ type: 'emit', event });
+/**
+ * Builds a {@link CloseAction}: close the transport for `reason` (`options.error` when it is a failure), writing
+ * `options.final` first.
+ */
 export function close<Out>(reason: string, options: { error?: unknown; final?: Out } = {}): CloseAction<Out> {
   return { type: 'close', reason, ...options };
 }

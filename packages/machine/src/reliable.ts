@@ -14,6 +14,7 @@ export interface ReliableDelivery<P> {
   readonly payload: P;
 }
 
+/** What a {@link ReliableMachine} emits: a delivered payload (`deliver`) or one of the engine's events. */
 export type ReliableMachineEvent<P> = ReliableDelivery<P> | ReliableEvent;
 
 /**

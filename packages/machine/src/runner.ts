@@ -9,9 +9,11 @@ export interface Port<Out> {
   close(action: CloseAction<Out>): void;
 }
 
+/** What a {@link Runner} drives a machine with: the clock, the transport port and the event sink. */
 export interface RunnerOptions<Out, Ev extends TypedEvent> {
   /** The clock that gives `now` and runs the wake-up timer (transport's VirtualClock in tests). */
   clock: Clock;
+  /** Where `send` and `close` actions go (a link). */
   port: Port<Out>;
   /** Receives every `emit` action's event, in order. */
   onEvent: (event: Ev) => void;
@@ -50,6 +52,7 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
     return this.timerAt;
   }
 
+  /** The runner clock's time in ms, the `now` the next input is handled at. */
   now(): number {
     return this.options.clock.now();
   }
@@ -76,6 +79,7 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
     }
   }
 
+  /** A message from the peer: handled as a `receive` input. */
   receive(message: Recv): void {
     this.input({ type: 'receive', message });
   }

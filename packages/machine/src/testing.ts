@@ -37,6 +37,7 @@ export class MachineHarness<Recv, Out, Ev extends TypedEvent, Cmd extends TypedE
     });
   }
 
+  /** The harness clock's time in ms: the `now` the machine saw for the next input. */
   get now(): number {
     return this.clock.now();
   }
