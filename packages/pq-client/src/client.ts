@@ -107,10 +107,12 @@ export class PqClient extends EventEmitter<PqClientEvents> implements PqClientIn
     return this.machine.greetingState === 'answered' ? 'answered' : 'absent';
   }
 
+  /** The server's address and port. */
   get remote(): SocketAddress {
     return this.connection.remote;
   }
 
+  /** This end's address and (ephemeral) port. */
   get local(): SocketAddress {
     return this.connection.local;
   }
@@ -166,6 +168,11 @@ export class PqClient extends EventEmitter<PqClientEvents> implements PqClientIn
     this.binding.input({ type: 'answer', status });
   }
 
+  /**
+   * Closes normally (PQ-11 "Client terminates connection"): queued measurements reject with PQ_CLIENT_ABORTED, a
+   * running one is stopped with the USER_BREAK handshake first, then the connection closes. Resolves with how it
+   * closed; calling it again returns the same promise.
+   */
   close(): Promise<PqCloseInfo> {
     this.closeRequested = true;
     this.binding.input({ type: 'close' });

@@ -27,8 +27,10 @@ export const PqClientErrorCode = {
   /** The request could not be encoded (the codec's CodecError is the `cause`), or an option is out of range. */
   BAD_REQUEST: 'PQ_CLIENT_BAD_REQUEST',
 } as const;
+/** One of the {@link PqClientErrorCode} strings (`'PQ_CLIENT_TIMEOUT'`, …): the `code` of a {@link PqClientError}. */
 export type PqClientErrorCodeValue = (typeof PqClientErrorCode)[keyof typeof PqClientErrorCode];
 
+/** What a {@link PqClientError} carries besides its code: the generic details plus the server status behind it. */
 export interface PqClientErrorDetails extends PorticoErrorDetails {
   /** The server's E_ERROR_CODES value, when the error carries one. */
   status?: number;
@@ -62,6 +64,7 @@ export class PqClientError extends PorticoError<PqClientErrorCodeValue> {
   }
 }
 
+/** True when `e` is a {@link PqClientError}, and, when `code` is given, one with that code. */
 export function isPqClientError(e: unknown, code?: PqClientErrorCodeValue): e is PqClientError {
   return e instanceof PqClientError && (code === undefined || e.code === code);
 }

@@ -16,6 +16,7 @@ import type { PqClientError } from './errors.js';
  */
 export type MeasurementRequest = BuildRequestInput | DataframeRequest;
 
+/** Options of `PqClient.measure`. */
 export interface MeasureOptions {
   /** Aborting it stops the measurement with the USER_BREAK handshake, exactly like `stop()` (PQ-10). */
   signal?: AbortSignal;
@@ -55,6 +56,10 @@ export interface MeasurementInfo {
   readonly serverVersion: number | undefined;
 }
 
+/**
+ * Where a measurement is: `queued` (waiting for the greeting or the previous handshake), `requested` ('D' sent),
+ * `running` ('d' NO_ERROR received), `stopping` (USER_BREAK sent), `ended`.
+ */
 export type MeasurementPhase = 'queued' | 'requested' | 'running' | 'stopping' | 'ended';
 
 /**
@@ -82,6 +87,7 @@ export interface PqMeasurement extends AsyncIterable<DataFrame> {
   stop(): Promise<void>;
 }
 
+/** Options of `connectPq`: where to connect, the protocol's time-outs (all in milliseconds) and buffering. */
 export interface PqClientOptions {
   /** Default 127.0.0.1. */
   host?: string;
@@ -137,6 +143,7 @@ export interface PqClientWarning {
   received?: PqMessage;
 }
 
+/** The events a {@link PqClient} emits, as `name: [arguments]` for the typed `node:events` EventEmitter. */
 export interface PqClientEvents {
   /** Every message, as decoded or before encoding: a trace for logs and inspectors. */
   message: [direction: 'in' | 'out', message: PqMessage];
@@ -145,12 +152,14 @@ export interface PqClientEvents {
    * `completionAnswer` is `'manual'` (answer it with `client.answer(status)`).
    */
   status: [status: StatusMessage, answer: StatusMessage | undefined];
+  /** Something unexpected the client tolerated (see {@link PqClientWarning}). */
   warning: [warning: PqClientWarning];
   /**
    * A failure not tied to a measurement (e.g. an 'S' MESSAGE_TIMEOUT while idle); the connection is closing. Emitted only
    * while someone listens (it also ends up in `closed`), so an unheard one does not throw as Node's `error` would.
    */
   error: [error: PqClientError];
+  /** The connection closed (emitted once). */
   close: [info: PqCloseInfo];
 }
 

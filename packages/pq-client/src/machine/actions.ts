@@ -47,6 +47,7 @@ export type ClientCommand =
    */
   | { type: 'answer'; status: number };
 
+/** What the client machine takes: the runtime's inputs (`receive`, `wake`, `closed`) and its {@link ClientCommand}s. */
 export type ClientInput = Input<PqMessage, ClientCommand>;
 /** `close` actions carry reason `closed` (a normal close) or `error` with the PqClientError. */
 export type ClientAction = Action<PqMessage, ClientEvent>;
@@ -69,6 +70,10 @@ export interface ClientMachineOptions {
   completionAnswer: 'auto' | 'manual';
 }
 
+/**
+ * The time-outs `connectPq` uses unless told otherwise: a 500 ms greeting wait, 4000 ms replies (pq.md §1), 1250 ms
+ * frames (the simulator's interval) with 3 silent intervals tolerated, and automatic completion answers.
+ */
 export const DEFAULT_MACHINE_OPTIONS: ClientMachineOptions = {
   greetingTimeoutMs: 500,
   replyTimeoutMs: 4000,
