@@ -3,6 +3,7 @@
 // found. Defined once here, beside the machine contract the rules mirror, so no role package depends on another and no
 // name is exported twice. Nothing here touches a socket or a clock: rules are pure functions of the exchange.
 
+/** Which end of the session sent a message. */
 export type ExchangeSide = 'client' | 'server';
 
 /** One message of a session as the observer saw it. */
