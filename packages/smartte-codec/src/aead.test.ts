@@ -1,7 +1,7 @@
 // The injected-AEAD path of B.6 sealing: what the codec hands the AEAD and how it reports the AEAD's failures. The B.8
 // vector through a real synchronous AES-GCM (node:crypto) is checked where that AEAD lives, in @portico/machine.
 import { describe, expect, it } from 'vitest';
-import { codecError } from '../test/helpers.js';
+import { codecError } from './test-support/errors.js';
 import { HeaderFlag } from './constants.js';
 import { openSync, type SyncAead, sealSync, syncLinkKeys } from './aead.js';
 import type { SessionKeyMaterial } from './keys.js';

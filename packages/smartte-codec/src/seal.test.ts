@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fromHex, toHex } from '@portico/wire';
 import { describe, expect, it } from 'vitest';
-import { codecError, expectCodecError, rejectsWithCodecError } from '../test/helpers.js';
+import { codecError, expectCodecError, rejectsWithCodecError } from './test-support/errors.js';
 import { decode, encode } from './codec.js';
 import { SealingError } from './errors.js';
 import {

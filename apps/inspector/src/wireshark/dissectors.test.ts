@@ -4,10 +4,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { captureSessions } from '../src/capture-input.js';
-import { wiresharkDissectors } from '../src/wireshark/dissectors.js';
+import { captureSessions } from '../capture-input.js';
+import { wiresharkDissectors } from './dissectors.js';
 
-const here = (path: string) => new URL(`../${path}`, import.meta.url).pathname;
+const here = (path: string) => new URL(`../../${path}`, import.meta.url).pathname;
 const dissectors = Object.keys(wiresharkDissectors()).map((name) => here(`wireshark/${name}`));
 
 /** tshark is a Debian package `.ci/run` installs; its absence is a failure with one line saying so, never a skip. */

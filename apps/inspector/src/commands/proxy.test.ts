@@ -11,8 +11,8 @@ import { connectPq } from '@portico/pq-client';
 import { createPqServer, NO_PACING } from '@portico/pq-server';
 import { decode as decodeSt, encode as encodeSt } from '@portico/smartte-codec';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bin, inspect, lastLine } from './support/run.js';
-import { LRSN_GREETING } from './support/sessions.js';
+import { bin, inspect, lastLine } from '../test-support/run.js';
+import { LRSN_GREETING } from '../test-support/sessions.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portico-proxy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { microtimeHistogram, PtuReader } from '@portico/pq-codec/ptu';
 import { sharedDataPath } from '@portico/test-support';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { inspect, lastLine } from './support/run.js';
+import { inspect, lastLine } from '../test-support/run.js';
 
 const sample = (name: string) => sharedDataPath('ptu', name);
 

@@ -1,14 +1,6 @@
 // Scripted TCP conversations and UDP exchanges turned into capture packets, with the faults reassembly must survive:
 // segments split, delivered out of order, retransmitted.
-import {
-  type Host,
-  ipPacket,
-  type Link,
-  linkFrame,
-  type Packet,
-  tcpSegment,
-  udpDatagram,
-} from '../../src/pcap/writer.js';
+import { type Host, ipPacket, type Link, linkFrame, type Packet, tcpSegment, udpDatagram } from '../pcap/writer.js';
 
 export interface Step {
   /** ms since the conversation began. */

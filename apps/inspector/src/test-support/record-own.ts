@@ -1,7 +1,7 @@
 // Records the test captures test/captures/own-{pq,lrsn,smartte}.pcapng from the project's own servers and clients,
 // each exchange passing through `portico-inspect proxy --record` on loopback (issue 16 "Captures of real exchanges
 // recorded from the project's own servers and clients (kept as test data)"). Run after a build, from apps/inspector:
-//   pnpm exec tsx test/support/record-own.ts
+//   pnpm exec tsx src/test-support/record-own.ts
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { connectSmartTe } from '@portico/smartte-client';
 import { createSmartTeServer } from '@portico/smartte-server';
 import { bin } from './run.js';
 
-const out = (name: string) => new URL(`../captures/own-${name}.pcapng`, import.meta.url).pathname;
+const out = (name: string) => new URL(`../../test/captures/own-${name}.pcapng`, import.meta.url).pathname;
 
 /** Runs `exchange` against a proxy recording into `record`; stops the proxy (SIGINT) when done. */
 async function throughProxy(

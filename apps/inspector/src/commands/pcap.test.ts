@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HANDSHAKE_STEPS } from '@portico/smartte-server/conformance';
-import { merge, type Seg, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
-import { type Link, type Packet, writePcap, writePcapng } from '../src/pcap/writer.js';
-import { inspect, lastLine } from './support/run.js';
-import { lrsnSteps, pqSteps, smartteDatagrams } from './support/sessions.js';
+import { merge, type Seg, tcpFrames, tcpSegments, udpFrames } from '../test-support/conversation.js';
+import { type Link, type Packet, writePcap, writePcapng } from '../pcap/writer.js';
+import { inspect, lastLine } from '../test-support/run.js';
+import { lrsnSteps, pqSteps, smartteDatagrams } from '../test-support/sessions.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portico-pcap-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -82,7 +82,7 @@ describe('portico-inspect pcap', () => {
     expect(lastLine(r.stdout)).toMatch(
       /^pcap: 3 sessions \(pq 1, lrsn 1, smartte 1\), 33 messages decoded, 0 damaged, 0 violations, \d+ packets \(pcapng\) from /,
     );
-    await expect(r.stdout.replace(/from \S+$/m, 'from FILE')).toMatchFileSnapshot('golden/mixed-sll2.txt');
+    await expect(r.stdout.replace(/from \S+$/m, 'from FILE')).toMatchFileSnapshot('../../test/golden/mixed-sll2.txt');
   });
 
   it.each<[string, (p: Packet[], l: Link) => Uint8Array, Link]>([

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { encode as encodePq } from '@portico/pq-codec';
 import { VENDOR_SESSIONS_FILE } from '@portico/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { merge, type Step, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
-import { writePcapng } from '../src/pcap/writer.js';
-import { inspect, lastLine } from './support/run.js';
-import { LRSN_GREETING, lrsnSteps, pqSteps, smartteDatagrams } from './support/sessions.js';
+import { merge, type Step, tcpFrames, tcpSegments, udpFrames } from '../test-support/conversation.js';
+import { writePcapng } from '../pcap/writer.js';
+import { inspect, lastLine } from '../test-support/run.js';
+import { LRSN_GREETING, lrsnSteps, pqSteps, smartteDatagrams } from '../test-support/sessions.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portico-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -123,7 +123,7 @@ describe('portico-inspect check on exchanges of the project own servers and clie
     ['lrsn', 'connectLrsn and createLrsnServer'],
     ['smartte', 'connectSmartTe and createSmartTeServer'],
   ])('%s: the recorded exchange of %s conforms (exit 0, no violation)', async (protocol) => {
-    const file = new URL(`captures/own-${protocol}.pcapng`, import.meta.url).pathname;
+    const file = new URL(`../../test/captures/own-${protocol}.pcapng`, import.meta.url).pathname;
     const r = await inspect(['check', file]);
     expect(lastLine(r.stdout)).toMatch(/^check: 1 sessions, 1 conform, 0 violations/);
     expect(r.code).toBe(0);

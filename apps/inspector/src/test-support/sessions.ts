@@ -5,7 +5,7 @@ import { encode as encodeSmartte, type SmartTeDatagram } from '@portico/smartte-
 import { vendorSession } from '@portico/test-support';
 import { fromHex } from '@portico/wire';
 import type { Datagram, Step } from './conversation.js';
-import type { Host } from '../../src/pcap/writer.js';
+import type { Host } from '../pcap/writer.js';
 
 /** A vendor session's messages as steps (its malformed-on-purpose message included: it is what went on the wire). */
 export function pqSteps(nameStart: string): Step[] {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { encode as encodePq, ErrorCode, StopReasonCode } from '@portico/pq-codec';
 import { toHex } from '@portico/wire';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inspect, lastLine } from './support/run.js';
-import { LRSN_GREETING, lrsnSteps, pqSteps, smartteDatagrams } from './support/sessions.js';
+import { inspect, lastLine } from '../test-support/run.js';
+import { LRSN_GREETING, lrsnSteps, pqSteps, smartteDatagrams } from '../test-support/sessions.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portico-decode-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VENDOR_SESSIONS_FILE } from '@portico/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bin, inspect, lastLine } from './support/run.js';
+import { bin, inspect, lastLine } from './test-support/run.js';
 
 const capture = VENDOR_SESSIONS_FILE;
 const tmp = mkdtempSync(join(tmpdir(), 'portico-inspect-'));

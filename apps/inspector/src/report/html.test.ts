@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { encode as encodePq } from '@portico/pq-codec';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writePcapng } from '../src/pcap/writer.js';
-import { merge, tcpFrames, tcpSegments, udpFrames } from './support/conversation.js';
-import { inspect, lastLine } from './support/run.js';
-import { lrsnSteps, pqSteps, smartteDatagrams } from './support/sessions.js';
+import { writePcapng } from '../pcap/writer.js';
+import { merge, tcpFrames, tcpSegments, udpFrames } from '../test-support/conversation.js';
+import { inspect, lastLine } from '../test-support/run.js';
+import { lrsnSteps, pqSteps, smartteDatagrams } from '../test-support/sessions.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portico-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,7 +63,7 @@ describe('portico-inspect pcap --html', () => {
   });
 
   it('docs/sample-report.html is what the README command makes of docs/sample.pcapng', async () => {
-    const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+    const docs = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
     const html = join(tmp, 'sample.html');
     await inspect(['pcap', '--html', html, docs('sample.pcapng')]);
     const made = readFileSync(html, 'utf8').replaceAll(
