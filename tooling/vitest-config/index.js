@@ -1,6 +1,6 @@
 // Shared vitest configuration for every Portico package.
-// - tests live beside sources (src/**/*.test.ts, CONTRIBUTING.md); test/**/*.test.ts is still run for the packages
-//   that have not moved theirs yet (pq-client, pq-server, apps/inspector);
+// - tests live beside sources (src/**/*.test.ts, CONTRIBUTING.md); test/**/*.test.ts is run for tooling/scripts only,
+//   whose tests check the repository itself (READMEs, package hygiene, changesets), not code beside them;
 // - a JSON report (test-results.json) lets .ci/run print the runner's own pass/fail counts;
 // - setup.js applies FUZZ_RUNS / FUZZ_SEED to every fast-check property, and time-outs scale with FUZZ_RUNS.
 import { fileURLToPath } from 'node:url';

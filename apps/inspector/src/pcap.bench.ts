@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare, machineLine, printTable } from '@portico/bench';
-import { captureSessions } from '../src/capture-input.js';
-import { type Packet, writePcap } from '../src/pcap/writer.js';
-import { merge, tcpFrames, tcpSegments, udpFrames } from '../src/test-support/conversation.js';
-import { lrsnSteps, pqSteps, smartteDatagrams } from '../src/test-support/sessions.js';
-import { wiresharkDissectors } from '../src/wireshark/dissectors.js';
+import { captureSessions } from './capture-input.js';
+import { type Packet, writePcap } from './pcap/writer.js';
+import { merge, tcpFrames, tcpSegments, udpFrames } from './test-support/conversation.js';
+import { lrsnSteps, pqSteps, smartteDatagrams } from './test-support/sessions.js';
+import { wiresharkDissectors } from './wireshark/dissectors.js';
 
 /** Capture size in MB: 100 by default (the figure); BENCH_PCAP_MB makes it smaller on a busy machine. */
 const TARGET_BYTES = Number(process.env.BENCH_PCAP_MB ?? 100) * 1e6;
