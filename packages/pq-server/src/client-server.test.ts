@@ -1,26 +1,17 @@
 import { join } from 'node:path';
 import { ErrorCode } from '@portico/pq-codec';
 import { connectPq, isPqClientError } from '@portico/pq-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { NO_PACING } from './index.js';
+import { useLoopbackFixture } from './test-support/fixture.js';
 import { lifetimeNs, readBack } from './test-support/ptu.js';
-import { tempWorkspace } from './test-support/sink.js';
 
-let ws: { dir: string; remove: () => Promise<void> };
-let server: PqServer | undefined;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await ws.remove();
-});
+const fx = useLoopbackFixture();
 
 describe('@portico/pq-client against @portico/pq-server over loopback', () => {
   it('PQ-09 "On Measurement Complete" and PQ-10 "Client terminates measurement", several measurements on one connection', async () => {
-    server = await createPqServer({
-      port: 0,
+    const ws = fx.ws;
+    const server = await fx.serve({
       pacing: NO_PACING,
       simulator: { workspace: ws.dir, frameIntervalMs: 50, detectors: [{ rateCps: 200_000, lifetimeNs: 3.2 }] },
     });

@@ -1,26 +1,17 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectPq } from '@portico/pq-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPqServer, NO_PACING, type PqServer, type SessionInfo } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { NO_PACING, type SessionInfo } from './index.js';
+import { useLoopbackFixture } from './test-support/fixture.js';
 import { readBack } from './test-support/ptu.js';
-import { tempWorkspace } from './test-support/sink.js';
 
-let ws: { dir: string; remove: () => Promise<void> };
-let server: PqServer | undefined;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await ws.remove();
-});
+const fx = useLoopbackFixture();
 
 describe('PqServer.disconnect(id)', () => {
   it('ends one measuring session: its client is told, its file is closed valid, and the server serves the next client', async () => {
-    server = await createPqServer({
-      port: 0,
+    const ws = fx.ws;
+    const server = await fx.serve({
       pacing: NO_PACING,
       simulator: { workspace: ws.dir, frameIntervalMs: 50, measurementTimeS: 600 },
     });

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Binding, connectionLink } from '@portico/machine';
 import { type Clock, type Connection, type Listener, listen, realClock, type SocketAddress } from '@portico/transport';
 import type { MeasurementBackend, MeasurementSink, RunningMeasurement, StopReason } from './backend.js';
-import { ServerDecoder, type ServerInput } from './decoder.js';
+import { ServerDecoder, type ServerInput, wireBytesOf } from './decoder.js';
 import { PqServerError } from './errors.js';
 import type { BackendRequest, SessionCommand, SessionEvent, SessionOutput } from './session/events.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './session/options.js';
@@ -48,6 +48,14 @@ export interface PqServerEvents {
   connection: [session: SessionInfo, busy: boolean];
   /** Something happened in a session (for logs). */
   session: [session: SessionInfo, event: SessionEvent];
+  /**
+   * A complete message came from a client, with the exact bytes it was read from (header included), before the
+   * session acts on it: a 'D' is announced here before its `request` session event. For a Server Dialog that shows
+   * "all raw data transferred" and the current request as the client sent it (PQ-13), non-canonical bytes included.
+   * Bytes are kept only while this event has listeners (a listener added mid-stream sees the next message on); bytes
+   * the codec refused are not messages and come as a `corrupted` session event instead.
+   */
+  received: [session: SessionInfo, message: PqMessage, bytes: Uint8Array];
   /** A backend operation failed unexpectedly (it is also answered on the wire as UNKNOWN_ERROR); emitted only while heard. */
   error: [session: SessionInfo, error: unknown];
 }
@@ -110,6 +118,13 @@ export class PqServer extends EventEmitter<PqServerEvents> {
   /** @internal */
   report(info: SessionInfo, event: SessionEvent): void {
     this.emit('session', info, event);
+  }
+
+  /** @internal */
+  received(info: SessionInfo, input: ServerInput): void {
+    if (input.type === 'corrupt' || input.type === 'partial') return;
+    const bytes = wireBytesOf(input);
+    if (bytes !== undefined) this.emit('received', info, input, bytes);
   }
 
   /** @internal */
@@ -187,6 +202,8 @@ class SessionBinding {
     private readonly conn: Connection<ServerInput, PqMessage>,
     private readonly info: SessionInfo,
   ) {
+    // Registered before the binding's own handler, so a message's bytes are announced before the session acts on it.
+    conn.on('message', (m) => this.server.received(this.info, m));
     const b = new Binding<ServerInput, PqMessage, SessionOutput, SessionCommand>(
       new ServerSession(server.options),
       connectionLink(conn),
@@ -349,7 +366,7 @@ export async function createPqServer(options: PqServerOptions = {}): Promise<PqS
   const listener = await listen<ServerInput, PqMessage>({
     host: options.host ?? '127.0.0.1',
     port,
-    decoder: () => new ServerDecoder(codec),
+    decoder: () => new ServerDecoder(codec, () => (server?.listenerCount('received') ?? 0) > 0),
     encode: (m) => encode(m, codec),
     noDelay: options.noDelay ?? true,
     clock,

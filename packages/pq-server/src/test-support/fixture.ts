@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import type { PqServer } from '../index.js';
+import { createPqServer, type PqServer, type PqServerOptions } from '../index.js';
 import { RawClient } from './raw-client.js';
 import { tempWorkspace } from './sink.js';
 
@@ -11,6 +11,8 @@ export interface LoopbackFixture {
   readonly servers: PqServer[];
   /** Connects a raw client that is closed after the test. */
   connect(port: number): Promise<RawClient>;
+  /** Starts a server on a free loopback port (`port: 0` unless given) that is closed after the test. */
+  serve(options: PqServerOptions): Promise<PqServer>;
 }
 
 /** Registers the per-test set-up and clean-up of the loopback suites and returns their shared state. */
@@ -37,6 +39,11 @@ export function useLoopbackFixture(): LoopbackFixture {
       const c = await RawClient.connect(port);
       clients.push(c);
       return c;
+    },
+    async serve(options) {
+      const s = await createPqServer({ port: 0, ...options });
+      servers.push(s);
+      return s;
     },
   };
 }
