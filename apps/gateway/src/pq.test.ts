@@ -4,6 +4,7 @@ import { connectPq } from '@portico/pq-client';
 import { decode } from '@portico/pq-codec';
 import { readPtu } from '@portico/pq-codec/ptu';
 import { describe, expect, it } from 'vitest';
+import { pqMessages, recordingRelay } from './test-support/recording-relay.js';
 import { adminRequest, startGateway, tempDir, writeConfig } from './test-support/spawn.js';
 
 /** PQ without the simulator's pacing, frames every 50 ms, so a measurement takes a moment. */
@@ -20,10 +21,12 @@ async function fastGateway() {
 }
 
 describe('PQ through the gateway (spawned binary, the project pq-client)', () => {
-  it('PQ-13 one may "inspect all raw data transferred during this handshake"; "the server request data of the current (last) request are decoded and shown": a session\'s detail has the last request decoded and its bytes, and disconnect ends the session with its file valid', async () => {
+  it('PQ-13 one may "inspect all raw data transferred during this handshake"; "the server request data of the current (last) request are decoded and shown": a session\'s detail has the last request decoded beside the exact bytes the client sent, and disconnect ends the session with its file valid', async () => {
     const gw = await fastGateway();
+    // pq-client talks to the gateway through a relay that records every byte it sends.
+    const relay = await recordingRelay(gw.pqPort);
     try {
-      const client = await connectPq({ host: '127.0.0.1', port: gw.pqPort, frameIntervalMs: 10_000 });
+      const client = await connectPq({ host: '127.0.0.1', port: relay.port, frameIntervalMs: 10_000 });
       const m = client.measure({
         pixelsX: 4,
         pixelsY: 2,
@@ -40,19 +43,31 @@ describe('PQ through the gateway (spawned binary, the project pq-client)', () =>
         hex: string;
         bytes: number;
       };
-      const detail = async () =>
-        ((await adminRequest(gw.admin, '/api/connections/pq-1')).body as { info: { currentRequest?: Current } }).info;
-      await expect.poll(async () => (await detail()).currentRequest).toBeDefined();
-      const current = (await detail()).currentRequest!;
+      type Detail = {
+        info: { currentRequest?: Current };
+        timeline: { event: string; direction?: string; detail?: { wire?: string } }[];
+      };
+      const detail = async () => (await adminRequest(gw.admin, '/api/connections/pq-1')).body as Detail;
+      await expect.poll(async () => (await detail()).info.currentRequest).toBeDefined();
+      const { info, timeline } = await detail();
+      const current = info.currentRequest!;
       expect(current).toMatchObject({
         measurement: 1,
         message: 'DataframeRequest',
         decoded: { pixelsX: 4, pixelsY: 2, fields: { timePerPixel: 0.5, filename: 'cut', comment: 'Server Dialog' } },
       });
-      // The bytes shown are the request: pq-codec decodes them back to the same fields.
-      const bytes = new Uint8Array(Buffer.from(current.hex, 'hex'));
-      expect(bytes.length).toBe(current.bytes);
-      expect(decode(bytes)).toMatchObject({ pixelsX: 4, pixelsY: 2 });
+      // The bytes shown are the bytes the client sent: its 'D' (message type 0x44 at offset 2), as recorded on the way.
+      const sent = pqMessages(Buffer.concat(relay.sent[0] ?? []));
+      const requests = sent.filter((b) => b[2] === 0x44);
+      expect(requests).toHaveLength(1);
+      expect(current.hex).toBe(requests[0]!.toString('hex'));
+      expect(current.bytes).toBe(requests[0]!.length);
+      expect(decode(new Uint8Array(requests[0]!))).toMatchObject({ pixelsX: 4, pixelsY: 2 });
+      // Every message from the client is in the timeline with its raw bytes, in the order it was sent.
+      const wire = timeline
+        .filter((t) => t.direction === 'in' && t.detail?.wire !== undefined)
+        .map((t) => t.detail!.wire);
+      expect(wire).toEqual(sent.map((b) => b.toString('hex')));
 
       const r = await adminRequest(gw.admin, '/api/connections/pq-1/disconnect', {
         method: 'POST',
@@ -65,6 +80,7 @@ describe('PQ through the gateway (spawned binary, the project pq-client)', () =>
       expect(file.summary.recordCountMismatch).toBe(false);
       await client.close().catch(() => {});
     } finally {
+      await relay.close();
       expect(await gw.stop()).toBe(0);
     }
   });

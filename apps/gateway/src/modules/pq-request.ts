@@ -1,10 +1,9 @@
-import { type DataframeRequest, encode, readRequestFields, type TextEncoding } from '@portico/pq-codec';
-import { type MeasurementBackend, type PqServerOptions, pqServerBackend } from '@portico/pq-server';
+import { decode, readRequestFields, type TextEncoding } from '@portico/pq-codec';
 
 /**
  * PQ-13 "the server request data of the current (last) request are decoded and shown", beside the bytes of the
- * request, as SymPhoTime's Server Dialog shows them. The bytes are the request as pq-codec encodes it in the server's
- * text encoding (pq-server hands its backend the decoded request, not the bytes read).
+ * request, as SymPhoTime's Server Dialog shows them. `hex` is the request exactly as it was read from the client's
+ * socket (pq-server's `received` event), and `decoded` is those bytes decoded.
  */
 export interface PqRequestView {
   measurement: number;
@@ -24,36 +23,24 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** One request decoded: its header fields, its optional records read by name, and the records as they came. */
-export function describeRequest(measurement: number, request: DataframeRequest, encoding: TextEncoding): PqRequestView {
+/**
+ * One request as received: its bytes, and those bytes decoded (header fields, optional records read by name, and the
+ * records as they came). Undefined when the bytes are not a 'D' (pq-server announced them as one, so only a defect).
+ */
+export function describeRequest(
+  measurement: number,
+  wire: Uint8Array,
+  encoding: TextEncoding,
+): PqRequestView | undefined {
+  const request = decode(wire, { encoding });
+  if (request.type !== 'DataframeRequest') return undefined;
   // The discriminant is the message's name (pq-codec); its wire letter (`tag`) is in the bytes below.
   const { type, tag: _tag, records, ...header } = request;
-  const bytes = encode(request, { encoding });
   return {
     measurement,
     message: type,
     decoded: plain({ ...header, fields: readRequestFields(records), records }) as Record<string, unknown>,
-    bytes: bytes.length,
-    hex: Buffer.from(bytes).toString('hex'),
-  };
-}
-
-/**
- * The backend createPqServer would build from these options (a simulator, or the relay to an upstream SymPhoTime),
- * with every request it is asked to start shown to `onStart` first. Passed to createPqServer as `backend`.
- */
-export function observedBackend(
-  options: PqServerOptions,
-  onStart: (request: DataframeRequest) => void,
-): MeasurementBackend {
-  const inner = pqServerBackend(options);
-  return {
-    name: inner.name,
-    start(request, plan, sink) {
-      onStart(request);
-      return inner.start(request, plan, sink);
-    },
-    close: () => inner.close(),
-    ...(inner.clients === undefined ? {} : { clients: (n: number) => inner.clients?.(n) }),
+    bytes: wire.length,
+    hex: Buffer.from(wire).toString('hex'),
   };
 }

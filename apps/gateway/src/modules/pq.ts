@@ -5,7 +5,7 @@ import type { PqConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
 import { PqControl } from '../pq-control.js';
-import { describeRequest, observedBackend } from './pq-request.js';
+import { describeRequest } from './pq-request.js';
 import type { ListeningAddress, ProtocolModule, RunningProtocol } from './types.js';
 
 /** Registry namespace of PQ measurement status (ARCHITECTURE.md "State and scale"). */
@@ -62,20 +62,8 @@ export const pqModule: ProtocolModule<PqConfig> = {
     const { options, workspace } = pqServerOptions(config, ctx.dataDir);
     if (workspace !== undefined) await mkdir(workspace, { recursive: true });
     let server: Awaited<ReturnType<typeof createPqServer>>;
-    // PQ-13: the request a session's 'request' event announced is the one its backend is asked to start next.
-    let requested: { key: string; measurement: number } | undefined;
-    const backend = observedBackend(options, (request) => {
-      if (requested === undefined) return;
-      const view = describeRequest(requested.measurement, request, config.encoding ?? 'windows-1252');
-      ctx.sessions.update(requested.key, 'request bytes', {
-        direction: 'in',
-        detail: { message: view.message, bytes: view.bytes, hex: view.hex },
-        info: { currentRequest: view },
-      });
-      requested = undefined;
-    });
     try {
-      server = await createPqServer({ ...options, backend });
+      server = await createPqServer(options);
     } catch (e) {
       throw bindError('PQ', config.host, config.port, PORT_FLAGS.pq, e) ?? e;
     }
@@ -97,6 +85,19 @@ export const pqModule: ProtocolModule<PqConfig> = {
         .catch((err: unknown) => log.error({ err }, 'registry write failed'));
     };
     const current = new Map<number, number>(); // session id → measurement id in progress
+    const encoding = config.encoding ?? 'windows-1252';
+    // The bytes of the message a session is acting on: pq-server announces them (`received`) just before the session
+    // events the message causes, so the timeline entry of each message from the client carries its raw bytes.
+    const wire = new Map<number, { message: string; bytes: Uint8Array }>();
+    const raw = (s: SessionInfo): { wire?: string } => {
+      const w = wire.get(s.id);
+      if (w === undefined) return {};
+      wire.delete(s.id);
+      return { wire: Buffer.from(w.bytes).toString('hex') };
+    };
+    server.on('received', (s, message, bytes) => {
+      wire.set(s.id, { message: message.type, bytes });
+    });
 
     server.on('connection', (s, busy) => {
       sessions.open('pq', String(s.id), `${s.remote.address}:${s.remote.port}`, busy ? 'busy' : 'connected');
@@ -133,7 +134,8 @@ export const pqModule: ProtocolModule<PqConfig> = {
           sessions.update(k, `reply to ${ev.for}`, {
             direction: 'in',
             state,
-            detail: { status: ev.status, expected: ev.expected },
+            // A 'D' standing in for the reply (implicit) keeps its bytes for its own `request` entry.
+            detail: { status: ev.status, expected: ev.expected, ...(ev.implicit ? {} : raw(s)) },
           });
           return;
         }
@@ -145,12 +147,17 @@ export const pqModule: ProtocolModule<PqConfig> = {
             records: ev.records,
           };
           current.set(s.id, ev.measurement);
-          requested = { key: k, measurement: ev.measurement };
+          const w = wire.get(s.id);
+          const view = w === undefined ? undefined : describeRequest(ev.measurement, w.bytes, encoding);
           sessions.update(k, 'request', {
             direction: 'in',
             state: 'requested',
             count: { requests: 1 },
-            info: { lastRequest: { measurement: ev.measurement, ...request } },
+            detail: raw(s),
+            info: {
+              lastRequest: { measurement: ev.measurement, ...request },
+              ...(view === undefined ? {} : { currentRequest: view }),
+            },
           });
           record(s, ev.measurement, { state: 'requested', request });
           return;
@@ -234,12 +241,13 @@ export const pqModule: ProtocolModule<PqConfig> = {
           return;
         case 'closed':
           current.delete(s.id);
+          wire.delete(s.id);
           sessions.close(k, ev.reason);
           return;
         case 'client-status':
         case 'request-while-busy':
         case 'unexpected':
-          sessions.update(k, ev.type, { direction: 'in', detail: { ...ev } });
+          sessions.update(k, ev.type, { direction: 'in', detail: { ...ev, ...raw(s) } });
           return;
       }
     });
