@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createMetrics } from './admin/metrics.js';
@@ -11,6 +12,7 @@ import { PQ_MEASUREMENTS, pqControlFor } from './modules/pq.js';
 import type { PqControl } from './pq-control.js';
 import type { ListeningAddress, ModuleContext, Protocol, ProtocolModule, RunningProtocol } from './modules/types.js';
 import { PageLog } from './pages/page-log.js';
+import { LRSN_PENDING, LRSN_SUBSCRIPTIONS } from './registry/lrsn-registry.js';
 import { MemoryRegistry } from './registry/registry.js';
 import { SessionTable } from './sessions/table.js';
 
@@ -47,7 +49,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
   const registry = new MemoryRegistry();
   const table = new SessionTable();
   const pages = new PageLog(registry, log);
-  const ctx: ModuleContext = { log, registry, sessions: table, dataDir, pages };
+  const instance = `${hostname()}:${process.pid}:${started}`;
+  const ctx: ModuleContext = { log, registry, sessions: table, dataDir, pages, instance };
   const running = new Map<Protocol, RunningProtocol>();
   const protocols: ProtocolStatus[] = [];
   let admin: AdminServer | undefined;
@@ -117,6 +120,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, version: 
           }),
           protocols: () => protocols,
           measurements: async () => (await registry.list(PQ_MEASUREMENTS)).map(([, v]) => v),
+          lrsnState: async () => ({
+            subscriptions: (await registry.list(LRSN_SUBSCRIPTIONS)).map(([, v]) => v),
+            pending: (await registry.list(LRSN_PENDING)).map(([, v]) => v),
+          }),
           pages,
           ...(running.get('lrsn')?.page ? { page: (request) => running.get('lrsn')!.page!(request) } : {}),
           disconnect: async (key) => {

@@ -157,6 +157,50 @@ describe('LRSN admin routes (spawned binary)', () => {
   });
 });
 
+describe('LRSN state in the gateway\'s registry (spawned binary, ARCHITECTURE.md "State and scale")', () => {
+  it("a page's pending id and its session's subscriptions are in the registry (GET /api/lrsn/state) while it is in flight, survive a SIGHUP reload, and go with the final status and the disconnect", async () => {
+    // Airtime 2 s: the page stays in flight long enough to be seen and to live through a reload.
+    const config = 'lrsn:\n  backend: { kind: simulator, statusIntervalMs: 2000 }\n';
+    const dir = await tempDir();
+    const file = await writeConfig(dir, 'gateway.yaml', config);
+    const gw = await startGateway(['--config', file], dir);
+    const port = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number')?.['port'] as number;
+    const state = async () =>
+      (await adminRequest(gw.admin, '/api/lrsn/state')).body as {
+        subscriptions: { session: string; services: string[] }[];
+        pending: { session: string; ref: number; id?: string }[];
+      };
+    const client = await connectLrsn({ port, services: ['NetPage', 'Heartbeat'], reconnect: false });
+    try {
+      const first = client.page({ id: 'r1', pager: '2;105', message: 'Vibe1' });
+      await expect
+        .poll(async () => (await state()).pending, { timeout: 10_000 })
+        .toEqual([expect.objectContaining({ session: 'lrsn-1', ref: 1, id: 'r1' })]);
+      expect((await state()).subscriptions).toEqual([
+        expect.objectContaining({ session: 'lrsn-1', services: ['NetPage', 'Heartbeat'] }),
+      ]);
+      await writeConfig(dir, 'gateway.yaml', `${config}log: { level: debug }\n`);
+      gw.proc.kill('SIGHUP');
+      await gw.waitFor((l) => l.msg.startsWith('reload:'));
+      expect((await state()).pending).toEqual([expect.objectContaining({ session: 'lrsn-1', id: 'r1' })]);
+      expect(await first).toMatchObject({ status: 'sent' });
+      await expect.poll(async () => (await state()).pending, { timeout: 10_000 }).toEqual([]);
+      expect((await state()).subscriptions).toHaveLength(1);
+      // A page still in flight when its client goes: no one is left to tell (lrsn.md §5), so its id goes too.
+      const second = client.page({ id: 'r2', pager: '2;106', message: 'Vibe1' });
+      second.catch(() => {});
+      await expect
+        .poll(async () => (await state()).pending, { timeout: 10_000 })
+        .toEqual([expect.objectContaining({ id: 'r2' })]);
+      await client.close();
+      await expect.poll(async () => await state(), { timeout: 10_000 }).toEqual({ subscriptions: [], pending: [] });
+    } finally {
+      await client.close();
+      expect(await gw.stop()).toBe(0);
+    }
+  });
+});
+
 describe('a page sent over HTTP to an upstream transmitter (spawned binary)', () => {
   it("goes out through the gateway's own lrsn-client, logged in to the transmitter with NetPage, and its status sequence comes back over HTTP", async () => {
     // The transmitter: an LRSN server in this process with a simulated bank that records what it is asked to page.

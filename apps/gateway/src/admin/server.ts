@@ -23,6 +23,8 @@ export interface AdminSource {
   status(): { ready: boolean; state: string; uptimeS: number; version: string };
   protocols(): unknown;
   measurements(): Promise<unknown>;
+  /** LRSN subscriptions and pages in flight, as the gateway's registry holds them. */
+  lrsnState(): Promise<unknown>;
   /** Simulator measurements started from the API; absent when PQ is not running. */
   pq?: PqControl;
   /** Pages sent through the gateway (the pages panel). */
@@ -114,6 +116,7 @@ export async function startAdmin(o: AdminOptions, src: AdminSource): Promise<Adm
     if (get && path === '/api/pq/measurements') return json(res, 200, await src.measurements());
     if (get && path === '/api/events') return openStream(req, res);
     if (get && path === '/api/lrsn/pages') return json(res, 200, await src.pages.list());
+    if (get && path === '/api/lrsn/state') return json(res, 200, await src.lrsnState());
     if (method === 'POST' && path === '/api/lrsn/pages') {
       if (!src.page) throw new HttpError(404, 'ADMIN_LRSN_NOT_RUNNING', 'LRSN is not running in this gateway');
       let request: PageRequest;

@@ -8,6 +8,7 @@ import {
   SimulatedPagerBank,
 } from '@portico/lrsn-server';
 import { pagerText } from '../pages/page-request.js';
+import { MirroredLrsnRegistry } from '../registry/lrsn-registry.js';
 import type { LrsnConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
@@ -107,6 +108,12 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
     // checked is the last one reported.
     let checking: string | undefined;
     const options = lrsnServerOptions(config);
+    // Subscriptions and pending page ids behind the gateway's registry (ARCHITECTURE.md "State and scale").
+    const registry = new MirroredLrsnRegistry(ctx.registry, ctx.instance, (err) => {
+      log.error({ err }, 'registry write failed (LRSN state)');
+      sessions.count('lrsn', 'errors', 1, { code: 'REGISTRY_WRITE_FAILED' });
+    });
+    options.registry = registry;
     if (options.credentials !== undefined) {
       options.credentials = observedCredentials(options.credentials as Record<string, string>, (passwd) => {
         if (checking !== undefined) sessions.attachSecret(checking, 'login', { passwd });
@@ -225,7 +232,11 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
       ],
       disconnect: (id) => server.disconnect(Number(id)),
       page,
-      close: () => server.close(),
+      close: async () => {
+        await server.close();
+        // The last deletes (sessions forgotten as they closed) reach the store before the gateway closes it.
+        await registry.flushed();
+      },
     };
   },
 };

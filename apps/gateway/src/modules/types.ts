@@ -26,6 +26,8 @@ export interface ModuleContext {
   dataDir: string;
   /** Pages sent through the gateway and their status (the dashboard's pages panel). */
   pages: PageLog;
+  /** This gateway run's scope in the registry (session ids restart with each run; a shared store holds several). */
+  instance: string;
 }
 
 /** A page sent from the admin API: its key in the pages panel and every status it went through. */
