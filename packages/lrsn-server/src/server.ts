@@ -210,6 +210,15 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   }
 
   /**
+   * Sends any message to the logged-in sessions subscribed to `service`, for a service the host application offers of
+   * its own (in `greeting.services`, beside LRS's documented ones); returns how many it went to. `publish` is the
+   * typed form for the documented event services.
+   */
+  notify(service: string, message: LrsnMessage): number {
+    return this.fanOut(service, message);
+  }
+
+  /**
    * Broadcasts a `<TableUpdate>` to TableMan subscribers and resolves with the first `<TableUpdateAck>` (lrsn.md §7:
    * "only the first ack the server receives counts"), or undefined if none comes within `timeoutMs` (default 10 s).
    */
