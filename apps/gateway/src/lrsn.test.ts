@@ -157,6 +157,48 @@ describe('LRSN admin routes (spawned binary)', () => {
   });
 });
 
+describe('a page sent over HTTP reaches an LRSN client subscribed to status (spawned binary)', () => {
+  it('lrsn-client logged in with PageStatus gets the <PageRequestStatus> sequence of a page POSTed to /api/lrsn/pages; a NetPage-only client gets none', async () => {
+    const dir = await tempDir();
+    const file = await writeConfig(
+      dir,
+      'gateway.yaml',
+      `lrsn:
+  backend: { kind: simulator, statusIntervalMs: 50 }
+  services: [{ name: NetPage, version: "2.0" }, { name: Heartbeat, version: "1.0" }, { name: PageStatus, version: "1.0" }]
+`,
+    );
+    const gw = await startGateway(['--config', file], dir);
+    const port = gw.lines.find((l) => l['protocol'] === 'lrsn' && typeof l['port'] === 'number')?.['port'] as number;
+    const watcher = await connectLrsn({ port, services: ['NetPage', 'PageStatus'], reconnect: false });
+    const other = await connectLrsn({ port, services: ['NetPage'], reconnect: false });
+    try {
+      expect(watcher.services).toEqual(['NetPage', 'PageStatus']);
+      const seen: string[] = [];
+      const otherSeen: string[] = [];
+      watcher.on('page-status', (s) => seen.push(`${s.id} ${s.status} ${s.ret}`));
+      other.on('page-status', (s) => otherSeen.push(`${s.id} ${s.status} ${s.ret}`));
+      const sent = await adminRequest(gw.admin, '/api/lrsn/pages', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.token}` },
+        body: JSON.stringify({ pager: '2;105', message: 'Vibe1', id: 'h9' }),
+      });
+      expect(sent).toMatchObject({
+        status: 200,
+        body: { final: true, statuses: [{ status: 'accepted' }, { status: 'sent', ret: 0 }] },
+      });
+      await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['h9 accepted 0', 'h9 sent 0']);
+      // The NetPage-only client hears only its own page's statuses (lrsn.md §5: "only to the client that sent it").
+      await other.page({ id: 'o1', pager: '2;106', message: 'Vibe1' });
+      expect(otherSeen).toEqual(['o1 accepted 0', 'o1 sent 0']);
+      expect(seen).toEqual(['h9 accepted 0', 'h9 sent 0']);
+    } finally {
+      await Promise.all([watcher.close(), other.close()]);
+      expect(await gw.stop()).toBe(0);
+    }
+  });
+});
+
 describe('LRSN state in the gateway\'s registry (spawned binary, ARCHITECTURE.md "State and scale")', () => {
   it("a page's pending id and its session's subscriptions are in the registry (GET /api/lrsn/state) while it is in flight, survive a SIGHUP reload, and go with the final status and the disconnect", async () => {
     // Airtime 2 s: the page stays in flight long enough to be seen and to live through a reload.

@@ -126,6 +126,8 @@ const lrsnServiceName = z.enum([
   'PocsagRX',
   'Config',
   'Inputs',
+  // The gateway's own: statuses of pages sent from the admin API (modules/lrsn.ts PAGE_STATUS_SERVICE).
+  'PageStatus',
 ]);
 const version = z.string().regex(/^\d+(\.\d+)*$/, 'a dotted version such as 2.0');
 

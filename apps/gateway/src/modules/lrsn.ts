@@ -1,4 +1,4 @@
-import { type PageRequest, ResultCode } from '@portico/lrsn-codec';
+import { type PageRequest, type PageRequestStatusValue, ResultCode } from '@portico/lrsn-codec';
 import {
   type ConnectionSnapshot,
   type CredentialStore,
@@ -79,6 +79,13 @@ export function lrsnServerOptions(c: LrsnConfig): LrsnServerOptions {
         }),
   };
 }
+
+/**
+ * The gateway's own LRSN service (not one of LRS's): a client subscribed to it gets the `<PageRequestStatus>` of
+ * every page sent from the admin API with an `id`. Offered only when `lrsn.services` lists it: a client that asks for
+ * every service (a login without `services`, LR-11) must not get statuses of ids it never sent.
+ */
+export const PAGE_STATUS_SERVICE = 'PageStatus';
 
 /** How long `POST /api/lrsn/pages` waits for a page's final status before answering with what it has. */
 const HTTP_PAGE_WAIT_MS = 30_000;
@@ -204,9 +211,14 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
       const statuses: PageOutcome['statuses'] = [];
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve({ key: k, final: false, statuses }), HTTP_PAGE_WAIT_MS);
-        const report = (status: string, ret: number): void => {
+        const report = (status: PageRequestStatusValue, ret: number): void => {
           statuses.push({ status, ret });
           pages.status(k, status, ret);
+          // lrsn.md §5 sends a page's statuses "only to the client that sent it"; a page from the admin API has no
+          // LRSN sender, so its statuses go to the clients that asked for them by subscribing to PageStatus.
+          if (request.id !== undefined) {
+            server.notify(PAGE_STATUS_SERVICE, { type: 'PageRequestStatus', id: request.id, status, ret });
+          }
           if (status === 'accepted') return;
           sessions.count('lrsn', 'pages', 1, { status });
           clearTimeout(timer);
