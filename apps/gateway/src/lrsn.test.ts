@@ -18,6 +18,18 @@ async function passwdGateway(statusIntervalMs: number): Promise<{ gw: Running; l
   return { gw, lrsnPort: (line?.['port'] as number | undefined) ?? -1 };
 }
 
+/** POSTs a page to the admin API, with the token. */
+function postPage(gw: Running, page: Record<string, string>) {
+  return adminRequest(gw.admin, '/api/lrsn/pages', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.token}` },
+    body: JSON.stringify(page),
+  });
+}
+
+/** What POST /api/lrsn/pages answers for a page its backend sent. */
+const SENT = { status: 200, body: { final: true, statuses: [{ status: 'accepted' }, { status: 'sent', ret: 0 }] } };
+
 describe('LRSN through the gateway (spawned binary, @portico/lrsn-server)', () => {
   let gw: Running;
   let lrsnPort: number;
@@ -178,15 +190,7 @@ describe('a page sent over HTTP reaches an LRSN client subscribed to status (spa
       const otherSeen: string[] = [];
       watcher.on('page-status', (s) => seen.push(`${s.id} ${s.status} ${s.ret}`));
       other.on('page-status', (s) => otherSeen.push(`${s.id} ${s.status} ${s.ret}`));
-      const sent = await adminRequest(gw.admin, '/api/lrsn/pages', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${gw.token}` },
-        body: JSON.stringify({ pager: '2;105', message: 'Vibe1', id: 'h9' }),
-      });
-      expect(sent).toMatchObject({
-        status: 200,
-        body: { final: true, statuses: [{ status: 'accepted' }, { status: 'sent', ret: 0 }] },
-      });
+      expect(await postPage(gw, { pager: '2;105', message: 'Vibe1', id: 'h9' })).toMatchObject(SENT);
       await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['h9 accepted 0', 'h9 sent 0']);
       // The NetPage-only client hears only its own page's statuses (lrsn.md §5: "only to the client that sent it").
       await other.page({ id: 'o1', pager: '2;106', message: 'Vibe1' });
@@ -256,15 +260,7 @@ describe('a page sent over HTTP to an upstream transmitter (spawned binary)', ()
     );
     const gw = await startGateway(['--config', file], dir);
     try {
-      const sent = await adminRequest(gw.admin, '/api/lrsn/pages', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${gw.token}` },
-        body: JSON.stringify({ pager: '2;105', message: 'Vibe1', id: 'up1' }),
-      });
-      expect(sent).toMatchObject({
-        status: 200,
-        body: { final: true, statuses: [{ status: 'accepted' }, { status: 'sent', ret: 0 }] },
-      });
+      expect(await postPage(gw, { pager: '2;105', message: 'Vibe1', id: 'up1' })).toMatchObject(SENT);
       expect(bank.pages().map((p) => p.request)).toEqual([
         expect.objectContaining({ pager: { type: '2', number: '105' }, message: 'Vibe1' }),
       ]);

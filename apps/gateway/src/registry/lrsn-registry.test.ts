@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import type { PageRequest } from '@portico/lrsn-codec';
 import { connectLrsn, type LrsnClient } from '@portico/lrsn-client';
 import { createLrsnServer, type LrsnServer, type PageReporter, type PagingBackend } from '@portico/lrsn-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,13 +6,9 @@ import { LRSN_PENDING, LRSN_SUBSCRIPTIONS, type LrsnPendingEntry, MirroredLrsnRe
 import { MemoryRegistry, type StateRegistry } from './registry.js';
 
 /** A backend that holds every page until the test reports its status. */
-class HeldBackend implements PagingBackend {
-  readonly name = 'held';
-  readonly held: { request: PageRequest; report: PageReporter }[] = [];
-  page(request: PageRequest, report: PageReporter): void {
-    this.held.push({ request, report });
-  }
-  async close(): Promise<void> {}
+function heldBackend(): PagingBackend & { held: PageReporter[] } {
+  const held: PageReporter[] = [];
+  return { name: 'held', held, page: (_request, report) => void held.push(report), close: async () => {} };
 }
 
 /**
@@ -49,7 +44,7 @@ afterEach(async () => {
 
 async function setup(store: StateRegistry, onError: (e: unknown) => void = (e) => expect.fail(String(e))) {
   const registry = new MirroredLrsnRegistry(store, 'gw-a', onError);
-  const backend = new HeldBackend();
+  const backend = heldBackend();
   const server = await createLrsnServer({ port: 0, heartbeatIntervalS: 0, registry, backend, closeDeadlineMs: 500 });
   servers.push(server);
   const client = await connectLrsn({ port: server.port, services: ['NetPage', 'Heartbeat'], reconnect: false });
@@ -74,7 +69,7 @@ describe('MirroredLrsnRegistry: lrsn-server state behind the gateway registry (A
     expect(await store.list<LrsnPendingEntry>(LRSN_PENDING)).toEqual([
       ['gw-a/1/1', { gateway: 'gw-a', session: 'lrsn-1', ref: 1, id: 'p1', since: expect.any(String) }],
     ]);
-    backend.held[0]!.report('sent', 0);
+    backend.held[0]!('sent', 0);
     await expect.poll(() => statuses).toEqual(['p1 sent']);
     await registry.flushed();
     expect(await store.list(LRSN_PENDING)).toEqual([]);
@@ -105,7 +100,7 @@ describe('MirroredLrsnRegistry: lrsn-server state behind the gateway registry (A
     const sent = client.page({ id: 'q1', pager: '2;105', message: 'Vibe1' });
     await expect.poll(() => backend.held.length).toBe(1);
     expect(registry.hasPageId(1, 'q1')).toBe(true);
-    backend.held[0]!.report('sent', 0);
+    backend.held[0]!('sent', 0);
     await expect(sent).resolves.toMatchObject({ status: 'sent' });
     await registry.flushed();
     expect(errors.map(String)).toEqual(['Error: store down', 'Error: store down']);
