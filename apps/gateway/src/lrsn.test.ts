@@ -62,6 +62,12 @@ describe('LRSN through the gateway (spawned binary, @portico/lrsn-server)', () =
             state: 'ready',
             since: expect.any(String),
             counters: expect.objectContaining({ pages: 1 }),
+            // The transport's counters, refreshed in the background after traffic: the login and the page are in.
+            info: {
+              user: 'pos',
+              services: ['NetPage'],
+              counters: expect.objectContaining({ messagesIn: 2, messagesOut: expect.any(Number) }),
+            },
           }),
         ]);
     } finally {

@@ -137,19 +137,54 @@ const kill = async (p: ChildProcess) => {
   await exited;
 };
 
+/** The gateway's memory as its /metrics reports it (prom-client's process metrics), in MB. */
+async function memoryMb(admin: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+  const text = await (await fetch(new URL('/metrics', admin))).text();
+  const read = (name: string) => {
+    const m = new RegExp(`^${name} (\\d+(?:\\.\\d+)?)`, 'm').exec(text);
+    return m ? Number(m[1]) / 2 ** 20 : Number.NaN;
+  };
+  return {
+    heapUsed: read('nodejs_heap_size_used_bytes'),
+    heapTotal: read('nodejs_heap_size_total_bytes'),
+    external: read('nodejs_external_memory_bytes'),
+  };
+}
+
 const gw = await gateway();
 await settle(1000);
 const gwIdle = rssMb(gw.proc.pid!);
+const memIdle = await memoryMb(gw.admin);
 const t0 = performance.now();
 const clients = await loadClients(gw.smartte, gw.lrsn);
 const openS = (performance.now() - t0) / 1000;
 await settle(2000);
 const gwLoaded = rssMb(gw.proc.pid!);
+const memLoaded = await memoryMb(gw.admin);
 // Every session is open in the gateway's own list while it is measured.
 const listed = (await (await fetch(new URL('/api/connections', gw.admin))).json()) as { protocol: string }[];
 const open = (p: string) => listed.filter((s) => s.protocol === p).length;
 if (open('smartte') !== SMARTTE || open('lrsn') !== LRSN)
   throw new Error(`listed: ${open('smartte')} + ${open('lrsn')}`);
+// The gateway's own share: one real session's row and timeline of each protocol, rebuilt SMARTTE/LRSN times in a
+// child process that measures the heap they retain.
+const views: { protocol: string; entries: number; kbPerSession: number }[] = [];
+for (const [protocol, count] of [
+  ['smartte', SMARTTE],
+  ['lrsn', LRSN],
+] as const) {
+  const first = listed.find((s) => s.protocol === protocol) as { key: string } | undefined;
+  if (first === undefined || count === 0) continue;
+  const file = join(dataDir, `${protocol}-detail.json`);
+  writeFileSync(file, await (await fetch(new URL(`/api/connections/${first.key}`, gw.admin))).text());
+  const child = fork(fileURLToPath(new URL('./test-support/timeline-heap.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, DETAIL_FILE: file, COUNT: String(count) },
+  });
+  const [r] = (await once(child, 'message')) as [{ entries: number; bytesPerSession: number }];
+  await once(child, 'exit');
+  views.push({ protocol, entries: r.entries, kbPerSession: r.bytesPerSession / 1024 });
+}
 clients.send({ type: 'stop' });
 await once(clients, 'exit');
 await kill(gw.proc);
@@ -176,4 +211,14 @@ console.log(
   `| bare node (sockets only) | ${bareIdle.toFixed(1)} MB | ${bareLoaded.toFixed(1)} MB | ${per(bareLoaded, bareIdle)} KB |`,
 );
 console.log(`ratio of the increase (gateway / bare): ${((gwLoaded - gwIdle) / (bareLoaded - bareIdle)).toFixed(2)}`);
+for (const k of ['heapUsed', 'heapTotal', 'external'] as const) {
+  console.log(
+    `gateway ${k} (/metrics): ${memIdle[k].toFixed(1)} MB idle, ${memLoaded[k].toFixed(1)} MB with the sessions, ${per(memLoaded[k], memIdle[k])} KB per session`,
+  );
+}
+for (const v of views) {
+  console.log(
+    `the gateway's own view of a ${v.protocol} session (SessionTable row + ${v.entries} timeline entries, heap): ${v.kbPerSession.toFixed(1)} KB`,
+  );
+}
 await host.close();

@@ -1,6 +1,5 @@
 import { type PageRequest, type PageRequestStatusValue, ResultCode } from '@portico/lrsn-codec';
 import {
-  type ConnectionSnapshot,
   type CredentialStore,
   createLrsnServer,
   type LrsnServerOptions,
@@ -87,6 +86,9 @@ export function lrsnServerOptions(c: LrsnConfig): LrsnServerOptions {
  */
 export const PAGE_STATUS_SERVICE = 'PageStatus';
 
+/** How often the transport counters of LRSN sessions that had traffic are refreshed in the admin API. */
+const COUNTERS_REFRESH_MS = 1000;
+
 /** How long `POST /api/lrsn/pages` waits for a page's final status before answering with what it has. */
 const HTTP_PAGE_WAIT_MS = 30_000;
 
@@ -135,11 +137,20 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
     const key = (id: number) => `lrsn-${id}`;
     /** `<session id>.<page ref>` → the page's key in the pages panel. */
     const inPanel = new Map<string, string>();
-    const snapshot = (id: number): ConnectionSnapshot | undefined => server.connections().find((c) => c.id === id);
-    const counters = (id: number) => {
-      const s = snapshot(id);
-      return s === undefined ? {} : { info: { user: s.user, services: s.services, counters: s.counters } };
-    };
+    // Transport counters come from lrsn-server's connections(), which snapshots every session: asked once per event it
+    // made opening n sessions O(n²) (at 1,000 LRSN sessions the churn grew the heap by 110 MB, BENCHMARKS.md). So the
+    // sessions that had traffic are marked, and their counters refreshed from one snapshot per interval.
+    const active = new Set<number>();
+    const refresh = setInterval(() => {
+      if (active.size === 0) return;
+      for (const c of server.connections()) {
+        if (active.has(c.id)) sessions.refresh(key(c.id), { counters: c.counters });
+      }
+      active.clear();
+    }, COUNTERS_REFRESH_MS);
+    refresh.unref();
+    /** The user a session logs in as, from its `login` event until the verdict. */
+    const users = new Map<number, string | undefined>();
     server.on('connection', (s) => {
       sessions.open('lrsn', String(s.id), `${s.peer.address}:${s.peer.port}`, 'new');
     });
@@ -152,6 +163,7 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
           return;
         case 'login':
           checking = k;
+          users.set(s.id, ev.user);
           sessions.update(k, 'login', {
             direction: 'in',
             state: 'verifying',
@@ -164,10 +176,13 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
             direction: 'out',
             state: 'ready',
             detail: { services: ev.services },
-            ...counters(s.id),
+            info: { user: users.get(s.id), services: [...ev.services] },
           });
+          users.delete(s.id);
+          active.add(s.id);
           return;
         case 'login-refused':
+          users.delete(s.id);
           sessions.count('lrsn', 'logins', 1, { result: 'refused' });
           sessions.update(k, 'login refused', { direction: 'out', state: 'closing', detail: { ret: ev.ret } });
           return;
@@ -178,7 +193,8 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
           return;
         case 'page-status': {
           if (ev.status !== 'accepted') sessions.count('lrsn', 'pages', 1, { status: ev.status });
-          sessions.update(k, `page ${ev.status}`, { direction: 'out', detail: { ...ev }, ...counters(s.id) });
+          sessions.update(k, `page ${ev.status}`, { direction: 'out', detail: { ...ev } });
+          active.add(s.id);
           const ref = `${s.id}.${ev.ref}`;
           const p = inPanel.get(ref);
           if (p !== undefined) pages.status(p, ev.status, ev.ret);
@@ -197,10 +213,12 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
         direction: 'in',
         count: { pages: 1 },
         detail: { ref, pager: request.pager },
-        ...counters(s.id),
       });
+      active.add(s.id);
     });
     server.on('disconnect', (s, reason) => {
+      active.delete(s.id);
+      users.delete(s.id);
       sessions.close(key(s.id), reason);
       for (const ref of inPanel.keys()) if (ref.startsWith(`${s.id}.`)) inPanel.delete(ref);
     });
@@ -245,6 +263,7 @@ export const lrsnModule: ProtocolModule<LrsnConfig> = {
       disconnect: (id) => server.disconnect(Number(id)),
       page,
       close: async () => {
+        clearInterval(refresh);
         await server.close();
         // The last deletes (sessions forgotten as they closed) reach the store before the gateway closes it.
         await registry.flushed();

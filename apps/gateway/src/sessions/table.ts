@@ -123,6 +123,14 @@ export class SessionTable extends EventEmitter<SessionTableEvents> {
     this.emit('session', v);
   }
 
+  /** Moves a session's info without a timeline entry (figures refreshed in the background, e.g. byte counters). */
+  refresh(key: string, info: Record<string, unknown>): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    Object.assign(e.view.info, info);
+    this.emit('session', e.view);
+  }
+
   /** Adds secret fields to the session's last timeline entry named `event` (a value learnt after the entry). */
   attachSecret(key: string, event: string, secret: Record<string, unknown>): void {
     const entry = this.entries.get(key)?.timeline.findLast((t) => t.event === event);
