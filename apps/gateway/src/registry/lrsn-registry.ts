@@ -41,7 +41,8 @@ export interface LrsnPendingEntry {
  * own decisions back from it. A failed write is reported (`onError`) and does not touch the protocol: availability
  * wins over a complete mirror, and the next write of the same key repairs it. Session ids restart at 1 with each
  * server, so keys are scoped by the gateway run (`gateway/<session>[/<ref>]`), as LrsnRegistry's contract asks of a
- * store shared by several servers.
+ * store shared by several servers. The embedded MemoryRegistry caps a namespace (10,000 entries, oldest dropped first):
+ * past that the mirror loses its oldest entries while the server's own view stays whole.
  */
 export class MirroredLrsnRegistry extends MemoryLrsnRegistry {
   private chain: Promise<void> = Promise.resolve();
