@@ -120,6 +120,11 @@ async function udpLinks(loss: number, sack: boolean, level: 0 | 2 = 0) {
       },
     });
   };
+  if (CONNECTED.link) {
+    // Each link talks to one peer: connected sockets (transport's `UdpEndpoint.connect`), as a device's link would.
+    await a.connect(b.address.port, HOST);
+    await b.connect(a.address.port, HOST);
+  }
   const client = runnerOn('client', a, b);
   const server = runnerOn('server', b, a);
   a.on('datagram', (d) => client.receive(d.data));
@@ -162,6 +167,7 @@ async function rawUdp(loss: number) {
     await bindUdp({ host: HOST, port: 0 }),
     await bindUdp({ host: HOST, port: 0, receiveBufferSize: 4 << 20 }),
   ];
+  if (CONNECTED.raw) await a.connect(b.address.port, HOST);
   const random = seededRandom(2026);
   const datagram = new Uint8Array(16 + PAYLOAD);
   let received = 0;
@@ -203,18 +209,27 @@ async function rawUdp(loss: number) {
   };
 }
 
+/**
+ * BENCH_CONNECT: which sides use connected UDP sockets: `both` (default: like for like), `link` (only the links; the
+ * raw baseline as before), `none` (both unconnected, the figures before connected sockets existed).
+ */
+const connectMode = process.env.BENCH_CONNECT ?? 'both';
+const CONNECTED = { link: connectMode !== 'none', raw: connectMode === 'both' };
+
 async function sockets(): Promise<void> {
-  for (const [loss, sack, level] of [
+  const cases = [
     [0, false, 0],
     [0, false, 2],
     [0.1, false, 0],
     [0.1, true, 0],
-  ] as const) {
+  ] as const;
+  // BENCH_ROWS=lossless: the level-0, 0 % loss row only (the target row), for short repeated runs.
+  for (const [loss, sack, level] of process.env.BENCH_ROWS === 'lossless' ? cases.slice(0, 1) : cases) {
     const link = await udpLinks(loss, sack, level);
     const raw = await rawUdp(loss);
     await link.move();
     await compare({
-      title: `SmartTE link over loopback UDP, ${N} × ${PAYLOAD} B DATA, level ${level}, ${loss * 100}% loss, B.9 ${sack ? 'on' : 'off'}`,
+      title: `SmartTE link over loopback UDP, ${N} × ${PAYLOAD} B DATA, level ${level}, ${loss * 100}% loss, B.9 ${sack ? 'on' : 'off'}, connected: ${connectMode}`,
       unit: 'B',
       subject: { name: 'SmartTeLink goodput', fn: () => link.move(), items: N * PAYLOAD },
       baseline: { name: 'raw UDP (windowed)', fn: () => raw.move(), items: N * PAYLOAD * (1 - loss) },
@@ -228,12 +243,45 @@ async function sockets(): Promise<void> {
   }
 }
 
+/**
+ * CPU time (user + system, `process.cpuUsage`) per transfer of the 2,000 payloads, link then raw UDP alternating in one
+ * process, level 0, 0 % loss: on 2 cores shared with other jobs wall-clock ratios follow the scheduler, CPU time much
+ * less. The ratio raw / link is the goodput ratio a machine with the cores to itself would approach.
+ */
+async function cpu(reps: number): Promise<void> {
+  const link = await udpLinks(0, false, 0);
+  const raw = await rawUdp(0);
+  await link.move();
+  await raw.move();
+  const spent = { link: [] as number[], raw: [] as number[] };
+  for (let i = 0; i < reps; i++) {
+    for (const [name, m] of [
+      ['link', link],
+      ['raw', raw],
+    ] as const) {
+      const before = process.cpuUsage();
+      await m.move();
+      const d = process.cpuUsage(before);
+      spent[name].push((d.user + d.system) / 1000);
+    }
+  }
+  await link.close();
+  await raw.close();
+  const [l, r] = [median(spent.link), median(spent.raw)];
+  console.log(
+    `CPU per ${N} × ${PAYLOAD} B (level 0, 0% loss, connected: ${connectMode}, median of ${reps}): link ${l.toFixed(1)} ms, ` +
+      `raw UDP ${r.toFixed(1)} ms, raw / link ${(r / l).toFixed(2)} ` +
+      `(link ${Math.min(...spent.link).toFixed(1)}–${Math.max(...spent.link).toFixed(1)}, raw ${Math.min(...spent.raw).toFixed(1)}–${Math.max(...spent.raw).toFixed(1)})`,
+  );
+}
+
 const only = process.env.BENCH_ONLY;
-if (only !== 'sockets') {
+if (only === 'cpu') await cpu(Number(process.env.BENCH_REPS ?? 30));
+else if (only !== 'sockets') {
   console.log(`\n### SmartTE link in the link simulator (virtual clock, RTT 20 ms, 20 seeds)\n${machineLine()}\n`);
   for (const row of simulated()) console.log(row);
 }
-if (only !== 'simulated') {
+if (only !== 'simulated' && only !== 'cpu') {
   await sockets();
   printTable('SmartTE link over loopback UDP against raw UDP (same run)');
 }

@@ -14,7 +14,7 @@ export type TransportErrorCode =
   | 'TRANSPORT_CLOSED'
   /** An AbortSignal fired. */
   | 'TRANSPORT_ABORTED'
-  /** A TCP connect failed (refused, unreachable, reset). */
+  /** A TCP connect failed (refused, unreachable, reset), or a UDP endpoint could not connect to its peer. */
   | 'TRANSPORT_CONNECT_FAILED'
   /** A listener or UDP endpoint could not bind its host/port. */
   | 'TRANSPORT_BIND_FAILED'
@@ -22,6 +22,8 @@ export type TransportErrorCode =
   | 'TRANSPORT_DECODE'
   /** The socket failed after it was open (reset, broken pipe); `cause` is the system error. */
   | 'TRANSPORT_SOCKET'
+  /** A send on a connected UDP endpoint to an address other than its peer (`UdpEndpoint.connect`). */
+  | 'TRANSPORT_NOT_PEER'
   /** An option is missing or out of range. */
   | 'TRANSPORT_BAD_OPTION';
 

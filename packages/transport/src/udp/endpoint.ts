@@ -74,6 +74,7 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
   private readonly inbox: Inbox<Datagram>;
   private readonly maxBuffered: number;
   private closing: Promise<void> | undefined;
+  private connected: { port: number; host: string; address: string } | undefined;
 
   /** @internal Use `bindUdp()`. */
   constructor(
@@ -101,27 +102,83 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
     return this.closing !== undefined;
   }
 
+  /**
+   * The one peer this endpoint talks to since `connect()` (undefined before): the kernel then delivers only that
+   * peer's datagrams.
+   */
+  get peer(): SocketAddress | undefined {
+    if (!this.connected) return undefined;
+    const r = this.socket.remoteAddress();
+    return { address: r.address, port: r.port, family: r.family };
+  }
+
+  /**
+   * Fixes the endpoint on one peer (a connected UDP socket, `connect(2)`): for an endpoint that talks to a single peer,
+   * such as a device's link to its session port. Sends to that peer then skip Node's per-send address lookup (a
+   * `process.nextTick` each), datagrams from anyone else are dropped by the kernel, and an ICMP "port unreachable" for
+   * the peer surfaces as an `error` event (`ECONNREFUSED`). A server with many peers stays unconnected. Once connected,
+   * `send`/`sendNow` still take the peer's port and host (same call sites either way); another destination fails
+   * with `TRANSPORT_NOT_PEER`. Rejects with `TRANSPORT_CONNECT_FAILED` (bad address, already connected) or
+   * `TRANSPORT_CLOSED`.
+   */
+  connect(port: number, host: string): Promise<void> {
+    if (this.closing) return Promise.reject(this.closedError(`connect to ${host}:${port}`));
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) =>
+        reject(systemError('TRANSPORT_CONNECT_FAILED', `udp connect to ${host}:${port}`, err));
+      try {
+        this.socket.once('error', onError);
+        this.socket.connect(port, host, () => {
+          this.socket.off('error', onError);
+          this.connected = { port, host, address: this.socket.remoteAddress().address };
+          resolve();
+        });
+      } catch (err) {
+        // Node throws synchronously for an endpoint already connected (ERR_SOCKET_DGRAM_IS_CONNECTED) or a bad port.
+        this.socket.off('error', onError);
+        onError(err as Error);
+      }
+    });
+  }
+
   /** Sends one datagram; resolves when the system took it. */
   send(data: Uint8Array, port: number, host: string): Promise<void> {
     if (this.closing) return Promise.reject(this.closedError(`send to ${host}:${port}`));
+    if (this.connected && !this.isPeer(port, host)) return Promise.reject(this.notPeer(port, host));
     return new Promise((resolve, reject) => {
-      this.socket.send(data, port, host, (err) => {
+      const done = (err: Error | null) => {
         if (err) reject(systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
         else resolve();
-      });
+      };
+      if (this.connected) this.socket.send(data, done);
+      else this.socket.send(data, port, host, done);
       this.counters.datagramsOut++;
       this.counters.bytesOut += data.length;
     });
   }
 
-  /** Sends one datagram without waiting; a failure is reported as an `error` event. Returns false when closed. */
+  /**
+   * Sends one datagram without waiting; a failure is reported as an `error` event. Returns false when closed (or, on
+   * a connected endpoint, for a destination other than its peer, reported as `TRANSPORT_NOT_PEER`).
+   */
   sendNow(data: Uint8Array, port: number, host: string): boolean {
     if (this.closing) return false;
+    if (this.connected && !this.isPeer(port, host)) {
+      this.reportError(this.notPeer(port, host));
+      return false;
+    }
     this.counters.datagramsOut++;
     this.counters.bytesOut += data.length;
-    this.socket.send(data, port, host, (err) => {
-      if (err) this.reportError(systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
-    });
+    // Without a listener a failure has nowhere to go: no completion callback then, which spares Node a nextTick per
+    // datagram (it completes a send synchronously when the kernel takes it at once).
+    const done =
+      this.listenerCount('error') === 0
+        ? undefined
+        : (err: Error | null) => {
+            if (err) this.reportError(systemError('TRANSPORT_SOCKET', `send to ${host}:${port}`, err));
+          };
+    if (this.connected) this.socket.send(data, done);
+    else this.socket.send(data, port, host, done);
     return true;
   }
 
@@ -155,6 +212,20 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
 
   private reportError(error: TransportError): void {
     if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  private isPeer(port: number, host: string): boolean {
+    const c = this.connected!;
+    return port === c.port && (host === c.host || host === c.address);
+  }
+
+  private notPeer(port: number, host: string): TransportError {
+    const c = this.connected!;
+    return new TransportError('TRANSPORT_NOT_PEER', {
+      what: `send on udp port ${this.address.port}`,
+      expected: `the connected peer ${c.address}:${c.port}`,
+      got: `${host}:${port}`,
+    });
   }
 
   private closedError(what: string): TransportError {

@@ -101,4 +101,58 @@ describe('UDP endpoint', () => {
       await Promise.all([a.close(), b.close(), caster.close()]);
     });
   });
+  describe('connect: an endpoint fixed on one peer (connected UDP socket)', () => {
+    it('sends to its peer with the same calls, hears only that peer, refuses other destinations', async () => {
+      const [a, b, stranger] = await Promise.all([0, 0, 0].map((port) => bindUdp({ host: '127.0.0.1', port })));
+      const [pa, pb] = [a!, b!];
+      expect(pa.peer).toBeUndefined();
+      await pa.connect(pb.address.port, '127.0.0.1');
+      expect(pa.peer).toMatchObject({ address: '127.0.0.1', port: pb.address.port, family: 'IPv4' });
+      await pa.send(text('one'), pb.address.port, '127.0.0.1');
+      expect(pa.sendNow(text('two'), pb.address.port, '127.0.0.1')).toBe(true);
+      expect(str((await pb.receive({ timeoutMs: 2000 })).data)).toBe('one');
+      expect(str((await pb.receive({ timeoutMs: 2000 })).data)).toBe('two');
+      // Another destination is a typed error, awaited or as an event; nothing is sent.
+      await expect(pa.send(text('x'), stranger!.address.port, '127.0.0.1')).rejects.toMatchObject({
+        code: 'TRANSPORT_NOT_PEER',
+        got: `127.0.0.1:${stranger!.address.port}`,
+      });
+      const errors: string[] = [];
+      pa.on('error', (e) => errors.push(e.code));
+      expect(pa.sendNow(text('x'), stranger!.address.port, '127.0.0.1')).toBe(false);
+      expect(errors).toEqual(['TRANSPORT_NOT_PEER']);
+      expect(pa.counters.datagramsOut).toBe(2);
+      // The kernel drops what anyone but the peer sends; the peer's datagrams arrive.
+      await stranger!.send(text('intruder'), pa.address.port, '127.0.0.1');
+      await pb.send(text('reply'), pa.address.port, '127.0.0.1');
+      const d = await pa.receive({ timeoutMs: 2000 });
+      expect(str(d.data)).toBe('reply');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(pa.counters.datagramsIn).toBe(1);
+      // Connecting twice, or a closed endpoint, fails typed.
+      await expect(pa.connect(stranger!.address.port, '127.0.0.1')).rejects.toMatchObject({
+        code: 'TRANSPORT_CONNECT_FAILED',
+      });
+      await Promise.all([pa.close(), pb.close(), stranger!.close()]);
+      await expect(pa.connect(1, '127.0.0.1')).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    });
+
+    it('a peer that went away surfaces as an error event (ICMP port unreachable), and the endpoint stays open', async () => {
+      const a = await bindUdp({ host: '127.0.0.1', port: 0 });
+      const gone = await bindUdp({ host: '127.0.0.1', port: 0 });
+      const port = gone.address.port;
+      await gone.close();
+      await a.connect(port, '127.0.0.1');
+      const failed = new Promise<string | undefined>((resolve) => a.on('error', (e) => resolve(e.got)));
+      // Bounded: a few sends until the kernel reports the refusal on the connected socket.
+      for (let i = 0; i < 20 && a.listenerCount('error') > 0; i++) {
+        a.sendNow(text('anyone?'), port, '127.0.0.1');
+        const got = await Promise.race([failed, new Promise((r) => setTimeout(r, 50))]);
+        if (got !== undefined) break;
+      }
+      expect(await failed).toBe('ECONNREFUSED');
+      expect(a.isClosed).toBe(false);
+      await a.close();
+    });
+  });
 });
