@@ -6,11 +6,10 @@
 // 3. real sockets: the same bulk transfer between two links over loopback UDP (encryption level 0) against raw UDP
 //    sends of the same payloads, at 0% loss, and at 10% simulated loss with B.9 off and on (compare(), wall clock).
 import { compare, machineLine, printTable } from '@portico/bench';
-import { Runner } from '@portico/machine';
+import { nodeAesGcm, Runner } from '@portico/machine';
 import { bindUdp, realClock, seededRandom, type UdpEndpoint } from '@portico/transport';
 import { syncLinkKeys } from '@portico/smartte-codec';
 import { type LinkCommand, type LinkEvent, SmartTeLink } from './link.js';
-import { testAesGcm } from './test-support/aead.js';
 import { dataPayloads, linkPair } from './test-support/link-pair.js';
 
 const PAYLOAD = 1168;
@@ -104,7 +103,7 @@ async function udpLinks(loss: number, sack: boolean, level: 0 | 2 = 0) {
   const runnerOn = (role: 'client' | 'server', from: UdpEndpoint, to: UdpEndpoint): LinkRunner => {
     // Level 2: fixed 32-byte keys (the derivation is not what is measured), node:crypto AES-256-GCM.
     const material = { level: 2 as const, c2s: new Uint8Array(32).fill(1), s2c: new Uint8Array(32).fill(2) };
-    const sealing = level === 2 ? { sealing: () => syncLinkKeys(material, role, testAesGcm) } : {};
+    const sealing = level === 2 ? { sealing: () => syncLinkKeys(material, role, nodeAesGcm) } : {};
     const link = new SmartTeLink({ role, token: 0x1234abcd, selectiveAck: sack, ...sealing });
     return new Runner(link, {
       clock: realClock,

@@ -1,10 +1,10 @@
 // B.5 RESUME_PROOF built by the client's link and checked by the server's, and a sealed resume mid-transfer.
+import { nodeAesGcm } from '@portico/machine';
 import { createHmac, randomBytes } from 'node:crypto';
 import { type ConnectRequest, resumeProofMessage, type SessionKeyMaterial, syncLinkKeys } from '@portico/smartte-codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LinkPayload, ReliablePacket } from './link.js';
-import { testAesGcm } from './test-support/aead.js';
 import { dataPayloads, droppedAs, linkPair, type PairSide } from './test-support/link-pair.js';
 
 const material = (fill: number): SessionKeyMaterial => ({
@@ -13,8 +13,8 @@ const material = (fill: number): SessionKeyMaterial => ({
   s2c: new Uint8Array(16).fill(fill + 1),
 });
 const keysOf = (m: SessionKeyMaterial) => ({
-  client: () => syncLinkKeys(m, 'client', testAesGcm),
-  server: () => syncLinkKeys(m, 'server', testAesGcm),
+  client: () => syncLinkKeys(m, 'client', nodeAesGcm),
+  server: () => syncLinkKeys(m, 'server', nodeAesGcm),
 });
 const SDC: LinkPayload = { type: 'SET_DEVICE_CONFIG', rules: { encryptionLevel: 1 } };
 const clean = { seed: 1, loss: 0, delayMs: { min: 5, max: 5 } };

@@ -1,76 +1,9 @@
-import { MachineHarness } from '@portico/machine/testing';
-import {
-  decode,
-  deriveSessionKeys,
-  encode,
-  HeaderFlag,
-  importRawX25519PrivateKey,
-  readHeader,
-  type SyncLinkKeys,
-  syncLinkKeys,
-} from '@portico/smartte-codec';
-import { fromHex } from '@portico/wire';
+import { nodeAesGcm } from '@portico/machine';
+import { decode, encode, HeaderFlag, readHeader, syncLinkKeys } from '@portico/smartte-codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LinkCommand, type LinkEvent, SmartTeLink } from './link.js';
-import { testAesGcm } from './test-support/aead.js';
+import { B8, b8Keys, throughSetDeviceConfig } from './test-support/b8.js';
 import { dataPayloads, droppedAs, linkPair } from './test-support/link-pair.js';
-
-// smartte.md B.8, verbatim.
-const B8 = {
-  clientPrivate: fromHex(
-    '01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 20',
-  ),
-  clientPublic: fromHex(
-    '07 a3 7c bc 14 20 93 c8 b7 55 dc 1b 10 e8 6c b4 26 37 4a d1 6a a8 53 ed 0b df c0 b2 b8 6d 1c 7c',
-  ),
-  serverPrivate: fromHex(
-    '21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f 30 31 32 33 34 35 36 37 38 39 3a 3b 3c 3d 3e 3f 40',
-  ),
-  serverPublic: fromHex(
-    '58 69 af f4 50 54 97 32 cb aa ed 5e 5d f9 b3 0a 6d a3 1c b0 e5 74 2b ad 5a d4 a1 a7 68 f1 a6 7b',
-  ),
-  nonce: fromHex('01 02 03 04 05 06 07 08'),
-  token: 0x1234abcd,
-  setTime: fromHex(
-    '53 54 01 08 03 00 00 03 00 01 00 1a 12 34 ab cd 5b ba b3 ea af 11 29 c5 6b 87 12 01 73 29 a3 b8 04 3d 27 0d ea 95 8d 59 4d 2d',
-  ),
-  ack: fromHex('53 54 01 11 03 00 00 02 00 03 00 10 12 34 ab cd 33 28 a1 7a 08 29 8f 78 82 3b 16 b5 ca 18 6a 53'),
-};
-
-async function b8Keys(role: 'client' | 'server'): Promise<SyncLinkKeys> {
-  const own = await importRawX25519PrivateKey(role === 'client' ? B8.clientPrivate : B8.serverPrivate);
-  const material = await deriveSessionKeys({
-    privateKey: own.privateKey,
-    peerPublicKey: role === 'client' ? B8.serverPublic : B8.clientPublic,
-    clientNonce: B8.nonce,
-    token: B8.token,
-    level: 1,
-  });
-  return syncLinkKeys(material, role, testAesGcm);
-}
-
-type H = MachineHarness<Uint8Array, Uint8Array, LinkEvent, LinkCommand>;
-
-/** B.8's steps 5–7 between two harnessed links: returns them right after the client's sealed ACK of SET_DEVICE_CONFIG. */
-async function throughSetDeviceConfig(selectiveAck = false) {
-  const [ck, sk] = [await b8Keys('client'), await b8Keys('server')];
-  const client = new SmartTeLink({ role: 'client', token: B8.token, selectiveAck, sealing: () => ck });
-  const server = new SmartTeLink({ role: 'server', token: B8.token, selectiveAck, sealing: () => sk });
-  const c: H = new MachineHarness(client);
-  const s: H = new MachineHarness(server);
-  const pass = (from: H, to: H) => to.receive(...from.sent());
-  s.input({ type: 'send', packet: { type: 'GET_DEVICE_CONFIG' } });
-  pass(s, c);
-  c.input({ type: 'send', packet: { type: 'DEVICE_CONFIG', info: { uid: 'u', enc: [0, 1] } } });
-  pass(c, s);
-  s.input({ type: 'send', packet: { type: 'SET_DEVICE_CONFIG', rules: { encryptionLevel: 1 } } });
-  pass(s, c);
-  c.advance(50); // the client's pure ACK of SET_DEVICE_CONFIG, sealed (its unreliable counter 1)
-  const ackOfSdc = c.sent();
-  s.receive(...ackOfSdc);
-  return { c, s, client, server, ackOfSdc, pass };
-}
 
 describe('SmartTeLink sealing (B.6) through the injected synchronous AEAD', () => {
   it('reproduces the B.8 worked example end to end through both links, byte for byte', async () => {
@@ -177,13 +110,13 @@ describe('SmartTeLink sealing (B.6) through the injected synchronous AEAD', () =
       type: 'new-epoch',
       token,
       peerLastDelivered: 0,
-      sealing: () => syncLinkKeys(material, 'client', testAesGcm),
+      sealing: () => syncLinkKeys(material, 'client', nodeAesGcm),
     });
     s.input({
       type: 'new-epoch',
       token,
       peerLastDelivered: client.lastDelivered,
-      sealing: () => syncLinkKeys(material, 'server', testAesGcm),
+      sealing: () => syncLinkKeys(material, 'server', nodeAesGcm),
     });
     expect(client.lastDelivered).toBe(0);
     const carried = s.emitted('epoch')[0]!.carried;
