@@ -1,6 +1,7 @@
 import { type Action, close, earliest, emit, type Input, type Machine, send, wake } from '@portico/machine';
 import { createHash } from 'node:crypto';
 import {
+  type ConnectRequest,
   type DeviceInfo,
   type DeviceRules,
   EspCode,
@@ -15,9 +16,15 @@ import {
   rejectReasonText,
   SMARTTE_HANDSHAKE_PARAMETERS,
 } from '@portico/smartte-codec';
-import { clientStatistics, type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
-import { type ClientKeyPair, clientEpochKeys, nodeClientKeyPair } from './keys.js';
-import { resumeProofSync } from './resume-proof.js';
+import {
+  clientStatistics,
+  epochKeys,
+  type LinkEvent,
+  type LinkKeysForLevel,
+  type LinkPayload,
+  SmartTeLink,
+} from '@portico/smartte-link';
+import { type ClientKeyPair, nodeClientKeyPair } from './keys.js';
 
 /** A datagram to the server: to its listen port (`server`) or to the session port. */
 export interface ClientDatagramOut {
@@ -146,7 +153,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   link: SmartTeLink | undefined;
   private readonly o: SmartTeClientMachineOptions;
   private attempt: Attempt | undefined;
-  private keys: ReturnType<typeof clientEpochKeys> | undefined;
+  private keys: LinkKeysForLevel | undefined;
   /** B.5: packets of the old epoch the server had not delivered, sent again once steps 5–8 of the new one ran. */
   private carried: LinkPayload[] = [];
   private holding = false;
@@ -209,14 +216,16 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     return this.o.encryptionLevels ?? [0, 1, 2];
   }
 
-  /** A CONNECT_REQUEST (B.3): CLIENT_KEY when the device can encrypt; RESUME_PROOF for an encrypted epoch (B.5). */
-  private newAttempt(oldC2sKey: Uint8Array | undefined): Attempt {
+  /**
+   * A CONNECT_REQUEST (B.3): CLIENT_KEY when the device can encrypt; for a resume, RESUME_PROOF from the session's link
+   * when an epoch of it was encrypted (B.5).
+   */
+  private newAttempt(resumeOf: SmartTeLink | undefined): Attempt {
     const nonce = this.o.nonce();
     const keyPair = this.levels().some((l) => l > 0) ? (this.o.keyPair ?? nodeClientKeyPair)() : undefined;
     const sessionIndex = this.o.sessionIndex ?? 0;
     const clientKey = keyPair?.publicKey;
-    const claim = { clientNonce: nonce, uid: this.o.uid, sessionIndex, ...(clientKey ? { clientKey } : {}) };
-    const request = encode({
+    const connect: ConnectRequest = {
       type: 'CONNECT_REQUEST',
       seq: 0,
       token: 0,
@@ -226,8 +235,8 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
       sessionIndex,
       clientNonce: nonce,
       ...(clientKey ? { clientKey } : {}),
-      ...(oldC2sKey ? { resumeProof: resumeProofSync(oldC2sKey, claim) } : {}),
-    });
+    };
+    const request = encode(resumeOf ? resumeOf.withResumeProof(connect) : connect);
     return { nonce, keyPair, request };
   }
 
@@ -237,7 +246,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
    */
   private sendResume(out: ClientAction[]): void {
     this.state = 'resuming';
-    this.attempt = this.newAttempt(this.link?.sealing ? this.keys?.state.c2s : undefined);
+    this.attempt = this.newAttempt(this.link);
     out.push(send({ port: this.o.serverPort, data: this.attempt.request }));
   }
 
@@ -344,7 +353,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
       this.state = 'connected';
       this.retryAt = undefined;
       const peerLastDelivered = packet.type === 'REGISTER_ACCEPT' ? (packet.lastDelivered ?? 0) : 0;
-      const sealing = this.keys ? { sealing: this.keys.keysFor } : {};
+      const sealing = this.keys ? { sealing: this.keys } : {};
       this.toLink({ type: 'new-epoch', token: this.token, peerLastDelivered, ...sealing }, now, out);
       out.push(emit({ type: 'status', text: 'Connected' }));
       if (packet.type !== 'REGISTER_ACCEPT') this.toLink({ type: 'receive', message: data }, now, out);
@@ -358,7 +367,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
       this.link = new SmartTeLink({
         role: 'client',
         token: this.token,
-        ...(this.keys ? { sealing: this.keys.keysFor } : {}),
+        ...(this.keys ? { sealing: this.keys } : {}),
       });
       // ST-10: the handshake is complete, "causing the client to display the message 'Connected'".
       out.push(emit({ type: 'status', text: 'Connected' }));
@@ -384,7 +393,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     this.tries = 0;
     this.keys =
       packet.serverKey && attempt.keyPair
-        ? clientEpochKeys(attempt.keyPair.agree(packet.serverKey), attempt.nonce, packet.token)
+        ? epochKeys('client', attempt.keyPair.agree(packet.serverKey), attempt.nonce, packet.token)
         : undefined;
     if (this.state === 'resuming' && packet.resumed) {
       // B.5: returned to the session; the link waits for the new epoch's REGISTER_ACCEPT.

@@ -12,12 +12,12 @@ import {
   SMARTTE_HANDSHAKE_PARAMETERS,
   SMARTTE_PORTS,
 } from '@portico/smartte-codec';
-import { type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
+import { epochKeys, type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import { PortPool } from '@portico/transport';
 import { SERVER_ALERT_TEXT, type ServerAlertCode } from './alerts.js';
 import { HOST_DATA_CHUNK, HOST_QUEUE_LIMIT, HostBacklog } from './backlog.js';
 import { type DeviceGroup, type HostGroup, selectGroup, type TelnetHost } from './groups.js';
-import { epochKeys, type KeyAgreementFactory, nodeKeyAgreement } from './keys.js';
+import { type KeyAgreementFactory, nodeKeyAgreement } from './keys.js';
 import { resumeDecision } from './resume.js';
 import { type ConnectionInfo, type HandshakeStep, type PendingEpoch, type Session, SessionTable } from './sessions.js';
 import { newRoleCounters, type SessionStatistics, sessionStatistics } from './stats.js';
@@ -485,7 +485,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     s.info.address = d.address;
     s.info.port = d.port;
     const { clientKey, keyPair } = s.pending;
-    s.keys = clientKey && keyPair ? epochKeys(keyPair.agree(clientKey), s.nonce, s.token) : undefined;
+    s.keys = clientKey && keyPair ? epochKeys('server', keyPair.agree(clientKey), s.nonce, s.token) : undefined;
     let accept: Uint8Array;
     if (s.pending.resumed && s.link) {
       // B.3: each side tells the other the last extended sequence number it delivered in order in the old epoch.
@@ -499,14 +499,14 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
           type: 'new-epoch',
           token: s.token,
           peerLastDelivered: packet.lastDelivered ?? 0,
-          ...(s.keys ? { sealing: s.keys.keysFor } : {}),
+          ...(s.keys ? { sealing: s.keys } : {}),
         },
         now,
         out,
       );
     } else {
       accept = encode({ type: 'REGISTER_ACCEPT', seq: 0, token: s.token });
-      s.link = new SmartTeLink({ role: 'server', token: s.token, ...(s.keys ? { sealing: s.keys.keysFor } : {}) });
+      s.link = new SmartTeLink({ role: 'server', token: s.token, ...(s.keys ? { sealing: s.keys } : {}) });
     }
     s.registerAccept = accept;
     out.push(send({ via: d.via, address: d.address, port: d.port, data: accept }));

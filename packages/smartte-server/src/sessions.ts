@@ -1,8 +1,8 @@
 import type { DeviceInfo, DeviceRules } from '@portico/smartte-codec';
-import type { LinkPayload, SmartTeLink } from '@portico/smartte-link';
+import type { LinkKeysForLevel, LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import type { HostBacklog } from './backlog.js';
 import type { HostGroup } from './groups.js';
-import type { epochKeys, KeyAgreement } from './keys.js';
+import type { KeyAgreement } from './keys.js';
 import type { RoleCounters } from './stats.js';
 
 /**
@@ -67,7 +67,7 @@ export interface Session {
   /** The REGISTER_ACCEPT of this epoch, for a repeated REGISTER_REQUEST (B.5). */
   registerAccept: Uint8Array | undefined;
   link?: SmartTeLink;
-  keys: ReturnType<typeof epochKeys> | undefined;
+  keys: LinkKeysForLevel | undefined;
   linkWake: number | undefined;
   /** Calls into the link so far (a nested call's wake-up is the link's latest word, see the machine's toLink). */
   linkCalls: number;
