@@ -4,7 +4,7 @@ import { nodeX25519 } from '@portico/machine';
 import { type ConnectRequest, deriveKeyMaterial, resumeProof } from '@portico/smartte-codec';
 import { describe, expect, it } from 'vitest';
 import { epochKeys } from './keys.js';
-import { B8, throughSetDeviceConfig } from './test-support/b8.js';
+import { B8, b8SetTimeAndAck, throughSetDeviceConfig } from './test-support/b8.js';
 
 /** B.8's shared secret as each side agrees it, synchronously (X25519 on node:crypto). */
 const agreed = (role: 'client' | 'server') =>
@@ -37,18 +37,15 @@ describe('epochKeys: the B.6 keys of one epoch, synchronously, for both roles', 
   });
 
   it('B.8 end to end through both links keyed by epochKeys: SET_TIME and the sealed ACK byte for byte', async () => {
-    const { c, s, client, server } = await throughSetDeviceConfig(false, async (role) =>
+    const links = await throughSetDeviceConfig(false, async (role) =>
       epochKeys(role, agreed(role), B8.nonce, B8.token),
     );
-    expect(client.sealing && server.sealing).toBe(true);
-    s.take();
-    s.input({ type: 'send', packet: { type: 'SET_TIME', timeMs: 1795289000000, utcOffsetMin: 0 } });
-    const [setTime] = s.sent();
-    expect(setTime).toEqual(B8.setTime);
-    c.receive(setTime!);
-    expect(c.emitted('deliver').at(-1)?.packet).toMatchObject({ type: 'SET_TIME', timeMs: 1795289000000 });
-    c.advance(50);
-    expect(c.sent()).toEqual([B8.ack]);
+    expect([links.client.sealing, links.server.sealing]).toEqual([true, true]);
+    expect(b8SetTimeAndAck(links)).toEqual({
+      setTime: [B8.setTime],
+      delivered: expect.objectContaining({ type: 'SET_TIME', timeMs: 1795289000000, seq: 3 }),
+      ack: [B8.ack],
+    });
   });
 
   it("B.5: the client link's RESUME_PROOF from epochKeys is the codec's HMAC under B.8's c2s key, with and without CLIENT_KEY; the server link resumes", async () => {

@@ -2,27 +2,23 @@ import { nodeAesGcm } from '@portico/machine';
 import { decode, encode, HeaderFlag, readHeader, syncLinkKeys } from '@portico/smartte-codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { B8, b8Keys, throughSetDeviceConfig } from './test-support/b8.js';
+import { B8, b8Keys, b8SetTimeAndAck, throughSetDeviceConfig } from './test-support/b8.js';
 import { dataPayloads, droppedAs, linkPair } from './test-support/link-pair.js';
 
 describe('SmartTeLink sealing (B.6) through the injected synchronous AEAD', () => {
   it('reproduces the B.8 worked example end to end through both links, byte for byte', async () => {
-    const { c, s, client, server, ackOfSdc } = await throughSetDeviceConfig();
-    expect(readHeader(ackOfSdc[0]!)).toMatchObject({
+    const links = await throughSetDeviceConfig();
+    expect(readHeader(links.ackOfSdc[0]!)).toMatchObject({
       type: 'ACK',
       seq: 1,
       ack: 2,
       flags: HeaderFlag.ACK | HeaderFlag.ENCRYPTED,
     });
-    expect(server.sealing && client.sealing).toBe(true);
-    s.take();
-    s.input({ type: 'send', packet: { type: 'SET_TIME', timeMs: 1795289000000, utcOffsetMin: 0 } });
-    const [setTime] = s.sent();
-    expect(setTime).toEqual(B8.setTime);
-    c.receive(setTime!);
-    expect(c.emitted('deliver').at(-1)?.packet).toMatchObject({ type: 'SET_TIME', timeMs: 1795289000000, seq: 3 });
-    c.advance(50);
-    expect(c.sent()).toEqual([B8.ack]);
+    expect(links.server.sealing && links.client.sealing).toBe(true);
+    const { setTime, delivered, ack } = b8SetTimeAndAck(links);
+    expect(setTime).toEqual([B8.setTime]);
+    expect(delivered).toMatchObject({ type: 'SET_TIME', timeMs: 1795289000000, seq: 3 });
+    expect(ack).toEqual([B8.ack]);
   });
 
   it('drops and counts a forged packet (authentication fails); it is never delivered', async () => {

@@ -74,3 +74,14 @@ export async function throughSetDeviceConfig(
   s.receive(...ackOfSdc);
   return { c, s, client, server, ackOfSdc, pass };
 }
+
+/** B.8 steps 6–7 after `throughSetDeviceConfig`: the server's sealed SET_TIME, what the client delivers, its ACK. */
+export function b8SetTimeAndAck({ c, s }: { c: H; s: H }) {
+  s.take();
+  s.input({ type: 'send', packet: { type: 'SET_TIME', timeMs: 1795289000000, utcOffsetMin: 0 } });
+  const setTime = s.sent();
+  c.receive(...setTime);
+  const delivered = c.emitted('deliver').at(-1)?.packet;
+  c.advance(50);
+  return { setTime, delivered, ack: c.sent() };
+}
