@@ -5,6 +5,7 @@
 //    keystroke-to-echo time with B.9 off and on;
 // 3. real sockets: the same bulk transfer between two links over loopback UDP (encryption level 0) against raw UDP
 //    sends of the same payloads, at 0% loss, and at 10% simulated loss with B.9 off and on (compare(), wall clock).
+import { loadavg } from 'node:os';
 import { compare, machineLine, printTable } from '@portico/bench';
 import { nodeAesGcm, Runner } from '@portico/machine';
 import { bindUdp, realClock, seededRandom, type UdpEndpoint } from '@portico/transport';
@@ -92,7 +93,7 @@ const HOST = '127.0.0.1';
 type LinkRunner = Runner<Uint8Array, Uint8Array, LinkEvent, LinkCommand>;
 
 /** Two links on the runtime's Runner, each over its own loopback UDP endpoint; `loss` drops datagrams at the sender. */
-async function udpLinks(loss: number, sack: boolean, level: 0 | 2 = 0) {
+async function udpLinks(loss: number, sack: boolean, level: 0 | 2 = 0, connected = CONNECTED.link) {
   const bind = () => bindUdp({ host: HOST, port: 0, receiveBufferSize: 4 << 20 });
   const [a, b] = [await bind(), await bind()];
   const random = seededRandom(2026);
@@ -119,7 +120,7 @@ async function udpLinks(loss: number, sack: boolean, level: 0 | 2 = 0) {
       },
     });
   };
-  if (CONNECTED.link) {
+  if (connected) {
     // Each link talks to one peer: connected sockets (transport's `UdpEndpoint.connect`), as a device's link would.
     await a.connect(b.address.port, HOST);
     await b.connect(a.address.port, HOST);
@@ -161,12 +162,12 @@ async function udpLinks(loss: number, sack: boolean, level: 0 | 2 = 0) {
 }
 
 /** Raw UDP: the same datagrams sent with the same simulated loss, 32 in flight at most (counted at the receiver). */
-async function rawUdp(loss: number) {
+async function rawUdp(loss: number, connected = CONNECTED.raw) {
   const [a, b] = [
     await bindUdp({ host: HOST, port: 0 }),
     await bindUdp({ host: HOST, port: 0, receiveBufferSize: 4 << 20 }),
   ];
-  if (CONNECTED.raw) await a.connect(b.address.port, HOST);
+  if (connected) await a.connect(b.address.port, HOST);
   const random = seededRandom(2026);
   const datagram = new Uint8Array(16 + PAYLOAD);
   let received = 0;
@@ -243,35 +244,44 @@ async function sockets(): Promise<void> {
 }
 
 /**
- * CPU time (user + system, `process.cpuUsage`) per transfer of the 2,000 payloads, link then raw UDP alternating in one
- * process, level 0, 0 % loss: on 2 cores shared with other jobs wall-clock ratios follow the scheduler, CPU time much
- * less. The ratio raw / link is the goodput ratio a machine with the cores to itself would approach.
+ * CPU time (user + system, `process.cpuUsage`) per transfer of the 2,000 payloads, level 0, 0 % loss: the links and raw
+ * UDP, each over unconnected and over connected sockets, taking turns in one process. On 2 cores shared with other
+ * jobs wall-clock ratios follow the scheduler, CPU time much less; raw / link is the goodput ratio a machine with the
+ * cores to itself would approach.
  */
 async function cpu(reps: number): Promise<void> {
-  const link = await udpLinks(0, false, 0);
-  const raw = await rawUdp(0);
-  await link.move();
-  await raw.move();
-  const spent = { link: [] as number[], raw: [] as number[] };
+  const movers = {
+    'link, unconnected': await udpLinks(0, false, 0, false),
+    'link, connected': await udpLinks(0, false, 0, true),
+    'raw UDP, unconnected': await rawUdp(0, false),
+    'raw UDP, connected': await rawUdp(0, true),
+  };
+  const spent = new Map<string, number[]>();
+  for (const m of Object.values(movers)) await m.move();
   for (let i = 0; i < reps; i++) {
-    for (const [name, m] of [
-      ['link', link],
-      ['raw', raw],
-    ] as const) {
+    for (const [name, m] of Object.entries(movers)) {
       const before = process.cpuUsage();
       await m.move();
       const d = process.cpuUsage(before);
-      spent[name].push((d.user + d.system) / 1000);
+      spent.set(name, [...(spent.get(name) ?? []), (d.user + d.system) / 1000]);
     }
   }
-  await link.close();
-  await raw.close();
-  const [l, r] = [median(spent.link), median(spent.raw)];
+  for (const m of Object.values(movers)) await m.close();
   console.log(
-    `CPU per ${N} × ${PAYLOAD} B (level 0, 0% loss, connected: ${connectMode}, median of ${reps}): link ${l.toFixed(1)} ms, ` +
-      `raw UDP ${r.toFixed(1)} ms, raw / link ${(r / l).toFixed(2)} ` +
-      `(link ${Math.min(...spent.link).toFixed(1)}–${Math.max(...spent.link).toFixed(1)}, raw ${Math.min(...spent.raw).toFixed(1)}–${Math.max(...spent.raw).toFixed(1)})`,
+    `\nCPU ms per ${N} × ${PAYLOAD} B (level 0, 0% loss), ${reps} turns each; ${machineLine()}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
   );
+  console.log('| transfer | median | min | max |\n|---|---|---|---|');
+  const med = (name: string) => median(spent.get(name)!);
+  for (const [name, xs] of spent) {
+    console.log(
+      `| ${name} | ${med(name).toFixed(1)} | ${Math.min(...xs).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`,
+    );
+  }
+  for (const mode of ['unconnected', 'connected']) {
+    console.log(`raw / link, ${mode}: ${(med(`raw UDP, ${mode}`) / med(`link, ${mode}`)).toFixed(2)} (medians)`);
+  }
 }
 
 const only = process.env.BENCH_ONLY;
