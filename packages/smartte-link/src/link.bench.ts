@@ -4,7 +4,9 @@
 // 2. interactive, same simulator: 10,000 keystrokes 150 ms apart, each echoed, at 10% loss each way: p50/p95/p99 of
 //    keystroke-to-echo time with B.9 off and on;
 // 3. real sockets: the same bulk transfer between two links over loopback UDP (encryption level 0) against raw UDP
-//    sends of the same payloads, at 0% loss, and at 10% simulated loss with B.9 off and on (compare(), wall clock).
+//    sends of the same payloads, at 0% loss, and at 10% simulated loss with B.9 off and on (compare(), wall clock);
+//    both sides on connected sockets by default (BENCH_CONNECT below);
+// 4. BENCH_ONLY=cpu: CPU time per transfer of the links and of raw UDP, unconnected and connected, in one process.
 import { loadavg } from 'node:os';
 import { compare, machineLine, printTable } from '@portico/bench';
 import { nodeAesGcm, Runner } from '@portico/machine';
