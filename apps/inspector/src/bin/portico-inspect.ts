@@ -3,17 +3,14 @@
 // bad inputs print one line and exit 2, violations or damage exit 1, a clean run exits 0.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runCheck } from '../commands/check.js';
-import { runDecode } from '../commands/decode.js';
 import { processOutput } from '../commands/output.js';
-import { runPcap } from '../commands/pcap.js';
-import { runProxy } from '../commands/proxy.js';
-import { runPtu } from '../commands/ptu.js';
 import { isInspectError } from '../errors.js';
 import { PROTOCOLS, type Protocol, type Side } from '../message.js';
-import { inspectPqSessions } from '../pq-sessions.js';
 import { type HostPort, parseHostPort } from '../proxy/address.js';
 
+// Each command's module is imported when its command runs, not at start-up: importing all of them (three codecs, the
+// role servers, the proxy) took a few hundred ms of CPU before any work, a tenth of `ptu --summary` of 1 GiB
+// (ptu.bench.ts).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
@@ -66,6 +63,7 @@ program
       o: { protocol: Protocol; from?: Side; format: 'auto' | 'hex' | 'binary'; json?: boolean; rawLimit: number },
     ) => {
       const json = o.json === true;
+      const { runDecode } = await import('../commands/decode.js');
       process.exitCode = await runDecode(
         file,
         { protocol: o.protocol, ...(o.from ? { from: o.from } : {}), format: o.format, json, rawLimit: o.rawLimit },
@@ -83,6 +81,7 @@ program
   .addOption(new Option('--html <file>', 'also write a self-contained HTML report (sequence diagrams, raw bytes)'))
   .action(async (file: string, o: { json?: boolean; rawLimit: number; html?: string }) => {
     const json = o.json === true;
+    const { runPcap } = await import('../commands/pcap.js');
     process.exitCode = await runPcap(
       file,
       { json, rawLimit: o.rawLimit, ...(o.html ? { html: o.html } : {}) },
@@ -97,6 +96,7 @@ program
   .addOption(jsonOption())
   .action(async (file: string, o: { json?: boolean }) => {
     const json = o.json === true;
+    const { runCheck } = await import('../commands/check.js');
     process.exitCode = await runCheck(file, json, processOutput(json));
   });
 
@@ -124,6 +124,7 @@ program
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      const { runProxy } = await import('../commands/proxy.js');
       process.exitCode = await runProxy(
         {
           protocol: o.protocol,
@@ -154,6 +155,7 @@ program
       o: { summary?: boolean; records: number; histogram?: boolean; png?: string; json?: boolean },
     ) => {
       const json = o.json === true;
+      const { runPtu } = await import('../commands/ptu.js');
       process.exitCode = await runPtu(
         file,
         {
@@ -173,6 +175,7 @@ program
   .description('decode every message of a PQ session capture (the JSON format of shared/data/pq)')
   .argument('<file>', 'capture file, or - for standard input')
   .action(async (file: string) => {
+    const { inspectPqSessions } = await import('../pq-sessions.js');
     const r = await inspectPqSessions(file, processOutput(false));
     process.exitCode = r.surprises > 0 ? 1 : 0;
   });

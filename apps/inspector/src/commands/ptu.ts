@@ -5,10 +5,11 @@ import { isCodecError } from '@portico/wire';
 import { microtimeHistogram, type PtuBatch, PtuEventKind, PtuReader, type PtuTag } from '@portico/pq-codec/ptu';
 import { writeFileSync } from 'node:fs';
 import { InspectError } from '../errors.js';
-import { histogramColumns, histogramPng } from '../report/histogram-png.js';
+import { histogramColumns } from '../report/histogram-columns.js';
 import { inputChunks } from '../input.js';
 import { toJsonValue } from '../json.js';
 import type { Output } from './output.js';
+import { PtuChannelCounter } from './ptu-counts.js';
 
 export interface PtuOptions {
   summary: boolean;
@@ -51,12 +52,10 @@ export function histogramBars(h: Uint32Array, resolution: number | undefined, ro
 
 export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<number> {
   const name = file === '-' ? 'stdin' : file;
-  const reader = new PtuReader();
-  // Counted in typed arrays, one pass per batch: this loop runs for every record of files of any size, so it must
-  // cost no more than the decoding (the 1 GiB benchmark holds the whole process to ≥ 0.7× a bare decode loop).
-  // Photon channels are < 64 and markers carry at most 8 bits (pq.md §7).
-  const perChannel = new Float64Array(256);
-  const markerBits = new Float64Array(16);
+  // Every batch is finished with inside `take`, so the reader may decode each push into the same arrays: fresh
+  // arrays per 1 MiB read cost this process about as much as the decoding (page faults, zeroing; ptu.bench.ts).
+  const reader = new PtuReader({ reuseBuffers: true });
+  const counter = new PtuChannelCounter();
   let lastTime = 0n;
   let shown = 0;
   let histogram: Uint32Array | undefined;
@@ -64,11 +63,7 @@ export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<
   const take = (b: PtuBatch) => {
     const time = b.mode === 'T3' ? b.nsync : b.timetag;
     const { kind, channel } = b;
-    for (let i = 0; i < b.length; i++) {
-      const ch = channel[i]!;
-      if (kind[i] === PtuEventKind.Photon) perChannel[ch & 255]!++;
-      else for (let bit = 0; bit < 8; bit++) if (ch & (1 << bit)) markerBits[bit + 1]!++;
-    }
+    counter.add(b);
     for (let i = 0; shown < o.records && i < b.length; i++) {
       const ch = channel[i]!;
       shown++;
@@ -124,13 +119,15 @@ export async function runPtu(file: string, o: PtuOptions, out: Output): Promise<
     const duration = h.globalResolution === undefined ? undefined : Number(lastTime) * h.globalResolution;
     const nonZero = (counts: Float64Array) =>
       [...counts].flatMap((n, i): [number, number][] => (n > 0 ? [[i, n]] : []));
-    const channels = nonZero(perChannel);
-    const markers = nonZero(markerBits);
+    const channels = nonZero(counter.photonsPerChannel());
+    const markers = nonZero(counter.markersPerBit());
     if (o.histogram && histogram)
       for (const l of histogramBars(histogram, h.resolution)) out.line(o.json ? JSON.stringify({ histogram: l }) : l);
     if ((o.histogram || o.png !== undefined) && h.record.mode !== 'T3')
       out.line('no micro-time histogram: T2 records carry no micro-time');
     if (o.png !== undefined && histogram) {
+      // pngjs is loaded only when an image is asked for (start-up cost of every other run).
+      const { histogramPng } = await import('../report/histogram-png.js');
       writeFileSync(o.png, histogramPng(histogram));
       const { binsPerColumn, counts } = histogramColumns(histogram, 1023);
       const text = `histogram image ${o.png}: ${counts.length} bars of ${binsPerColumn} bins (${si((h.resolution ?? 0) * binsPerColumn)} each)`;

@@ -2,6 +2,7 @@
 // onto an RGBA pixel buffer that pngjs encodes (issue 16 item 6). No chart library: the bars are the whole picture, so
 // the image is exact and a test can read every bar back.
 import { PNG } from 'pngjs';
+import { histogramColumns } from './histogram-columns.js';
 
 /** Size and colours of the histogram image. */
 export interface HistogramPngOptions {
@@ -14,29 +15,6 @@ export interface HistogramPngOptions {
 const BACKGROUND = [255, 255, 255, 255] as const;
 const BAR = [31, 90, 170, 255] as const;
 const AXIS = [0, 0, 0, 255] as const;
-
-/** What the image shows: the bins summed into columns, up to the last non-empty bin. */
-export interface HistogramColumns {
-  /** Histogram bins per image column (≥ 1). */
-  binsPerColumn: number;
-  /** The count of each column. */
-  counts: number[];
-}
-
-/** Sums contiguous bins into at most `columns` columns, up to the last non-empty bin (the tail of a histogram is
- * empty when the TAC range is wider than the lifetime). */
-export function histogramColumns(h: Uint32Array, columns: number): HistogramColumns {
-  let last = h.length - 1;
-  while (last > 0 && h[last] === 0) last--;
-  const binsPerColumn = Math.max(1, Math.ceil((last + 1) / columns));
-  const counts: number[] = [];
-  for (let b = 0; b <= last; b += binsPerColumn) {
-    let n = 0;
-    for (let i = b; i < Math.min(b + binsPerColumn, last + 1); i++) n += h[i]!;
-    counts.push(n);
-  }
-  return { binsPerColumn, counts };
-}
 
 /**
  * Draws the histogram as a PNG: white background, a black axis on the left and at the bottom, and per column a bar

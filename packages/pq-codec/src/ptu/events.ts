@@ -70,22 +70,24 @@ export function allocEventBuffers(mode: 'T2' | 'T3', capacity: number): PtuEvent
   };
 }
 
-/** Wraps the first `length` events of `out` as a batch (views, no copy). */
+/** Wraps `length` events of `out` from event `from` on as a batch (views, no copy). */
 export function toBatch(
   mode: 'T2' | 'T3',
   out: PtuEventBuffers,
   length: number,
   firstRecord: number,
   records: number,
+  from = 0,
 ): PtuBatch {
+  const to = from + length;
   const base = {
     length,
-    channel: out.channel.subarray(0, length),
-    kind: out.kind.subarray(0, length),
+    channel: out.channel.subarray(from, to),
+    kind: out.kind.subarray(from, to),
     firstRecord,
     records,
   };
   return mode === 'T3'
-    ? { mode, ...base, nsync: out.time.subarray(0, length), dtime: out.dtime.subarray(0, length) }
-    : { mode, ...base, timetag: out.time.subarray(0, length) };
+    ? { mode, ...base, nsync: out.time.subarray(from, to), dtime: out.dtime.subarray(from, to) }
+    : { mode, ...base, timetag: out.time.subarray(from, to) };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PtuRecordType } from './constants.js';
 import { PtuErrorCode } from './errors.js';
 import type { PtuBatch } from './events.js';
-import { PtuReader, readPtu } from './reader.js';
+import { mergeBatches, PtuReader, readPtu } from './reader.js';
 import { flatten } from './test-support/collect.js';
 import { hhT3, hhT3Block, synthFile, synthHeader, wordsToBytes } from './test-support/synth.js';
 import { codecErrorOf } from '../test-support/errors.js';
@@ -76,6 +76,54 @@ describe('PtuReader streaming', () => {
     expect(batches.every((b) => b.records <= 7)).toBe(true);
     expect(batches.map((b) => b.firstRecord)).toEqual(Array.from({ length: 9 }, (_, i) => 7 * i));
     expect(flatten('T3', batches)).toEqual(WHOLE);
+  });
+
+  it('reuseBuffers: every split decodes as a fresh reader does, each batch copied before the next push', () => {
+    // The batches of one push are views into the same kept arrays: each must have its own events (no overlap), and
+    // they stay valid until the next push, so they are copied (mergeBatches) right after each push.
+    const decodeReused = (chunks: readonly Uint8Array[], maxBatchRecords = 1 << 20) => {
+      const reader = new PtuReader({ reuseBuffers: true, maxBatchRecords });
+      const copies: PtuBatch[] = [];
+      for (const c of chunks) {
+        const batches = reader.push(c);
+        if (batches.length > 0) copies.push(mergeBatches('T3', batches));
+      }
+      reader.end();
+      return flatten('T3', copies);
+    };
+    for (let i = 0; i <= SMALL.byteLength; i++) {
+      expect(decodeReused([SMALL.subarray(0, i), SMALL.subarray(i)])).toEqual(WHOLE);
+      // A carried partial record plus several batches of 7 in the same push.
+      expect(decodeReused([SMALL.subarray(0, i), SMALL.subarray(i, i + 2), SMALL.subarray(i + 2)], 7)).toEqual(WHOLE);
+    }
+  });
+
+  it('reuseBuffers: the same arrays serve every push (grown only for a larger push), batches view them', () => {
+    const reader = new PtuReader({ reuseBuffers: true });
+    const fresh = new PtuReader();
+    const header = SMALL.byteLength - 240;
+    reader.push(SMALL.subarray(0, header));
+    fresh.push(SMALL.subarray(0, header));
+    const buffersSeen = new Set<ArrayBufferLike>();
+    for (let at = header; at < SMALL.byteLength; at += 40) {
+      const [b] = reader.push(SMALL.subarray(at, at + 40));
+      const [f] = fresh.push(SMALL.subarray(at, at + 40));
+      if (b?.mode !== 'T3' || f?.mode !== 'T3') throw new Error('expected one T3 batch per push');
+      expect([b.firstRecord, b.records, b.length]).toEqual([f.firstRecord, f.records, f.length]);
+      expect([...b.nsync, ...b.dtime, ...b.channel, ...b.kind]).toEqual([
+        ...f.nsync,
+        ...f.dtime,
+        ...f.channel,
+        ...f.kind,
+      ]);
+      buffersSeen.add(b.nsync.buffer);
+    }
+    expect(buffersSeen.size).toBe(1);
+    // A larger push grows the kept arrays once.
+    const [big] = reader.push(wordsToBytes(hhT3Block(100, 1)));
+    if (big?.mode !== 'T3') throw new Error('expected a T3 batch');
+    expect(big.nsync.buffer).not.toBe([...buffersSeen][0]);
+    expect(reader.end().records).toBe(160);
   });
 
   it('reports a NumberOfRecords that disagrees with the file length and still returns the records', () => {
