@@ -2,12 +2,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PtuEventKind, PtuReader, writePtu } from '@portico/pq-codec/ptu';
+import { type PtuBatch, PtuEventKind, PtuReader, writePtu } from '@portico/pq-codec/ptu';
 import { describe, expect, it } from 'vitest';
 import { inspect } from '../test-support/run.js';
 import { PtuChannelCounter } from './ptu-counts.js';
 
-/** Photons on channels 0..5 and, one event in 16, a marker with bits 1..15, at increasing nsync. */
+/** Photons (mostly on channels 0..5) and, one event in 16, a marker with bits 1..15, at increasing nsync. */
 function events(n: number, seed: number) {
   let s = seed;
   // xorshift32: successive draws independent enough for channels and marker choice alike.
@@ -25,7 +25,9 @@ function events(n: number, seed: number) {
     nsync[i] = i * 300 + rand(300);
     const marker = rand(16) === 0;
     kind[i] = marker ? PtuEventKind.Marker : PtuEventKind.Photon;
-    channel[i] = marker ? 1 + rand(15) : rand(6);
+    // Channels 0..5, and 0..39 for a stretch of the file: batches of channels < 16 are counted four at a time, others
+    // two at a time.
+    channel[i] = marker ? 1 + rand(15) : rand(i >= 2000 && i < 3000 ? 40 : 6);
     dtime[i] = rand(1000);
   }
   const perChannel = new Float64Array(256);
@@ -60,7 +62,56 @@ describe('PtuChannelCounter', () => {
       }
     }
     expect(perChannel.slice(0, 6).every((n) => n > 500)).toBe(true);
+    expect(perChannel.slice(16, 40).every((n) => n > 5)).toBe(true);
     expect(perBit.slice(1, 5).every((n) => n > 50)).toBe(true);
+  });
+
+  it('counts a batch whose kind array is not aligned like its channel array', () => {
+    const { file, perChannel, perBit } = events(4001, 11);
+    const reader = new PtuReader();
+    const counter = new PtuChannelCounter();
+    for (const b of reader.push(file)) {
+      // The same events with `kind` moved one byte off the channel array's alignment, and `channel` two bytes off.
+      const kind = new Uint8Array(b.length + 1).subarray(1);
+      kind.set(b.kind);
+      const channel = new Uint8Array(b.length + 2).subarray(2);
+      channel.set(b.channel);
+      counter.add({ ...b, kind, channel });
+    }
+    expect([...counter.photonsPerChannel()]).toEqual([...perChannel]);
+    expect([...counter.markersPerBit()]).toEqual([...perBit]);
+  });
+
+  it('finds the only marker of a batch wherever it is (before, inside or after the aligned words; kind aligned or not)', () => {
+    const n = 37;
+    for (let at = 0; at < n; at++) {
+      for (const [chShift, kindShift] of [
+        [0, 0],
+        [1, 1],
+        [3, 3],
+        [0, 1],
+        [2, 0],
+      ] as const) {
+        const channel = new Uint8Array(n + chShift).subarray(chShift).fill(3);
+        const kind = new Uint8Array(n + kindShift).subarray(kindShift);
+        channel[at] = 0b101;
+        kind[at] = PtuEventKind.Marker;
+        const counter = new PtuChannelCounter();
+        const batch: PtuBatch = {
+          mode: 'T2',
+          length: n,
+          channel,
+          kind,
+          firstRecord: 0,
+          records: n,
+          timetag: new BigUint64Array(n),
+        };
+        counter.add(batch);
+        expect(counter.photonsPerChannel()[3]).toBe(n - 1);
+        expect(counter.photonsPerChannel()[5]).toBe(0);
+        expect([...counter.markersPerBit()].slice(0, 4)).toEqual([0, 1, 0, 1]);
+      }
+    }
   });
 
   it('ptu --summary prints the same photons per channel and markers per bit', async () => {
