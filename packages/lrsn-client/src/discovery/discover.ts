@@ -1,6 +1,7 @@
-import { bindUdp, type UdpEndpoint } from '@portico/transport';
+import { bindUdp, realClock, type UdpEndpoint } from '@portico/transport';
 import { DISCOVERY_PORT, LRSN_SERVICE_TYPE, NETPAGE_ANNOUNCEMENT } from './constants.js';
 import { closeMdns, type MdnsOptions, type MdnsSocket, openMdns } from './mdns.js';
+import { DnsSdResolver, type SdRecord } from './resolver.js';
 
 /** An LRSN server found on the network. */
 export interface DiscoveredServer {
@@ -25,6 +26,14 @@ export interface DiscoverOptions {
    * skip. `interface` picks the interface to send and listen on (tests use '127.0.0.1' and a port other than 5353).
    */
   mdns?: MdnsOptions | false;
+  /**
+   * Follow-up queries when a DNS-SD answer leaves something out (RFC 6763 §12: the SRV, TXT and address records that
+   * may ride along with a PTR answer are optional): an instance without its SRV gets an SRV and TXT query, an SRV
+   * without its host's address an A and AAAA query. Each is asked up to `attempts` times (default 3), the first wait
+   * `intervalMs` (default 250 ms) and doubling; all asking stops at `timeoutMs`. An SRV whose host never resolves is
+   * reported at the address its answer came from.
+   */
+  resolve?: { attempts?: number; intervalMs?: number };
   /** How long to collect answers (default 3,000 ms). */
   timeoutMs?: number;
   /** Called for each server as it is found. */
@@ -32,17 +41,11 @@ export interface DiscoverOptions {
   signal?: AbortSignal;
 }
 
-/** Records of one mDNS answer as multicast-dns decodes them (only the fields used here). */
-interface Answer {
-  name: string;
-  type: string;
-  data: unknown;
-}
-
 /**
  * Finds LRSN servers for `timeoutMs`: by the UDP announcement LRS's discovery sample listens for (payload exactly
  * `_lrsn-netpage._tcp`, the sender is the transmitter, lrsn.md §10) and by DNS-SD over mDNS (`_lrsn._tcp`, through the
- * maintained multicast-dns library). Resolves with each server once (by host and port).
+ * maintained multicast-dns library, with the SRV/TXT and A/AAAA follow-up queries of RFC 6763 §12 when an answer
+ * leaves them out). Resolves with each server once (by host and port).
  */
 export async function discoverLrsn(options: DiscoverOptions = {}): Promise<DiscoveredServer[]> {
   const found = new Map<string, DiscoveredServer>();
@@ -65,16 +68,21 @@ export async function discoverLrsn(options: DiscoverOptions = {}): Promise<Disco
     });
   }
   let mdns: MdnsSocket | undefined;
+  let resolver: DnsSdResolver | undefined;
   if (options.mdns !== false) {
     mdns = openMdns(options.mdns);
+    const socket = mdns;
+    resolver = new DnsSdResolver({
+      serviceType: LRSN_SERVICE_TYPE,
+      query: (questions) => socket.query({ questions }),
+      found: (r) => add({ host: r.host, port: r.port, via: 'mdns', name: r.instance }),
+      clock: realClock,
+      attempts: options.resolve?.attempts ?? 3,
+      intervalMs: options.resolve?.intervalMs ?? 250,
+    });
     mdns.on('response', (response, rinfo) => {
-      const records = [...(response.answers ?? []), ...(response.additionals ?? [])] as Answer[];
-      for (const r of records) {
-        if (r.type !== 'SRV' || !r.name.includes('._lrsn')) continue;
-        const srv = r.data as { port: number; target: string };
-        const a = records.find((x) => x.type === 'A' && x.name === srv.target);
-        add({ host: typeof a?.data === 'string' ? a.data : rinfo.address, port: srv.port, via: 'mdns', name: r.name });
-      }
+      const records = [...(response.answers ?? []), ...(response.additionals ?? [])] as SdRecord[];
+      resolver?.records(records, rinfo.address);
     });
     mdns.on('ready', () => mdns?.query({ questions: [{ name: LRSN_SERVICE_TYPE, type: 'PTR' }] }));
   }
@@ -89,6 +97,7 @@ export async function discoverLrsn(options: DiscoverOptions = {}): Promise<Disco
       { once: true },
     );
   });
+  resolver?.close();
   await udp?.close();
   await closeMdns(mdns);
   return [...found.values()];
