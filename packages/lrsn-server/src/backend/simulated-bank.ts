@@ -9,6 +9,13 @@ export interface PageStep {
   ret: number;
 }
 
+/** A page on the air (airtime > 0): its timer, record and reporter. */
+interface OnAir {
+  timer: TimerHandle | undefined;
+  readonly record: PageRecord;
+  readonly report: PageReporter;
+}
+
 /** A page the bank took, with its timeline. */
 export interface PageRecord {
   /** Numbered from 1 per bank. */
@@ -46,7 +53,7 @@ export interface SimulatedPagerBankOptions {
 export class SimulatedPagerBank implements PagingBackend {
   readonly name = 'simulated';
   private readonly records: PageRecord[] = [];
-  private readonly timers = new Map<number, { timer: TimerHandle | undefined; report: PageReporter }>();
+  private readonly timers = new Map<number, OnAir>();
   private readonly injected: number[] = [];
   private readonly airtimeMs: number;
   private readonly clock: Clock;
@@ -80,26 +87,22 @@ export class SimulatedPagerBank implements PagingBackend {
     const record: PageRecord = { seq, at: this.clock.now(), origin, request, timeline: [] };
     this.records.push(record);
     if (this.records.length > this.maxRecords) this.records.shift();
-    const step = (status: PageRequestStatusValue, ret: number) => {
-      record.timeline.push({ at: this.clock.now(), status, ret });
-      report(status, ret);
-    };
     const fail = this.injected.length > 0 ? this.injected.shift() : this.options.fail?.(request, seq);
     if (fail !== undefined && fail !== ResultCode.ESUCCESS) {
-      step('failed', fail);
+      this.step(record, report, 'failed', fail);
       return;
     }
-    if (this.options.acceptedStatus !== false) step('accepted', ResultCode.ESUCCESS);
+    if (this.options.acceptedStatus !== false) this.step(record, report, 'accepted', ResultCode.ESUCCESS);
     if (this.airtimeMs === 0) {
-      // No airtime: sent at once (a platform timer of 0 ms still waits about 1 ms).
-      step('sent', ResultCode.ESUCCESS);
+      // No airtime: sent at once, with no timer (a platform timer of 0 ms still waits about 1 ms).
+      this.step(record, report, 'sent', ResultCode.ESUCCESS);
       return;
     }
-    const entry: { timer: TimerHandle | undefined; report: PageReporter } = { timer: undefined, report: step };
+    const entry: OnAir = { timer: undefined, record, report };
     this.timers.set(seq, entry);
     entry.timer = this.clock.setTimeout(() => {
       this.timers.delete(seq);
-      step('sent', ResultCode.ESUCCESS);
+      this.step(record, report, 'sent', ResultCode.ESUCCESS);
     }, this.airtimeMs);
   }
 
@@ -108,7 +111,13 @@ export class SimulatedPagerBank implements PagingBackend {
     for (const [seq, entry] of this.timers) {
       this.clock.clearTimeout(entry.timer);
       this.timers.delete(seq);
-      entry.report('failed', ResultCode.EOPFAIL);
+      this.step(entry.record, entry.report, 'failed', ResultCode.EOPFAIL);
     }
+  }
+
+  /** One step of a page: on its timeline, then to its reporter (a method, not a closure per page). */
+  private step(record: PageRecord, report: PageReporter, status: PageRequestStatusValue, ret: number): void {
+    record.timeline.push({ at: this.clock.now(), status, ret });
+    report(status, ret);
   }
 }

@@ -156,7 +156,8 @@ export class LrsnServerSession implements Machine<Input<string, SessionCommand>,
     }
     let message: DecodedMessage;
     try {
-      message = decode(line, { maxLineBytes: this.options.maxLineBytes });
+      // The session options carry the codec's `maxLineBytes` under the same name: no options object per line.
+      message = decode(line, this.options);
     } catch (e) {
       return this.badLine(line, e);
     }
