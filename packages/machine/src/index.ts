@@ -7,6 +7,13 @@ export {
   type LinkSink,
 } from './binding.js';
 export { nodeAesGcm } from './aead.js';
+export {
+  type BinClosable,
+  type BinLog,
+  type BinProcess,
+  type CloseOnSignalsOptions,
+  closeOnSignals,
+} from './bin-signals.js';
 export { type NodeX25519, nodeHkdfSha256, nodeHmacSha256, nodeX25519 } from './keys.js';
 export {
   type ConnectionLinkOptions,
