@@ -47,6 +47,32 @@ describe('SimulatedPagerBank', () => {
     expect(late).toEqual(['accepted:0', 'failed:7']);
   });
 
+  it('one timer serves every page on the air: each is sent after its own airtime, in order', async () => {
+    const clock = new VirtualClock(0);
+    const bank = new SimulatedPagerBank({ airtimeMs: 100, acceptedStatus: false, clock });
+    const sent: string[] = [];
+    bank.page({ ...page, id: 'a' }, (s) => sent.push(`a:${s}@${clock.now()}`), origin);
+    clock.advance(30);
+    bank.page({ ...page, id: 'b' }, (s) => sent.push(`b:${s}@${clock.now()}`), origin);
+    bank.page({ ...page, id: 'c' }, (s) => sent.push(`c:${s}@${clock.now()}`), origin);
+    expect(bank.inFlight).toBe(3);
+    expect(clock.pending).toBe(1);
+    clock.advance(70);
+    expect(sent).toEqual(['a:sent@100']);
+    clock.advance(30);
+    expect(sent).toEqual(['a:sent@100', 'b:sent@130', 'c:sent@130']);
+    expect(bank.inFlight).toBe(0);
+    expect(clock.pending).toBe(0);
+    // A page taken from a status handler while due pages are reported still gets its one timer.
+    bank.page({ ...page, id: 'd' }, () => bank.page({ ...page, id: 'e' }, (s) => sent.push(`e:${s}`), origin), origin);
+    clock.advance(100);
+    expect(clock.pending).toBe(1);
+    clock.advance(100);
+    expect(sent.at(-1)).toBe('e:sent');
+    expect(clock.pending).toBe(0);
+    await bank.close();
+  });
+
   it('keeps at most maxRecords records', () => {
     const bank = new SimulatedPagerBank({ maxRecords: 2 });
     for (let i = 0; i < 5; i++) bank.page(page, () => {}, origin);

@@ -9,9 +9,9 @@ export interface PageStep {
   ret: number;
 }
 
-/** A page on the air (airtime > 0): its timer, record and reporter. */
+/** A page on the air (airtime > 0): when it is sent, its record and reporter. */
 interface OnAir {
-  timer: TimerHandle | undefined;
+  readonly due: number;
   readonly record: PageRecord;
   readonly report: PageReporter;
 }
@@ -53,7 +53,13 @@ export interface SimulatedPagerBankOptions {
 export class SimulatedPagerBank implements PagingBackend {
   readonly name = 'simulated';
   private readonly records: PageRecord[] = [];
-  private readonly timers = new Map<number, OnAir>();
+  /**
+   * Pages on the air, in the order they are due: every page gets the same airtime, so the order taken is the order
+   * sent, and one timer (armed for the first) serves them all instead of a platform timer per page.
+   */
+  private readonly onAir: OnAir[] = [];
+  private head = 0;
+  private timer: TimerHandle | undefined;
   private readonly injected: number[] = [];
   private readonly airtimeMs: number;
   private readonly clock: Clock;
@@ -73,7 +79,7 @@ export class SimulatedPagerBank implements PagingBackend {
 
   /** Pages accepted and not yet sent or failed. */
   get inFlight(): number {
-    return this.timers.size;
+    return this.onAir.length - this.head;
   }
 
   /** The next pages fail with these result codes, in order (EOPFAIL when none given). */
@@ -98,21 +104,48 @@ export class SimulatedPagerBank implements PagingBackend {
       this.step(record, report, 'sent', ResultCode.ESUCCESS);
       return;
     }
-    const entry: OnAir = { timer: undefined, record, report };
-    this.timers.set(seq, entry);
-    entry.timer = this.clock.setTimeout(() => {
-      this.timers.delete(seq);
-      this.step(record, report, 'sent', ResultCode.ESUCCESS);
-    }, this.airtimeMs);
+    this.onAir.push({ due: this.clock.now() + this.airtimeMs, record, report });
+    if (this.timer === undefined) this.arm();
   }
 
   /** Stops: pages still on the air are reported failed. */
   async close(): Promise<void> {
-    for (const [seq, entry] of this.timers) {
-      this.clock.clearTimeout(entry.timer);
-      this.timers.delete(seq);
-      this.step(entry.record, entry.report, 'failed', ResultCode.EOPFAIL);
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    const left = this.onAir.splice(this.head);
+    this.onAir.length = 0;
+    this.head = 0;
+    for (const p of left) this.step(p.record, p.report, 'failed', ResultCode.EOPFAIL);
+  }
+
+  /** Arms the one timer for the first page on the air. */
+  private arm(): void {
+    // A page taken while due pages are reported (a host paging from a status handler) has armed it already.
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    const first = this.onAir[this.head];
+    if (first === undefined) return;
+    // Rounded up: a platform timer may fire a fraction of a millisecond before a fractional due time.
+    this.timer = this.clock.setTimeout(() => this.sendDue(), Math.max(0, Math.ceil(first.due - this.clock.now())));
+  }
+
+  /** Every page whose airtime is over is sent, in order; the timer is armed again for the next. */
+  private sendDue(): void {
+    this.timer = undefined;
+    const now = this.clock.now();
+    while (this.head < this.onAir.length && this.onAir[this.head]!.due <= now) {
+      const p = this.onAir[this.head++]!;
+      this.step(p.record, p.report, 'sent', ResultCode.ESUCCESS);
     }
+    if (this.head === this.onAir.length) {
+      this.onAir.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1_024) {
+      // Drop what was sent, now and then, so the queue does not grow with the pages ever taken.
+      this.onAir.splice(0, this.head);
+      this.head = 0;
+    }
+    this.arm();
   }
 
   /** One step of a page: on its timeline, then to its reporter (a method, not a closure per page). */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ResultCode, resultCodeName } from '@portico/lrsn-codec';
+import { closeOnSignals } from '@portico/machine';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { SimulatedPagerBank } from '../backend/simulated-bank.js';
@@ -60,18 +61,8 @@ async function main(): Promise<void> {
     { host: server.address.address, port: server.port, backend: server.backend.name, login: config.server.login },
     `listening on ${server.address.address}:${server.port}`,
   );
-  const stop = (signal: string): void => {
-    log.info({ signal }, 'closing');
-    server.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error({ err: e }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // SIGINT/SIGTERM: drain and exit, as every role bin does (the wiring lives in the role runtime).
+  closeOnSignals(server, log);
 }
 
 main().catch((e: unknown) => {

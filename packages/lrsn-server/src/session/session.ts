@@ -104,9 +104,9 @@ export class LrsnServerSession implements Machine<Input<string, SessionCommand>,
       case 'verdict':
         return this.verdict(input.ret);
       case 'heartbeat':
-        return this.phase === 'ready' && this.granted.has('Heartbeat') ? [send(input.message)] : [];
+        return this.phase === 'ready' && this.granted.has('Heartbeat') ? sendShared(input.message) : NOTHING;
       case 'publish':
-        return this.phase === 'ready' && this.granted.has(input.service) ? [send(input.message)] : [];
+        return this.phase === 'ready' && this.granted.has(input.service) ? sendShared(input.message) : NOTHING;
       case 'page-status':
         return this.pageStatus(input.ref, input.status, input.ret);
       case 'drain':
@@ -330,6 +330,20 @@ export class LrsnServerSession implements Machine<Input<string, SessionCommand>,
     this.phase = 'closed';
     return [emit({ type: 'protocol-error', error }), wake(undefined), close(error.code, { error })];
   }
+}
+
+/** No action (shared: a fan-out visits every session). */
+const NOTHING: Act[] = [];
+let shared: { message: LrsnMessage; actions: Act[] } | undefined;
+
+/**
+ * The send action of a message fanned out to many sessions (one heartbeat or event object given to each): every
+ * session returns the same list, so a heartbeat to 10,000 clients allocates nothing per client (issue 18's fan-out
+ * benchmark). The runner only reads the lists a machine returns.
+ */
+function sendShared(message: LrsnMessage): Act[] {
+  if (shared === undefined || shared.message !== message) shared = { message, actions: [send(message)] };
+  return shared.actions;
 }
 
 function ack(ret: number, services?: readonly Service[]): LoginAck {
