@@ -1,6 +1,6 @@
 // Reads a capture for the pcap and check commands: pcap/pcapng bytes → sessions with decoded messages.
-import { isCaptureFile, readCapture } from './pcap/file.js';
-import { collectFlows } from './pcap/flows.js';
+import { isCaptureFile, walkCapture } from './pcap/file.js';
+import { FlowCollector } from './pcap/flows.js';
 import { buildSessions, type Session } from './pcap/sessions.js';
 
 export interface CaptureSessions {
@@ -13,12 +13,14 @@ export interface CaptureSessions {
 }
 
 export function captureSessions(bytes: Uint8Array, name: string): CaptureSessions {
-  const file = readCapture(bytes, name);
-  const flows = collectFlows(file.packets);
+  // Packets go straight from the file's bytes into the flows: no list of packet objects is kept.
+  const collector = new FlowCollector();
+  const file = walkCapture(bytes, name, (index, time, linkType, data) => collector.add(index, time, linkType, data));
+  const flows = collector.flows;
   const { sessions, unrecognisedUdp } = buildSessions(flows);
   return {
     format: file.format,
-    packets: file.packets.length,
+    packets: file.packets,
     sessions,
     unrecognisedUdp,
     skipped: flows.skipped,

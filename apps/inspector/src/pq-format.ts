@@ -18,9 +18,14 @@ const TYPE_SYMBOL: Record<PqMessageTag, string> = {
   s: 'EXPLAINED_STATUSREPLY',
 };
 
+/** Built once: the type text of every message (one string per message would be garbage per message). */
+const TYPE_TEXT = Object.fromEntries(
+  Object.entries(TYPE_SYMBOL).map(([tag, symbol]) => [tag, `'${tag}' ${symbol}`]),
+) as Record<PqMessageTag, string>;
+
 /** `'C' ENCODED_STATUSMSG`: the type byte (the message's `tag`) and the spec's symbol. */
 export function typeSymbol(tag: PqMessageTag): string {
-  return `'${tag}' ${TYPE_SYMBOL[tag]}`;
+  return TYPE_TEXT[tag];
 }
 
 /** float32 values printed with the 7 significant digits a float32 holds, not the float64 expansion. */

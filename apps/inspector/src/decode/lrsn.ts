@@ -19,19 +19,54 @@ function summarize(m: DecodedMessage): string {
   return attrs.join(' ');
 }
 
+/** Whether a line holds only blanks (space, tab, CR, LF): skipped, as the codec's LineDecoder skips them. */
+function isBlankLine(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
+  }
+  return true;
+}
+
+/** The summary is a getter, formatted only when the message is printed; a spread copies the text. */
+function lrsnMessage(m: DecodedMessage, offset: number, raw: Uint8Array, from: Side | undefined): InspectedMessage {
+  const type = lrsnTypeName(m);
+  return from === undefined
+    ? {
+        protocol: 'lrsn',
+        offset,
+        type,
+        message: m,
+        raw,
+        get summary() {
+          return summarize(m);
+        },
+      }
+    : {
+        protocol: 'lrsn',
+        offset,
+        from,
+        type,
+        message: m,
+        raw,
+        get summary() {
+          return summarize(m);
+        },
+      };
+}
+
 export function decodeLrsnBytes(bytes: Uint8Array, options: { from?: Side } = {}): InspectedMessage[] {
   const out: InspectedMessage[] = [];
   let start = 0;
   while (start < bytes.length) {
     const nl = bytes.indexOf(0x0a, start);
     const end = nl < 0 ? bytes.length : nl + 1;
-    const raw = bytes.subarray(start, end);
-    const base = { protocol: 'lrsn' as const, offset: start, raw };
-    const blank = raw.every((b) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a);
-    if (blank) {
+    // A line starting with '<' is not blank: the test of every byte is only for the rest.
+    if (bytes[start] !== 0x3c && isBlankLine(bytes, start, end)) {
       start = end;
       continue;
     }
+    const raw = bytes.subarray(start, end);
     try {
       if (nl < 0) {
         // The codec's own verdict on a stream that ends inside a line (LRSN_TRUNCATED).
@@ -40,18 +75,13 @@ export function decodeLrsnBytes(bytes: Uint8Array, options: { from?: Side } = {}
         lines.end();
       }
       const m = decode(raw);
-      const from = options.from ?? senderOf(m.type);
-      out.push({
-        ...base,
-        ...(from === undefined ? {} : { from }),
-        type: lrsnTypeName(m),
-        summary: summarize(m),
-        message: m,
-      });
+      out.push(lrsnMessage(m, start, raw, options.from ?? senderOf(m.type)));
     } catch (e) {
       if (!isCodecError(e)) throw e;
       out.push({
-        ...base,
+        protocol: 'lrsn',
+        offset: start,
+        raw,
         ...(options.from === undefined ? {} : { from: options.from }),
         type: 'damaged line',
         summary: `${raw.length} bytes`,

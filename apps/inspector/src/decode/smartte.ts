@@ -27,15 +27,30 @@ export function decodeSmartteDatagram(datagram: Uint8Array, offset: number, from
     const p = decode(datagram);
     const type = smartteType(p);
     const sender = from ?? smartteSender(type);
-    return {
-      protocol: 'smartte',
-      offset,
-      ...(sender === undefined ? {} : { from: sender }),
-      type: p.type === 'SEALED' ? `${type} (sealed)` : type,
-      summary: summarize(p),
-      message: p,
-      raw: datagram,
-    };
+    const shown = p.type === 'SEALED' ? `${type} (sealed)` : type;
+    // The summary is a getter, formatted only when the packet is printed; a spread copies the text.
+    return sender === undefined
+      ? {
+          protocol: 'smartte',
+          offset,
+          type: shown,
+          message: p,
+          raw: datagram,
+          get summary() {
+            return summarize(p);
+          },
+        }
+      : {
+          protocol: 'smartte',
+          offset,
+          from: sender,
+          type: shown,
+          message: p,
+          raw: datagram,
+          get summary() {
+            return summarize(p);
+          },
+        };
   } catch (e) {
     if (!isCodecError(e)) throw e;
     return {

@@ -26,6 +26,26 @@ export interface CaptureFile {
   damage?: { offset: number; message: string };
 }
 
+/**
+ * Called for each packet record in file order: `data` is a view of the file's bytes (never copied), `time` in ms
+ * since the epoch, `originalLength` the length on the wire. No object is made per packet: a 100 MB capture has
+ * close to a million.
+ */
+export type PacketVisitor = (
+  index: number,
+  time: number,
+  linkType: number,
+  data: Uint8Array,
+  originalLength: number,
+) => void;
+
+/** What a walk over a capture found: its format, how many packets, and where it stopped early if it did. */
+export interface CaptureWalk {
+  format: 'pcap' | 'pcapng';
+  packets: number;
+  damage?: { offset: number; message: string };
+}
+
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
@@ -43,7 +63,8 @@ export function isCaptureFile(bytes: Uint8Array): boolean {
   return [PCAP_MAGIC_US, PCAP_MAGIC_NS].some((m) => m === be || m === le) || be === PCAPNG_SHB;
 }
 
-export function readCapture(bytes: Uint8Array, name: string): CaptureFile {
+/** Walks the packet records of a pcap or pcapng file, calling `visit` for each. */
+export function walkCapture(bytes: Uint8Array, name: string, visit: PacketVisitor): CaptureWalk {
   if (!isCaptureFile(bytes)) {
     const got = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new InspectError('INSPECT_BAD_CAPTURE', {
@@ -52,15 +73,27 @@ export function readCapture(bytes: Uint8Array, name: string): CaptureFile {
       got: `first bytes ${got}`,
     });
   }
-  return view(bytes).getUint32(0, false) === PCAPNG_SHB ? readPcapng(bytes) : readPcap(bytes);
+  // A Node Buffer's subarray builds a Buffer in JavaScript, several times the cost of a plain Uint8Array's: the
+  // packets are views of a plain Uint8Array over the same memory.
+  const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  return view(plain).getUint32(0, false) === PCAPNG_SHB ? walkPcapng(plain, visit) : walkPcap(plain, visit);
 }
 
-function readPcap(bytes: Uint8Array): CaptureFile {
+/** All packet records of a capture as objects (for callers that keep them; the pcap command walks instead). */
+export function readCapture(bytes: Uint8Array, name: string): CaptureFile {
+  const packets: CapturedPacket[] = [];
+  const walk = walkCapture(bytes, name, (index, time, linkType, data, originalLength) => {
+    packets.push({ index, time, linkType, data, originalLength });
+  });
+  return { format: walk.format, packets, ...(walk.damage ? { damage: walk.damage } : {}) };
+}
+
+function walkPcap(bytes: Uint8Array, visit: PacketVisitor): CaptureWalk {
   const v = view(bytes);
   const little = v.getUint32(0, true) === PCAP_MAGIC_US || v.getUint32(0, true) === PCAP_MAGIC_NS;
   const magic = v.getUint32(0, little);
   const unit = magic === PCAP_MAGIC_NS ? 1e-6 : 1e-3;
-  const packets: CapturedPacket[] = [];
+  let packets = 0;
   if (bytes.length < 24)
     return {
       format: 'pcap',
@@ -88,17 +121,11 @@ function readPcap(bytes: Uint8Array): CaptureFile {
         packets,
         damage: {
           offset: pos,
-          message: `packet ${packets.length} cut short: ${captured} bytes announced, ${bytes.length - pos - 16} present`,
+          message: `packet ${packets} cut short: ${captured} bytes announced, ${bytes.length - pos - 16} present`,
         },
       };
     }
-    packets.push({
-      index: packets.length,
-      time: sec * 1000 + frac * unit,
-      linkType,
-      data: bytes.subarray(pos + 16, pos + 16 + captured),
-      originalLength: original,
-    });
+    visit(packets++, sec * 1000 + frac * unit, linkType, bytes.subarray(pos + 16, pos + 16 + captured), original);
     pos += 16 + captured;
   }
   return { format: 'pcap', packets };
@@ -129,13 +156,15 @@ function interfaceOptions(v: DataView, start: number, end: number, little: boole
   return unit;
 }
 
-function readPcapng(bytes: Uint8Array): CaptureFile {
+function walkPcapng(bytes: Uint8Array, visit: PacketVisitor): CaptureWalk {
   const v = view(bytes);
-  const packets: CapturedPacket[] = [];
+  let packets = 0;
+  /** Time of the last packet: a Simple Packet Block has none of its own. */
+  let lastTime = 0;
   let interfaces: Interface[] = [];
   let little = true;
   let pos = 0;
-  const stop = (offset: number, message: string): CaptureFile => ({
+  const stop = (offset: number, message: string): CaptureWalk => ({
     format: 'pcapng',
     packets,
     damage: { offset, message },
@@ -173,25 +202,26 @@ function readPcapng(bytes: Uint8Array): CaptureFile {
       const ts = v.getUint32(body + 4, little) * 2 ** 32 + v.getUint32(body + 8, little);
       const captured = v.getUint32(body + 12, little);
       if (body + 20 + captured > end) return stop(body + 12, `captured length ${captured} runs past its block`);
-      packets.push({
-        index: packets.length,
-        time: ts * iface.unit,
-        linkType: iface.linkType,
-        data: bytes.subarray(body + 20, body + 20 + captured),
-        originalLength: v.getUint32(body + 16, little),
-      });
+      lastTime = ts * iface.unit;
+      visit(
+        packets++,
+        lastTime,
+        iface.linkType,
+        bytes.subarray(body + 20, body + 20 + captured),
+        v.getUint32(body + 16, little),
+      );
     } else if (type === 3) {
       // Simple Packet Block: interface 0, no timestamp; captured length is what the block holds.
       const iface = interfaces[0];
       if (iface === undefined) return stop(body, 'simple packet block before any interface description');
       const original = v.getUint32(body, little);
-      packets.push({
-        index: packets.length,
-        time: packets.at(-1)?.time ?? 0,
-        linkType: iface.linkType,
-        data: bytes.subarray(body + 4, Math.min(end, body + 4 + original)),
-        originalLength: original,
-      });
+      visit(
+        packets++,
+        lastTime,
+        iface.linkType,
+        bytes.subarray(body + 4, Math.min(end, body + 4 + original)),
+        original,
+      );
     }
     // Other blocks (name resolution, statistics, custom, decryption secrets) carry no packets.
     pos += length;

@@ -2,8 +2,8 @@
 // two endpoints; a new SYN on a key whose connection already carried data or ended starts a new connection.
 import type { Endpoint } from '../message.js';
 import type { CapturedPacket } from './file.js';
-import { parseIp, type Segment, TcpFlag } from './ip.js';
-import { ipPayload } from './link.js';
+import { IpParser, TcpFlag } from './ip.js';
+import { ipStart } from './link.js';
 import { TcpDirection } from './tcp.js';
 
 export interface TcpConnection {
@@ -32,56 +32,64 @@ export interface Flows {
   skipped: Map<string, number>;
 }
 
-const key = (s: Segment) => `${s.src}|${s.srcPort}|${s.dst}|${s.dstPort}`;
-const reverseKey = (s: Segment) => `${s.dst}|${s.dstPort}|${s.src}|${s.srcPort}`;
+/** Open connections by the key of the endpoint that sent their first captured segment, then the other endpoint's. */
+type Open = Map<number | string, Map<number | string, TcpConnection>>;
 
-export function collectFlows(packets: readonly CapturedPacket[]): Flows {
-  const open = new Map<string, TcpConnection>();
-  const flows: Flows = { tcp: [], udp: [], skipped: new Map() };
-  const skip = (reason: string) => flows.skipped.set(reason, (flows.skipped.get(reason) ?? 0) + 1);
-  for (const packet of packets) {
-    const link = ipPayload(packet.linkType, packet.data);
-    if ('skip' in link) {
-      skip(link.skip);
-      continue;
+/** Capture packets → flows, one packet at a time (see `walkCapture`): call `add` per packet, then `flows`. */
+export class FlowCollector {
+  private readonly open: Open = new Map();
+  private readonly ip = new IpParser();
+  readonly flows: Flows = { tcp: [], udp: [], skipped: new Map() };
+
+  private skip(reason: string): void {
+    this.flows.skipped.set(reason, (this.flows.skipped.get(reason) ?? 0) + 1);
+  }
+
+  add(index: number, time: number, linkType: number, frame: Uint8Array): void {
+    const at = ipStart(linkType, frame);
+    if (typeof at === 'string') {
+      this.skip(at);
+      return;
     }
-    const ip = parseIp(link.ip);
-    if ('skip' in ip) {
-      skip(ip.skip);
-      continue;
+    const skipped = this.ip.parse(frame, at);
+    if (skipped !== undefined) {
+      this.skip(skipped);
+      return;
     }
-    const s = ip.segment;
+    const s = this.ip.segment;
     if (s.proto === 'udp') {
       const src = { address: s.src, port: s.srcPort };
       const dst = { address: s.dst, port: s.dstPort };
-      flows.udp.push({ src, dst, payload: s.payload, time: packet.time, index: packet.index });
-      continue;
+      this.flows.udp.push({ src, dst, payload: s.payload, time, index });
+      return;
     }
     const opening = (s.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
-    // Keys are built once per packet (the profile of the 100 MB benchmark: this loop ran them up to four times).
-    const forwardKey = key(s);
-    let backwardKey: string | undefined;
-    let conn = open.get(forwardKey);
-    if (conn === undefined) {
-      backwardKey = reverseKey(s);
-      conn = open.get(backwardKey);
-    }
+    let conn = this.open.get(s.srcKey)?.get(s.dstKey) ?? this.open.get(s.dstKey)?.get(s.srcKey);
     if (conn && opening && (conn.aToB.dataSegments + conn.bToA.dataSegments > 0 || ended(conn))) conn = undefined;
     if (!conn) {
       const a = { address: s.src, port: s.srcPort };
       const b = { address: s.dst, port: s.dstPort };
-      conn = { a, b, aToB: new TcpDirection(), bToA: new TcpDirection(), firstIndex: packet.index };
-      open.set(forwardKey, conn);
-      open.delete(backwardKey ?? reverseKey(s));
-      flows.tcp.push(conn);
+      conn = { a, b, aToB: new TcpDirection(), bToA: new TcpDirection(), firstIndex: index };
+      let from = this.open.get(s.srcKey);
+      if (from === undefined) {
+        from = new Map();
+        this.open.set(s.srcKey, from);
+      }
+      from.set(s.dstKey, conn);
+      this.open.get(s.dstKey)?.delete(s.srcKey);
+      this.flows.tcp.push(conn);
     }
     const forward = conn.a.address === s.src && conn.a.port === s.srcPort;
     if (opening) conn.opener ??= forward ? 'a' : 'b';
-    (forward ? conn.aToB : conn.bToA).add(s.seq, s.flags, s.payload, packet.time, packet.index);
+    (forward ? conn.aToB : conn.bToA).add(s.seq, s.flags, s.payload, time, index);
   }
-  return flows;
 }
 
+export function collectFlows(packets: readonly CapturedPacket[]): Flows {
+  const collector = new FlowCollector();
+  for (const p of packets) collector.add(p.index, p.time, p.linkType, p.data);
+  return collector.flows;
+}
 function ended(c: TcpConnection): boolean {
   return (
     c.aToB.resetTime !== undefined ||

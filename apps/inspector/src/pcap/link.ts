@@ -17,59 +17,59 @@ const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 const VLAN_TAGS = new Set([0x8100, 0x88a8, 0x9100]);
 
-export type LinkResult = { ip: Uint8Array } | { skip: string };
+/**
+ * Where the IP packet starts in a frame, or why the frame carries none: a number or a reason, not an object, since
+ * this runs once per packet.
+ */
+export type LinkResult = number | string;
 
 const u16 = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
+const SHORT = 'frame shorter than its link header';
 
-function byEthertype(type: number, payload: Uint8Array): LinkResult {
-  if (type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6) return { ip: payload };
-  return { skip: `ethertype 0x${type.toString(16).padStart(4, '0')}` };
+function byEthertype(type: number, at: number): LinkResult {
+  if (type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6) return at;
+  return `ethertype 0x${type.toString(16).padStart(4, '0')}`;
 }
 
 /** BSD address families: AF_INET 2; AF_INET6 is 24, 28 or 30 depending on the BSD that wrote the file. */
-function byFamily(family: number, payload: Uint8Array): LinkResult {
-  if (family === 2 || family === 24 || family === 28 || family === 30) return { ip: payload };
-  return { skip: `address family ${family}` };
+function byFamily(family: number): LinkResult {
+  if (family === 2 || family === 24 || family === 28 || family === 30) return 4;
+  return `address family ${family}`;
 }
 
-export function ipPayload(linkType: number, frame: Uint8Array): LinkResult {
-  const short = (n: number): LinkResult | undefined =>
-    frame.length < n ? { skip: 'frame shorter than its link header' } : undefined;
+/** The offset of the IP header in `frame` (a number), or why there is none (a string). */
+export function ipStart(linkType: number, frame: Uint8Array): LinkResult {
   switch (linkType) {
-    case LinkType.NULL: {
-      // The family is in the byte order of the machine that wrote it: whichever reading is small is right.
-      const cut = short(4);
-      if (cut) return cut;
-      const le = frame[0]! | (frame[1]! << 8) | (frame[2]! << 16) | (frame[3]! << 24);
-      const family = le >>> 0 < 0x10000 ? le : (frame[0]! << 24) | (frame[1]! << 16) | u16(frame, 2);
-      return byFamily(family, frame.subarray(4));
-    }
-    case LinkType.LOOP: {
-      const cut = short(4);
-      if (cut) return cut;
-      return byFamily(((frame[0]! << 24) | (frame[1]! << 16) | u16(frame, 2)) >>> 0, frame.subarray(4));
-    }
     case LinkType.ETHERNET: {
       let at = 12;
-      if (frame.length < 14) return { skip: 'frame shorter than its link header' };
+      if (frame.length < 14) return SHORT;
       let type = u16(frame, at);
       while (VLAN_TAGS.has(type) && frame.length >= at + 6) {
         at += 4;
         type = u16(frame, at);
       }
-      return byEthertype(type, frame.subarray(at + 2));
+      return byEthertype(type, at + 2);
     }
+    case LinkType.NULL: {
+      // The family is in the byte order of the machine that wrote it: whichever reading is small is right.
+      if (frame.length < 4) return SHORT;
+      const le = frame[0]! | (frame[1]! << 8) | (frame[2]! << 16) | (frame[3]! << 24);
+      return byFamily(le >>> 0 < 0x10000 ? le : (frame[0]! << 24) | (frame[1]! << 16) | u16(frame, 2));
+    }
+    case LinkType.LOOP:
+      if (frame.length < 4) return SHORT;
+      return byFamily(((frame[0]! << 24) | (frame[1]! << 16) | u16(frame, 2)) >>> 0);
     case LinkType.LINUX_SLL:
-      return short(16) ?? byEthertype(u16(frame, 14), frame.subarray(16));
+      return frame.length < 16 ? SHORT : byEthertype(u16(frame, 14), 16);
     case LinkType.LINUX_SLL2:
-      return short(20) ?? byEthertype(u16(frame, 0), frame.subarray(20));
+      return frame.length < 20 ? SHORT : byEthertype(u16(frame, 0), 20);
     case LinkType.RAW:
     case LinkType.IPV4:
     case LinkType.IPV6:
     case 12:
     case 14:
-      return { ip: frame };
+      return 0;
     default:
-      return { skip: `link type ${linkType} not supported` };
+      return `link type ${linkType} not supported`;
   }
 }

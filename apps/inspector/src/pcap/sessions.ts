@@ -123,15 +123,24 @@ function tcpSession(c: TcpConnection, id: number): Session {
     if (r.gaps.length)
       notes.push(`${name}: ${r.gaps.length} holes (${r.gaps.reduce((n, g) => n + g.length, 0)} bytes missing)`);
   }
-  const times = [
+  // A loop, not Math.min(...times): a session of a few hundred thousand messages would overflow the argument stack.
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  const span = (t: number | undefined) => {
+    if (t === undefined) return;
+    if (t < start) start = t;
+    if (t > end) end = t;
+  };
+  for (const t of [
     upDir.firstTime,
     downDir.firstTime,
     upDir.finTime,
     downDir.finTime,
     upDir.resetTime,
     downDir.resetTime,
-    ...messages.map((m) => m.time),
-  ].filter((t): t is number => t !== undefined);
+  ])
+    span(t);
+  for (const m of messages) span(m.time);
   const closers: [Side, number | undefined][] = [
     ['client', upDir.resetTime ?? upDir.finTime],
     ['server', downDir.resetTime ?? downDir.finTime],
@@ -145,8 +154,8 @@ function tcpSession(c: TcpConnection, id: number): Session {
     server,
     sidesBy: s.by,
     messages,
-    start: Math.min(...times),
-    end: Math.max(...times),
+    start,
+    end,
     ...(first ? { closedBy: first[0] } : {}),
     notes,
     bytes: up.length + down.length,
@@ -163,6 +172,7 @@ function smartteSessions(
   const sessions: Session[] = [];
   const byClient = new Map<string, Session>();
   const other: UdpDatagram[] = [];
+  const serverEnds = new Map<Session, Endpoint[]>();
   for (const d of datagrams) {
     const recognition = recognizeUdp(d.payload, [d.src.port, d.dst.port]);
     if (!recognition) {
@@ -203,12 +213,19 @@ function smartteSessions(
     m.src = d.src;
     m.dst = d.dst;
     session.messages.push(m);
+    // The server side's endpoint (B.5: the session port differs from the server port), kept in first-seen order.
+    const serverEnd = from === 'client' ? d.dst : d.src;
+    let servers = serverEnds.get(session);
+    if (servers === undefined) {
+      servers = [];
+      serverEnds.set(session, servers);
+    }
+    if (!servers.some((e) => e.port === serverEnd.port && e.address === serverEnd.address)) servers.push(serverEnd);
     session.bytes += d.payload.length;
     session.end = Math.max(session.end, d.time);
   }
-  for (const s of sessions) {
-    const ports = new Set(s.messages.map((m) => endpointText(m.from === 'client' ? m.dst! : m.src!)));
-    if (ports.size > 1) s.notes.push(`server endpoints: ${[...ports].join(', ')}`);
+  for (const [s, servers] of serverEnds) {
+    if (servers.length > 1) s.notes.push(`server endpoints: ${servers.map(endpointText).join(', ')}`);
   }
   return { sessions, other };
 }

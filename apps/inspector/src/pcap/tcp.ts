@@ -74,12 +74,20 @@ export class TcpDirection {
     const captureOrder = this.pieces;
     let outOfOrder = 0;
     let highest = Number.NEGATIVE_INFINITY;
-    const late = new Set<Piece>();
-    for (const p of captureOrder) {
-      if (p.rel < highest) late.add(p);
+    // Pieces that brought bytes below bytes captured before them. Usually none, and then capture order is stream
+    // order: the pieces are neither copied nor sorted.
+    let late: Set<Piece> | undefined;
+    let ordered = true;
+    for (let i = 0; i < captureOrder.length; i++) {
+      const p = captureOrder[i]!;
+      if (p.rel < highest) {
+        late ??= new Set();
+        late.add(p);
+      }
+      if (i > 0 && p.rel < captureOrder[i - 1]!.rel) ordered = false;
       highest = Math.max(highest, p.rel + p.data.length);
     }
-    const sorted = [...captureOrder].sort((a, b) => a.rel - b.rel || a.index - b.index);
+    const sorted = ordered ? captureOrder : [...captureOrder].sort((a, b) => a.rel - b.rel || a.index - b.index);
     const shift = !this.synSeen && sorted.length > 0 ? Math.min(0, sorted[0]!.rel) : 0;
     const runs: Run[] = [];
     const gaps: Reassembled['gaps'] = [];
@@ -106,7 +114,7 @@ export class TcpDirection {
         runStart = p.rel;
         next = p.rel;
       }
-      if (late.has(p)) outOfOrder++;
+      if (late?.has(p)) outOfOrder++;
       const fresh = p.data.subarray(next - p.rel);
       parts.push(fresh);
       arrivals.push({ start: next - shift, end: end - shift, time: p.time, index: p.index });
