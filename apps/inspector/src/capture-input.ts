@@ -14,8 +14,10 @@ export interface CaptureSessions {
 
 export function captureSessions(bytes: Uint8Array, name: string): CaptureSessions {
   // Packets go straight from the file's bytes into the flows: no list of packet objects is kept.
-  const collector = new FlowCollector();
-  const file = walkCapture(bytes, name, (index, time, linkType, data) => collector.add(index, time, linkType, data));
+  const collector = new FlowCollector(bytes);
+  const file = walkCapture(bytes, name, (index, time, linkType, data, _original, at) =>
+    collector.add(index, time, linkType, data, at),
+  );
   const flows = collector.flows;
   const { sessions, unrecognisedUdp } = buildSessions(flows);
   return {

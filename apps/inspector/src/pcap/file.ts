@@ -37,6 +37,8 @@ export type PacketVisitor = (
   linkType: number,
   data: Uint8Array,
   originalLength: number,
+  /** Where `data` starts in the bytes walked. */
+  at: number,
 ) => void;
 
 /** What a walk over a capture found: its format, how many packets, and where it stopped early if it did. */
@@ -125,7 +127,14 @@ function walkPcap(bytes: Uint8Array, visit: PacketVisitor): CaptureWalk {
         },
       };
     }
-    visit(packets++, sec * 1000 + frac * unit, linkType, bytes.subarray(pos + 16, pos + 16 + captured), original);
+    visit(
+      packets++,
+      sec * 1000 + frac * unit,
+      linkType,
+      bytes.subarray(pos + 16, pos + 16 + captured),
+      original,
+      pos + 16,
+    );
     pos += 16 + captured;
   }
   return { format: 'pcap', packets };
@@ -209,6 +218,7 @@ function walkPcapng(bytes: Uint8Array, visit: PacketVisitor): CaptureWalk {
         iface.linkType,
         bytes.subarray(body + 20, body + 20 + captured),
         v.getUint32(body + 16, little),
+        body + 20,
       );
     } else if (type === 3) {
       // Simple Packet Block: interface 0, no timestamp; captured length is what the block holds.
@@ -221,6 +231,7 @@ function walkPcapng(bytes: Uint8Array, visit: PacketVisitor): CaptureWalk {
         iface.linkType,
         bytes.subarray(body + 4, Math.min(end, body + 4 + original)),
         original,
+        body + 4,
       );
     }
     // Other blocks (name resolution, statistics, custom, decryption secrets) carry no packets.

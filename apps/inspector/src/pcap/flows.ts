@@ -1,7 +1,6 @@
 // Capture packets → TCP connections (both directions, reassembled) and UDP datagrams. A connection is keyed by its
 // two endpoints; a new SYN on a key whose connection already carried data or ended starts a new connection.
 import type { Endpoint } from '../message.js';
-import type { CapturedPacket } from './file.js';
 import { IpParser, TcpFlag } from './ip.js';
 import { ipStart } from './link.js';
 import { TcpDirection } from './tcp.js';
@@ -41,17 +40,25 @@ export class FlowCollector {
   private readonly ip = new IpParser();
   readonly flows: Flows = { tcp: [], udp: [], skipped: new Map() };
 
+  /** The capture's bytes, which every frame passed to `add` is a view of (as a plain Uint8Array: see walkCapture). */
+  private readonly file: Uint8Array;
+
+  constructor(file: Uint8Array) {
+    this.file = new Uint8Array(file.buffer, file.byteOffset, file.length);
+  }
+
   private skip(reason: string): void {
     this.flows.skipped.set(reason, (this.flows.skipped.get(reason) ?? 0) + 1);
   }
 
-  add(index: number, time: number, linkType: number, frame: Uint8Array): void {
-    const at = ipStart(linkType, frame);
-    if (typeof at === 'string') {
-      this.skip(at);
+  /** One packet: `frame` is `file[at, at + frame.length)`. */
+  add(index: number, time: number, linkType: number, frame: Uint8Array, at: number): void {
+    const ip = ipStart(linkType, frame);
+    if (typeof ip === 'string') {
+      this.skip(ip);
       return;
     }
-    const skipped = this.ip.parse(frame, at);
+    const skipped = this.ip.parse(frame, ip);
     if (skipped !== undefined) {
       this.skip(skipped);
       return;
@@ -69,7 +76,7 @@ export class FlowCollector {
     if (!conn) {
       const a = { address: s.src, port: s.srcPort };
       const b = { address: s.dst, port: s.dstPort };
-      conn = { a, b, aToB: new TcpDirection(), bToA: new TcpDirection(), firstIndex: index };
+      conn = { a, b, aToB: new TcpDirection(this.file), bToA: new TcpDirection(this.file), firstIndex: index };
       let from = this.open.get(s.srcKey);
       if (from === undefined) {
         from = new Map();
@@ -81,15 +88,11 @@ export class FlowCollector {
     }
     const forward = conn.a.address === s.src && conn.a.port === s.srcPort;
     if (opening) conn.opener ??= forward ? 'a' : 'b';
-    (forward ? conn.aToB : conn.bToA).add(s.seq, s.flags, s.payload, time, index);
+    const length = s.payloadEnd - s.payloadStart;
+    (forward ? conn.aToB : conn.bToA).add(s.seq, s.flags, at + s.payloadStart, length, time, index);
   }
 }
 
-export function collectFlows(packets: readonly CapturedPacket[]): Flows {
-  const collector = new FlowCollector();
-  for (const p of packets) collector.add(p.index, p.time, p.linkType, p.data);
-  return collector.flows;
-}
 function ended(c: TcpConnection): boolean {
   return (
     c.aToB.resetTime !== undefined ||

@@ -16,6 +16,10 @@ export interface Segment {
   /** TCP only. */
   seq: number;
   flags: number;
+  /** Where the payload is in the frame parsed: TCP payloads are kept as positions, not views (see TcpDirection). */
+  payloadStart: number;
+  payloadEnd: number;
+  /** UDP only (a datagram is one message, and keeps its bytes); empty for TCP. */
   payload: Uint8Array;
 }
 
@@ -69,6 +73,8 @@ export class IpParser {
     dstPort: 0,
     seq: 0,
     flags: 0,
+    payloadStart: 0,
+    payloadEnd: 0,
     payload: EMPTY,
   };
   private readonly v4 = new Map<number, string>();
@@ -135,7 +141,9 @@ export class IpParser {
       s.proto = 'tcp';
       s.seq = u32(b, start + 4);
       s.flags = b[start + 13]!;
-      s.payload = offset === length ? EMPTY : b.subarray(start + offset, end);
+      s.payloadStart = start + offset;
+      s.payloadEnd = end;
+      s.payload = EMPTY;
     } else if (proto === 17) {
       if (length < 8) return 'UDP header cut short';
       const declared = u16(b, start + 4);
@@ -143,6 +151,8 @@ export class IpParser {
       s.proto = 'udp';
       s.seq = 0;
       s.flags = 0;
+      s.payloadStart = start + 8;
+      s.payloadEnd = stop;
       s.payload = b.subarray(start + 8, stop);
     } else {
       return `IP protocol ${proto}`;
