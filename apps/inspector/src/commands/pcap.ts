@@ -48,7 +48,8 @@ export async function runPcap(file: string, o: PcapOptions, out: Output): Promis
   const report: ReportSession[] = [];
   for (const s of capture.sessions) {
     const findings = sessionFindings(s);
-    report.push({ session: s, findings });
+    // Kept only for the report: without --html a session's messages are dropped once printed.
+    if (o.html) report.push({ session: s, findings });
     const byMessage = new Map<InspectedMessage, Finding[]>();
     for (const f of findings) byMessage.set(f.culprit, [...(byMessage.get(f.culprit) ?? []), f]);
     perProtocol.set(s.protocol ?? 'unrecognised', (perProtocol.get(s.protocol ?? 'unrecognised') ?? 0) + 1);

@@ -75,6 +75,26 @@ function decodeDirection(
 const byCapture = (a: InspectedMessage, b: InspectedMessage) =>
   (a.packet ?? 0) - (b.packet ?? 0) || (a.time ?? 0) - (b.time ?? 0);
 
+const sorted = (ms: readonly InspectedMessage[]) => ms.every((m, i) => i === 0 || byCapture(ms[i - 1]!, m) <= 0);
+
+/**
+ * The two directions' messages in the order the capture completed them: what a stable sort of `[...up, ...down]`
+ * by `byCapture` gives. Each direction is usually in that order already, and then the two lists are merged in one
+ * pass instead of sorted.
+ */
+function inCaptureOrder(up: InspectedMessage[], down: InspectedMessage[]): InspectedMessage[] {
+  if (!sorted(up) || !sorted(down)) return [...up, ...down].sort(byCapture);
+  const out: InspectedMessage[] = new Array(up.length + down.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  // Ties go to `up`, as the stable sort keeps them.
+  while (i < up.length && j < down.length) out[k++] = byCapture(up[i]!, down[j]!) <= 0 ? up[i++]! : down[j++]!;
+  while (i < up.length) out[k++] = up[i++]!;
+  while (j < down.length) out[k++] = down[j++]!;
+  return out;
+}
+
 /** The client: the side that opened with a SYN; else the side away from the protocol's default port; else by the
  * messages only one side may send; else the higher port. */
 function sides(c: TcpConnection, protocol: Protocol | undefined): { client: 'a' | 'b'; by: string } {
@@ -108,10 +128,10 @@ function tcpSession(c: TcpConnection, id: number): Session {
   const [up, down] = s.client === 'a' ? [ra, rb] : [rb, ra];
   const [upDir, downDir] = s.client === 'a' ? [c.aToB, c.bToA] : [c.bToA, c.aToB];
   const messages = protocol
-    ? [
-        ...decodeDirection(protocol, up, 'client', client, server),
-        ...decodeDirection(protocol, down, 'server', server, client),
-      ].sort(byCapture)
+    ? inCaptureOrder(
+        decodeDirection(protocol, up, 'client', client, server),
+        decodeDirection(protocol, down, 'server', server, client),
+      )
     : [];
   const notes: string[] = [];
   for (const [name, r] of [
