@@ -2,7 +2,7 @@
 // shared/data/pq) against its protocol's handshake and lists each violation with the message that broke it and the
 // rule. Exit status 1 when any violation was found.
 import { fromHex } from '@portico/wire';
-import { captureSessions, isCaptureFile } from '../capture-input.js';
+import { isCaptureFile, pendingCapture } from '../capture-input.js';
 import { checkSession, type Finding } from '../conformance/run.js';
 import { decodePqBytes } from '../decode/pq.js';
 import { readInput } from '../input.js';
@@ -42,11 +42,11 @@ function fromPqJson(text: string, name: string): Checked[] {
 export async function runCheck(file: string, json: boolean, out: Output): Promise<number> {
   const { name, bytes } = await readInput(file);
   const checked: Checked[] = isCaptureFile(bytes)
-    ? captureSessions(bytes, name).sessions.map((s) => ({
-        title: sessionTitle(s),
-        findings: sessionFindings(s),
-        t0: s.start,
-      }))
+    ? // One session decoded at a time: only its findings are kept.
+      pendingCapture(bytes, name).sessions.map((pending) => {
+        const s = pending.decode();
+        return { title: sessionTitle(s), findings: sessionFindings(s), t0: s.start };
+      })
     : fromPqJson(Buffer.from(bytes).toString('utf8'), name);
   let total = 0;
   checked.forEach((c, i) => {

@@ -1,7 +1,7 @@
 // `portico-inspect pcap FILE|-`: every session of a pcap/pcapng capture as a timeline of decoded messages, with the
 // conformance violations marked where they happen.
 import { writeFile } from 'node:fs/promises';
-import { captureSessions } from '../capture-input.js';
+import { pendingCapture } from '../capture-input.js';
 import { checkSession, type Finding } from '../conformance/run.js';
 import { formatMessageJson, formatMessageText } from '../format.js';
 import { readInput } from '../input.js';
@@ -40,13 +40,15 @@ export function sessionFindings(s: Session): Finding[] {
 
 export async function runPcap(file: string, o: PcapOptions, out: Output): Promise<number> {
   const { name, bytes } = await readInput(file);
-  const capture = captureSessions(bytes, name);
+  const capture = pendingCapture(bytes, name);
   let messages = 0;
   let damaged = 0;
   let violations = 0;
   const perProtocol = new Map<string, number>();
   const report: ReportSession[] = [];
-  for (const s of capture.sessions) {
+  // One session decoded at a time and let go once printed (kept only for the HTML report).
+  for (const pending of capture.sessions) {
+    const s = pending.decode();
     const findings = sessionFindings(s);
     // Kept only for the report: without --html a session's messages are dropped once printed.
     if (o.html) report.push({ session: s, findings });

@@ -250,12 +250,59 @@ function smartteSessions(
   return { sessions, other };
 }
 
-export function buildSessions(flows: Flows): { sessions: Session[]; unrecognisedUdp: number } {
-  const tcp = flows.tcp.map((c, i) => tcpSession(c, i + 1));
+/**
+ * A session found in the capture, not yet decoded: `decode()` runs the codecs over it and returns it whole, each call
+ * afresh. The pcap and check commands decode one session at a time and let it go once printed or checked, so a
+ * capture's decoded messages are never all in memory at once (on a 100 MB capture, keeping them all made the
+ * garbage collector the largest cost).
+ */
+export interface PendingSession {
+  id: number;
+  /** Capture time of its first packet (ms since the epoch): what sessions are ordered by. */
+  start: number;
+  decode(): Session;
+}
+
+/** A session decoded already (SmartTE's, grouped by decoding; TCP whose capture times went backwards). */
+function decoded(s: Session): PendingSession {
+  const pending: PendingSession = {
+    id: s.id,
+    start: s.start,
+    decode: () => {
+      s.id = pending.id;
+      return s;
+    },
+  };
+  return pending;
+}
+
+/**
+ * A TCP connection's session, decoded later when its start is known without decoding: when capture times never
+ * went backwards in either direction, every message completes at or after its direction's first packet, so the
+ * session starts at the earliest of the first packets, FINs and RSTs. Otherwise it is decoded now.
+ */
+function pendingTcp(c: TcpConnection): PendingSession {
+  if (!c.aToB.timesInOrder || !c.bToA.timesInOrder) return decoded(tcpSession(c, 0));
+  let start = Number.POSITIVE_INFINITY;
+  for (const d of [c.aToB, c.bToA])
+    for (const t of [d.firstTime, d.finTime, d.resetTime]) if (t !== undefined && t < start) start = t;
+  const pending: PendingSession = { id: 0, start, decode: () => tcpSession(c, pending.id) };
+  return pending;
+}
+
+/** Every session of the capture in order of start, numbered from 1, each decoded when asked. */
+export function pendingSessions(flows: Flows): { sessions: PendingSession[]; unrecognisedUdp: number } {
+  const tcp = flows.tcp.map(pendingTcp);
   const { sessions: udp, other } = smartteSessions(flows.udp, tcp.length + 1);
-  const all = [...tcp, ...udp].sort((a, b) => a.start - b.start);
+  const all = [...tcp, ...udp.map(decoded)].sort((a, b) => a.start - b.start);
   all.forEach((s, i) => {
     s.id = i + 1;
   });
   return { sessions: all, unrecognisedUdp: other.length };
+}
+
+/** Every session of the capture, decoded, in order of start. */
+export function buildSessions(flows: Flows): { sessions: Session[]; unrecognisedUdp: number } {
+  const { sessions, unrecognisedUdp } = pendingSessions(flows);
+  return { sessions: sessions.map((p) => p.decode()), unrecognisedUdp };
 }

@@ -50,6 +50,9 @@ export class TcpDirection {
   finTime: number | undefined;
   resetTime: number | undefined;
   firstTime: number | undefined;
+  private lastTime = Number.NEGATIVE_INFINITY;
+  /** Whether capture times never went backwards in this direction (then `firstTime` is also the earliest). */
+  timesInOrder = true;
 
   /** `source` holds every segment's payload (the capture file's bytes). */
   constructor(private readonly source: Uint8Array) {}
@@ -57,6 +60,8 @@ export class TcpDirection {
   /** A segment whose payload is `source[start, start + length)`. */
   add(seq: number, flags: number, start: number, length: number, time: number, index: number): void {
     this.firstTime ??= time;
+    if (time < this.lastTime) this.timesInOrder = false;
+    this.lastTime = time;
     if (flags & TcpFlag.SYN) {
       this.synSeen = true;
       this.base = (seq + 1) >>> 0;
