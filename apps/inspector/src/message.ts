@@ -49,3 +49,41 @@ export interface InspectedMessage {
 export function damageOf(e: CodecError, base: number): Damage {
   return { code: e.code, offset: base + e.offset, message: e.message };
 }
+
+/**
+ * A message the codec accepted. Its summary is a getter: the fields are formatted (by `format`) only when the
+ * message is printed, so a capture decoded for `check` formats none. A spread (`{ ...m }`) copies the text, so
+ * copies stay plain values.
+ */
+export function decodedMessage<M>(
+  protocol: Protocol,
+  offset: number,
+  type: string,
+  message: M,
+  raw: Uint8Array,
+  from: Side | undefined,
+  format: (message: M, from: Side | undefined) => string,
+): InspectedMessage {
+  return from === undefined
+    ? {
+        protocol,
+        offset,
+        type,
+        message,
+        raw,
+        get summary() {
+          return format(message, undefined);
+        },
+      }
+    : {
+        protocol,
+        offset,
+        from,
+        type,
+        message,
+        raw,
+        get summary() {
+          return format(message, from);
+        },
+      };
+}

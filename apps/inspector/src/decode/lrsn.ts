@@ -3,7 +3,7 @@
 // (the lrsn-codec README recommends exactly this for carrying on after a bad message).
 import { decode, type DecodedMessage, LineDecoder, messageDirection } from '@portico/lrsn-codec';
 import { isCodecError } from '@portico/wire';
-import { damageOf, type InspectedMessage, type Side } from '../message.js';
+import { damageOf, decodedMessage, type InspectedMessage, type Side } from '../message.js';
 
 function senderOf(type: string): Side | undefined {
   const d = messageDirection(type);
@@ -28,33 +28,6 @@ function isBlankLine(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** The summary is a getter, formatted only when the message is printed; a spread copies the text. */
-function lrsnMessage(m: DecodedMessage, offset: number, raw: Uint8Array, from: Side | undefined): InspectedMessage {
-  const type = lrsnTypeName(m);
-  return from === undefined
-    ? {
-        protocol: 'lrsn',
-        offset,
-        type,
-        message: m,
-        raw,
-        get summary() {
-          return summarize(m);
-        },
-      }
-    : {
-        protocol: 'lrsn',
-        offset,
-        from,
-        type,
-        message: m,
-        raw,
-        get summary() {
-          return summarize(m);
-        },
-      };
-}
-
 export function decodeLrsnBytes(bytes: Uint8Array, options: { from?: Side } = {}): InspectedMessage[] {
   const out: InspectedMessage[] = [];
   let start = 0;
@@ -75,7 +48,7 @@ export function decodeLrsnBytes(bytes: Uint8Array, options: { from?: Side } = {}
         lines.end();
       }
       const m = decode(raw);
-      out.push(lrsnMessage(m, start, raw, options.from ?? senderOf(m.type)));
+      out.push(decodedMessage('lrsn', start, lrsnTypeName(m), m, raw, options.from ?? senderOf(m.type), summarize));
     } catch (e) {
       if (!isCodecError(e)) throw e;
       out.push({

@@ -10,7 +10,7 @@ import {
   type TextEncoding,
 } from '@portico/pq-codec';
 import { formatPqFields, typeSymbol } from '../pq-format.js';
-import { damageOf, type InspectedMessage, type Side } from '../message.js';
+import { damageOf, decodedMessage, type InspectedMessage, type Side } from '../message.js';
 
 const MAGIC_BYTES = MAGIC;
 
@@ -35,36 +35,6 @@ export interface PqDecodeOptions {
   encoding?: TextEncoding;
 }
 
-/**
- * The summary is a getter: the fields are formatted only when a message is printed (a capture of 600,000 messages
- * decoded for `check` never formats one). A spread (`{ ...m }`) copies the text, so copies stay plain values.
- */
-function pqMessage(m: PqMessage, offset: number, raw: Uint8Array, from: Side | undefined): InspectedMessage {
-  const type = typeSymbol(m.tag);
-  return from === undefined
-    ? {
-        protocol: 'pq',
-        offset,
-        type,
-        message: m,
-        raw,
-        get summary() {
-          return formatPqFields(m, undefined);
-        },
-      }
-    : {
-        protocol: 'pq',
-        offset,
-        from,
-        type,
-        message: m,
-        raw,
-        get summary() {
-          return formatPqFields(m, from);
-        },
-      };
-}
-
 export function decodePqBytes(bytes: Uint8Array, options: PqDecodeOptions = {}): InspectedMessage[] {
   const out: InspectedMessage[] = [];
   let pos = 0;
@@ -84,7 +54,17 @@ export function decodePqBytes(bytes: Uint8Array, options: PqDecodeOptions = {}):
     for (const m of messages) {
       // The codec accepted the message starting at `at`, so its usMsgLen (pq.md §1, LE uint16) is its length.
       const length = bytes[at]! | (bytes[at + 1]! << 8);
-      out.push(pqMessage(m, at, bytes.subarray(at, at + length), options.from ?? senderOf(m)));
+      out.push(
+        decodedMessage(
+          'pq',
+          at,
+          typeSymbol(m.tag),
+          m,
+          bytes.subarray(at, at + length),
+          options.from ?? senderOf(m),
+          formatPqFields,
+        ),
+      );
       at += length;
     }
     if (error === undefined) break;

@@ -5,7 +5,7 @@ import { decode, type PacketTypeName, SMARTTE_HEADER_SIZE, type SmartTeDatagram 
 import { isCodecError } from '@portico/wire';
 import { smartteSender } from '@portico/smartte-server/conformance';
 import { toJsonValue } from '../json.js';
-import { damageOf, type InspectedMessage, type Side } from '../message.js';
+import { damageOf, decodedMessage, type InspectedMessage, type Side } from '../message.js';
 
 /** The B.2 type of a packet, sealed or not. */
 export function smartteType(p: SmartTeDatagram): PacketTypeName {
@@ -28,29 +28,7 @@ export function decodeSmartteDatagram(datagram: Uint8Array, offset: number, from
     const type = smartteType(p);
     const sender = from ?? smartteSender(type);
     const shown = p.type === 'SEALED' ? `${type} (sealed)` : type;
-    // The summary is a getter, formatted only when the packet is printed; a spread copies the text.
-    return sender === undefined
-      ? {
-          protocol: 'smartte',
-          offset,
-          type: shown,
-          message: p,
-          raw: datagram,
-          get summary() {
-            return summarize(p);
-          },
-        }
-      : {
-          protocol: 'smartte',
-          offset,
-          from: sender,
-          type: shown,
-          message: p,
-          raw: datagram,
-          get summary() {
-            return summarize(p);
-          },
-        };
+    return decodedMessage('smartte', offset, shown, p, datagram, sender, summarize);
   } catch (e) {
     if (!isCodecError(e)) throw e;
     return {
