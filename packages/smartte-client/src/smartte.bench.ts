@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -15,9 +16,15 @@ import { createSmartTeServer } from '@portico/smartte-server';
 import { bindUdp, type UdpEndpoint } from '@portico/transport';
 
 const COUNT = Number(process.env.SMARTTE_BENCH_SESSIONS ?? 1_000);
+// SMARTTE_BENCH_ONLY=handshake|memory|echo runs one part (short runs while profiling); unset runs all three.
+const ONLY = process.env.SMARTTE_BENCH_ONLY;
+const part = (name: string) => ONLY === undefined || ONLY === name;
 const ECHOES = 2_000;
-// A 1,000-port range like 5000–5999, placed away from the default ports (tests never bind those).
-const FIRST = 40_000 + Math.floor(Math.random() * 20) * 1_000;
+// A 1,000-port range like 5000–5999, placed away from the default ports (tests never bind those) and below the
+// system's ephemeral ports (Linux: 32768–60999), as 5000–5999 is: the client process binds a thousand sockets on port 0,
+// and one that lands in the session range takes a port the server then cannot bind (a range exactly as large as the
+// devices leaves such a device without a port: CONNECT_REJECT reason 1).
+const FIRST = 20_000 + Math.floor(Math.random() * 12) * 1_000;
 const RANGE = { first: FIRST, last: FIRST + COUNT - 1 };
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -29,11 +36,39 @@ function heap(): number {
 }
 
 const child: ChildProcess = fork(fileURLToPath(new URL('./test-support/bench-clients.ts', import.meta.url)), {
-  execArgv: ['--import', 'tsx'],
+  // BENCH_CHILD_PROF=<dir>: a CPU profile of the client process too (the parent takes node's own --cpu-prof).
+  execArgv: [
+    '--import',
+    'tsx',
+    ...(process.env.BENCH_CHILD_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_PROF}`] : []),
+  ],
 });
 console.error('bench: forked');
 await once(child, 'message');
 console.error('bench: child ready');
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+const DEBUG = Boolean(process.env.BENCH_DEBUG);
+/** Linux's count of datagrams dropped for a full socket receive buffer (all sockets of the machine), if readable. */
+function rcvbufErrors(): number {
+  try {
+    const [head, values] = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'));
+    const i = head?.split(' ').indexOf('RcvbufErrors') ?? -1;
+    return Number(values?.split(' ')[i] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+let drops = rcvbufErrors();
+const debug = (text: string) => {
+  if (!DEBUG) return;
+  const now = rcvbufErrors();
+  console.error(`bench ${(performance.now() / 1000).toFixed(2)} s: ${text} (UDP receive-buffer drops +${now - drops})`);
+  drops = now;
+};
 
 function ask<T>(m: object, answer: string): Promise<T> {
   const reply = new Promise<T>((resolve) => {
@@ -64,24 +99,49 @@ async function smartteRound(level: number, hold?: (server: Awaited<ReturnType<ty
     }),
   );
   const t0 = performance.now();
-  const r = await ask<{ failed: number }>(
+  // BENCH_DEBUG: when each session reached each handshake step, as percentiles over the round (where the time goes).
+  const reached = new Map<string, number[]>();
+  if (DEBUG) {
+    server.on('connection', () =>
+      reached.set('connection', [...(reached.get('connection') ?? []), performance.now() - t0]),
+    );
+    server.on('step', (e) => {
+      const at = reached.get(e.connection.step) ?? [];
+      at.push(performance.now() - t0);
+      reached.set(e.connection.step, at);
+    });
+  }
+  const cpu0 = process.cpuUsage();
+  debug(`smartte round level ${level}: server up`);
+  const r = await ask<{ failed: number; cpuMs?: number }>(
     { type: 'run', mode: 'smartte', port: server.address.port, count: COUNT, level },
     'done',
   );
+  debug(`smartte round level ${level}: clients done, ${ready} ready on the server`);
   if (r.failed > 0) throw new Error(`smartte round: ${r.failed} of ${COUNT} devices failed the handshake`);
   await Promise.race([
     all,
     new Promise((_, reject) => setTimeout(() => reject(new Error('smartte round: not every session ready')), 60_000)),
   ]);
-  if (process.env.BENCH_DEBUG) console.error(`smartte round level ${level}: ${(performance.now() - t0).toFixed(0)} ms`);
+  const cpu = process.cpuUsage(cpu0);
+  debug(
+    `smartte round level ${level}: all ready in ${(performance.now() - t0).toFixed(0)} ms; CPU server ` +
+      `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, clients ${r.cpuMs?.toFixed(0)} ms`,
+  );
+  for (const [step, at] of reached) {
+    debug(`  ${step}: ${[0, 0.1, 0.5, 0.9, 1].map((p) => pct(at, p).toFixed(0)).join(' / ')} ms (min/p10/p50/p90/max)`);
+  }
   hold?.(server);
   await server.close();
+  debug('smartte round: server closed');
   await ask({ type: 'cleanup' }, 'clean');
+  debug('smartte round: clients clean');
 }
 
 /** The same datagrams as a bare UDP exchange: a listen socket, one bound socket per session, canned replies. */
 async function bareServer() {
-  const listen = createSocket('udp4');
+  // The listen socket's receive buffer as createSmartTeServer sets it (listenReceiveBufferSize's default).
+  const listen = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   listen.bind(0, '127.0.0.1');
   await once(listen, 'listening');
   const sockets: Socket[] = [];
@@ -142,16 +202,19 @@ async function bareServer() {
 
 async function bareRound() {
   const bare = await bareServer();
+  debug('bare round: server up');
   await ask({ type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0 }, 'done');
+  debug('bare round: clients done');
   await Promise.race([
     bare.all,
     new Promise((_, reject) => setTimeout(() => reject(new Error('bare round: not every session finished')), 30_000)),
   ]);
   await bare.close();
+  debug('bare round: closed');
 }
 
 const results: string[] = [];
-for (const level of [0, 2]) {
+for (const level of part('handshake') ? [0, 2] : []) {
   await compare({
     title: `${COUNT} concurrent sessions, all eight steps, level ${level}`,
     unit: 'handshake',
@@ -173,25 +236,23 @@ async function boundSockets(): Promise<number> {
   await Promise.all(sockets.map((s) => s.close()));
   return per;
 }
-const socketBytes = await boundSockets();
-let sessionBytes = 0;
-{
+if (part('memory')) {
+  const socketBytes = await boundSockets();
+  let sessionBytes = 0;
   const before = heap();
   await smartteRound(0, (server) => {
     if (server.connections().length !== COUNT) throw new Error('not every session is held');
     sessionBytes = (heap() - before) / COUNT;
   });
+  const beyond = sessionBytes - socketBytes;
+  results.push(
+    `server memory per session: ${(sessionBytes / 1024).toFixed(1)} KiB with its socket, bound UDP socket alone ` +
+      `${(socketBytes / 1024).toFixed(1)} KiB → ${(beyond / 1024).toFixed(1)} KiB beyond it (target ≤ 20 KB: ${beyond <= 20_000 ? 'met' : 'MISSED'})`,
+  );
 }
-const beyond = sessionBytes - socketBytes;
-results.push(
-  `server memory per session: ${(sessionBytes / 1024).toFixed(1)} KiB with its socket, bound UDP socket alone ` +
-    `${(socketBytes / 1024).toFixed(1)} KiB → ${(beyond / 1024).toFixed(1)} KiB beyond it (target ≤ 20 KB: ${beyond <= 20_000 ? 'met' : 'MISSED'})`,
-);
 
 // Echo RTT: one session's 2,000 echo transactions against a bare UDP echo of the same datagram size.
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
-{
+if (part('echo')) {
   const server = await createSmartTeServer({ port: 0, portRange: RANGE });
   const { rtts } = await ask<{ rtts: number[] }>(
     { type: 'echo', mode: 'smartte', port: server.address.port, count: ECHOES },

@@ -124,6 +124,27 @@ describe('SmartTeServerMachine handshake', () => {
     expect(packets()[0]?.packet).toMatchObject({ type: 'CONNECT_ACCEPT', port: 5001 });
   });
 
+  it('ST-07 "If the fixed port range does not have enough ports": when every free port fails to bind, CONNECT_REJECT reason 1, no endless retry', () => {
+    // Another program holds 5001 and 5002; 5000 is this server's. The pool would clear its blacklist and hand out the
+    // held ports again for ever (the benchmark's stall): the third request is refused after each free port failed once.
+    const { h, fromClient, machine, packets } = setup();
+    fromClient('listen', request('A', new Uint8Array(8).fill(1)));
+    h.input({ type: 'port-open', port: 5000 });
+    packets();
+    fromClient('listen', request('B', new Uint8Array(8).fill(2)));
+    for (let i = 0; i < 10 && h.emitted('rejected').length === 0; i++) {
+      const [asked] = h.emitted('open-port').slice(-1);
+      if (asked) h.input({ type: 'port-failed', port: asked.port });
+    }
+    expect(h.emitted('open-port').map((e) => e.port)).toEqual([5000, 5001, 5002]);
+    const [reject] = packets();
+    expect(reject?.packet).toMatchObject({ type: 'CONNECT_REJECT', reason: 1, text: 'Err:Host Timeout!' });
+    expect(h.emitted('alert').map((a) => a.code)).toEqual(['PORT_RANGE_EXHAUSTED']);
+    expect(h.emitted('ended').map((e) => [e.connection.uid, e.reason])).toEqual([['B', 'exhausted']]);
+    expect(machine.connections().map((c) => c.uid)).toEqual(['A']);
+    expect([...machine.pool.inUse]).toEqual([5000]);
+  });
+
   it('ST-09 a retransmitted request restarts the registration timer', () => {
     const { h, fromClient } = accepted();
     h.advance(4_000);

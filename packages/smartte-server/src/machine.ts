@@ -59,7 +59,10 @@ export interface SmartTeServerMachineOptions {
 export type ServerCommand =
   /** The glue opened the session port asked for by `open-port`. */
   | { readonly type: 'port-open'; readonly port: number }
-  /** The glue could not open it (in use by another program): it is blacklisted, the next one is tried. */
+  /**
+   * The glue could not open it (in use by another program): it is blacklisted and the next one is tried; when every
+   * free port of the range has failed, the request gets CONNECT_REJECT reason 1 (and the session `ended`, `exhausted`).
+   */
   | { readonly type: 'port-failed'; readonly port: number }
   /** Terminal bytes to a device's session (DATA, at most 1,168 bytes per command; counted in SCN). */
   | { readonly type: 'send-data'; readonly uid: string; readonly sessionIndex: number; readonly data: Uint8Array }
@@ -82,7 +85,7 @@ export type ServerCommand =
       readonly reason: number;
     };
 
-/** Why a session ended (`ended` event). */
+/** Why a session ended (`ended` event); `exhausted`: no port of the range could be bound for it (ST-07). */
 export type EndReason =
   | 'registration'
   | 'disconnected'
@@ -91,6 +94,7 @@ export type EndReason =
   | 'takeover'
   | 'restarted'
   | 'shutdown'
+  | 'exhausted'
   | (string & {});
 
 /** Events of the server machine; `SmartTeServer` re-emits each under its `type`. */
@@ -430,10 +434,18 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     const s = this.sessions.atPort(port);
     if (s?.info.step !== 'binding') return;
     this.pool.blacklist(port);
+    // The pool clears its blacklist and starts over once no clean port is left (PortPool): for a port that failed to
+    // bind that would retry the same held ports for ever, each failure coming back as a microtask, so the event loop
+    // never polled a socket again (the 100-session benchmark's stall). A blacklist reset while this request looks for
+    // a port means every free port of the range has failed: the range is exhausted for it (ST-07, B.7 reason 1).
+    const resets = this.pool.blacklistResets;
     const a = this.pool.allocate();
-    if (!a.ok) {
+    if (!a.ok || this.pool.blacklistResets !== resets) {
+      if (a.ok) this.pool.release(a.port);
       this.sessions.delete(s);
+      this.alertFor('PORT_RANGE_EXHAUSTED', s.info.uid, 0, out);
       this.reject(RejectReason.PORT_RANGE_EXHAUSTED, s.info, out);
+      out.push(emit({ type: 'ended', connection: this.row(s), reason: 'exhausted', statistics: this.stats(s) }));
       return;
     }
     this.sessions.movePort(s, a.port);

@@ -13,12 +13,22 @@ import {
 import { TelnetBridge, type TelnetBridgeOptions } from './bridge.js';
 import type { SessionStatistics } from './stats.js';
 
+/** The listen port's default SO_RCVBUF (see `SmartTeServerOptions.listenReceiveBufferSize`). */
+const LISTEN_RECEIVE_BUFFER = 4 * 1024 * 1024;
+
 /** Options of `createSmartTeServer`: the machine's, plus where to listen. */
 export interface SmartTeServerOptions extends SmartTeServerMachineOptions {
   /** Address to bind the listen port and the session ports (default 127.0.0.1). */
   host?: string;
   /** The listen port (default 3006; 0 asks the system for one). */
   port?: number;
+  /**
+   * SO_RCVBUF of the listen port in bytes (default 4 MiB; the system caps it, on Linux at `net.core.rmem_max`). Every
+   * device's Connection Request lands on this one socket: with the system's default buffer (about 200 kB, a few hundred
+   * datagrams on loopback) a burst of them, a site's devices after a power cut, overflows it, and each dropped request
+   * costs its device a one-second retry (B.5). 0 keeps the system's default.
+   */
+  listenReceiveBufferSize?: number;
   clock?: Clock;
   /** The telnet bridge's options (issue 14 §4): how host legs are opened, TERMINAL-TYPE, connect time-out. */
   telnet?: TelnetBridgeOptions;
@@ -147,7 +157,12 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
 /** Starts a SmartTE server: binds the listen port (default 3006) and opens session ports as devices connect. */
 export async function createSmartTeServer(options: SmartTeServerOptions = {}): Promise<SmartTeServer> {
   const host = options.host ?? '127.0.0.1';
-  const listener = await bindUdp({ host, port: options.port ?? SMARTTE_SERVER_PORT });
+  const receiveBufferSize = options.listenReceiveBufferSize ?? LISTEN_RECEIVE_BUFFER;
+  const listener = await bindUdp({
+    host,
+    port: options.port ?? SMARTTE_SERVER_PORT,
+    ...(receiveBufferSize > 0 ? { receiveBufferSize } : {}),
+  });
   try {
     return new SmartTeServer(listener, host, options);
   } catch (e) {

@@ -72,6 +72,11 @@ async function bareSession(port: number, i: number): Promise<Socket> {
 
 async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const cpuMs = () => {
+    const c = process.cpuUsage(cpu0);
+    return (c.user + c.system) / 1000;
+  };
   if (m.mode === 'bare') {
     const sockets = await Promise.all(Array.from({ length: m.count }, (_, i) => bareSession(m.port, i)));
     const ms = performance.now() - start;
@@ -95,7 +100,7 @@ async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
   );
   open = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = settled.length - open.length;
-  reply({ type: 'done', ms: performance.now() - start, failed });
+  reply({ type: 'done', ms: performance.now() - start, failed, cpuMs: cpuMs() });
 }
 
 /** After the server drained (DISCONNECT reason 4), every client has closed; any that missed it closes now. */
