@@ -9,6 +9,7 @@
  * | `ENCRYPTION_REQUIRED` | encryption required | B.6: the device group requires a level the device cannot do (eSP0004) |
  * | `SESSION_LIMIT` | device session limit reached | a device asked for more sessions than its group's multi-session limit |
  * | `PORT_RANGE_EXHAUSTED` | port range exhausted | ST-07: no session port left (CONNECT_REJECT reason 1) |
+ * | `HOST_MENU_TIMEOUT` | no host selected in time | ST-16: the device sat at the host selection screen past `hostMenuTimeoutMs` (eSP0006) |
  */
 export const ServerAlertCode = Object.freeze({
   REGISTRATION_INCOMPLETE: 'REGISTRATION_INCOMPLETE',
@@ -17,6 +18,7 @@ export const ServerAlertCode = Object.freeze({
   ENCRYPTION_REQUIRED: 'ENCRYPTION_REQUIRED',
   SESSION_LIMIT: 'SESSION_LIMIT',
   PORT_RANGE_EXHAUSTED: 'PORT_RANGE_EXHAUSTED',
+  HOST_MENU_TIMEOUT: 'HOST_MENU_TIMEOUT',
 });
 
 /** One of `ServerAlertCode`'s values. */
@@ -30,4 +32,5 @@ export const SERVER_ALERT_TEXT: Readonly<Record<ServerAlertCode, string>> = Obje
   ENCRYPTION_REQUIRED: 'encryption required',
   SESSION_LIMIT: 'device session limit reached',
   PORT_RANGE_EXHAUSTED: 'port range exhausted',
+  HOST_MENU_TIMEOUT: 'no host selected in time',
 });

@@ -1,5 +1,5 @@
 import { MachineHarness } from '@portico/machine/testing';
-import { decode, encode, type Packet } from '@portico/smartte-codec';
+import { DisconnectReason, decode, EspCode, encode, type Packet } from '@portico/smartte-codec';
 import { SmartTeLink } from '@portico/smartte-link';
 import { describe, expect, it } from 'vitest';
 import { type ServerDatagram, SmartTeServerMachine, type SmartTeServerMachineOptions } from './machine.js';
@@ -178,9 +178,9 @@ function runSteps(options: SmartTeServerMachineOptions = {}, address = CLIENT) {
       }
     }
   };
-  const pump = () => {
+  const pump = (rounds = 40) => {
     // Bounded: 40 rounds of 60 ms cover the client's 50 ms delayed ACKs for every step.
-    for (let round = 0; round < 40; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const d of s.h.sent()) {
         order.push(decode(d.data).type);
         toServer(client.handle({ type: 'receive', message: d.data }, now));
@@ -191,7 +191,7 @@ function runSteps(options: SmartTeServerMachineOptions = {}, address = CLIENT) {
     }
   };
   pump();
-  return { ...s, order };
+  return { ...s, order, client, pump };
 }
 
 describe('SmartTeServerMachine steps 5–8', () => {
@@ -324,6 +324,50 @@ describe('SmartTeServerMachine after step 8 (ST-16)', () => {
     // The device's HOST_SELECT (its first reliable packet after DEVICE_CONFIG: seq 2, acking the server's 4).
     fromClient(5000, encode({ type: 'HOST_SELECT', seq: 2, ack: 4, token, hostId: 2 }));
     expect(h.emitted('host')).toMatchObject([{ host: { id: 2, name: 'ERP' } }]);
+  });
+
+  const errors = (h: ReturnType<typeof runSteps>['h']) =>
+    h
+      .allSent()
+      .map((d) => decode(d.data) as Packet)
+      .filter((p) => p.type === 'ERROR' || p.type === 'DISCONNECT');
+
+  it('ST-16 "the server can now display a host selection screen", for a minute by default: then ERROR eSP0006 and DISCONNECT reason 2', () => {
+    // runSteps ends 2.4 s (virtual) after the first packet, the menu went out before that: its deadline is at most
+    // 62.4 s and at least 60 s.
+    const { h, pump, machine } = runSteps(withHosts({ name: 'two', hosts }));
+    expect(machine.connections()[0]?.step).toBe('host-menu');
+    h.advance(57_000);
+    expect(errors(h)).toEqual([]);
+    expect(machine.connections()[0]?.step).toBe('host-menu');
+    pump(100); // 6 s more, the client link acking what comes
+    expect(errors(h)).toMatchObject([
+      { type: 'ERROR', code: EspCode.INACTIVITY, text: 'Session ended for inactivity' },
+      { type: 'DISCONNECT', reason: DisconnectReason.INACTIVITY },
+    ]);
+    expect(h.emitted('alert').map((a) => [a.code, a.text])).toEqual([
+      ['HOST_MENU_TIMEOUT', 'no host selected in time'],
+    ]);
+    expect(h.emitted('ended')).toHaveLength(1);
+    expect(machine.connections()).toEqual([]);
+  });
+
+  it('ST-16 the host-menu time-out is configurable; a HOST_SELECT in time stops it; 0 waits for ever', () => {
+    const short = runSteps({ ...withHosts({ name: 'two', hosts }), hostMenuTimeoutMs: 5_000 });
+    short.pump(100);
+    expect(errors(short.h).map((p) => p.type)).toEqual(['ERROR', 'DISCONNECT']);
+
+    const chosen = runSteps({ ...withHosts({ name: 'two', hosts }), hostMenuTimeoutMs: 5_000 });
+    chosen.fromClient(5000, encode({ type: 'HOST_SELECT', seq: 2, ack: 4, token: chosen.token, hostId: 1 }));
+    expect(chosen.machine.connections()[0]?.step).toBe('host');
+    chosen.h.advance(600_000);
+    expect(errors(chosen.h)).toEqual([]);
+
+    const never = runSteps({ ...withHosts({ name: 'two', hosts }), hostMenuTimeoutMs: 0 });
+    never.h.advance(3_600_000);
+    expect(errors(never.h)).toEqual([]);
+    expect(never.machine.connections()[0]?.step).toBe('host-menu');
+    expect(never.h.emitted('alert')).toEqual([]);
   });
 
   it('ST-16 "or begin the connection to the telnet host as configured": a preferred host, no menu', () => {

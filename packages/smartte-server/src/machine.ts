@@ -53,6 +53,12 @@ export interface SmartTeServerMachineOptions {
   registrationTimeoutMs?: number;
   /** B.6: the server's X25519 key pair per epoch (default node:crypto, fresh from the CSPRNG). */
   keyAgreement?: KeyAgreementFactory;
+  /**
+   * ST-16: how long a device may sit at the host selection screen (HOST_MENU sent, no HOST_SELECT for one of its hosts)
+   * before the server gives up: ERROR eSP0006 "Session ended for inactivity", then DISCONNECT reason 2 (inactivity)
+   * once the ERROR is acknowledged, and the alert `HOST_MENU_TIMEOUT`. Default 60 s; 0 waits for ever.
+   */
+  hostMenuTimeoutMs?: number;
 }
 
 /** Commands to the server machine (besides the runtime's `receive`, `wake` and `closed`). */
@@ -155,6 +161,9 @@ const AFTER_STEPS: ReadonlySet<HandshakeStep> = new Set(['ready', 'host-menu', '
 /** Packets of steps 5–8: run again in every epoch, never carried over from the old one. */
 const STEP_PACKETS: ReadonlySet<string> = new Set(['GET_DEVICE_CONFIG', 'SET_DEVICE_CONFIG', 'SET_TIME']);
 
+/** The default of `hostMenuTimeoutMs`: a minute at the host selection screen. */
+const HOST_MENU_TIMEOUT_MS = 60_000;
+
 function randomToken(): number {
   const [n] = crypto.getRandomValues(new Uint32Array(1));
   return n === 0 || n === undefined ? 1 : n;
@@ -177,6 +186,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private readonly utcOffsetMin: number;
   private readonly registrationTimeoutMs: number;
   private readonly keyAgreement: KeyAgreementFactory;
+  private readonly hostMenuTimeoutMs: number;
   private shuttingDown = false;
 
   constructor(options: SmartTeServerMachineOptions = {}) {
@@ -190,6 +200,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     this.utcOffsetMin = options.utcOffsetMin ?? 0;
     this.registrationTimeoutMs = options.registrationTimeoutMs ?? SMARTTE_HANDSHAKE_PARAMETERS.registrationTimeoutMs;
     this.keyAgreement = options.keyAgreement ?? nodeKeyAgreement;
+    this.hostMenuTimeoutMs = options.hostMenuTimeoutMs ?? HOST_MENU_TIMEOUT_MS;
   }
 
   /** ST-02: every session from its first packet on, with its handshake step. */
@@ -581,7 +592,10 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       } else if (p.type === 'HOST_SELECT' && s.info.step === 'host-menu') {
         s.counters.CMD++;
         const host = s.hostGroup?.hosts.find((h) => h.id === p.hostId);
-        if (host) this.toHost(s, host, out);
+        if (host) {
+          s.menuDeadline = undefined;
+          this.toHost(s, host, out);
+        }
       } else if (p.type === 'ECHO_REQUEST') {
         s.counters.CMD++;
         this.linkSend(s, { type: 'ECHO_RESPONSE', echo: p.echo, filler: p.filler }, now, out);
@@ -701,6 +715,9 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         s.hostEnd = undefined;
         if (hostEnd) this.hostEnded(s, hostEnd.code, hostEnd.reason, now, out);
         else if (s.backlog?.bytes && back === 'host') this.flushBacklog(s, now, out);
+        else if (back === 'host-menu' && s.menuDeadline !== undefined && s.menuDeadline <= now) {
+          this.hostMenuTimedOut(s, now, out);
+        }
         return;
       }
       this.setStep(s, 'ready', out);
@@ -734,9 +751,23 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       this.toHost(s, preferred, out);
     } else {
       this.setStep(s, 'host-menu', out);
+      if (this.hostMenuTimeoutMs > 0) s.menuDeadline = now + this.hostMenuTimeoutMs;
       s.counters.CMD++;
       this.linkSend(s, { type: 'HOST_MENU', hosts: hg.hosts.map((h) => ({ id: h.id, name: h.name })) }, now, out);
     }
+  }
+
+  /**
+   * ST-16 with no HOST_SELECT within `hostMenuTimeoutMs`: B.7 has no code of its own for it; the device sat idle at the
+   * menu, so it is the inactivity code, eSP0006 "Session ended for inactivity", and DISCONNECT reason 2 (inactivity).
+   */
+  private hostMenuTimedOut(s: Session, now: number, out: ServerAction[]): void {
+    s.menuDeadline = undefined;
+    this.alert('HOST_MENU_TIMEOUT', s, out);
+    const code = EspCode.INACTIVITY;
+    s.endWith = { reason: DisconnectReason.INACTIVITY, text: espText(code) ?? '' };
+    this.setStep(s, 'ending', out);
+    this.linkSend(s, { type: 'ERROR', code, text: s.endWith.text }, now, out);
   }
 
   private toHost(s: Session, host: TelnetHost, out: ServerAction[]): void {
@@ -767,6 +798,9 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
       if (s.linkWake !== undefined && s.linkWake <= now) {
         s.linkWake = undefined;
         this.toLink(s, { type: 'wake' }, now, out);
+      }
+      if (s.info.step === 'host-menu' && s.menuDeadline !== undefined && s.menuDeadline <= now) {
+        this.hostMenuTimedOut(s, now, out);
       }
     }
   }
@@ -822,7 +856,10 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
 
   private nextWake(): number | undefined {
     let at: number | undefined;
-    for (const s of this.sessions.values()) at = earliest(at, s.registrationDeadline, s.linkWake);
+    for (const s of this.sessions.values()) {
+      // The menu deadline counts only at the menu: a resumed epoch checks it once it is back there (onStepAcked).
+      at = earliest(at, s.registrationDeadline, s.linkWake, s.info.step === 'host-menu' ? s.menuDeadline : undefined);
+    }
     return at;
   }
 }

@@ -75,6 +75,8 @@ export interface Session {
   sent: number;
   awaiting: number | undefined;
   hostGroup: HostGroup | undefined;
+  /** ST-16: when the host selection screen times out (HOST_MENU sent, no HOST_SELECT yet); see hostMenuTimeoutMs. */
+  menuDeadline?: number | undefined;
   /** What ends the session once the ERROR in flight is acked (`ending`: eSP0004, eSP0008). */
   endText: string | undefined;
   /** The DISCONNECT that follows the ERROR of an ending host leg (B.7 reason and text; issue 14 §4). */

@@ -28,6 +28,9 @@ describe('portico-smartte-server arguments', () => {
       },
     });
     expect(() => parseArgs(['--telnet', 'nohost'])).toThrow();
+    expect(parseArgs(['--host-menu-timeout', '90'])).toMatchObject({ hostMenuTimeoutMs: 90_000 });
+    expect(parseArgs(['--host-menu-timeout', '0'])).toMatchObject({ hostMenuTimeoutMs: 0 });
+    expect(() => parseArgs(['--host-menu-timeout', '-1'])).toThrow();
     expect(() => parseArgs(['--inactivity', '0'])).toThrow();
   });
 

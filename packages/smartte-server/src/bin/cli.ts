@@ -28,6 +28,12 @@ function seconds(v: string): number {
   return n;
 }
 
+function menuSeconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--host-menu-timeout must be seconds ≥ 0, got ${v}`);
+  return n;
+}
+
 /** `portico-smartte-server` arguments → server options. */
 export function parseArgs(argv: readonly string[]): SmartTeServerOptions {
   const program = new Command('portico-smartte-server')
@@ -39,6 +45,11 @@ export function parseArgs(argv: readonly string[]): SmartTeServerOptions {
     .option('--last <port>', 'last session port', port('--last'), SMARTTE_PORTS.sessionRangeLast)
     .option('--telnet <host:port>', 'a telnet host of the default group (repeat for a host menu)', telnetHost, [])
     .option('--inactivity <s>', 'the host group inactivity time-out in seconds', seconds)
+    .option(
+      '--host-menu-timeout <s>',
+      'seconds a device may sit at the host menu (default 60, 0: for ever)',
+      menuSeconds,
+    )
     .exitOverride()
     .parse(argv, { from: 'user' });
   const o = program.opts<{
@@ -48,8 +59,10 @@ export function parseArgs(argv: readonly string[]): SmartTeServerOptions {
     last: number;
     telnet: TelnetHost[];
     inactivity?: number;
+    hostMenuTimeout?: number;
   }>();
   const options: SmartTeServerOptions = { host: o.host, port: o.port, portRange: { first: o.first, last: o.last } };
+  if (o.hostMenuTimeout !== undefined) options.hostMenuTimeoutMs = o.hostMenuTimeout * 1000;
   if (o.telnet.length > 0) {
     // ST-16: the default device group's Telnet Host Group; with several hosts the device gets the host menu.
     const hostGroup: HostGroup = { name: 'default', hosts: o.telnet };
