@@ -18,9 +18,9 @@ import {
 } from '@portico/smartte-codec';
 import {
   clientStatistics,
-  epochKeys,
+  lazyEpochKeys,
   type LinkEvent,
-  type LinkKeysForLevel,
+  type LazyLinkKeys,
   type LinkPayload,
   SmartTeLink,
 } from '@portico/smartte-link';
@@ -153,7 +153,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   link: SmartTeLink | undefined;
   private readonly o: SmartTeClientMachineOptions;
   private attempt: Attempt | undefined;
-  private keys: LinkKeysForLevel | undefined;
+  private keys: LazyLinkKeys | undefined;
   /** B.5: packets of the old epoch the server had not delivered, sent again once steps 5–8 of the new one ran. */
   private carried: LinkPayload[] = [];
   private holding = false;
@@ -391,9 +391,12 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     this.token = packet.token;
     this.sessionPort = packet.port;
     this.tries = 0;
+    const { keyPair } = attempt;
+    const { serverKey } = packet;
+    // B.6 keys agreed on first use: at level 0 the X25519 agreement never runs.
     this.keys =
-      packet.serverKey && attempt.keyPair
-        ? epochKeys('client', attempt.keyPair.agree(packet.serverKey), attempt.nonce, packet.token)
+      serverKey && keyPair
+        ? lazyEpochKeys('client', () => keyPair.agree(serverKey), attempt.nonce, packet.token)
         : undefined;
     if (this.state === 'resuming' && packet.resumed) {
       // B.5: returned to the session; the link waits for the new epoch's REGISTER_ACCEPT.

@@ -1,6 +1,6 @@
 export { clientStatistics, kilobytes, type LinkCounters, serverStatistics } from './counters.js';
 export { isSmartTeLinkError, SmartTeLinkError, type SmartTeLinkErrorCode } from './errors.js';
-export { epochKeys } from './keys.js';
+export { epochKeys, type LazyLinkKeys, lazyEpochKeys } from './keys.js';
 export {
   type DropReason,
   type LinkCommand,

@@ -3,7 +3,7 @@
 import { nodeX25519 } from '@portico/machine';
 import { type ConnectRequest, deriveKeyMaterial, resumeProof } from '@portico/smartte-codec';
 import { describe, expect, it } from 'vitest';
-import { epochKeys } from './keys.js';
+import { epochKeys, lazyEpochKeys } from './keys.js';
 import { B8, b8SetTimeAndAck, throughSetDeviceConfig } from './test-support/b8.js';
 
 /** B.8's shared secret as each side agrees it, synchronously (X25519 on node:crypto). */
@@ -81,5 +81,31 @@ describe('epochKeys: the B.6 keys of one epoch, synchronously, for both roles', 
   it("a level other than 1 or 2 is refused with smartte-codec's ST_BAD_KEY", () => {
     const keysFor = epochKeys('client', B8.shared, B8.nonce, B8.token);
     expect(() => keysFor(3 as 1)).toThrow(expect.objectContaining({ code: 'ST_BAD_KEY' }));
+  });
+});
+
+describe('lazyEpochKeys: the agreement on first use', () => {
+  it('agrees only when a level is asked for, once, and gives the keys epochKeys gives (B.8)', () => {
+    let calls = 0;
+    const keys = lazyEpochKeys(
+      'client',
+      () => {
+        calls++;
+        return agreed('client');
+      },
+      B8.nonce,
+      B8.token,
+    );
+    expect(calls).toBe(0);
+    expect(keys(1).resumeKey).toEqual(B8.c2s);
+    expect(keys(2).resumeKey).toEqual(epochKeys('client', B8.shared, B8.nonce, B8.token)(2).resumeKey);
+    expect(keys.usable()).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it('a peer key that gives no secret: usable() is false and asking for keys throws a RangeError', () => {
+    const keys = lazyEpochKeys('server', () => nodeX25519().agree(new Uint8Array(32)), B8.nonce, B8.token);
+    expect(keys.usable()).toBe(false);
+    expect(() => keys(1)).toThrow(RangeError);
   });
 });

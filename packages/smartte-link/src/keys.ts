@@ -52,3 +52,52 @@ export function epochKeys(
     return syncLinkKeys({ level, c2s, s2c }, role, aead);
   };
 }
+
+/** The keys of `lazyEpochKeys`: `epochKeys`' function, plus whether the X25519 agreement gives a secret at all. */
+export type LazyLinkKeys = LinkKeysForLevel & {
+  /**
+   * Runs the agreement now if it has not run: false when the peer's public key gives no secret (a low-order point or
+   * garbage makes node:crypto throw), so a role refuses encryption instead of the link throwing at its switch-over.
+   */
+  usable(): boolean;
+};
+
+/**
+ * `epochKeys` with the X25519 agreement run on first use: only a switch to encryption (a level above 0) or a
+ * RESUME_PROOF needs the shared secret, so at level 0 the agreement (a public-key import and a Diffie-Hellman, the
+ * largest part of a handshake's CPU on either side) never runs. Same keys as `epochKeys(role, agree(), …)`.
+ *
+ * @param role - which side seals with the c2s key: the device (`client`) or the server's session (`server`).
+ * @param agree - gives the 32-byte X25519 shared secret, e.g. `() => keyPair.agree(peerPublicKey)`; called at most once.
+ * @param clientNonce - the 8-byte CLIENT_NONCE of the CONNECT_REQUEST that opened this epoch.
+ * @param token - the epoch's session token (CONNECT_ACCEPT's header).
+ * @param aead - the synchronous AEAD the keys seal and open with (default `nodeAesGcm` from `@portico/machine`).
+ * @returns the keys for a level (throws RangeError if asked for when `usable()` is false) with `usable()`.
+ */
+export function lazyEpochKeys(
+  role: LinkRole,
+  agree: () => Uint8Array,
+  clientNonce: Uint8Array,
+  token: number,
+  aead: SyncAeadFactory = nodeAesGcm,
+): LazyLinkKeys {
+  let derive: LinkKeysForLevel | undefined;
+  let failed = false;
+  const agreed = (): LinkKeysForLevel | undefined => {
+    if (derive === undefined && !failed) {
+      try {
+        derive = epochKeys(role, agree(), clientNonce, token, aead);
+      } catch {
+        failed = true;
+      }
+    }
+    return derive;
+  };
+  const keys = ((level: SealingLevel) => {
+    const k = agreed();
+    if (k === undefined) throw new RangeError('smartte-link: sealing asked for without agreed keys (check usable())');
+    return k(level);
+  }) as LazyLinkKeys;
+  keys.usable = () => agreed() !== undefined;
+  return keys;
+}

@@ -12,7 +12,7 @@ import {
   SMARTTE_HANDSHAKE_PARAMETERS,
   SMARTTE_PORTS,
 } from '@portico/smartte-codec';
-import { epochKeys, type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
+import { lazyEpochKeys, type LinkEvent, type LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import { PortPool } from '@portico/transport';
 import { SERVER_ALERT_TEXT, type ServerAlertCode } from './alerts.js';
 import { HOST_DATA_CHUNK, HOST_QUEUE_LIMIT, HostBacklog } from './backlog.js';
@@ -21,6 +21,7 @@ import { type KeyAgreementFactory, nodeKeyAgreement } from './keys.js';
 import { resumeDecision } from './resume.js';
 import { type ConnectionInfo, type HandshakeStep, type PendingEpoch, type Session, SessionTable } from './sessions.js';
 import { newRoleCounters, type SessionStatistics, sessionStatistics } from './stats.js';
+import { WakeQueue } from './wakes.js';
 
 export type { ConnectionInfo, HandshakeStep } from './sessions.js';
 
@@ -179,6 +180,10 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   /** The session port pool (sequential, blacklist, ST-06). */
   readonly pool: PortPool;
   private readonly sessions = new SessionTable();
+  /** Each session's next wake-up (registration deadline, link timer, host menu), earliest first. */
+  private readonly wakes = new WakeQueue<Session>((s) => this.sessions.has(s));
+  /** Sessions whose deadlines may have moved during this input: re-queued before the next wake-up is computed. */
+  private readonly touched = new Set<Session>();
   private readonly groups: readonly DeviceGroup[];
   private readonly defaultGroup: DeviceGroup;
   private readonly token: () => number;
@@ -293,6 +298,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         known.info.address = d.address;
         known.info.port = d.port;
         known.registrationDeadline = now + this.registrationTimeoutMs;
+        this.touched.add(known);
         out.push(this.accept(known));
       }
       return;
@@ -508,7 +514,8 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     s.info.address = d.address;
     s.info.port = d.port;
     const { clientKey, keyPair } = s.pending;
-    s.keys = clientKey && keyPair ? epochKeys('server', keyPair.agree(clientKey), s.nonce, s.token) : undefined;
+    s.keys =
+      clientKey && keyPair ? lazyEpochKeys('server', () => keyPair.agree(clientKey), s.nonce, s.token) : undefined;
     let accept: Uint8Array;
     if (s.pending.resumed && s.link) {
       // B.3: each side tells the other the last extended sequence number it delivered in order in the old epoch.
@@ -559,6 +566,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private toLink(s: Session, input: Parameters<SmartTeLink['handle']>[0], now: number, out: ServerAction[]): void {
     const link = s.link;
     if (!link) return;
+    this.touched.add(s);
     // A link event handled below may send again (a step's next packet): that nested call's wake-up is the link's
     // latest word, and the stale one still in this loop must not overwrite it (a lost retransmission timer).
     const generation = ++s.linkCalls;
@@ -779,11 +787,14 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
 
   private setStep(s: Session, step: HandshakeStep, out: ServerAction[]): void {
     s.info.step = step;
+    this.touched.add(s);
     out.push(emit({ type: 'step', connection: { ...s.info } }));
   }
 
   private onWake(now: number, out: ServerAction[]): void {
-    for (const s of [...this.sessions.values()]) {
+    for (const s of this.wakes.due(now)) {
+      if (!this.sessions.has(s)) continue; // ended by an earlier one's wake
+      this.touched.add(s);
       if (s.registrationDeadline !== undefined && s.registrationDeadline <= now) {
         // ST-09: packet 2 or 3 dropped → the alert, and the port is blacklisted and freed (B.5). A resumed session
         // whose device did not register in time ends the same way: its port is not trusted again.
@@ -791,6 +802,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
         this.alert('REGISTRATION_INCOMPLETE', s, out);
         this.pool.blacklist(s.info.sessionPort);
         this.sessions.delete(s);
+        this.wakes.remove(s);
         out.push(emit({ type: 'close-port', port: s.info.sessionPort }));
         out.push(emit({ type: 'ended', connection: this.row(s), reason: 'registration', statistics: this.stats(s) }));
         continue;
@@ -841,6 +853,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private end(s: Session, reason: EndReason, out: ServerAction[]): void {
     if (!this.sessions.has(s)) return;
     this.sessions.delete(s);
+    this.wakes.remove(s);
     this.pool.release(s.info.sessionPort);
     if (s.link && s.link.state !== 'closed') s.link.handle({ type: 'closed', reason: 'local', error: undefined }, 0);
     out.push(emit({ type: 'close-port', port: s.info.sessionPort }));
@@ -855,11 +868,13 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   }
 
   private nextWake(): number | undefined {
-    let at: number | undefined;
-    for (const s of this.sessions.values()) {
+    for (const s of this.touched) {
+      if (!this.sessions.has(s)) continue;
       // The menu deadline counts only at the menu: a resumed epoch checks it once it is back there (onStepAcked).
-      at = earliest(at, s.registrationDeadline, s.linkWake, s.info.step === 'host-menu' ? s.menuDeadline : undefined);
+      const menu = s.info.step === 'host-menu' ? s.menuDeadline : undefined;
+      this.wakes.schedule(s, earliest(s.registrationDeadline, s.linkWake, menu));
     }
-    return at;
+    this.touched.clear();
+    return this.wakes.next();
   }
 }

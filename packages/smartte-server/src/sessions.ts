@@ -1,9 +1,10 @@
 import type { DeviceInfo, DeviceRules } from '@portico/smartte-codec';
-import type { LinkKeysForLevel, LinkPayload, SmartTeLink } from '@portico/smartte-link';
+import type { LazyLinkKeys, LinkPayload, SmartTeLink } from '@portico/smartte-link';
 import type { HostBacklog } from './backlog.js';
 import type { HostGroup } from './groups.js';
 import type { KeyAgreement } from './keys.js';
 import type { RoleCounters } from './stats.js';
+import type { Wakeable } from './wakes.js';
 
 /**
  * Where a session is in the eight steps (ST-17): `binding` (step 1 seen, its port being opened), `accepted` (2 sent,
@@ -54,7 +55,7 @@ export interface PendingEpoch {
 }
 
 /** One session of the server machine (internal). */
-export interface Session {
+export interface Session extends Wakeable {
   info: ConnectionInfo;
   key: string;
   nonce: Uint8Array;
@@ -67,7 +68,7 @@ export interface Session {
   /** The REGISTER_ACCEPT of this epoch, for a repeated REGISTER_REQUEST (B.5). */
   registerAccept: Uint8Array | undefined;
   link?: SmartTeLink;
-  keys: LinkKeysForLevel | undefined;
+  keys: LazyLinkKeys | undefined;
   linkWake: number | undefined;
   /** Calls into the link so far (a nested call's wake-up is the link's latest word, see the machine's toLink). */
   linkCalls: number;
