@@ -214,7 +214,9 @@ async function bareRound() {
 }
 
 const results: string[] = [];
-for (const level of part('handshake') ? [0, 2] : []) {
+// SMARTTE_BENCH_LEVELS=0 (or 2): one encryption level only.
+const LEVELS = (process.env.SMARTTE_BENCH_LEVELS ?? '0,2').split(',').map(Number);
+for (const level of part('handshake') ? LEVELS : []) {
   await compare({
     title: `${COUNT} concurrent sessions, all eight steps, level ${level}`,
     unit: 'handshake',
