@@ -37,9 +37,9 @@ function setup(options: SmartTeServerMachineOptions = {}) {
 }
 
 /** Steps 1–2: request on the listen port, the glue opens the port, the accept goes out. */
-function accepted(options: SmartTeServerMachineOptions = {}) {
+function accepted(options: SmartTeServerMachineOptions = {}, connect = request()) {
   const s = setup(options);
-  s.fromClient('listen', request());
+  s.fromClient('listen', connect);
   s.h.input({ type: 'port-open', port: 5000 });
   const [accept] = s.packets();
   if (accept?.packet.type !== 'CONNECT_ACCEPT') throw new Error('no accept');
@@ -163,8 +163,8 @@ describe('SmartTeServerMachine handshake', () => {
 });
 
 /** A client link answering the server's steps 5–8 in the test. */
-function runSteps(options: SmartTeServerMachineOptions = {}, address = CLIENT) {
-  const s = accepted(options);
+function runSteps(options: SmartTeServerMachineOptions = {}, address = CLIENT, connect = request(), enc?: number[]) {
+  const s = accepted(options, connect);
   s.fromClient(5000, encode({ type: 'REGISTER_REQUEST', seq: 0, token: s.token }), address);
   const order: string[] = [];
   const client = new SmartTeLink({ role: 'client', token: s.token });
@@ -173,7 +173,7 @@ function runSteps(options: SmartTeServerMachineOptions = {}, address = CLIENT) {
     for (const a of actions) {
       if (a.type === 'send') s.fromClient(5000, a.message, address);
       if (a.type === 'emit' && a.event.type === 'deliver' && a.event.packet.type === 'GET_DEVICE_CONFIG') {
-        const info = { uid: 'DEV-1', type: 'CT60', ver: '1.0', cols: 20, rows: 16, kbd: true };
+        const info = { uid: 'DEV-1', type: 'CT60', ver: '1.0', cols: 20, rows: 16, kbd: true, ...(enc ? { enc } : {}) };
         toServer(client.handle({ type: 'send', packet: { type: 'DEVICE_CONFIG', info } }, now));
       }
     }
@@ -259,6 +259,31 @@ describe('SmartTeServerMachine steps 5–8', () => {
     expect(error).toMatchObject({ code: 4, text: 'Encryption required' });
     expect(h.emitted('alert').map((a) => a.code)).toEqual(['ENCRYPTION_REQUIRED']);
     expect(h.emitted('ended')).toHaveLength(1);
+  });
+
+  it('B.6 a CLIENT_KEY that gives no shared secret (all zeros, a low-order point): ERROR eSP0004 and DISCONNECT, the server does not throw', () => {
+    const zeroKey = encode({
+      type: 'CONNECT_REQUEST',
+      seq: 0,
+      token: 0,
+      uid: 'DEV-1',
+      deviceType: 'CT60',
+      clientVersion: '1.0',
+      sessionIndex: 0,
+      clientNonce: NONCE,
+      clientKey: new Uint8Array(32),
+    });
+    const { order, h } = runSteps(
+      { defaultGroup: { name: 'd', rules: { encryptionLevel: 1 } } },
+      CLIENT,
+      zeroKey,
+      [0, 1, 2],
+    );
+    expect(order.filter((t) => t !== 'ACK').slice(-2)).toEqual(['ERROR', 'DISCONNECT']);
+    expect(h.emitted('alert').map((a) => a.code)).toEqual(['ENCRYPTION_REQUIRED']);
+    // The same device at level 0 never needs the agreement: its session is ready.
+    const plain = runSteps({}, CLIENT, zeroKey, [0, 1, 2]);
+    expect(plain.h.emitted('ready')).toHaveLength(1);
   });
 
   it('B.5 session packets only from the registered address; a repeated REGISTER_REQUEST is answered again', () => {

@@ -516,6 +516,13 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     const { clientKey, keyPair } = s.pending;
     s.keys =
       clientKey && keyPair ? lazyEpochKeys('server', () => keyPair.agree(clientKey), s.nonce, s.token) : undefined;
+    if (s.pending.resumed && s.link?.sealing && !s.keys?.usable()) {
+      // B.6: a sealed session's next epoch must be sealed too; a CLIENT_KEY that gives no secret cannot continue it.
+      this.alert('ENCRYPTION_REQUIRED', s, out);
+      this.sendUnreliableError(s, EspCode.ENCRYPTION_REQUIRED, out);
+      this.end(s, 'encryption', out);
+      return;
+    }
     let accept: Uint8Array;
     if (s.pending.resumed && s.link) {
       // B.3: each side tells the other the last extended sequence number it delivered in order in the old epoch.
@@ -692,7 +699,7 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     s.info.rules = group.rules;
     s.hostGroup = group.hostGroup;
     const level = group.rules.encryptionLevel ?? 0;
-    if (level > 0 && (!s.keys || !(info.enc ?? []).includes(level))) {
+    if (level > 0 && (!s.keys?.usable() || !(info.enc ?? []).includes(level))) {
       // B.6: "Allowed only when the client sent CLIENT_KEY and lists the level in its `enc` key; otherwise a device
       // group that requires encryption gets ERROR eSP0004 and DISCONNECT."
       this.alert('ENCRYPTION_REQUIRED', s, out);
