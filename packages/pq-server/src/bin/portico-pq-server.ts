@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { access, constants, mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { closeOnSignals } from '@portico/machine';
 import { statusName } from '@portico/pq-codec';
 import { CommanderError } from 'commander';
 import { createPqServer, type PqServer } from '../server.js';
@@ -96,18 +97,8 @@ async function main(): Promise<void> {
     },
     `listening on ${server.address.address}:${server.address.port}`,
   );
-  const stop = (signal: string): void => {
-    log.info({ signal }, 'closing');
-    server.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error({ err: e }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // SIGINT/SIGTERM: drain (clients told, PTU files closed valid) and exit 0, as every role bin does.
+  closeOnSignals(server, log);
 }
 
 main().catch((e: unknown) => {
