@@ -50,24 +50,28 @@ console.error('bench: child ready');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 const DEBUG = Boolean(process.env.BENCH_DEBUG);
-/** Linux's count of datagrams dropped for a full socket receive buffer (all sockets of the machine), if readable. */
-function rcvbufErrors(): number {
+/** One of Linux's UDP counters (all sockets of the machine), if readable. */
+function udpCounter(name: string): number {
   try {
     const [head, values] = readFileSync('/proc/net/snmp', 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('Udp:'));
-    const i = head?.split(' ').indexOf('RcvbufErrors') ?? -1;
+    const i = head?.split(' ').indexOf(name) ?? -1;
     return Number(values?.split(' ')[i] ?? Number.NaN);
   } catch {
     return Number.NaN;
   }
 }
-let drops = rcvbufErrors();
+// The datagrams dropped for a full socket receive buffer, and the datagrams sent, since the last debug line.
+let drops = udpCounter('RcvbufErrors');
+let sent = udpCounter('OutDatagrams');
 const debug = (text: string) => {
   if (!DEBUG) return;
-  const now = rcvbufErrors();
-  console.error(`bench ${(performance.now() / 1000).toFixed(2)} s: ${text} (UDP receive-buffer drops +${now - drops})`);
-  drops = now;
+  const [nowDrops, nowSent] = [udpCounter('RcvbufErrors'), udpCounter('OutDatagrams')];
+  console.error(
+    `bench ${(performance.now() / 1000).toFixed(2)} s: ${text} (UDP receive-buffer drops +${nowDrops - drops}, datagrams sent +${nowSent - sent})`,
+  );
+  [drops, sent] = [nowDrops, nowSent];
 };
 
 function ask<T>(m: object, answer: string): Promise<T> {
@@ -84,8 +88,15 @@ function ask<T>(m: object, answer: string): Promise<T> {
   return reply;
 }
 
-/** One round of COUNT devices through all eight steps; the server drains and closes after it (ports freed). */
-async function smartteRound(level: number, hold?: (server: Awaited<ReturnType<typeof createSmartTeServer>>) => void) {
+type Server = Awaited<ReturnType<typeof createSmartTeServer>>;
+
+/**
+ * One round of COUNT devices through all eight steps, timed from the server's start until every session is ready.
+ * The server's drain and close (DISCONNECT reason 4 to every device, ports freed) and the clients' clean-up are not
+ * the handshake: `smartteTeardown` runs them after the timed window, as the baseline's socket closing runs after its.
+ */
+let smartteLeft: Server | undefined;
+async function smartteRound(level: number): Promise<Server> {
   const server = await createSmartTeServer({
     port: 0,
     portRange: RANGE,
@@ -131,8 +142,15 @@ async function smartteRound(level: number, hold?: (server: Awaited<ReturnType<ty
   for (const [step, at] of reached) {
     debug(`  ${step}: ${[0, 0.1, 0.5, 0.9, 1].map((p) => pct(at, p).toFixed(0)).join(' / ')} ms (min/p10/p50/p90/max)`);
   }
-  hold?.(server);
-  await server.close();
+  smartteLeft = server;
+  return server;
+}
+
+/** After a round: the server drains and closes, then every client has closed (untimed). */
+async function smartteTeardown(): Promise<void> {
+  const server = smartteLeft;
+  smartteLeft = undefined;
+  await server?.close();
   debug('smartte round: server closed');
   await ask({ type: 'cleanup' }, 'clean');
   debug('smartte round: clients clean');
@@ -200,8 +218,11 @@ async function bareServer() {
   };
 }
 
+let bareLeft: Awaited<ReturnType<typeof bareServer>> | undefined;
+/** One round of the bare exchange, timed like the subject's: from the server's start until every device finished. */
 async function bareRound() {
   const bare = await bareServer();
+  bareLeft = bare;
   debug('bare round: server up');
   await ask({ type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0 }, 'done');
   debug('bare round: clients done');
@@ -209,7 +230,13 @@ async function bareRound() {
     bare.all,
     new Promise((_, reject) => setTimeout(() => reject(new Error('bare round: not every session finished')), 30_000)),
   ]);
-  await bare.close();
+}
+
+/** After a bare round: both sides close their sockets (untimed). */
+async function bareTeardown(): Promise<void> {
+  await bareLeft?.close();
+  bareLeft = undefined;
+  await ask({ type: 'cleanup' }, 'clean');
   debug('bare round: closed');
 }
 
@@ -217,11 +244,24 @@ const results: string[] = [];
 // SMARTTE_BENCH_LEVELS=0 (or 2): one encryption level only.
 const LEVELS = (process.env.SMARTTE_BENCH_LEVELS ?? '0,2').split(',').map(Number);
 for (const level of part('handshake') ? LEVELS : []) {
+  // Steady state: both sides' code is compiled and warm before the first timed round (compare() warms up one
+  // iteration of each; the subject's first rounds run 2–3× slower than its later ones while V8 optimises).
+  for (let i = 0; i < 3; i++) {
+    await smartteRound(level);
+    await smartteTeardown();
+    await bareRound();
+    await bareTeardown();
+  }
   await compare({
     title: `${COUNT} concurrent sessions, all eight steps, level ${level}`,
     unit: 'handshake',
-    subject: { name: `createSmartTeServer level ${level}`, fn: () => smartteRound(level), items: COUNT },
-    baseline: { name: 'bare UDP exchange of the same datagrams', fn: bareRound, items: COUNT },
+    subject: {
+      name: `createSmartTeServer level ${level}`,
+      fn: () => smartteRound(level),
+      afterEach: smartteTeardown,
+      items: COUNT,
+    },
+    baseline: { name: 'bare UDP exchange of the same datagrams', fn: bareRound, afterEach: bareTeardown, items: COUNT },
     ...(level === 0 ? { minRatio: 0.5, minPerSecond: 2_000 } : {}),
     time: 6_000,
     rounds: 5,
@@ -242,10 +282,10 @@ if (part('memory')) {
   const socketBytes = await boundSockets();
   let sessionBytes = 0;
   const before = heap();
-  await smartteRound(0, (server) => {
-    if (server.connections().length !== COUNT) throw new Error('not every session is held');
-    sessionBytes = (heap() - before) / COUNT;
-  });
+  const server = await smartteRound(0);
+  if (server.connections().length !== COUNT) throw new Error('not every session is held');
+  sessionBytes = (heap() - before) / COUNT;
+  await smartteTeardown();
   const beyond = sessionBytes - socketBytes;
   results.push(
     `server memory per session: ${(sessionBytes / 1024).toFixed(1)} KiB with its socket, bound UDP socket alone ` +

@@ -36,6 +36,14 @@ import { DatagramSlab } from './slab.js';
 
 /** Bytes per slab of DATA datagrams: 13 full-size SmartTE datagrams (1,200 bytes). */
 const SLAB_BYTES = 16 * 1024;
+/**
+ * One slab for the datagrams of every link in the process. A slab per link gave each link a fresh 16 KiB buffer
+ * whenever it went from idle to sending: a server running a thousand handshakes at once allocated (and zero-filled,
+ * and later collected) about 4,000 of them, 64 MB, for 40-byte control packets, the largest item after `sendmsg` in
+ * both processes of the issue-14 handshake bench (GC 12–14 % of their CPU, `allocate` 3–5 %). Shared, those packets
+ * fill a few buffers; an idle link still holds none, and a buffer lives as long as its longest-kept datagram.
+ */
+const sharedSlab = new DatagramSlab(SLAB_BYTES);
 
 /** The packets the reliable layer carries (B.2 "reliable" column). */
 export type ReliablePacket = Extract<
@@ -164,8 +172,6 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
    * ephemerons (profiled: GC and WeakMap stores were a fifth of the link's CPU time).
    */
   private sentBytes: Uint8Array[] = [];
-  /** Buffers of the datagrams this link sends (see DatagramSlab). */
-  private readonly slab = new DatagramSlab(SLAB_BYTES);
   /** A wake-up the runner still holds for us (the `at` last asked for), until a `wake` input consumes it. */
   private pendingWake: number | undefined;
   private outOfRange = false;
@@ -515,7 +521,6 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
       }
     }
     this.wakeAt(out.wakeAt, actions);
-    if (this.engine.idle) this.slab.release();
     return actions;
   }
 
@@ -543,8 +548,8 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
     // B.6: sealed under its extended sequence number, once, and kept: retransmissions never re-seal (nonce reuse).
     const bytes =
       this.keys && this.sealAbove !== undefined && p.ext > this.sealAbove
-        ? sealSync(this.keys, packet, p.ext, this.slab.allocate)
-        : encode(packet, this.slab.allocate);
+        ? sealSync(this.keys, packet, p.ext, sharedSlab.allocate)
+        : encode(packet, sharedSlab.allocate);
     this.sentBytes[p.ext - this.outstandingBase] = bytes;
     // B.6: the server seals every packet it sends after SET_DEVICE_CONFIG (seq greater than its seq).
     const level = sealingLevelOf(p.payload);

@@ -23,9 +23,4 @@ export class DatagramSlab {
     this.used += size;
     return view;
   };
-
-  /** Lets the current buffer go (an idle link keeps no slab: thousands of idle sessions hold no memory for it). */
-  release(): void {
-    this.buffer = undefined;
-  }
 }

@@ -100,6 +100,8 @@ export class SessionTable {
   private readonly byKey = new Map<string, Session>();
   private readonly byPort = new Map<number, Session>();
   private readonly byNonce = new Map<string, Session>();
+  /** Sessions per UID (the multi-session limit is checked on every CONNECT_REQUEST: no walk over every session). */
+  private readonly perUid = new Map<string, number>();
 
   static key = keyOf;
 
@@ -125,12 +127,15 @@ export class SessionTable {
 
   /** How many sessions this UID holds (multi-session limit). */
   countOf(uid: string): number {
-    let n = 0;
-    for (const s of this.byKey.values()) if (s.info.uid === uid) n++;
-    return n;
+    return this.perUid.get(uid) ?? 0;
   }
 
   add(s: Session): void {
+    const held = this.byKey.get(s.key);
+    if (held !== s) {
+      if (held !== undefined) this.uncount(held.info.uid);
+      this.perUid.set(s.info.uid, this.countOf(s.info.uid) + 1);
+    }
     this.byKey.set(s.key, s);
     this.byPort.set(s.info.sessionPort, s);
     this.addNonce(s, s.nonce);
@@ -155,8 +160,17 @@ export class SessionTable {
   }
 
   delete(s: Session): void {
-    if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
+    if (this.byKey.get(s.key) === s) {
+      this.byKey.delete(s.key);
+      this.uncount(s.info.uid);
+    }
     if (this.byPort.get(s.info.sessionPort) === s) this.byPort.delete(s.info.sessionPort);
     for (const n of s.nonces) if (this.byNonce.get(n) === s) this.byNonce.delete(n);
+  }
+
+  private uncount(uid: string): void {
+    const n = this.countOf(uid) - 1;
+    if (n > 0) this.perUid.set(uid, n);
+    else this.perUid.delete(uid);
   }
 }

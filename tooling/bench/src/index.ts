@@ -97,15 +97,18 @@ export async function compare(c: Comparison): Promise<ComparisonResult> {
   };
   // tinybench finds out whether a task is async by calling it once and not awaiting the result; a stray call of a
   // stateful async case (a TCP transfer) then overlaps the measured ones. One awaited call here answers the question.
-  const isAsync = async (fn: Case['fn']): Promise<boolean> => {
-    const r = fn();
-    if (r === null || typeof r !== 'object' || typeof (r as { then?: unknown }).then !== 'function') return false;
-    await r;
-    return true;
+  // The probe is an iteration like any other: its `afterEach` runs after it (a case whose iteration leaves state for
+  // `afterEach` to clear, such as a server holding a port range, would otherwise run its next iteration on top of it).
+  const isAsync = async (k: Case): Promise<boolean> => {
+    const r = k.fn();
+    const async = r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function';
+    if (async) await r;
+    await k.afterEach?.();
+    return async;
   };
   const hook = (k: Case) => (k.afterEach === undefined ? {} : { afterEach: async () => void (await k.afterEach?.()) });
-  const subjectOptions = { async: await isAsync(c.subject.fn), ...hook(c.subject) };
-  const baselineOptions = { async: await isAsync(c.baseline.fn), ...hook(c.baseline) };
+  const subjectOptions = { async: await isAsync(c.subject), ...hook(c.subject) };
+  const baselineOptions = { async: await isAsync(c.baseline), ...hook(c.baseline) };
   const subjectRates: number[] = [];
   const baselineRates: number[] = [];
   const ratios: number[] = [];

@@ -4,7 +4,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { decode, encode } from '@portico/smartte-codec';
-import { connectSmartTe, type SmartTeClient } from '../connect.js';
+// The built package, as users run it (and as the bench's server side is): not this source through tsx.
+import { connectSmartTe, type SmartTeClient } from '@portico/smartte-client';
 
 type Msg =
   | { type: 'run'; mode: 'smartte' | 'bare'; port: number; count: number; level: number }
@@ -13,6 +14,8 @@ type Msg =
   | { type: 'stop' };
 
 let open: SmartTeClient[] = [];
+/** The bare devices' sockets, closed by `cleanup` (after the timed window, like the clients' own close). */
+let bareOpen: Socket[] = [];
 let seq = 0;
 const reply = (m: unknown) => process.send?.(m);
 
@@ -78,10 +81,8 @@ async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
     return (c.user + c.system) / 1000;
   };
   if (m.mode === 'bare') {
-    const sockets = await Promise.all(Array.from({ length: m.count }, (_, i) => bareSession(m.port, i)));
-    const ms = performance.now() - start;
-    for (const s of sockets) s.close();
-    reply({ type: 'done', ms });
+    bareOpen = await Promise.all(Array.from({ length: m.count }, (_, i) => bareSession(m.port, i)));
+    reply({ type: 'done', ms: performance.now() - start, cpuMs: cpuMs() });
     return;
   }
   const settled = await Promise.allSettled(
@@ -107,6 +108,8 @@ async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
 async function cleanup(): Promise<void> {
   const all = open;
   open = [];
+  for (const s of bareOpen) s.close();
+  bareOpen = [];
   await Promise.all(
     all.map((c) => Promise.race([c.binding.closed, new Promise((r) => setTimeout(r, 2_000))]).then(() => c.close())),
   );
