@@ -5,6 +5,7 @@ import {
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
+  type KeyObject,
 } from 'node:crypto';
 
 // DER prefix of an X25519 private key (RFC 8410 PKCS#8), followed by the 32 raw bytes.
@@ -38,7 +39,12 @@ export function nodeX25519(rawPrivateKey?: Uint8Array): NodeX25519 {
   // generic decoder machinery, several times slower than the key operation itself (an SPKI import cost about 9× a JWK
   // one, 460 µs against 50 µs, and a DER export 2.5× a JWK one: most of a SmartTE handshake's CPU on both sides).
   const jwk = ('publicKey' in pair ? pair.publicKey : createPublicKey(privateKey)).export({ format: 'jwk' });
-  const publicKey = new Uint8Array(Buffer.from(jwk.x ?? '', 'base64url'));
+  return x25519Of(privateKey, jwk.x ?? '');
+}
+
+/** A NodeX25519 from a private KeyObject and its public key's JWK `x` (internal: nodeX25519 and X25519Pool). */
+export function x25519Of(privateKey: KeyObject, x: string): NodeX25519 {
+  const publicKey = new Uint8Array(Buffer.from(x, 'base64url'));
   return {
     publicKey,
     agree(peerPublicKey) {

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Binding, type Link, type LinkSink } from '@portico/machine';
+import { Binding, type Link, type LinkSink, X25519Pool } from '@portico/machine';
 import { SMARTTE_CLIENT_PORT, SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
 import { bindUdp, type Clock, type UdpEndpoint } from '@portico/transport';
 import { type EchoTestResult, echoTestResult } from './echo.js';
 import { SmartTeClientError } from './errors.js';
+import { nodeClientKeyPair } from './keys.js';
 import {
   type ClientCommand,
   type ClientStatistics,
+  DEFAULT_ENCRYPTION_LEVELS,
   type ClientDatagramOut,
   type ClientEvent,
   SmartTeClientMachine,
@@ -67,6 +69,9 @@ function randomNonce(): Uint8Array {
   return nonce;
 }
 
+/** CLIENT_KEY pairs generated on libuv's thread pool, one per connect and none kept ahead (no background work). */
+const offLoopKeys = new X25519Pool({ size: 0 });
+
 /** The client's socket as the binding's link: datagrams from the server's address only; the socket can move. */
 interface MovableLink extends Link<Uint8Array, ClientDatagramOut> {
   /** ST-01 "when changing networks": datagrams go out of and come in on this socket from now on. */
@@ -114,14 +119,27 @@ function clientLink(first: UdpEndpoint, host: string): MovableLink {
  */
 export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<SmartTeClient> {
   const host = options.host ?? '127.0.0.1';
-  const endpoint = await bindUdp({
-    host: options.localHost ?? '127.0.0.1',
-    port: options.localPort ?? SMARTTE_CLIENT_PORT,
-  });
+  // B.6: the first attempt's CLIENT_KEY is generated off the event loop while the socket binds (later attempts, rare,
+  // generate theirs synchronously in the machine); a device that offers no encryption level needs none.
+  const encrypts = (options.encryptionLevels ?? DEFAULT_ENCRYPTION_LEVELS).some((l) => l > 0);
+  const [endpoint, firstKey] = await Promise.all([
+    bindUdp({ host: options.localHost ?? '127.0.0.1', port: options.localPort ?? SMARTTE_CLIENT_PORT }),
+    options.keyPair === undefined && encrypts ? offLoopKeys.next() : undefined,
+  ]);
+  let pending = firstKey;
   const machine = new SmartTeClientMachine({
     ...options,
     serverPort: options.port ?? SMARTTE_SERVER_PORT,
     nonce: randomNonce,
+    ...(pending
+      ? {
+          keyPair: () => {
+            const pair = pending ?? nodeClientKeyPair();
+            pending = undefined;
+            return pair;
+          },
+        }
+      : {}),
   });
   const link = clientLink(endpoint, host);
   const binding: SmartTeClientBinding = new Binding(machine, link, options.clock ? { clock: options.clock } : {});

@@ -84,6 +84,9 @@ export type ClientCommand =
   /** DISCONNECT reason 0 and close. */
   | { readonly type: 'disconnect' };
 
+/** The encryption levels a device offers unless `encryptionLevels` says otherwise (B.6: all three). */
+export const DEFAULT_ENCRYPTION_LEVELS: readonly number[] = [0, 1, 2];
+
 /** Which setDeviceConfig rules this device applied and which it does not support (ST-14). */
 export interface AppliedConfig {
   applied: DeviceRules;
@@ -213,7 +216,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   }
 
   private levels(): readonly number[] {
-    return this.o.encryptionLevels ?? [0, 1, 2];
+    return this.o.encryptionLevels ?? DEFAULT_ENCRYPTION_LEVELS;
   }
 
   /**

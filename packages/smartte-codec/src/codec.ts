@@ -63,9 +63,30 @@ function frame(
   return out;
 }
 
+const EMPTY = new Uint8Array(0);
+
+/** True for a packet whose B.3 payload is empty (what encodePayload would write nothing for). */
+function isEmptyPayload(p: Packet): boolean {
+  switch (p.type) {
+    case 'ACK':
+      return p.sack === undefined || p.sack.length === 0;
+    case 'SYNC':
+    case 'GET_DEVICE_CONFIG':
+      return true;
+    case 'REGISTER_REQUEST':
+    case 'REGISTER_ACCEPT':
+      return p.lastDelivered === undefined;
+    default:
+      return false;
+  }
+}
+
 /** The cleartext payload of a packet, without header (DATA: its bytes as they are). */
 export function encodePayloadBytes(p: Packet): Uint8Array {
   if (p.type === 'DATA') return p.data;
+  // The commonest packets carry no payload at all (a plain ACK, SYNC, GET_DEVICE_CONFIG, a new session's REGISTER_*):
+  // no writer for them (issue 14 bench: a writer and its buffer per ACK were a visible share of the allocations).
+  if (isEmptyPayload(p)) return EMPTY;
   const w = new ByteWriter({ littleEndian: false, capacity: 64 });
   encodePayload(w, p);
   return w.finish();

@@ -571,7 +571,7 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
   /** ACK, SYNC or DISCONNECT: sealed under the next unreliable counter once this side seals (B.6). */
   private unreliable(packet: Packet, ack: number | undefined): Uint8Array {
     const p = withAck(packet, ack);
-    return this.keys ? sealSync(this.keys, p, ++this.sealedSent) : encode(p);
+    return this.keys ? sealSync(this.keys, p, ++this.sealedSent, sharedSlab.allocate) : encode(p, sharedSlab.allocate);
   }
 
   /** The stored bytes of the first transmission: never re-encoded under a seq it already used (B.9). */

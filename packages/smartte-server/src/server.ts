@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type EventMapOf, Runner } from '@portico/machine';
+import { type EventMapOf, Runner, X25519Pool } from '@portico/machine';
 import { SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
 import { bindUdp, type Clock, realClock, type UdpEndpoint } from '@portico/transport';
 import {
@@ -39,11 +39,11 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   readonly machine: SmartTeServerMachine;
   readonly runner: Runner<ServerDatagram, ServerDatagram, ServerEvent, ServerCommand>;
   private readonly sockets = new Map<number, UdpEndpoint>();
-  /** The last send on each session port: its socket closes after it (a close right after a send drops it). */
-  private readonly lastSend = new Map<number, Promise<void>>();
   private closing = false;
   /** Issue 14 §4: the telnet legs of the sessions connected to a host. */
   readonly bridge: TelnetBridge;
+  /** Ready SERVER_KEY pairs, unless the options bring their own `keyAgreement`. */
+  private readonly keys: X25519Pool | undefined;
 
   /** @internal Use `createSmartTeServer()`. */
   constructor(
@@ -52,7 +52,12 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     options: SmartTeServerOptions,
   ) {
     super();
-    this.machine = new SmartTeServerMachine(options);
+    // B.6: SERVER_KEY is a fresh key pair per session epoch; by default they come ready from a pool generated off the
+    // event loop (X25519Pool), so a burst of Connection Requests does not pay ~35 µs of key generation each.
+    this.keys = options.keyAgreement === undefined ? new X25519Pool() : undefined;
+    const keys = this.keys;
+    this.machine = new SmartTeServerMachine(keys ? { ...options, keyAgreement: () => keys.take() } : options);
+    keys?.fill();
     this.bridge = new TelnetBridge(
       { input: (c) => this.runner.input(c), hostBacklog: (u, i) => this.machine.hostBacklog(u, i) },
       { ...(options.clock ? { clock: options.clock } : {}), ...options.telnet },
@@ -65,12 +70,7 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
             this.listener.sendNow(d.data, d.port, d.address);
             return;
           }
-          const sent = this.sockets.get(d.via)?.send(d.data, d.port, d.address);
-          if (sent)
-            this.lastSend.set(
-              d.via,
-              sent.catch(() => {}),
-            );
+          this.sockets.get(d.via)?.sendNow(d.data, d.port, d.address);
         },
         close: () => {},
       },
@@ -115,10 +115,12 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     if (e.type === 'open-port') this.openPort(e.port);
     else if (e.type === 'close-port') {
       const s = this.sockets.get(e.port);
-      const last = this.lastSend.get(e.port);
       this.sockets.delete(e.port);
-      this.lastSend.delete(e.port);
-      void Promise.resolve(last).then(() => s?.close());
+      // The port's last datagrams (a DISCONNECT, an ERROR) were handed over in this same turn and reach the socket
+      // after Node's address lookup, a nextTick: the socket closes after those, not before (a close in the same turn
+      // drops them). A promise per datagram to know when each left cost a completion callback from native code for
+      // every send of every session (issue 14 bench).
+      if (s) setImmediate(() => void s.close());
     }
     (this as EventEmitter).emit(e.type, e);
     this.bridge.onEvent(e);
@@ -145,9 +147,11 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.keys?.close();
     this.runner.input({ type: 'shutdown' });
     this.bridge.close();
-    await Promise.all(this.lastSend.values());
+    // The drain's DISCONNECTs go out after Node's address lookup (a nextTick each): close the sockets after them.
+    await new Promise((resolve) => setImmediate(resolve));
     this.runner.closed('local', undefined);
     await Promise.all([this.listener.close(), ...[...this.sockets.values()].map((s) => s.close())]);
     this.sockets.clear();
