@@ -6,6 +6,7 @@ import {
   type DeviceRules,
   EspCode,
   type HostEntry,
+  DisconnectReason,
   decode,
   encode,
   formatEsp,
@@ -468,6 +469,18 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         this.linkSend({ type: 'DEVICE_CONFIG', info: this.deviceInfo() }, now, out);
         break;
       case 'SET_DEVICE_CONFIG':
+        if ((p.rules.encryptionLevel ?? 0) > 0 && this.keys !== undefined && !this.keys.usable()) {
+          // B.6: the server's SERVER_KEY gives no shared secret (a low-order point or garbage), so the device cannot
+          // follow the switch-over it asks for: the session ends here, as a pinned key that does not match does.
+          out.push(emit({ type: 'status', text: 'Err:Server Key' }));
+          out.push(emit({ type: 'failed', text: 'Err:Server Key' }));
+          this.toLink(
+            { type: 'disconnect', reason: DisconnectReason.PROTOCOL_ERROR, text: 'Server key unusable' },
+            now,
+            out,
+          );
+          break;
+        }
         this.config = this.apply(p.rules);
         out.push(emit({ type: 'config', config: this.config }));
         break;

@@ -1,3 +1,4 @@
+import { nodeX25519 } from '@portico/machine';
 import { decode, encode } from '@portico/smartte-codec';
 import { describe, expect, it } from 'vitest';
 import { type Device, Net } from './test-support/net.js';
@@ -94,6 +95,27 @@ describe('B.6 encryption switched on by the device group', () => {
     });
     expect(net.serverEmitted('data')).toEqual([]);
     expect(net.server.statistics('DEV-1')?.BAD).toBe(serverBad + 1);
+  });
+
+  it('B.6 a SERVER_KEY that gives no shared secret (all zeros): the device refuses the switch-over, "Err:Server Key", DISCONNECT reason 5', () => {
+    const net = new Net({
+      defaultGroup: { name: 'secure', rules: { encryptionLevel: 2 } },
+      // A broken or hostile server: it advertises a low-order point as SERVER_KEY (it keeps a real pair for itself).
+      keyAgreement: () => {
+        const real = nodeX25519();
+        return { publicKey: new Uint8Array(32), agree: (peer: Uint8Array) => real.agree(peer) };
+      },
+    });
+    const device = net.addDevice({});
+    net.input(device, { type: 'connect' }).run(5_000);
+    expect(device.statuses()).toEqual(['Connecting...', 'Register Port 5000', 'Connected', 'Err:Server Key']);
+    expect(device.emitted('failed').map((e) => e.text)).toEqual(['Err:Server Key']);
+    expect(device.emitted('config')).toEqual([]);
+    const bye = net.wire.filter((w) => w.dir === 'c2s' && w.type === 'DISCONNECT');
+    expect(bye).toHaveLength(1);
+    expect(decode((bye[0] as { data: Uint8Array }).data)).toMatchObject({ type: 'DISCONNECT', reason: 5 });
+    expect(device.machine.state).toBe('closed');
+    expect(net.server.connections()).toEqual([]);
   });
 
   it('B.6 a group that requires encryption the device cannot do: ERROR eSP0004, then DISCONNECT', () => {

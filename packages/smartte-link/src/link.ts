@@ -32,6 +32,7 @@ import { SmartTeLinkError } from './errors.js';
 import { engineOptions, type LinkRole, type SmartTeLinkOptions } from './options.js';
 import { type ResumeVerdict, resumeProofFor, verifyResumeProofWith } from './resume.js';
 import { type LinkKeysForLevel, sealingLevelOf } from './sealing.js';
+import type { LazyLinkKeys } from './keys.js';
 import { DatagramSlab } from './slab.js';
 
 /** Bytes per slab of DATA datagrams: 13 full-size SmartTE datagrams (1,200 bytes). */
@@ -477,6 +478,9 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
       for (const d of out.deliver) {
         const level = sealingLevelOf(d.payload);
         if (level === undefined) continue;
+        // Keys agreed on first use may give no secret (a SERVER_KEY that is a low-order point or garbage): no switch-over
+        // then, and the role, which sees this SET_DEVICE_CONFIG next, refuses the session (B.6) instead of a throw here.
+        if (!keysUsable(this.keysFor)) continue;
         this.switchOver(level, this.engine.sendSequence.next - 1);
         this.unsealedUpTo = d.ext;
       }
@@ -588,6 +592,12 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
     if (sack?.length && this.selectiveAck) packet.sack = sack.slice();
     return this.unreliable(packet, ack);
   }
+}
+
+/** False only for lazily agreed keys (`lazyEpochKeys`) whose agreement gave no secret. */
+function keysUsable(keys: LinkKeysForLevel): boolean {
+  const lazy = keys as Partial<LazyLinkKeys>;
+  return lazy.usable === undefined || lazy.usable();
 }
 
 function withAck<T extends Packet>(packet: T, ack: number | undefined): T {
