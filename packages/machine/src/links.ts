@@ -35,37 +35,57 @@ export function connectionLink<Recv, Out>(
   connection: Connection<Recv, Out>,
   options: ConnectionLinkOptions = {},
 ): Link<Recv, Out> {
-  const closeOnFull = (options.queueFull ?? 'close') === 'close';
-  let overflow: TransportError | undefined;
-  const refused = (e: unknown): void => {
+  return new ConnectionLink(connection, options);
+}
+
+/** No send options: one shared object, not a new default per message. */
+const NO_SEND_OPTIONS = {};
+
+/**
+ * {@link connectionLink}'s link. A class rather than an object of closures: a fan-out to thousands of connections
+ * (a heartbeat to every client) reaches each link cold in memory, and a class instance is one object to load where
+ * closures are a function object and a context each.
+ */
+class ConnectionLink<Recv, Out> implements Link<Recv, Out> {
+  private overflow: TransportError | undefined;
+
+  constructor(
+    private readonly connection: Connection<Recv, Out>,
+    private readonly options: ConnectionLinkOptions,
+  ) {}
+
+  attach(sink: LinkSink<Recv>): void {
+    const connection = this.connection;
+    connection.on('message', (m) => sink.receive(m));
+    connection.on('close', (info) => {
+      if (this.overflow !== undefined) sink.closed(QUEUE_FULL_REASON, this.overflow);
+      else sink.closed(info.reason, info.error);
+    });
+  }
+
+  send(message: Out): void {
+    // A message written at once (the usual case) advances `messagesOut` and its promise is already resolved: no
+    // handler is attached, which spares a fan-out to thousands of connections a promise and a microtask each.
+    // Queued or refused, it is watched for TRANSPORT_QUEUE_FULL.
+    const connection = this.connection;
+    const counters = connection.counters;
+    const before = counters.messagesOut;
+    const sent = connection.send(message, NO_SEND_OPTIONS);
+    if (counters.messagesOut === before) sent.catch((e: unknown) => this.refused(e));
+  }
+
+  close(action: CloseAction<Out>): void {
+    if (action.final !== undefined) this.connection.send(action.final).catch(ignore);
+    void this.connection.close();
+  }
+
+  private refused(e: unknown): void {
     if (!isTransportError(e, 'TRANSPORT_QUEUE_FULL')) return; // any other refusal: the connection is closing
-    options.onQueueFull?.(e);
-    if (!closeOnFull || overflow !== undefined) return;
-    overflow = e;
-    connection.destroy();
-  };
-  return {
-    attach(sink: LinkSink<Recv>) {
-      connection.on('message', (m) => sink.receive(m));
-      connection.on('close', (info) => {
-        if (overflow !== undefined) sink.closed(QUEUE_FULL_REASON, overflow);
-        else sink.closed(info.reason, info.error);
-      });
-    },
-    send(message: Out) {
-      // A message written at once (the usual case) advances `messagesOut` and its promise is already resolved: no
-      // handler is attached, which spares a fan-out to thousands of connections a promise and a microtask each.
-      // Queued or refused, it is watched for TRANSPORT_QUEUE_FULL.
-      const counters = connection.counters;
-      const before = counters.messagesOut;
-      const sent = connection.send(message);
-      if (counters.messagesOut === before) sent.catch(refused);
-    },
-    close(action: CloseAction<Out>) {
-      if (action.final !== undefined) connection.send(action.final).catch(ignore);
-      void connection.close();
-    },
-  };
+    this.options.onQueueFull?.(e);
+    if ((this.options.queueFull ?? 'close') !== 'close' || this.overflow !== undefined) return;
+    this.overflow = e;
+    this.connection.destroy();
+  }
 }
 
 /** How a datagram link finds its peer and turns datagrams into messages and back. */

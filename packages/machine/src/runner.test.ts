@@ -77,4 +77,51 @@ describe('Runner (through the virtual-clock harness)', () => {
     runner.input({ type: 'go' });
     expect(performed).toEqual(['first', 'after-first', 'inner', 'second']);
   });
+
+  it("performs the machine's own list without queuing it, and does not share it between inputs", () => {
+    // The fan-out path (issue 18): a machine may return one shared list to every input; the runner only reads it.
+    type Cmd = { type: 'tick' };
+    const shared = [send('beat')];
+    const machine: Machine<Input<never, Cmd>, string, never> = { handle: () => shared };
+    const performed: string[] = [];
+    const runner = new Runner(machine, {
+      clock: new VirtualClock(),
+      port: { send: (m) => performed.push(m), close: () => {} },
+      onEvent: () => {},
+    });
+    runner.input({ type: 'tick' });
+    runner.input({ type: 'tick' });
+    expect(performed).toEqual(['beat', 'beat']);
+    expect(shared).toEqual([send('beat')]);
+  });
+
+  it("an action that throws: the rest of its list, then what queued meanwhile, run before the next input's actions", () => {
+    type Cmd = { type: 'go' } | { type: 'inner' } | { type: 'next' };
+    type Ev = { type: 'first' };
+    const machine: Machine<Input<never, Cmd>, string, Ev> = {
+      handle(input): Action<string, Ev>[] {
+        if (input.type === 'go') return [emit({ type: 'first' }), send('boom'), send('after-boom')];
+        if (input.type === 'inner') return [send('inner')];
+        return [send('next')];
+      },
+    };
+    const performed: string[] = [];
+    const runner: Runner<never, string, Ev, Cmd> = new Runner(machine, {
+      clock: new VirtualClock(),
+      port: {
+        send: (m) => {
+          if (m === 'boom') throw new Error('port failed');
+          performed.push(m);
+        },
+        close: () => {},
+      },
+      onEvent: () => runner.input({ type: 'inner' }),
+    });
+    expect(() => runner.input({ type: 'go' })).toThrow('port failed');
+    expect(performed).toEqual([]);
+    runner.input({ type: 'next' });
+    expect(performed).toEqual(['after-boom', 'inner', 'next']);
+    runner.input({ type: 'next' });
+    expect(performed).toEqual(['after-boom', 'inner', 'next', 'next']);
+  });
 });

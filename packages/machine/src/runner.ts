@@ -30,17 +30,30 @@ const WAKE = { type: 'wake' } as const;
  * once, and their actions queue behind the ones already returned, so a machine's actions are never interleaved.
  */
 export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = never> {
+  // The fields an input reads come first and the options are copied in: a fan-out to thousands of runners (a
+  // heartbeat to every client) finds each one cold in memory, and every further object it has to load costs time.
+  private readonly clock: Clock;
+  private readonly port: Port<Out>;
+  private readonly onAction: ((action: Action<Out, Ev>, now: number) => void) | undefined;
+  private running = false;
+  /** Actions wait in `pending` (queued behind a running input, or left by an action that threw). */
+  private queued = false;
+  private readonly onEvent: (event: Ev) => void;
   private readonly pending: Action<Out, Ev>[] = [];
   private head = 0;
-  private running = false;
   private timer: TimerHandle | undefined;
   private timerAt: number | undefined;
   private stopped = false;
 
   constructor(
     readonly machine: Machine<Input<Recv, Cmd>, Out, Ev>,
-    private readonly options: RunnerOptions<Out, Ev>,
-  ) {}
+    options: RunnerOptions<Out, Ev>,
+  ) {
+    this.clock = options.clock;
+    this.port = options.port;
+    this.onAction = options.onAction;
+    this.onEvent = options.onEvent;
+  }
 
   /** True once the transport's `closed` input was handled: no timer is armed from then on. */
   get ended(): boolean {
@@ -54,7 +67,7 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
 
   /** The runner clock's time in ms, the `now` the next input is handled at. */
   now(): number {
-    return this.options.clock.now();
+    return this.clock.now();
   }
 
   /** Hands one input to the machine and performs what it returns. */
@@ -64,9 +77,35 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
       this.stopped = true;
       this.cancelTimer();
     }
-    const actions = this.machine.handle(input, this.options.clock.now());
-    for (let i = 0; i < actions.length; i++) this.pending.push(actions[i]!);
-    if (this.running) return;
+    const actions = this.machine.handle(input, this.clock.now());
+    if (this.running || this.queued) {
+      for (let i = 0; i < actions.length; i++) this.pending.push(actions[i]!);
+      this.queued = true;
+      if (!this.running) this.drain();
+      return;
+    }
+    // Nothing waits (the usual case): the machine's list is performed as it is, not copied into the queue first.
+    // Inputs that arrive meanwhile (an event handler calling a command) queue behind it and run after.
+    this.running = true;
+    let i = 0;
+    try {
+      for (; i < actions.length; i++) this.perform(actions[i]!);
+    } catch (e) {
+      // As if the list had been queued: the action that threw is done, the rest wait before anything queued meanwhile
+      // and run on the next input.
+      if (i + 1 < actions.length) {
+        this.pending.splice(this.head, 0, ...actions.slice(i + 1));
+        this.queued = true;
+      }
+      this.running = false;
+      throw e;
+    }
+    this.running = false;
+    if (this.queued) this.drain();
+  }
+
+  /** Performs the queued actions in order, including those queued while it runs. */
+  private drain(): void {
     this.running = true;
     try {
       while (this.head < this.pending.length) this.perform(this.pending[this.head++]!);
@@ -75,6 +114,7 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
       if (this.head >= this.pending.length) {
         this.pending.length = 0;
         this.head = 0;
+        this.queued = false;
       }
     }
   }
@@ -90,19 +130,19 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
   }
 
   private perform(a: Action<Out, Ev>): void {
-    this.options.onAction?.(a, this.options.clock.now());
+    this.onAction?.(a, this.clock.now());
     switch (a.type) {
       case 'send':
-        this.options.port.send(a.message);
+        this.port.send(a.message);
         return;
       case 'wake':
         this.arm(a.at);
         return;
       case 'close':
-        this.options.port.close(a);
+        this.port.close(a);
         return;
       case 'emit':
-        this.options.onEvent(a.event);
+        this.onEvent(a.event);
         return;
     }
   }
@@ -117,7 +157,7 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
     // platform timer per message; a timer already due no later is kept and the machine, woken early, asks again.
     if (this.timerAt !== undefined && this.timerAt <= at) return;
     this.cancelTimer();
-    const clock = this.options.clock;
+    const clock = this.clock;
     this.timerAt = at;
     // Rounded up: a platform timer may fire a fraction of a millisecond before a fractional due time.
     this.timer = clock.setTimeout(
@@ -132,7 +172,7 @@ export class Runner<Recv, Out, Ev extends TypedEvent, Cmd extends TypedEvent = n
 
   private cancelTimer(): void {
     if (this.timer === undefined) return;
-    this.options.clock.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
   }
