@@ -88,6 +88,14 @@ export interface LrsnServerEvents {
 }
 
 type SessionBinding = Binding<string, LrsnMessage, SessionEvent, SessionCommand>;
+type SessionRunner = SessionBinding['runner'];
+
+/** The runners of one service's logged-in subscribers, and what they were built from (see `subscribed`). */
+interface SubscriberList {
+  readonly revision: number;
+  readonly epoch: number;
+  readonly runners: readonly SessionRunner[];
+}
 
 interface Entry {
   readonly info: SessionInfo;
@@ -131,9 +139,14 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   private readonly tables = new TableUpdates();
   private readonly clock: Clock;
   private readonly heartbeatMessage: Heartbeat | undefined;
+  /** The service names the greeting offers (the subscriber lists of these are kept). */
+  private readonly offered: ReadonlySet<string>;
   private heartbeatTimer: TimerHandle | undefined;
   private maintenance: boolean;
   private loggedIn = 0;
+  /** Changes whenever a session logs in or ends, so the subscriber lists below are rebuilt. */
+  private epoch = 0;
+  private readonly subscriberLists = new Map<string, SubscriberList>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
   /** @internal Set by createLrsnServer when `announce` is given. */
@@ -152,6 +165,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
     this.registry = options.registry ?? new MemoryLrsnRegistry();
     this.clock = options.clock ?? realClock;
     this.maintenance = options.maintenance ?? false;
+    this.offered = new Set(sessionOptions.greeting.services.map((s) => s.name));
     this.throttle = new LoginThrottle(options.throttle);
     const c = options.credentials;
     this.credentials =
@@ -212,10 +226,8 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
   heartbeat(): void {
     const message = this.heartbeatMessage ?? { type: 'Heartbeat', interval: 0 };
     const input: SessionCommand = { type: 'heartbeat', message };
-    for (const id of this.registry.subscribers('Heartbeat')) {
-      const e = this.sessions.get(id);
-      if (e?.loggedIn) e.binding.input(input);
-    }
+    const runners = this.subscribed('Heartbeat');
+    for (let i = 0; i < runners.length; i++) runners[i]!.input(input);
   }
 
   /** Sends a KeyCallTX, LrsRX or PocsagRX event to that service's subscribers; returns how many it went to. */
@@ -310,6 +322,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
       this.registry.forget(info.id);
       if (entry.loggedIn) this.loggedIn--;
       entry.loggedIn = false;
+      this.epoch++;
       this.emit('disconnect', info, reason, error);
     });
     this.emit('connection', info);
@@ -319,16 +332,32 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
 
   private fanOut(service: string, message: LrsnMessage): number {
     const input: SessionCommand = { type: 'publish', service, message };
-    let n = 0;
-    // The subscriptions live in the registry (ARCHITECTURE.md "State and scale"); a shared store may list sessions
-    // of other servers, which have no entry here.
+    const runners = this.subscribed(service);
+    for (let i = 0; i < runners.length; i++) runners[i]!.input(input);
+    return runners.length;
+  }
+
+  /**
+   * The runners of this server's logged-in sessions subscribed to `service`. The subscriptions live in the registry
+   * (ARCHITECTURE.md "State and scale"); a shared store may list sessions of other servers, which have no entry here.
+   * For a registry with a `subscriptionRevision`, the list of an offered service is kept until that revision or the
+   * sessions logged in here change (issue 18: a heartbeat to 10,000 clients walks one array instead of looking each
+   * session up in the registry and the session map); without one, or for a service not offered, it is built anew.
+   * Each session's own runner is called, as `Binding.input` would: the role still runs through the runtime.
+   */
+  private subscribed(service: string): readonly SessionRunner[] {
+    const revision = this.registry.subscriptionRevision;
+    const kept = this.subscriberLists.get(service);
+    if (kept !== undefined && kept.revision === revision && kept.epoch === this.epoch) return kept.runners;
+    const runners: SessionRunner[] = [];
     for (const id of this.registry.subscribers(service)) {
       const e = this.sessions.get(id);
-      if (!e?.loggedIn) continue;
-      e.binding.input(input);
-      n++;
+      if (e?.loggedIn) runners.push(e.binding.runner);
     }
-    return n;
+    if (revision !== undefined && this.offered.has(service)) {
+      this.subscriberLists.set(service, { revision, epoch: this.epoch, runners });
+    }
+    return runners;
   }
 
   /** The answer to a `<Login>`: throttle, credentials (passwd), then the server's admission rules (LR-15). */
@@ -368,6 +397,7 @@ export class LrsnServer extends EventEmitter<LrsnServerEvents> {
       entry.user = user;
       entry.loggedIn = true;
       this.loggedIn++;
+      this.epoch++;
     }
     entry.binding.input({ type: 'verdict', ret });
   }

@@ -1,6 +1,10 @@
-import { type Heartbeat, ResultCode } from '@portico/lrsn-codec';
+import { type Heartbeat, type LrsnMessage, ResultCode } from '@portico/lrsn-codec';
+import { MachineHarness } from '@portico/machine/testing';
 import { describe, expect, it } from 'vitest';
-import { harness, lines, loggedIn } from '../test-support/session-harness.js';
+import { harness, lines, loggedIn, sessionOptions } from '../test-support/session-harness.js';
+import { MemoryLrsnRegistry } from '../state/registry.js';
+import type { SessionCommand, SessionEvent } from './events.js';
+import { LrsnServerSession } from './session.js';
 
 const GREETING_LINE =
   '<LRSN services="NetPage:2.0;Heartbeat:1.0;TableMan:1.0;KeyCallTX:1.0;LrsRX:1.0;PocsagRX:1.0" device="T7470" swver="8.3.0.13" serno="20384" login="none"/>';
@@ -172,6 +176,27 @@ describe('services', () => {
     not.input({ type: 'heartbeat', message: HEARTBEAT });
     expect(lines(subscribed)).toEqual(['<Heartbeat interval="60"/>']);
     expect(not.sent()).toEqual([]);
+  });
+
+  it('LR-16 "indicating which services the client is actually subscribed to": the subscriptions the registry holds now decide, after a change under the session too', () => {
+    const registry = new MemoryLrsnRegistry();
+    const h = new MachineHarness<string, LrsnMessage, SessionEvent, SessionCommand>(
+      new LrsnServerSession(sessionOptions(), registry, 7),
+    );
+    h.input({ type: 'open' }).receive('<Login services="Heartbeat"/>').input({ type: 'verdict', ret: 0 }).take();
+    h.input({ type: 'heartbeat', message: HEARTBEAT });
+    expect(lines(h)).toEqual(['<Heartbeat interval="60"/>']);
+    // The session keeps what it read until the registry's subscriptionRevision changes: an edit is seen at once.
+    registry.subscribe(7, ['PocsagRX']);
+    h.input({ type: 'heartbeat', message: HEARTBEAT });
+    h.input({ type: 'publish', service: 'PocsagRX', message: { type: 'PocsagRX', capcode: '1', message: 'x' } });
+    expect(lines(h)).toEqual(['<PocsagRX capcode="1">x</PocsagRX>']);
+    registry.subscribe(7, ['Heartbeat']);
+    h.input({ type: 'heartbeat', message: HEARTBEAT });
+    expect(lines(h)).toEqual(['<Heartbeat interval="60"/>']);
+    registry.forget(7);
+    h.input({ type: 'heartbeat', message: HEARTBEAT });
+    expect(h.sent()).toEqual([]);
   });
 
   it('no heartbeat before the login completes', () => {

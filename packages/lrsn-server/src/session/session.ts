@@ -52,6 +52,14 @@ const SERVER_ONLY: ReadonlySet<string> = new Set([
  */
 export class LrsnServerSession implements Machine<Input<string, SessionCommand>, LrsnMessage, SessionEvent> {
   private phase: SessionState = 'new';
+  /**
+   * The granted services as last read from the registry, with the registry's `subscriptionRevision` then: kept until
+   * the revision changes, so a heartbeat to every client does not look each session up in the registry again (issue
+   * 18's fan-out; a registry without a revision is asked every time).
+   */
+  private grantedAt: number | undefined;
+  private grantedSet: ReadonlySet<string> = NO_SERVICES;
+  private heartbeats = false;
   private loginDeadline: number | undefined;
   private requested: readonly Service[] | undefined;
   private readonly early: string[] = [];
@@ -69,9 +77,21 @@ export class LrsnServerSession implements Machine<Input<string, SessionCommand>,
     private readonly key = 0,
   ) {}
 
-  /** The services granted, from the registry. */
+  /** The services granted, from the registry (or what was last read from it, while its revision is the same). */
   private get granted(): ReadonlySet<string> {
-    return this.registry.services(this.key);
+    const revision = this.registry.subscriptionRevision;
+    if (revision === undefined || revision !== this.grantedAt) {
+      this.grantedSet = this.registry.services(this.key);
+      this.grantedAt = revision;
+      this.heartbeats = this.grantedSet.has('Heartbeat');
+    }
+    return this.grantedSet;
+  }
+
+  /** Subscribed to Heartbeat (LR-16), as `granted` says. */
+  private get hearsHeartbeats(): boolean {
+    const revision = this.registry.subscriptionRevision;
+    return revision !== undefined && revision === this.grantedAt ? this.heartbeats : this.granted.has('Heartbeat');
   }
 
   /** Where the session is (greeted and waiting for `<Login>`, checking it, logged in, closed). */
@@ -104,7 +124,7 @@ export class LrsnServerSession implements Machine<Input<string, SessionCommand>,
       case 'verdict':
         return this.verdict(input.ret);
       case 'heartbeat':
-        return this.phase === 'ready' && this.granted.has('Heartbeat') ? sendShared(input.message) : NOTHING;
+        return this.phase === 'ready' && this.hearsHeartbeats ? sendShared(input.message) : NOTHING;
       case 'publish':
         return this.phase === 'ready' && this.granted.has(input.service) ? sendShared(input.message) : NOTHING;
       case 'page-status':
@@ -331,6 +351,8 @@ export class LrsnServerSession implements Machine<Input<string, SessionCommand>,
     return [emit({ type: 'protocol-error', error }), wake(undefined), close(error.code, { error })];
   }
 }
+
+const NO_SERVICES: ReadonlySet<string> = new Set();
 
 /** No action (shared: a fan-out visits every session). */
 const NOTHING: Act[] = [];

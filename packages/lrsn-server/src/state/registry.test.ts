@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PageReporter, PagingBackend } from '../backend/backend.js';
 import { createLrsnServer, type LrsnServer } from '../server.js';
 import { RawClient } from '../test-support/raw-client.js';
-import type { LrsnRegistry, PendingPage } from './registry.js';
+import { type LrsnRegistry, MemoryLrsnRegistry, type PendingPage } from './registry.js';
 
 /**
  * A different LrsnRegistry: a key-value store of JSON strings, the shape a shared store (Redis) has, with every call
@@ -133,5 +133,24 @@ describe('LrsnRegistry (ARCHITECTURE.md "State and scale"): the server runs on a
       'addPage 1 2 8',
       'forget 1',
     ]);
+  });
+});
+
+describe('MemoryLrsnRegistry.subscriptionRevision', () => {
+  it('changes with every subscription change (subscribe, forget of a known session), not with pages', () => {
+    const r = new MemoryLrsnRegistry();
+    const seen = [r.subscriptionRevision];
+    r.subscribe(1, ['Heartbeat']);
+    seen.push(r.subscriptionRevision);
+    r.subscribe(1, ['Heartbeat', 'NetPage']);
+    seen.push(r.subscriptionRevision);
+    expect(new Set(seen).size).toBe(3);
+    r.addPage(1, 1, { id: 'a' });
+    r.removePage(1, 1);
+    r.forget(2);
+    expect(r.subscriptionRevision).toBe(seen[2]);
+    r.forget(1);
+    expect(r.subscriptionRevision).not.toBe(seen[2]);
+    expect([...r.subscribers('Heartbeat')]).toEqual([]);
   });
 });

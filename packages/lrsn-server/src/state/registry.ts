@@ -33,6 +33,12 @@ export interface LrsnRegistry {
   pageCount(session: number): number;
   /** The session is gone: its subscriptions and pages are dropped. */
   forget(session: number): void;
+  /**
+   * Optional: a number that changes whenever any subscription changes (`subscribe`, `forget`, or an edit the store
+   * makes of its own), so readers may keep what `services` and `subscribers` returned until it changes (the
+   * heartbeat fan-out does, issue 18). A store that cannot tell leaves it undefined and is asked on every use.
+   */
+  readonly subscriptionRevision?: number;
 }
 
 interface SessionState {
@@ -51,8 +57,15 @@ const NONE: ReadonlySet<string> = new Set();
 export class MemoryLrsnRegistry implements LrsnRegistry {
   private readonly sessions = new Map<number, SessionState>();
   private readonly byService = new Map<string, Set<number>>();
+  private revision = 0;
+
+  /** Changes with every `subscribe` and every `forget` of a known session (see {@link LrsnRegistry}). */
+  get subscriptionRevision(): number {
+    return this.revision;
+  }
 
   subscribe(session: number, services: readonly string[]): void {
+    this.revision++;
     const state = this.state(session);
     for (const s of state.services) this.byService.get(s)?.delete(session);
     state.services = new Set(services);
@@ -103,6 +116,7 @@ export class MemoryLrsnRegistry implements LrsnRegistry {
   forget(session: number): void {
     const state = this.sessions.get(session);
     if (state === undefined) return;
+    this.revision++;
     for (const s of state.services) this.byService.get(s)?.delete(session);
     this.sessions.delete(session);
   }
