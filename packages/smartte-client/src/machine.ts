@@ -483,6 +483,8 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         }
         this.config = this.apply(p.rules);
         out.push(emit({ type: 'config', config: this.config }));
+        // Step 7 asks for nothing back and the server waits on its ack before step 8: acked at once, not 50 ms later.
+        this.toLink({ type: 'ack-now' }, now, out);
         break;
       case 'SET_TIME': {
         // ST-15: "synchronizes the time between the server and client"; applied only when configured.
@@ -490,7 +492,9 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         const applied = this.o.applyTime ?? false;
         if (applied) this.clockOffsetMs = offsetMs;
         out.push(emit({ type: 'time', offsetMs, utcOffsetMin: p.utcOffsetMin, applied }));
-        // The SET_TIME ack goes out with the link's delayed ACK; the session is usable from here.
+        // Step 8 done; the server counts the session ready on its ack, so that goes out at once (a delayed ACK would
+        // hold every session's last step up to 50 ms). The session is usable from here.
+        this.toLink({ type: 'ack-now' }, now, out);
         out.push(emit({ type: 'ready' }));
         if (this.holding) {
           this.holding = false;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { nodeX25519 } from '@portico/machine';
 import { decode, encode } from '@portico/smartte-codec';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,27 @@ describe('client and server machines together, sans-IO on one virtual clock', ()
     expect(device.statuses()).toEqual(['Connecting...', 'Register Port 5000', 'Connected']);
     expect(device.emitted('ready')).toHaveLength(1);
     expect(net.server.connections()[0]).toMatchObject({ step: 'ready', encryption: 0 });
+  });
+
+  it('B.5 steps 7 and 8 are acked at once, the early end of "a pure ACK within 50 ms": the server goes on without waiting', () => {
+    const net = new Net();
+    const log: { dir: string; type: string; at: number }[] = [];
+    net.drop = (w) => {
+      log.push({ dir: w.dir, type: w.type, at: net.now });
+      return false;
+    };
+    const device = net.addDevice({});
+    net.input(device, { type: 'connect' }).run(2_000);
+    for (const step of ['SET_DEVICE_CONFIG', 'SET_TIME']) {
+      const i = log.findIndex((w) => w.type === step);
+      const sent = log[i];
+      const ack = log.slice(i + 1).find((w) => w.dir === 'c2s');
+      expect(ack?.type).toBe('ACK');
+      // On the wire one way (the simulated 5 ms), acked as it arrives: not 5 + 50 ms later.
+      expect((ack?.at ?? Number.NaN) - (sent?.at ?? Number.NaN)).toBe(net.delayMs);
+    }
+    expect(device.emitted('ready')).toHaveLength(1);
+    expect(net.server.connections()[0]?.step).toBe('ready');
   });
 
   it('ST-15 the clock offset from espSetTime is applied when configured', () => {
@@ -116,6 +138,21 @@ describe('B.6 encryption switched on by the device group', () => {
     expect(decode((bye[0] as { data: Uint8Array }).data)).toMatchObject({ type: 'DISCONNECT', reason: 5 });
     expect(device.machine.state).toBe('closed');
     expect(net.server.connections()).toEqual([]);
+  });
+
+  it('B.6 threat model "the client pins the server\'s key fingerprint": SERVER_KEY is the server\'s long-term key, so a pin holds', () => {
+    const net = new Net({ defaultGroup: { name: 'secure', rules: { encryptionLevel: 2 } } });
+    const serverKey = net.server.serverPublicKey as Uint8Array;
+    const pin = createHash('sha256').update(serverKey).digest();
+    const pinned = ready(net, { serverKeyFingerprint: pin }).device;
+    const second = ready(net, { uid: 'DEV-2', serverKeyFingerprint: pin }, '10.0.0.2').device;
+    expect([pinned, second].map((d) => d.emitted('ready').length)).toEqual([1, 1]);
+    const accepts = net.wire.filter((w) => w.type === 'CONNECT_ACCEPT').map((w) => decode(w.data));
+    expect(accepts.map((a) => (a as { serverKey?: Uint8Array }).serverKey)).toEqual([serverKey, serverKey]);
+    expect(net.server.connections().map((c) => c.encryption)).toEqual([2, 2]);
+    const wrongPin = ready(net, { uid: 'DEV-3', serverKeyFingerprint: new Uint8Array(32) }, '10.0.0.3').device;
+    expect(wrongPin.statuses().slice(-1)).toEqual(['Err:Server Key']);
+    expect(wrongPin.emitted('ready')).toEqual([]);
   });
 
   it('B.6 a group that requires encryption the device cannot do: ERROR eSP0004, then DISCONNECT', () => {

@@ -55,6 +55,18 @@ describe('SmartTeLink: the reliable layer on the SmartTE header (B.1, B.5)', () 
     expect(h.timeline.find((r) => r.action.type === 'send')?.at).toBe(P.ackDelayMs);
   });
 
+  it('ack-now: the pending ACK goes out at once (B.5 "within 50 ms", its early end) and not again when it was due', () => {
+    const { h } = harness('client');
+    h.input({ type: 'ack-now' });
+    expect(h.sent()).toEqual([]);
+    h.receive(peerData(1, 'x'));
+    expect(h.sent()).toEqual([]);
+    h.input({ type: 'ack-now' });
+    expect(decoded(h.sent())).toEqual([{ type: 'ACK', seq: 0, ack: 1, token: TOKEN }]);
+    h.advance(P.ackDelayMs);
+    expect(h.sent()).toEqual([]);
+  });
+
   it('a retransmission resends the identical datagram, after the RTO', () => {
     const { h } = harness('client');
     h.input({ type: 'send', packet: data('a') });

@@ -77,6 +77,11 @@ export type LinkCommand =
   /** End the session: one DISCONNECT (B.7 reason) and the transport closes. */
   | { readonly type: 'disconnect'; readonly reason: number; readonly text: string }
   /**
+   * Send the pending ACK at once instead of up to 50 ms later (B.5 "a pure ACK within 50 ms"): for a role that
+   * delivered a packet it sends nothing back for while the peer waits on its ack (the server's steps 7 and 8).
+   */
+  | { readonly type: 'ack-now' }
+  /**
    * B.5 resume: a new epoch after the device returned to this session (RESUMED=1). `peerLastDelivered` is the
    * REGISTER_REQUEST/REGISTER_ACCEPT value from the peer: the last extended sequence number it delivered in order in
    * the old epoch. Sequence numbers restart at 1, the sealing state restarts (a new switch-over with the new keys),
@@ -268,6 +273,8 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
         return this.onNewEpoch(input);
       case 'disconnect':
         return this.onDisconnect(input.reason, input.text);
+      case 'ack-now':
+        return this.ended ? [] : this.perform(this.engine.ackNow());
       case 'receive':
         return this.onDatagram(input.message, now);
       case 'wake':

@@ -6,8 +6,8 @@ import { type NodeX25519, nodeX25519 } from '@portico/machine';
 /** One side's X25519 key pair, agreeing synchronously (a sans-IO machine cannot await Web Crypto); SERVER_KEY, B.3. */
 export type KeyAgreement = NodeX25519;
 
-/** Makes a fresh key pair per session epoch (default: node:crypto X25519 from the CSPRNG). */
+/** Makes a key pair per session epoch (the `keyAgreement` option; the default is one long-term key, `serverKey`). */
 export type KeyAgreementFactory = () => KeyAgreement;
 
-/** The node:crypto X25519 key pairs the server uses by default. */
+/** A fresh node:crypto X25519 key pair per epoch (`keyAgreement: nodeKeyAgreement`): forward secrecy, nothing to pin. */
 export const nodeKeyAgreement: KeyAgreementFactory = () => nodeX25519();

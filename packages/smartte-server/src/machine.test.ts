@@ -401,3 +401,20 @@ describe('SmartTeServerMachine after step 8 (ST-16)', () => {
     expect(h.emitted('host')).toMatchObject([{ host: { id: 1, name: 'WMS' } }]);
   });
 });
+
+describe('SmartTeServerMachine key (B.6)', () => {
+  it('serverKey: the configured long-term key gives the SERVER_KEY of B.8; a key of another size is refused (SERVER_OPTION)', () => {
+    const raw = Uint8Array.from({ length: 32 }, (_, i) => 0x21 + i);
+    const m = new SmartTeServerMachine({ serverKey: raw });
+    expect(Buffer.from(m.serverPublicKey ?? []).toString('hex')).toBe(
+      '5869aff450549732cbaaed5e5df9b30a6da31cb0e5742bad5ad4a1a768f1a67b',
+    );
+    expect(() => new SmartTeServerMachine({ serverKey: new Uint8Array(31) })).toThrow(
+      expect.objectContaining({ code: 'SERVER_OPTION', got: '31 bytes' }),
+    );
+    // A key pair per epoch instead: nothing to pin.
+    expect(
+      new SmartTeServerMachine({ keyAgreement: () => ({ publicKey: raw, agree: () => raw }) }).serverPublicKey,
+    ).toBe(undefined);
+  });
+});

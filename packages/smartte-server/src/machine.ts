@@ -1,4 +1,4 @@
-import { type Action, earliest, emit, type Input, type Machine, send, wake } from '@portico/machine';
+import { type Action, earliest, emit, type Input, type Machine, nodeX25519, send, wake } from '@portico/machine';
 import {
   type ConnectRequest,
   DisconnectReason,
@@ -17,7 +17,8 @@ import { PortPool } from '@portico/transport';
 import { SERVER_ALERT_TEXT, type ServerAlertCode } from './alerts.js';
 import { HOST_DATA_CHUNK, HOST_QUEUE_LIMIT, HostBacklog } from './backlog.js';
 import { type DeviceGroup, type HostGroup, selectGroup, type TelnetHost } from './groups.js';
-import { type KeyAgreementFactory, nodeKeyAgreement } from './keys.js';
+import { SmartTeServerError } from './errors.js';
+import type { KeyAgreementFactory } from './keys.js';
 import { resumeDecision } from './resume.js';
 import { type ConnectionInfo, type HandshakeStep, type PendingEpoch, type Session, SessionTable } from './sessions.js';
 import { newRoleCounters, type SessionStatistics, sessionStatistics } from './stats.js';
@@ -52,7 +53,16 @@ export interface SmartTeServerMachineOptions {
   utcOffsetMin?: number;
   /** B.5: how long after the last accept the REGISTER_REQUEST may come (default 5 s). */
   registrationTimeoutMs?: number;
-  /** B.6: the server's X25519 key pair per epoch (default node:crypto, fresh from the CSPRNG). */
+  /**
+   * B.6: the server's long-term X25519 private key (32 raw bytes), whose public key is the SERVER_KEY of every session
+   * and whose SHA-256 a client pins (B.6 threat model: "the client pins the server's key fingerprint"). Keep it secret
+   * and configured to keep a pin valid across restarts. Default: a key pair generated when the server starts, the same
+   * for every session while it runs. Each session's keys still differ (the device's CLIENT_KEY is fresh per attempt,
+   * and the HKDF salt is CLIENT_NONCE ‖ token); what a long-term key gives up is forward secrecy against a later leak
+   * of this key, which `keyAgreement: nodeKeyAgreement` (a fresh pair per epoch, not pinnable) keeps.
+   */
+  serverKey?: Uint8Array;
+  /** B.6: a key pair per session epoch instead of `serverKey` (e.g. `nodeKeyAgreement`: fresh, not pinnable). */
   keyAgreement?: KeyAgreementFactory;
   /**
    * ST-16: how long a device may sit at the host selection screen (HOST_MENU sent, no HOST_SELECT for one of its hosts)
@@ -201,6 +211,8 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
   private readonly utcOffsetMin: number;
   private readonly registrationTimeoutMs: number;
   private readonly keyAgreement: KeyAgreementFactory;
+  /** B.6: the SERVER_KEY of every session (the long-term key's public half); undefined with `keyAgreement`. */
+  readonly serverPublicKey: Uint8Array | undefined;
   private readonly hostMenuTimeoutMs: number;
   private shuttingDown = false;
 
@@ -214,7 +226,19 @@ export class SmartTeServerMachine implements Machine<ServerInput, ServerDatagram
     this.wallClock = options.wallClock ?? Date.now;
     this.utcOffsetMin = options.utcOffsetMin ?? 0;
     this.registrationTimeoutMs = options.registrationTimeoutMs ?? SMARTTE_HANDSHAKE_PARAMETERS.registrationTimeoutMs;
-    this.keyAgreement = options.keyAgreement ?? nodeKeyAgreement;
+    if (options.keyAgreement) this.keyAgreement = options.keyAgreement;
+    else {
+      if (options.serverKey !== undefined && options.serverKey.length !== 32) {
+        throw new SmartTeServerError('SERVER_OPTION', {
+          expected: 'a 32-byte X25519 private key',
+          got: `${options.serverKey.length} bytes`,
+          where: 'option serverKey',
+        });
+      }
+      const pair = nodeX25519(options.serverKey);
+      this.serverPublicKey = pair.publicKey;
+      this.keyAgreement = () => pair;
+    }
     this.hostMenuTimeoutMs = options.hostMenuTimeoutMs ?? HOST_MENU_TIMEOUT_MS;
   }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type EventMapOf, Runner, X25519Pool } from '@portico/machine';
+import { type EventMapOf, Runner } from '@portico/machine';
 import { SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
 import { bindUdp, type Clock, realClock, type UdpEndpoint } from '@portico/transport';
 import {
@@ -42,8 +42,6 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   private closing = false;
   /** Issue 14 §4: the telnet legs of the sessions connected to a host. */
   readonly bridge: TelnetBridge;
-  /** Ready SERVER_KEY pairs, unless the options bring their own `keyAgreement`. */
-  private readonly keys: X25519Pool | undefined;
 
   /** @internal Use `createSmartTeServer()`. */
   constructor(
@@ -52,12 +50,7 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     options: SmartTeServerOptions,
   ) {
     super();
-    // B.6: SERVER_KEY is a fresh key pair per session epoch; by default they come ready from a pool generated off the
-    // event loop (X25519Pool), so a burst of Connection Requests does not pay ~35 µs of key generation each.
-    this.keys = options.keyAgreement === undefined ? new X25519Pool() : undefined;
-    const keys = this.keys;
-    this.machine = new SmartTeServerMachine(keys ? { ...options, keyAgreement: () => keys.take() } : options);
-    keys?.fill();
+    this.machine = new SmartTeServerMachine(options);
     this.bridge = new TelnetBridge(
       { input: (c) => this.runner.input(c), hostBacklog: (u, i) => this.machine.hostBacklog(u, i) },
       { ...(options.clock ? { clock: options.clock } : {}), ...options.telnet },
@@ -147,7 +140,6 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.keys?.close();
     this.runner.input({ type: 'shutdown' });
     this.bridge.close();
     // The drain's DISCONNECTs go out after Node's address lookup (a nextTick each): close the sockets after them.

@@ -55,6 +55,20 @@ describe('ReliableEngine unit behaviour', () => {
     expect(() => new ReliableEngine({ ...smartteLike, ackEvery: smartteLike.windowSize })).toThrow(/ackEvery/);
   });
 
+  it('ackNow: the pending delayed ACK goes out at once (and not again at its due time); nothing when none is pending', () => {
+    const e = new ReliableEngine<number>(smartteLike);
+    expect(e.ackNow().transmit).toEqual([]);
+    const lone = e.receive(0, { kind: 'data', seq: 1, payload: 1 });
+    expect(lone.transmit).toEqual([]);
+    expect(lone.wakeAt).toBe(smartteLike.ackDelay);
+    const now = e.ackNow();
+    expect(now.transmit).toEqual([{ packet: { kind: 'ack', ack: 1 }, retransmission: false }]);
+    expect(now.wakeAt).toBeUndefined();
+    expect(e.tick(smartteLike.ackDelay).transmit).toEqual([]);
+    expect(e.ackNow().transmit).toEqual([]);
+    expect(e.idle).toBe(true);
+  });
+
   it("Karn's rule: no RTT sample from a retransmitted packet; a clean packet gives one", () => {
     const e = new ReliableEngine<number>(smartteLike);
     const first = e.send(0, 1);

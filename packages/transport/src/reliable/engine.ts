@@ -204,6 +204,17 @@ export class ReliableEngine<P> {
     return out;
   }
 
+  /**
+   * Sends the delayed ACK now, if one is pending: for a receiver that knows no data of its own will follow to carry it
+   * (the packet it just delivered asks for nothing back, and the sender waits for its ack before going on). A pending
+   * ACK may be sent any time up to `ackDelay`; this is the early end of that range. Nothing when no ACK is pending.
+   */
+  ackNow(): EngineOutput<P> {
+    const out = this.output();
+    if (this.ackDueAt !== undefined) this.pureAck(out);
+    return this.finish(out);
+  }
+
   /** Runs whatever is due at `now`: a delayed ACK, a retransmission, a SYNC probe, the out-of-range report. */
   tick(now: number): EngineOutput<P> {
     const out = this.output();
