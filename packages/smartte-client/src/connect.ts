@@ -148,17 +148,26 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
     statuses.push(e.text);
     options.onStatus?.(e.text);
   });
-  const failed = once(binding, 'failed').then(([e]) => {
-    throw new SmartTeClientError('CLIENT_HANDSHAKE_FAILED', {
-      expected: 'steps 1–8 of the handshake',
-      got: (e as Extract<ClientEvent, { type: 'failed' }>).text,
-      where: machine.state,
-    });
+  // Steps 1–8 done (`ready`) or given up (`failed`): one promise, both listeners gone once it settles.
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      binding.off('failed', onFailed);
+      resolve();
+    };
+    const onFailed = (e: Extract<ClientEvent, { type: 'failed' }>) => {
+      binding.off('ready', onReady);
+      reject(
+        new SmartTeClientError('CLIENT_HANDSHAKE_FAILED', {
+          expected: 'steps 1–8 of the handshake',
+          got: e.text,
+          where: machine.state,
+        }),
+      );
+    };
+    binding.once('ready', onReady);
+    binding.once('failed', onFailed);
+    binding.input({ type: 'connect' });
   });
-  const ready = once(binding, 'ready');
-  binding.input({ type: 'connect' });
-  await Promise.race([ready, failed]);
-  failed.catch(() => {});
   return {
     binding,
     machine,

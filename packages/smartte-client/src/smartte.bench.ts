@@ -224,8 +224,15 @@ async function bareRound() {
   const bare = await bareServer();
   bareLeft = bare;
   debug('bare round: server up');
-  await ask({ type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0 }, 'done');
-  debug('bare round: clients done');
+  const cpu0 = process.cpuUsage();
+  const r = await ask<{ cpuMs?: number }>(
+    { type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0 },
+    'done',
+  );
+  const cpu = process.cpuUsage(cpu0);
+  debug(
+    `bare round: clients done; CPU server ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, clients ${r.cpuMs?.toFixed(0)} ms`,
+  );
   await Promise.race([
     bare.all,
     new Promise((_, reject) => setTimeout(() => reject(new Error('bare round: not every session finished')), 30_000)),
