@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminRequest,
@@ -108,13 +111,20 @@ describe('SmartTE through the gateway (spawned binary, @portico/smartte-server)'
 });
 
 describe('SmartTE configuration the server does not support yet', () => {
-  it('ST-14 "setDeviceConfig rules: … encryption level …": levels 1 and 2 pass the config check, and a device completes the eight steps sealed (B.6) through the gateway; a licence device limit is still refused by path, exit 2', async () => {
+  it('ST-14 "setDeviceConfig rules: … encryption level …": levels 1 and 2 pass the config check, and a device completes the eight steps sealed (B.6) through the gateway, pinned to the key of `smartte.serverKeyFile`; a licence device limit is still refused by path, exit 2', async () => {
     const dir = await tempDir();
     const host = await idleTelnetHost();
+    // B.6 pinning: the server's long-term key from a file (the B.8 worked example's server key), pinned by the device.
+    const keyFile = join(dir, 'smartte-server.key');
+    await writeFile(keyFile, `${Buffer.from(Uint8Array.from({ length: 32 }, (_, i) => 0x21 + i)).toString('hex')}\n`);
+    const pin = createHash('sha256')
+      .update(Buffer.from('5869aff450549732cbaaed5e5df9b30a6da31cb0e5742bad5ad4a1a768f1a67b', 'hex'))
+      .digest();
     const levels = await writeConfig(
       dir,
       'enc.yaml',
-      `${config(host.port, 2)}  deviceGroups: [{ name: scanners, deviceTypes: [MC33], rules: { encryptionLevel: 1 } }]
+      `${config(host.port, 2)}  serverKeyFile: ${keyFile}
+  deviceGroups: [{ name: scanners, deviceTypes: [MC33], rules: { encryptionLevel: 1 } }]
 `,
     );
     const checked = await runOnce(['check-config', levels]);
@@ -124,7 +134,11 @@ describe('SmartTE configuration the server does not support yet', () => {
     const sealed = await startGateway(['--config', levels, '--smartte-session-ports', SESSION_PORTS_SEALED], dir);
     try {
       const line = sealed.lines.find((l) => l['protocol'] === 'smartte' && typeof l['port'] === 'number');
-      const client = await smartteDevice(line?.['port'] as number, 'GW-SEALED-1');
+      expect(sealed.lines.find((l) => l['msg'] === 'SmartTE server key')).toMatchObject({
+        serverKeySha256: pin.toString('hex'),
+        fromFile: true,
+      });
+      const client = await smartteDevice(line?.['port'] as number, 'GW-SEALED-1', { serverKeyFingerprint: pin });
       try {
         await expect
           .poll(async () => (await adminRequest(sealed.admin, '/api/connections')).body, { timeout: 10_000 })

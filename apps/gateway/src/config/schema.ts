@@ -304,6 +304,8 @@ const smarteSchema = z
       .refine((r) => r.first <= r.last, { message: 'first must not be above last', path: ['last'] }),
     /** smartte.md B.5: REGISTER_REQUEST "within 5 s of the last accept". */
     registrationTimeoutMs: ms().min(1).default(5000),
+    /** smartte.md B.6: the server's long-term X25519 private key (32 raw bytes or 64 hex digits), so device pins hold. */
+    serverKeyFile: z.string().min(1).optional(),
     /** Licence or device limit: CONNECT_REJECT reason 2 beyond it (smartte.md B.7). */
     licence: z.strictObject({ devices: z.number().int().min(1).optional() }).prefault({}),
     /** The group of a device no other group matches (smartte.md A). */

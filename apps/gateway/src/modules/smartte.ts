@@ -8,6 +8,7 @@ import {
 import type { SmartteConfig } from '../config/schema.js';
 import { PORT_FLAGS } from '../config/flags.js';
 import { bindError } from './bind-error.js';
+import { keyFingerprintHex, readServerKey } from './smartte-key.js';
 import type { ProtocolModule, RunningProtocol } from './types.js';
 
 type Rules = SmartteConfig['defaultGroup']['rules'];
@@ -78,13 +79,22 @@ export const smartteModule: ProtocolModule<SmartteConfig> = {
   protocol: 'smartte',
   rolePackage: '@portico/smartte-server',
   async start(config, ctx): Promise<RunningProtocol> {
+    const serverKey = config.serverKeyFile === undefined ? undefined : await readServerKey(config.serverKeyFile);
     let server: Awaited<ReturnType<typeof createSmartTeServer>>;
     try {
-      server = await createSmartTeServer(smartTeServerOptions(config));
+      server = await createSmartTeServer({ ...smartTeServerOptions(config), ...(serverKey ? { serverKey } : {}) });
     } catch (e) {
       throw bindError('SmartTE', config.host, config.port, PORT_FLAGS.smartte, e) ?? e;
     }
     const { sessions, log } = ctx;
+    const publicKey = server.machine.serverPublicKey;
+    if (publicKey) {
+      // B.6 threat model: what a device pins (smartte-client's serverKeyFingerprint); stable only with serverKeyFile.
+      log.info(
+        { protocol: 'smartte', serverKeySha256: keyFingerprintHex(publicKey), fromFile: serverKey !== undefined },
+        'SmartTE server key',
+      );
+    }
     const id = (c: { uid: string; sessionIndex: number }) => `${c.uid}.${c.sessionIndex}`;
     const key = (c: ConnectionInfo) => `smartte-${id(c)}`;
     const update = (c: ConnectionInfo, event: string, direction?: 'in' | 'out') =>

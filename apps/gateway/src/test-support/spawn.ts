@@ -166,9 +166,10 @@ export async function adminRequest(
 }
 
 /** The project's smartte-client as a test device (steps 1–8 done when it resolves), from any local port. */
-export async function smartteDevice(port: number, uid: string) {
+export async function smartteDevice(port: number, uid: string, options: { serverKeyFingerprint?: Uint8Array } = {}) {
   const { connectSmartTe } = await import('@portico/smartte-client');
   return connectSmartTe({
+    ...options,
     port,
     localPort: 0,
     uid,
