@@ -11,9 +11,11 @@ describe('portico-gateway start-up and admin API (spawned binary)', () => {
     await gw?.stop();
   });
 
-  it('prints where everything listens, says in one line each which protocols this build lacks, and the token', () => {
+  it('prints where everything listens (and the SmartTE key fingerprint), says in one line each which protocols this build lacks, and the token', () => {
     const byProtocol = (p: string) => gw.lines.filter((l) => l['protocol'] === p);
     expect(byProtocol('smartte')).toEqual([
+      // B.6: the SERVER_KEY fingerprint devices pin (a new key per start without smartte.serverKeyFile).
+      expect.objectContaining({ msg: 'SmartTE server key', serverKeySha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
       expect.objectContaining({
         transport: 'udp',
         host: '127.0.0.1',
