@@ -4,7 +4,7 @@ import { ByteWriter, LimitExceededError, MalformedInputError } from '@portico/wi
 import { HeaderFlag, PacketType, type PacketTypeName, SMARTTE_HEADER_SIZE, SMARTTE_LIMITS } from './constants.js';
 import { SmartTeErrorCode } from './errors.js';
 import { checkSealedLength, headerFields, readHeader, writeHeader } from './header.js';
-import type { Packet, PacketHeaderFields, SmartTeDatagram } from './packets.js';
+import type { Packet, PacketBody, PacketHeaderFields, SmartTeDatagram } from './packets.js';
 import { decodePayload, encodePayload } from './payload.js';
 
 const MAX = SMARTTE_LIMITS.maxEncodedDatagram;
@@ -61,6 +61,41 @@ function frame(
   writeHeader(out, code, encrypted, h, payload.length);
   out.set(payload, SMARTTE_HEADER_SIZE);
   return out;
+}
+
+/** A packet's payload encoded and checked ahead of transmission (`preparePayload`), framed later by `encodePrepared`. */
+export interface PreparedPayload {
+  /** The packet type's B.2 code. */
+  readonly code: number;
+  /** The cleartext payload bytes (B.3). */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Encodes a packet's payload now, with every check `encode` makes (field ranges, limits, the 1,200-byte datagram), for
+ * a sender that must refuse a bad packet when it is queued and transmits it later under a sequence number and ack it
+ * does not know yet: `encodePrepared` then frames these bytes instead of encoding the payload a second time.
+ * @throws the CodecError or LimitExceededError (`ST_TOO_LARGE`) `encode` would throw.
+ */
+export function preparePayload(body: PacketBody): PreparedPayload {
+  // encodePayloadBytes reads only payload fields; the header ones are added by encodePrepared.
+  const packet = body as Packet;
+  const code = typeCode(packet.type);
+  const bytes = encodePayloadBytes(packet);
+  checkEncodedSize(SMARTTE_HEADER_SIZE + bytes.length);
+  return { code, bytes };
+}
+
+/**
+ * The datagram of a prepared payload under these header fields: byte for byte what `encode` gives for the same packet.
+ * Not for sealed packets (`sealSync` encodes its own plaintext).
+ */
+export function encodePrepared(
+  header: PacketHeaderFields,
+  prepared: PreparedPayload,
+  allocate: DatagramAllocator = newDatagram,
+): Uint8Array {
+  return frame(prepared.code, false, header, prepared.bytes, allocate);
 }
 
 const EMPTY = new Uint8Array(0);

@@ -46,7 +46,15 @@ export { SealingError, SmartTeErrorCode } from './errors.js';
 export { type PeekedHeader, peekHeader, readHeader, type SmartTeHeader } from './header.js';
 export { DEVICE_INFO_KEYS, type DeviceInfoKey, formatDeviceInfo, parseDeviceInfo } from './device-info.js';
 export type * from './packets.js';
-export { type DatagramAllocator, decode, encode, newDatagram } from './codec.js';
+export {
+  type DatagramAllocator,
+  decode,
+  encode,
+  encodePrepared,
+  newDatagram,
+  type PreparedPayload,
+  preparePayload,
+} from './codec.js';
 export {
   deriveKeyMaterial,
   deriveSessionKeys,

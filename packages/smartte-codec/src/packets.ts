@@ -230,3 +230,10 @@ export type SmartTeDatagram = Packet | SealedPacket;
 
 /** The packet interface for a B.2 name. */
 export type PacketOf<N extends PacketTypeName> = Extract<Packet, { type: N }>;
+
+/** A packet without its header fields (seq, ack, token): what `preparePayload` encodes ahead of transmission. */
+export type PacketBody = Packet extends infer T
+  ? T extends unknown
+    ? Omit<T, keyof PacketHeaderFields>
+    : never
+  : never;

@@ -78,6 +78,21 @@ describe('SmartTeLink: the reliable layer on the SmartTE header (B.1, B.5)', () 
     expect(again[0]).toBe(first);
   });
 
+  it('a control packet sent at once and one that waited in the queue go out as encode writes them (payload encoded once or again)', () => {
+    const { h } = harness('server');
+    h.input({ type: 'send', packet: { type: 'SET_DEVICE_CONFIG', rules: { keyboardTimeoutS: 30 } } });
+    expect(h.sent()).toEqual([
+      encode({ type: 'SET_DEVICE_CONFIG', seq: 1, token: TOKEN, rules: { keyboardTimeoutS: 30 } }),
+    ]);
+    for (let i = 1; i < P.windowSize; i++) h.input({ type: 'send', packet: data(String(i)) });
+    h.input({ type: 'send', packet: { type: 'SET_TIME', timeMs: 1_764_900_000_000, utcOffsetMin: 60 } });
+    expect(h.sent()).toHaveLength(P.windowSize - 1); // the window is full: SET_TIME waits
+    h.receive(peerAck(1));
+    expect(h.sent()).toEqual([
+      encode({ type: 'SET_TIME', seq: P.windowSize + 1, token: TOKEN, timeMs: 1_764_900_000_000, utcOffsetMin: 60 }),
+    ]);
+  });
+
   it('keeps at most 32 packets in flight, queues 256 more, then refuses with LINK_QUEUE_FULL and counts TXF', () => {
     const { h, link } = harness('server');
     for (let i = 0; i < P.windowSize + P.queueBound; i++) h.input({ type: 'send', packet: data(String(i)) });

@@ -5,10 +5,13 @@ import {
   decode,
   EspCode,
   encode,
+  encodePrepared,
   extendCounter,
   formatEsp,
   type Packet,
   openSync,
+  type PreparedPayload,
+  preparePayload,
   RELIABLE_PACKET_TYPES,
   SEALED_UNRELIABLE_PACKET_TYPES,
   type SealedPacket,
@@ -178,6 +181,8 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
    * ephemerons (profiled: GC and WeakMap stores were a fifth of the link's CPU time).
    */
   private sentBytes: Uint8Array[] = [];
+  /** The payload `send` encoded while checking it, for its first transmission in the same call (`encodePrepared`). */
+  private prepared: { packet: LinkPayload; payload: PreparedPayload } | undefined;
   /** A wake-up the runner still holds for us (the `at` last asked for), until a `wake` input consumes it. */
   private pendingWake: number | undefined;
   private outOfRange = false;
@@ -294,7 +299,7 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
     ) {
       throw this.refuse('LINK_NOT_RELIABLE', 'a reliable packet of B.2 (ERROR eSP0001 is not)', String(packet.type));
     }
-    this.checkSize(packet);
+    const prepared = this.checkSize(packet);
     let out: EngineOutput<LinkPayload>;
     try {
       out = this.engine.send(now, packet);
@@ -310,19 +315,29 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
         cause: e,
       });
     }
-    return this.perform(out);
+    // Transmitted now (the usual case), the packet is framed from the payload its check already encoded.
+    this.prepared = prepared && { packet, payload: prepared };
+    try {
+      return this.perform(out);
+    } finally {
+      this.prepared = undefined;
+    }
   }
 
-  /** Refuses at `send` what could not be encoded later, when it is due (B conventions: at most 1,200 bytes). */
-  private checkSize(packet: LinkPayload): void {
+  /**
+   * Refuses at `send` what could not be encoded later, when it is due (B conventions: at most 1,200 bytes); the
+   * payload it encoded for that is kept for the first transmission if it happens in the same call (none for DATA,
+   * whose bytes are the payload).
+   */
+  private checkSize(packet: LinkPayload): PreparedPayload | undefined {
     if (packet.type === 'DATA') {
       // B.3: 1,184 payload bytes in the clear, 1,168 when the session may be sealed.
       const max = this.keysFor ? SMARTTE_LIMITS.maxSealedDataPayload : SMARTTE_LIMITS.maxDataPayload;
-      if (packet.data.length <= max) return;
+      if (packet.data.length <= max) return undefined;
       throw this.refuse('LINK_TOO_LARGE', `at most ${max} DATA bytes`, `${packet.data.length}`);
     }
     try {
-      encode({ ...packet, seq: 1, ack: 1, token: this.token } as Packet);
+      return preparePayload(packet);
     } catch (e) {
       throw new SmartTeLinkError('LINK_TOO_LARGE', {
         what: `send ${packet.type}`,
@@ -557,10 +572,13 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
     if (p.payload.type === 'DATA') this.counters.bytesSent += p.payload.data.length;
     const packet = withAck({ ...p.payload, seq: p.seq, token: this.token } as Packet, p.ack);
     // B.6: sealed under its extended sequence number, once, and kept: retransmissions never re-seal (nonce reuse).
+    const prepared = this.prepared?.packet === p.payload ? this.prepared.payload : undefined;
     const bytes =
       this.keys && this.sealAbove !== undefined && p.ext > this.sealAbove
         ? sealSync(this.keys, packet, p.ext, sharedSlab.allocate)
-        : encode(packet, sharedSlab.allocate);
+        : prepared
+          ? encodePrepared(packet, prepared, sharedSlab.allocate)
+          : encode(packet, sharedSlab.allocate);
     this.sentBytes[p.ext - this.outstandingBase] = bytes;
     // B.6: the server seals every packet it sends after SET_DEVICE_CONFIG (seq greater than its seq).
     const level = sealingLevelOf(p.payload);
