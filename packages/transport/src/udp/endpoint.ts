@@ -69,9 +69,12 @@ export interface UdpCounters {
 
 /** A bound UDP socket that moves bytes; the caller decodes them. Events come from a typed node:events EventEmitter. */
 export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
-  readonly address: SocketAddress;
   readonly counters: UdpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, droppedIn: 0 };
-  private readonly inbox: Inbox<Datagram>;
+  // The address and the inbox are made on first use: an endpoint with a `datagram` handler (a SmartTE session port, a
+  // device) never needs the inbox, a Readable stream and an emitter, and a server opening a thousand session ports at
+  // once paid for both per port (issue 14 bench: `getsockname` alone was 1.4 % of each side's CPU).
+  private addressValue: SocketAddress | undefined;
+  private inboxValue: Inbox<Datagram> | undefined;
   private readonly maxBuffered: number;
   private closing: Promise<void> | undefined;
   private connected: { port: number; host: string; address: string } | undefined;
@@ -82,10 +85,7 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
     options: UdpEndpointOptions,
   ) {
     super();
-    const a = socket.address();
-    this.address = { address: a.address, port: a.port, family: a.family };
     this.maxBuffered = options.maxBufferedDatagrams ?? 1024;
-    this.inbox = new Inbox(`a datagram on port ${a.port}`, realClock, this.maxBuffered);
     socket.on('message', (msg, rinfo) => {
       this.counters.datagramsIn++;
       this.counters.bytesIn += msg.length;
@@ -94,7 +94,27 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
       else if (this.inbox.size < this.maxBuffered) this.inbox.push(d);
       else this.counters.droppedIn++;
     });
-    socket.on('error', (err) => this.reportError(systemError('TRANSPORT_SOCKET', `udp port ${a.port}`, err)));
+    socket.on('error', (err) =>
+      this.reportError(systemError('TRANSPORT_SOCKET', `udp port ${this.address.port}`, err)),
+    );
+  }
+
+  /** The bound address and port (the port the system chose when bound to 0). */
+  get address(): SocketAddress {
+    if (this.addressValue === undefined) {
+      const a = this.socket.address();
+      this.addressValue = { address: a.address, port: a.port, family: a.family };
+    }
+    return this.addressValue;
+  }
+
+  /** Datagrams kept for `receive()` and iteration (made on first use; ended already when the endpoint is closed). */
+  private get inbox(): Inbox<Datagram> {
+    if (this.inboxValue === undefined) {
+      this.inboxValue = new Inbox(`a datagram on port ${this.address.port}`, realClock, this.maxBuffered);
+      if (this.closing) this.inboxValue.end();
+    }
+    return this.inboxValue;
   }
 
   /** True once `close()` was called (sends then reject with `TRANSPORT_CLOSED`). */
@@ -199,8 +219,10 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
 
   /** Closes the socket; resolves when it is closed. */
   close(): Promise<void> {
+    // The address is read while the socket is still bound (error texts after the close name the port).
+    void this.address;
     this.closing ??= new Promise<void>((resolve) => {
-      this.inbox.end();
+      this.inboxValue?.end();
       this.socket.close(() => {
         // Nothing is emitted after close: a closed endpoint someone still holds keeps no handler closures.
         this.removeAllListeners();
