@@ -122,10 +122,13 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
   // B.6: the first attempt's CLIENT_KEY is generated off the event loop while the socket binds (later attempts, rare,
   // generate theirs synchronously in the machine); a device that offers no encryption level needs none.
   const encrypts = (options.encryptionLevels ?? DEFAULT_ENCRYPTION_LEVELS).some((l) => l > 0);
-  const [endpoint, firstKey] = await Promise.all([
-    bindUdp({ host: options.localHost ?? '127.0.0.1', port: options.localPort ?? SMARTTE_CLIENT_PORT }),
-    options.keyPair === undefined && encrypts ? offLoopKeys.next() : undefined,
-  ]);
+  const key = options.keyPair === undefined && encrypts ? offLoopKeys.next() : undefined;
+  const endpoint = await bindUdp({
+    host: options.localHost ?? '127.0.0.1',
+    port: options.localPort ?? SMARTTE_CLIENT_PORT,
+  });
+  // Never rejects (the pool falls back to a synchronous pair), so awaiting it after the bind loses nothing.
+  const firstKey = await key;
   let pending = firstKey;
   const machine = new SmartTeClientMachine({
     ...options,

@@ -162,7 +162,8 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   private carried: LinkPayload[] = [];
   private holding = false;
   private restart = false;
-  private readonly echoSentAt = new Map<number, number>();
+  /** Echo transactions in flight: number → sent at (made by the first echo; most sessions never run the test). */
+  private echoSentAt: Map<number, number> | undefined;
   private echoCounts = { CLL: 0, RSP: 0 };
   private token = 0;
   private sessionPort = 0;
@@ -189,7 +190,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         break;
       case 'echo':
         this.echoCounts.CLL++;
-        this.echoSentAt.set(input.echo, now);
+        (this.echoSentAt ??= new Map()).set(input.echo, now);
         this.sendReliable({ type: 'ECHO_REQUEST', echo: input.echo, filler: new Uint8Array(0) }, now, out);
         break;
       case 'disconnect':
@@ -516,9 +517,9 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         out.push(emit({ type: 'data', data: p.data.slice() }));
         break;
       case 'ECHO_RESPONSE': {
-        const at = this.echoSentAt.get(p.echo);
+        const at = this.echoSentAt?.get(p.echo);
         if (at === undefined) break;
-        this.echoSentAt.delete(p.echo);
+        this.echoSentAt?.delete(p.echo);
         this.echoCounts.RSP++;
         out.push(emit({ type: 'echo', echo: p.echo, rttMs: now - at }));
         break;
