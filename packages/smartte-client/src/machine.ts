@@ -190,7 +190,8 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
         break;
       case 'echo':
         this.echoCounts.CLL++;
-        (this.echoSentAt ??= new Map()).set(input.echo, now);
+        this.echoSentAt ??= new Map();
+        this.echoSentAt.set(input.echo, now);
         this.sendReliable({ type: 'ECHO_REQUEST', echo: input.echo, filler: new Uint8Array(0) }, now, out);
         break;
       case 'disconnect':
