@@ -74,13 +74,28 @@ const debug = (text: string) => {
   [drops, sent] = [nowDrops, nowSent];
 };
 
-function ask<T>(m: object, answer: string): Promise<T> {
-  const reply = new Promise<T>((resolve) => {
-    const on = (r: { type: string; error?: string }) => {
-      if (r.type === 'failed') throw new Error(`client process: ${r.error}`);
-      if (r.type !== answer) return;
+/** How long the device process may take to answer one request before the bench fails (instead of hanging). */
+const ASK_TIMEOUT_MS = 120_000;
+
+function ask<T>(m: { type: string }, answer: string): Promise<T> {
+  const reply = new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
       child.off('message', on);
-      resolve(r as T);
+    };
+    const timer = setTimeout(() => {
+      done();
+      child.kill();
+      reject(new Error(`client process: no '${answer}' to '${m.type}' within ${ASK_TIMEOUT_MS / 1000} s`));
+    }, ASK_TIMEOUT_MS);
+    const on = (r: { type: string; error?: string }) => {
+      if (r.type === 'failed') {
+        done();
+        reject(new Error(`client process: ${r.error}`));
+      } else if (r.type === answer) {
+        done();
+        resolve(r as T);
+      }
     };
     child.on('message', on);
   });
