@@ -77,7 +77,7 @@ const debug = (text: string) => {
 /** How long the device process may take to answer one request before the bench fails (instead of hanging). */
 const ASK_TIMEOUT_MS = 120_000;
 
-function ask<T>(m: { type: string }, answer: string): Promise<T> {
+function ask<T>(m: { type: string; [field: string]: unknown }, answer: string): Promise<T> {
   const reply = new Promise<T>((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);
