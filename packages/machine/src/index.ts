@@ -14,8 +14,7 @@ export {
   type CloseOnSignalsOptions,
   closeOnSignals,
 } from './bin-signals.js';
-export { X25519Pool, type X25519PoolOptions } from './key-pool.js';
-export { type NodeX25519, nodeHkdfSha256, nodeHmacSha256, nodeX25519 } from './keys.js';
+export { type NodeX25519, nodeHkdfSha256, nodeHmacSha256, nodeX25519, nodeX25519Async } from './keys.js';
 export {
   type ConnectionLinkOptions,
   connectionLink,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeHkdfSha256, nodeHmacSha256, nodeX25519 } from './keys.js';
+import { nodeHkdfSha256, nodeHmacSha256, nodeX25519, nodeX25519Async } from './keys.js';
 
 const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex.replace(/ /g, ''), 'hex'));
 const range = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => from + i);
@@ -24,6 +24,16 @@ describe('node:crypto key agreement for sans-IO machines', () => {
     const b = nodeX25519();
     expect(a.agree(b.publicKey)).toEqual(b.agree(a.publicKey));
     expect(() => a.agree(new Uint8Array(31))).toThrow(/31 bytes/);
+  });
+
+  it('nodeX25519Async: fresh pairs from the thread pool, distinct, agreeing with synchronous ones both ways', async () => {
+    const [a, b] = await Promise.all([nodeX25519Async(), nodeX25519Async()]);
+    const peer = nodeX25519();
+    for (const pair of [a, b]) {
+      expect(pair.publicKey).toHaveLength(32);
+      expect(pair.agree(peer.publicKey)).toEqual(peer.agree(pair.publicKey));
+    }
+    expect(Buffer.from(a.publicKey).equals(Buffer.from(b.publicKey))).toBe(false);
   });
 
   it('HMAC-SHA256 matches RFC 4231 test case 2', () => {

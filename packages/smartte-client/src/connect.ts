@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Binding, type Link, type LinkSink, X25519Pool } from '@portico/machine';
+import { Binding, type Link, type LinkSink, nodeX25519Async } from '@portico/machine';
 import { SMARTTE_CLIENT_PORT, SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
 import { bindUdp, type Clock, type UdpEndpoint } from '@portico/transport';
 import { type EchoTestResult, echoTestResult } from './echo.js';
@@ -69,9 +69,6 @@ function randomNonce(): Uint8Array {
   return nonce;
 }
 
-/** CLIENT_KEY pairs generated on libuv's thread pool, one per connect and none kept ahead (no background work). */
-const offLoopKeys = new X25519Pool({ size: 0 });
-
 /** The client's socket as the binding's link: datagrams from the server's address only; the socket can move. */
 interface MovableLink extends Link<Uint8Array, ClientDatagramOut> {
   /** ST-01 "when changing networks": datagrams go out of and come in on this socket from now on. */
@@ -122,12 +119,12 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
   // B.6: the first attempt's CLIENT_KEY is generated off the event loop while the socket binds (later attempts, rare,
   // generate theirs synchronously in the machine); a device that offers no encryption level needs none.
   const encrypts = (options.encryptionLevels ?? DEFAULT_ENCRYPTION_LEVELS).some((l) => l > 0);
-  const key = options.keyPair === undefined && encrypts ? offLoopKeys.next() : undefined;
+  const key = options.keyPair === undefined && encrypts ? nodeX25519Async() : undefined;
   const endpoint = await bindUdp({
     host: options.localHost ?? '127.0.0.1',
     port: options.localPort ?? SMARTTE_CLIENT_PORT,
   });
-  // Never rejects (the pool falls back to a synchronous pair), so awaiting it after the bind loses nothing.
+  // Never rejects (it falls back to a synchronous pair), so awaiting it after the bind loses nothing.
   const firstKey = await key;
   let pending = firstKey;
   const machine = new SmartTeClientMachine({
