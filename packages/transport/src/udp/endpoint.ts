@@ -1,6 +1,7 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { EventEmitter } from 'node:events';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { abortError } from '../abort.js';
 import { realClock } from '../clock.js';
 import { systemError, TransportError } from '../errors.js';
@@ -148,8 +149,10 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
         reject(systemError('TRANSPORT_CONNECT_FAILED', `udp connect to ${host}:${port}`, err));
       try {
         this.socket.once('error', onError);
-        this.socket.connect(port, host, () => {
+        // Node hands a failed connect (an address of the other family, a name that does not resolve) to this callback.
+        this.socket.connect(port, host, (err?: Error) => {
           this.socket.off('error', onError);
+          if (err) return onError(err);
           this.connected = { port, host, address: this.socket.remoteAddress().address };
           resolve();
         });
@@ -258,12 +261,34 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
   }
 }
 
+type DgramLookup = NonNullable<SocketOptions['lookup']>;
+
+/**
+ * The address lookup of one socket: once it is bound, an IP literal is answered at once. Node's default (dns.lookup)
+ * answers a literal on the next tick, so every datagram sent to an address cost a `process.nextTick` and a run of the
+ * tick queue before it left (issue 14 bench: a fifth of each side's CPU ran inside that deferred send). The answer is
+ * the one dns.lookup gives (the literal and its family); host names, and the bind itself, still go to dns.lookup.
+ */
+function literalLookup(bound: () => boolean): DgramLookup {
+  return ((
+    hostname: string,
+    options: unknown,
+    callback: (err: Error | null, address: string, family: number) => void,
+  ) => {
+    const family = bound() ? isIP(hostname) : 0;
+    if (family !== 0) callback(null, hostname, family);
+    else (dnsLookup as (h: string, o: unknown, c: typeof callback) => void)(hostname, options, callback);
+  }) as DgramLookup;
+}
+
 /** Binds a UDP endpoint. Rejects with TRANSPORT_BIND_FAILED (port in use, no such address) or TRANSPORT_ABORTED. */
 export function bindUdp(options: UdpEndpointOptions): Promise<UdpEndpoint> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(abortError('bind udp', signal));
   return new Promise((resolve, reject) => {
+    let bound = false;
     const socket = createSocket({
+      lookup: literalLookup(() => bound),
       type: isIPv6(options.host) ? 'udp6' : 'udp4',
       ipv6Only: options.ipv6Only ?? false,
       reuseAddr: options.reuseAddr ?? false,
@@ -288,6 +313,7 @@ export function bindUdp(options: UdpEndpointOptions): Promise<UdpEndpoint> {
     signal?.addEventListener('abort', onAbortBind, { once: true });
     socket.bind({ address: options.host, port: options.port, exclusive: true }, () => {
       cleanup();
+      bound = true;
       // SO_BROADCAST can only be set on a bound socket.
       if (options.broadcast === true) socket.setBroadcast(true);
       resolve(new UdpEndpoint(socket, options));

@@ -101,7 +101,38 @@ describe('UDP endpoint', () => {
       await Promise.all([a.close(), b.close(), caster.close()]);
     });
   });
+  describe('sends to an address leave at once (no per-datagram lookup tick)', () => {
+    it('a datagram sent to an IP literal just before close() still leaves (it is handed over inside the call)', async () => {
+      const [a, b] = await Promise.all([0, 0].map((port) => bindUdp({ host: '127.0.0.1', port })));
+      // With Node's default lookup the send waited a tick, and a close() in the same tick dropped it unsent.
+      expect(a!.sendNow(text('last words'), b!.address.port, '127.0.0.1')).toBe(true);
+      await a!.close();
+      expect(str((await b!.receive({ timeoutMs: 2000 })).data)).toBe('last words');
+      await b!.close();
+    });
+
+    it('a host name is still resolved (localhost, through dns.lookup as before)', async () => {
+      const [a, b] = await Promise.all([0, 0].map((port) => bindUdp({ host: '127.0.0.1', port })));
+      await a!.send(text('by name'), b!.address.port, 'localhost');
+      expect(str((await b!.receive({ timeoutMs: 2000 })).data)).toBe('by name');
+      await Promise.all([a!.close(), b!.close()]);
+    });
+  });
+
   describe('connect: an endpoint fixed on one peer (connected UDP socket)', () => {
+    it('a connect the system refuses (an IPv6 peer for an IPv4 endpoint) rejects typed and leaves it unconnected', async () => {
+      const a = await bindUdp({ host: '127.0.0.1', port: 0 });
+      await expect(a.connect(1234, '::1')).rejects.toMatchObject({
+        code: 'TRANSPORT_CONNECT_FAILED',
+        message: expect.stringContaining('udp connect to ::1:1234'),
+      });
+      expect(a.peer).toBeUndefined();
+      const b = await bindUdp({ host: '127.0.0.1', port: 0 });
+      await a.send(text('still usable'), b.address.port, '127.0.0.1');
+      expect(str((await b.receive({ timeoutMs: 2000 })).data)).toBe('still usable');
+      await Promise.all([a.close(), b.close()]);
+    });
+
     it('sends to its peer with the same calls, hears only that peer, refuses other destinations', async () => {
       const [a, b, stranger] = await Promise.all([0, 0, 0].map((port) => bindUdp({ host: '127.0.0.1', port })));
       const [pa, pb] = [a!, b!];
