@@ -143,4 +143,28 @@ describe('device information string (B.3)', () => {
       }),
     );
   });
+
+  it('the plain-ASCII path parses exactly as the escaped path: the same result, or the same error code', () => {
+    // A string of ASCII without "%" takes the text path; escaping one of its letters (a → %61) sends the same string
+    // down the byte path. Both must agree on every input, malformed ones included.
+    const alphabet = fc.constantFrom(...'ab=;uidtypecols0129,enc'.split(''));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }), (chars) => {
+        const plain = chars.join('');
+        const escaped = plain.replace('a', '%61');
+        const run = (s: string) => {
+          try {
+            return { ok: parseDeviceInfo(s) };
+          } catch (e) {
+            return { code: (e as { code?: string }).code };
+          }
+        };
+        expect(run(escaped)).toEqual(run(plain));
+      }),
+      { numRuns: 2_000 },
+    );
+    // Offsets of the text path are byte offsets (base included), as on the byte path.
+    expect(err(() => parseDeviceInfo('uid=x;rows=z', 16)).offset).toBe(27);
+    expect(err(() => parseDeviceInfo('uid=x;=1', 16)).offset).toBe(22);
+  });
 });

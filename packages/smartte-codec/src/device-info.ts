@@ -89,8 +89,11 @@ function percentDecode(bytes: Uint8Array, base: number): string {
  */
 export function parseDeviceInfo(input: Uint8Array | string, base = 0): DeviceInfo {
   const bytes = typeof input === 'string' ? encodeText(input) : input;
+  // The usual string (ASCII, nothing escaped) is decoded once and split as text: byte offsets are character offsets
+  // then, and no view or decoder call is made per key and value.
+  if (isPlainAscii(bytes)) return parsePlain(decodeText(bytes, base), base);
   const info: DeviceInfo = {};
-  const unknown = new Map<string, string>();
+  let unknown: Map<string, string> | undefined;
   let start = 0;
   while (start <= bytes.byteLength) {
     let end = bytes.indexOf(0x3b, start);
@@ -103,13 +106,52 @@ export function parseDeviceInfo(input: Uint8Array | string, base = 0): DeviceInf
       const value = percentDecode(seg.subarray(eq + 1), base + start + eq + 1);
       if (isKnownKey(key)) setKnown(info, key, value, base + start + eq + 1);
       else {
+        unknown ??= new Map();
         unknown.delete(key);
         unknown.set(key, value);
       }
     }
     start = end + 1;
   }
-  if (unknown.size > 0) info.unknown = [...unknown];
+  if (unknown !== undefined) info.unknown = [...unknown];
+  return info;
+}
+
+/** True when every byte is ASCII and none is "%" (nothing to percent-decode, one byte per character). */
+function isPlainAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.byteLength; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80 || c === 0x25) return false;
+  }
+  return true;
+}
+
+/** `parseDeviceInfo` on a string of ASCII without "%": the same rules, with character offsets as byte offsets. */
+function parsePlain(text: string, base: number): DeviceInfo {
+  const info: DeviceInfo = {};
+  let unknown: Map<string, string> | undefined;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf(';', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      let eq = text.indexOf('=', start);
+      if (eq >= end) eq = -1;
+      if (eq <= start) {
+        throw bad(base + start, 'key=value with a non-empty key', eq < 0 ? 'no "="' : 'an empty key');
+      }
+      const key = text.slice(start, eq);
+      const value = text.slice(eq + 1, end);
+      if (isKnownKey(key)) setKnown(info, key, value, base + eq + 1);
+      else {
+        unknown ??= new Map();
+        unknown.delete(key);
+        unknown.set(key, value);
+      }
+    }
+    start = end + 1;
+  }
+  if (unknown !== undefined) info.unknown = [...unknown];
   return info;
 }
 
@@ -133,8 +175,9 @@ function setKnown(info: DeviceInfo, key: DeviceInfoKey, value: string, offset: n
   }
 }
 
+const ESCAPED = /[%;=]/;
 const percentEncode = (s: string): string =>
-  s.replace(/[%;=]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  ESCAPED.test(s) ? s.replace(/[%;=]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : s;
 
 function checkInt(key: string, v: number, max: number): string {
   if (!Number.isInteger(v) || v < 0 || v > max) throw bad(0, `an integer 0…${max} for "${key}"`, String(v));
@@ -143,8 +186,11 @@ function checkInt(key: string, v: number, max: number): string {
 
 /** Formats a device information string: known keys in DEVICE_INFO_KEYS order, then unknown keys in their order. */
 export function formatDeviceInfo(info: DeviceInfo): string {
-  const parts: string[] = [];
-  for (const key of DEVICE_INFO_KEYS) {
+  // Built by concatenation with indexed loops: no parts array, join or iterator per call (a device answers every
+  // getDeviceConfig with one).
+  let out = '';
+  for (let i = 0; i < DEVICE_INFO_KEYS.length; i++) {
+    const key = DEVICE_INFO_KEYS[i]!;
     const v = info[key];
     if (v === undefined) continue;
     let text: string;
@@ -158,18 +204,24 @@ export function formatDeviceInfo(info: DeviceInfo): string {
       case 'flag':
         text = v ? '1' : '0';
         break;
-      default:
-        text = (v as number[]).map((l) => checkInt(key, l, 255)).join(',');
+      default: {
+        const levels = v as number[];
+        text = '';
+        for (let l = 0; l < levels.length; l++) text += (l > 0 ? ',' : '') + checkInt(key, levels[l]!, 255);
+      }
     }
-    parts.push(`${key}=${text}`);
+    out += `${out === '' ? '' : ';'}${key}=${text}`;
   }
+  const unknown = info.unknown;
+  if (unknown === undefined || unknown.length === 0) return out;
   const seen = new Set<string>();
-  for (const [key, value] of info.unknown ?? []) {
+  for (let i = 0; i < unknown.length; i++) {
+    const [key, value] = unknown[i]!;
     if (key === '' || isKnownKey(key) || seen.has(key)) {
       throw bad(0, 'unknown keys that are non-empty, distinct and not known keys', JSON.stringify(key));
     }
     seen.add(key);
-    parts.push(`${percentEncode(key)}=${percentEncode(value)}`);
+    out += `${out === '' ? '' : ';'}${percentEncode(key)}=${percentEncode(value)}`;
   }
-  return parts.join(';');
+  return out;
 }

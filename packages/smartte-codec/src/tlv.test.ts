@@ -22,6 +22,13 @@ describe('B.4 TLV', () => {
     expect(encode(p).subarray(16)).toEqual(fromHex(REQUIRED));
   });
 
+  it('a request with a SESSION_INDEX writes it in tag order (0x04 before CLIENT_NONCE 0x05)', () => {
+    const p = decode(req(REQUIRED)) as ConnectRequest;
+    expect(toHex(encode({ ...p, sessionIndex: 3 }).subarray(16))).toBe(
+      toHex(fromHex('01 01 41 02 01 42 03 01 43 04 01 03 05 08 01 02 03 04 05 06 07 08')),
+    );
+  });
+
   it('skips unknown tags on decode and keeps them, so a re-encode keeps them', () => {
     const p = decode(req(`${REQUIRED} 7f 02 aa bb 0b 00`)) as ConnectRequest;
     expect(p.unknown).toEqual([

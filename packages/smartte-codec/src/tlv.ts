@@ -94,7 +94,13 @@ export function unknownTlvs(entries: Map<number, TlvEntry>, isKnown: (tag: numbe
 /** Writes `known` and `unknown` TLVs in ascending tag order; a repeated tag or a value over 255 bytes is an error. */
 export function writeTlvs(w: ByteWriter, known: Tlv[], unknown: readonly Tlv[] | undefined): void {
   const all = unknown && unknown.length > 0 ? [...known, ...unknown] : known;
-  all.sort((a, b) => a.tag - b.tag);
+  // Encoders list their known tags in order nearly always: sorted only when needed (a sort allocates its scratch).
+  for (let i = 1; i < all.length; i++) {
+    if (all[i - 1]!.tag > all[i]!.tag) {
+      all.sort((a, b) => a.tag - b.tag);
+      break;
+    }
+  }
   for (let i = 0; i < all.length; i++) {
     const { tag, value } = all[i]!;
     if (!Number.isInteger(tag) || tag < 0 || tag > 0xff || (i > 0 && all[i - 1]!.tag === tag)) {
