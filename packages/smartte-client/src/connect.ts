@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Binding, type Link, type LinkSink, nodeX25519Async } from '@portico/machine';
+import { Binding, type CloseAction, type Link, type LinkSink, nodeX25519Async } from '@portico/machine';
 import { SMARTTE_CLIENT_PORT, SMARTTE_SERVER_PORT } from '@portico/smartte-codec';
 import { bindUdp, type Clock, type UdpEndpoint } from '@portico/transport';
 import { type EchoTestResult, echoTestResult } from './echo.js';
 import { SmartTeClientError } from './errors.js';
-import { nodeClientKeyPair } from './keys.js';
+import { type ClientKeyPair, nodeClientKeyPair } from './keys.js';
 import {
   type ClientCommand,
   type ClientStatistics,
@@ -69,45 +69,100 @@ function randomNonce(): Uint8Array {
   return nonce;
 }
 
-/** The client's socket as the binding's link: datagrams from the server's address only; the socket can move. */
-interface MovableLink extends Link<Uint8Array, ClientDatagramOut> {
-  /** ST-01 "when changing networks": datagrams go out of and come in on this socket from now on. */
-  move(next: UdpEndpoint): UdpEndpoint;
+/**
+ * The client's socket as the binding's link: datagrams from the server's address only; the socket can move (ST-01
+ * "when changing networks": datagrams go out of and come in on the new socket from then on). A class, like the
+ * client itself below: a thousand devices in one process each held a dozen closures and their scopes otherwise.
+ */
+class ClientLink implements Link<Uint8Array, ClientDatagramOut> {
+  private open = true;
+  private sink: LinkSink<Uint8Array> | undefined;
+
+  constructor(
+    private endpoint: UdpEndpoint,
+    private readonly host: string,
+  ) {}
+
+  attach(sink: LinkSink<Uint8Array>): void {
+    this.sink = sink;
+    this.listen(this.endpoint);
+  }
+
+  /** Moves to `next`; returns the endpoint left behind (the caller closes it). */
+  move(next: UdpEndpoint): UdpEndpoint {
+    const old = this.endpoint;
+    this.endpoint = next;
+    this.listen(next);
+    return old;
+  }
+
+  send(m: ClientDatagramOut): void {
+    if (this.open) this.endpoint.sendNow(m.data, m.port, this.host);
+  }
+
+  close(action: CloseAction<ClientDatagramOut>): void {
+    if (!this.open) return;
+    this.open = false;
+    const endpoint = this.endpoint;
+    const final = action.final
+      ? endpoint.send(action.final.data, action.final.port, this.host).catch(() => {})
+      : undefined;
+    void Promise.resolve(final)
+      .then(() => endpoint.close())
+      .then(() => this.sink?.closed('local', action.error));
+  }
+
+  private listen(e: UdpEndpoint): void {
+    e.on('datagram', (d) => {
+      if (d.address === this.host && e === this.endpoint) this.sink?.receive(d.data);
+    });
+  }
 }
 
-function clientLink(first: UdpEndpoint, host: string): MovableLink {
-  let open = true;
-  let endpoint = first;
-  let sink: LinkSink<Uint8Array> | undefined;
-  const listen = (e: UdpEndpoint) =>
-    e.on('datagram', (d) => {
-      if (d.address === host && e === endpoint) sink?.receive(d.data);
-    });
-  return {
-    attach(s) {
-      sink = s;
-      listen(endpoint);
-    },
-    move(next) {
-      const old = endpoint;
-      endpoint = next;
-      listen(next);
-      return old;
-    },
-    send(m) {
-      if (open) endpoint.sendNow(m.data, m.port, host);
-    },
-    close(action) {
-      if (!open) return;
-      open = false;
-      const final = action.final
-        ? endpoint.send(action.final.data, action.final.port, host).catch(() => {})
-        : undefined;
-      void Promise.resolve(final)
-        .then(() => endpoint.close())
-        .then(() => sink?.closed('local', action.error));
-    },
+/** The first attempt's key pair, generated while the socket bound; later attempts make their own (B.6). */
+class FirstKey {
+  constructor(private pending: ClientKeyPair | undefined) {}
+  readonly take = (): ClientKeyPair => {
+    const pair = this.pending ?? nodeClientKeyPair();
+    this.pending = undefined;
+    return pair;
   };
+}
+
+/** A connected client (what `connectSmartTe` resolves to). */
+class ConnectedClient implements SmartTeClient {
+  constructor(
+    readonly binding: SmartTeClientBinding,
+    readonly machine: SmartTeClientMachine,
+    readonly statuses: string[],
+    private readonly link: ClientLink,
+    private readonly localHost: string | undefined,
+  ) {}
+
+  send(data: Uint8Array): void {
+    this.binding.input({ type: 'send-data', data });
+  }
+
+  statistics(): ClientStatistics | undefined {
+    return this.machine.statistics();
+  }
+
+  async changeNetwork(local: { host?: string; port?: number } = {}): Promise<void> {
+    const next = await bindUdp({ host: local.host ?? this.localHost ?? '127.0.0.1', port: local.port ?? 0 });
+    const resumed = once(this.binding, 'ready');
+    void this.link.move(next).close();
+    this.binding.input({ type: 'resume' });
+    await resumed;
+  }
+
+  echoTest(o: { count?: number; timeoutMs?: number } = {}): Promise<EchoTestResult & { statistics: ClientStatistics }> {
+    return runEchoTest(this.binding, this.machine, o.count ?? 200, o.timeoutMs ?? 5_000);
+  }
+
+  async close(): Promise<void> {
+    this.binding.input({ type: 'disconnect' });
+    await this.binding.closed;
+  }
 }
 
 /**
@@ -125,37 +180,33 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
     port: options.localPort ?? SMARTTE_CLIENT_PORT,
   });
   // Never rejects (it falls back to a synchronous pair), so awaiting it after the bind loses nothing.
-  const firstKey = await key;
-  let pending = firstKey;
+  const firstKey = key && (await key);
   const machine = new SmartTeClientMachine({
     ...options,
     serverPort: options.port ?? SMARTTE_SERVER_PORT,
     nonce: randomNonce,
-    ...(pending
-      ? {
-          keyPair: () => {
-            const pair = pending ?? nodeClientKeyPair();
-            pending = undefined;
-            return pair;
-          },
-        }
-      : {}),
+    ...(firstKey ? { keyPair: new FirstKey(firstKey).take } : {}),
   });
-  const link = clientLink(endpoint, host);
+  const link = new ClientLink(endpoint, host);
   const binding: SmartTeClientBinding = new Binding(machine, link, options.clock ? { clock: options.clock } : {});
   const statuses: string[] = [];
+  const onStatus = options.onStatus;
   binding.on('status', (e) => {
     statuses.push(e.text);
-    options.onStatus?.(e.text);
+    onStatus?.(e.text);
   });
   // Steps 1–8 done (`ready`) or given up (`failed`): one promise, both listeners gone once it settles.
   await new Promise<void>((resolve, reject) => {
-    const onReady = () => {
+    const settle = () => {
+      binding.off('ready', onReady);
       binding.off('failed', onFailed);
+    };
+    const onReady = () => {
+      settle();
       resolve();
     };
     const onFailed = (e: Extract<ClientEvent, { type: 'failed' }>) => {
-      binding.off('ready', onReady);
+      settle();
       reject(
         new SmartTeClientError('CLIENT_HANDSHAKE_FAILED', {
           expected: 'steps 1–8 of the handshake',
@@ -164,29 +215,11 @@ export async function connectSmartTe(options: ConnectSmartTeOptions): Promise<Sm
         }),
       );
     };
-    binding.once('ready', onReady);
-    binding.once('failed', onFailed);
+    binding.on('ready', onReady);
+    binding.on('failed', onFailed);
     binding.input({ type: 'connect' });
   });
-  return {
-    binding,
-    machine,
-    statuses,
-    send: (data) => binding.input({ type: 'send-data', data }),
-    statistics: () => machine.statistics(),
-    async changeNetwork(local = {}) {
-      const next = await bindUdp({ host: local.host ?? options.localHost ?? '127.0.0.1', port: local.port ?? 0 });
-      const resumed = once(binding, 'ready');
-      void link.move(next).close();
-      binding.input({ type: 'resume' });
-      await resumed;
-    },
-    echoTest: (o = {}) => runEchoTest(binding, machine, o.count ?? 200, o.timeoutMs ?? 5_000),
-    async close() {
-      binding.input({ type: 'disconnect' });
-      await binding.closed;
-    },
-  };
+  return new ConnectedClient(binding, machine, statuses, link, options.localHost);
 }
 
 /** Echo transactions one at a time (B.2 ECHO_REQUEST/ECHO_RESPONSE); a missing answer fails after `timeoutMs`. */

@@ -171,6 +171,7 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
   private retryAt: number | undefined;
   private linkWake: number | undefined;
   private linkCalls = 0;
+  private info: DeviceInfo | undefined;
 
   constructor(options: SmartTeClientMachineOptions) {
     this.o = options;
@@ -533,14 +534,16 @@ export class SmartTeClientMachine implements Machine<ClientInput, ClientDatagram
     }
   }
 
+  /** The device information string's values (ST-13): made once, as the options they come from never change. */
   private deviceInfo(): DeviceInfo {
-    return {
+    this.info ??= {
       uid: this.o.uid,
       type: this.o.deviceType,
       ver: this.o.clientVersion,
       enc: [...this.levels()],
       ...this.o.deviceInfo,
     };
+    return this.info;
   }
 
   /**

@@ -570,7 +570,12 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
   private firstTransmission(p: DataPacket<LinkPayload>): Uint8Array {
     this.counters.PSNT++;
     if (p.payload.type === 'DATA') this.counters.bytesSent += p.payload.data.length;
-    const packet = withAck({ ...p.payload, seq: p.seq, token: this.token } as Packet, p.ack);
+    // The ack goes into the literal (not added after it): one shape per payload type, no transition per datagram.
+    const packet = (
+      p.ack === undefined
+        ? { ...p.payload, seq: p.seq, token: this.token }
+        : { ...p.payload, seq: p.seq, token: this.token, ack: p.ack }
+    ) as Packet;
     // B.6: sealed under its extended sequence number, once, and kept: retransmissions never re-seal (nonce reuse).
     const prepared = this.prepared?.packet === p.payload ? this.prepared.payload : undefined;
     const bytes =
@@ -613,9 +618,10 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
 
   /** A pure ACK; with B.9 agreed and blocks to report, its payload holds them (flag ACK clear before any delivery). */
   private ackDatagram(ack: number | undefined, sack: readonly SackBlock[] | undefined): Uint8Array {
-    const packet: Ack = { type: 'ACK', seq: 0, token: this.token };
+    const packet: Ack =
+      ack === undefined ? { type: 'ACK', seq: 0, token: this.token } : { type: 'ACK', seq: 0, ack, token: this.token };
     if (sack?.length && this.selectiveAck) packet.sack = sack.slice();
-    return this.unreliable(packet, ack);
+    return this.unreliable(packet, undefined);
   }
 }
 
