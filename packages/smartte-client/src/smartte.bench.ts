@@ -128,14 +128,13 @@ async function smartteRound(level: number): Promise<Server> {
   // BENCH_DEBUG: when each session reached each handshake step, as percentiles over the round (where the time goes).
   const reached = new Map<string, number[]>();
   if (DEBUG) {
-    server.on('connection', () =>
-      reached.set('connection', [...(reached.get('connection') ?? []), performance.now() - t0]),
-    );
-    server.on('step', (e) => {
-      const at = reached.get(e.connection.step) ?? [];
-      at.push(performance.now() - t0);
-      reached.set(e.connection.step, at);
-    });
+    const mark = (step: string) => {
+      const at = reached.get(step);
+      if (at) at.push(performance.now() - t0);
+      else reached.set(step, [performance.now() - t0]);
+    };
+    server.on('connection', () => mark('connection'));
+    server.on('step', (e) => mark(e.connection.step));
   }
   const cpu0 = process.cpuUsage();
   debug(`smartte round level ${level}: server up`);

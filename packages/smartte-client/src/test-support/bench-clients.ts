@@ -110,8 +110,15 @@ async function cleanup(): Promise<void> {
   open = [];
   for (const s of bareOpen) s.close();
   bareOpen = [];
+  // Each wait's timer is cleared once the client closed: left armed, a thousand 2 s timers (and what they hold) per
+  // round stayed live into the next timed rounds, work the bare rounds' devices never had.
   await Promise.all(
-    all.map((c) => Promise.race([c.binding.closed, new Promise((r) => setTimeout(r, 2_000))]).then(() => c.close())),
+    all.map(async (c) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([c.binding.closed, new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+      clearTimeout(timer);
+      await c.close();
+    }),
   );
   reply({ type: 'clean' });
 }
