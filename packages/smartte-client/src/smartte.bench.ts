@@ -1,8 +1,10 @@
 // Issue 14 benchmarks, each against a bare UDP baseline in the same run (ARCHITECTURE.md, "Tests and measurements"):
 // 1,000 concurrent devices (clients in a child process) completing all eight steps against createSmartTeServer over
-// a 1,000-port session range on loopback, at encryption level 0 and 2, against a bare UDP exchange of the same
-// datagrams (the bare server also binds one socket per session); the server's memory per session beyond its bound UDP
-// socket; echo round trips through a session against a bare UDP echo.
+// a 1,000-port session range on loopback, against a bare UDP exchange of the same datagrams (the bare server also binds
+// one socket per session), in three cases: level 0 with devices that offer no encryption (no CLIENT_KEY: the target),
+// level 0 with devices that offer levels 0–2 (each makes an X25519 key and sends CLIENT_KEY; the server answers with
+// SERVER_KEY), and level 2 (reported); the server's memory per session beyond its bound UDP socket; echo round trips
+// through a session against a bare UDP echo.
 import { type ChildProcess, fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
@@ -111,7 +113,7 @@ type Server = Awaited<ReturnType<typeof createSmartTeServer>>;
  * the handshake: `smartteTeardown` runs them after the timed window, as the baseline's socket closing runs after its.
  */
 let smartteLeft: Server | undefined;
-async function smartteRound(level: number): Promise<Server> {
+async function smartteRound(level: number, offer: boolean): Promise<Server> {
   const server = await createSmartTeServer({
     port: 0,
     portRange: RANGE,
@@ -139,7 +141,7 @@ async function smartteRound(level: number): Promise<Server> {
   const cpu0 = process.cpuUsage();
   debug(`smartte round level ${level}: server up`);
   const r = await ask<{ failed: number; cpuMs?: number }>(
-    { type: 'run', mode: 'smartte', port: server.address.port, count: COUNT, level },
+    { type: 'run', mode: 'smartte', port: server.address.port, count: COUNT, level, offer },
     'done',
   );
   debug(`smartte round level ${level}: clients done, ${ready} ready on the server`);
@@ -171,7 +173,15 @@ async function smartteTeardown(): Promise<void> {
 }
 
 /** The same datagrams as a bare UDP exchange: a listen socket, one bound socket per session, canned replies. */
-async function bareServer() {
+/** The value of a TLV of a CONNECT_REQUEST (B.4, after the 16-byte header), if present. */
+function tlvValue(data: Uint8Array, tag: number): Uint8Array | undefined {
+  for (let at = 16; at + 2 <= data.length; at += 2 + (data[at + 1] ?? 0)) {
+    if (data[at] === tag) return data.subarray(at + 2, at + 2 + (data[at + 1] ?? 0));
+  }
+  return undefined;
+}
+
+async function bareServer(offer: boolean) {
   // The listen socket's receive buffer as createSmartTeServer sets it (listenReceiveBufferSize's default).
   const listen = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   listen.bind(0, '127.0.0.1');
@@ -192,10 +202,19 @@ async function bareServer() {
   });
   const byNonce = new Map<string, number>();
   listen.on('message', (data, from) => {
-    const nonce = new Uint8Array(data.subarray(data.length - 8));
+    const nonce = new Uint8Array(tlvValue(data, 0x05) ?? new Uint8Array(8));
+    // To a device that sent CLIENT_KEY the server answers with SERVER_KEY (B.3): 32 bytes here, no key made.
     const accept = (port: number) =>
       listen.send(
-        encode({ type: 'CONNECT_ACCEPT', seq: 0, token, port, clientNonce: nonce, resumed: false }),
+        encode({
+          type: 'CONNECT_ACCEPT',
+          seq: 0,
+          token,
+          port,
+          clientNonce: nonce,
+          resumed: false,
+          ...(offer ? { serverKey: BARE_SERVER_KEY } : {}),
+        }),
         from.port,
         from.address,
       );
@@ -232,15 +251,16 @@ async function bareServer() {
   };
 }
 
+const BARE_SERVER_KEY = new Uint8Array(32).fill(7);
 let bareLeft: Awaited<ReturnType<typeof bareServer>> | undefined;
 /** One round of the bare exchange, timed like the subject's: from the server's start until every device finished. */
-async function bareRound() {
-  const bare = await bareServer();
+async function bareRound(offer: boolean) {
+  const bare = await bareServer(offer);
   bareLeft = bare;
   debug('bare round: server up');
   const cpu0 = process.cpuUsage();
   const r = await ask<{ cpuMs?: number }>(
-    { type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0 },
+    { type: 'run', mode: 'bare', port: bare.port, count: COUNT, level: 0, offer },
     'done',
   );
   const cpu = process.cpuUsage(cpu0);
@@ -262,28 +282,43 @@ async function bareTeardown(): Promise<void> {
 }
 
 const results: string[] = [];
-// SMARTTE_BENCH_LEVELS=0 (or 2): one encryption level only.
+/** The handshake cases: the encryption level of the server's group and whether the devices offer encryption (B.6). */
+const CASES = [
+  { name: 'plain0', level: 0, offer: false, title: 'level 0, devices without encryption (no CLIENT_KEY)' },
+  { name: 'offer0', level: 0, offer: true, title: 'level 0, devices offering levels 0–2 (an X25519 key each)' },
+  { name: 'offer2', level: 2, offer: true, title: 'level 2' },
+];
+// SMARTTE_BENCH_CASES=plain0,offer0,offer2 (default all); SMARTTE_BENCH_LEVELS=0 (or 2) keeps the cases of one level.
+const WANTED = (process.env.SMARTTE_BENCH_CASES ?? CASES.map((c) => c.name).join(',')).split(',');
 const LEVELS = (process.env.SMARTTE_BENCH_LEVELS ?? '0,2').split(',').map(Number);
-for (const level of part('handshake') ? LEVELS : []) {
+for (const c of part('handshake') ? CASES : []) {
+  if (!WANTED.includes(c.name) || !LEVELS.includes(c.level)) continue;
   // Steady state: both sides' code is compiled and warm before the first timed round (compare() warms up one
   // iteration of each; the subject's first rounds run 2–3× slower than its later ones while V8 optimises).
   for (let i = 0; i < 3; i++) {
-    await smartteRound(level);
+    await smartteRound(c.level, c.offer);
     await smartteTeardown();
-    await bareRound();
+    await bareRound(c.offer);
     await bareTeardown();
   }
   await compare({
-    title: `${COUNT} concurrent sessions, all eight steps, level ${level}`,
+    title: `${COUNT} concurrent sessions, all eight steps, ${c.title}`,
     unit: 'handshake',
     subject: {
-      name: `createSmartTeServer level ${level}`,
-      fn: () => smartteRound(level),
+      name: `createSmartTeServer level ${c.level}`,
+      fn: () => smartteRound(c.level, c.offer),
       afterEach: smartteTeardown,
       items: COUNT,
     },
-    baseline: { name: 'bare UDP exchange of the same datagrams', fn: bareRound, afterEach: bareTeardown, items: COUNT },
-    ...(level === 0 ? { minRatio: 0.5, minPerSecond: 2_000 } : {}),
+    baseline: {
+      name: 'bare UDP exchange of the same datagrams',
+      fn: () => bareRound(c.offer),
+      afterEach: bareTeardown,
+      items: COUNT,
+    },
+    // Issue 14's target: "at encryption level 0", judged where no encryption runs at all (the bare exchange's own
+    // datagrams carry no key either); the key-offering devices' X25519 key generation is reported beside it.
+    ...(c.name === 'plain0' ? { minRatio: 0.5, minPerSecond: 2_000 } : {}),
     time: 6_000,
     rounds: 5,
   });
@@ -303,7 +338,8 @@ if (part('memory')) {
   const socketBytes = await boundSockets();
   let sessionBytes = 0;
   const before = heap();
-  const server = await smartteRound(0);
+  // Devices offering encryption: each session then also holds its (lazily agreed) B.6 keys, the larger case.
+  const server = await smartteRound(0, true);
   if (server.connections().length !== COUNT) throw new Error('not every session is held');
   sessionBytes = (heap() - before) / COUNT;
   await smartteTeardown();

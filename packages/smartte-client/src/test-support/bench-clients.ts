@@ -1,6 +1,7 @@
 // The client side of the SmartTE benchmark, in its own process (open files are capped per process): on `run`, `count`
 // devices connect at once and complete all eight steps, through connectSmartTe (`smartte`) or as a bare UDP exchange
-// of the same datagrams (`bare`); `echo` runs echo transactions through one client or a bare UDP echo.
+// of the same datagrams (`bare`); `echo` runs echo transactions through one client or a bare UDP echo. `offer` says
+// whether the devices offer encryption (levels 0–2: a CLIENT_KEY in the request, B.6) or not (level 0 only).
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { decode, encode } from '@portico/smartte-codec';
@@ -8,7 +9,7 @@ import { decode, encode } from '@portico/smartte-codec';
 import { connectSmartTe, type SmartTeClient } from '@portico/smartte-client';
 
 type Msg =
-  | { type: 'run'; mode: 'smartte' | 'bare'; port: number; count: number; level: number }
+  | { type: 'run'; mode: 'smartte' | 'bare'; port: number; count: number; level: number; offer: boolean }
   | { type: 'cleanup' }
   | { type: 'echo'; mode: 'smartte' | 'bare'; port: number; count: number }
   | { type: 'stop' };
@@ -19,18 +20,22 @@ let bareOpen: Socket[] = [];
 let seq = 0;
 const reply = (m: unknown) => process.send?.(m);
 
-/** The datagrams a device sends in the eight steps, encoded once (the bare exchange replays them). */
-const DEVICE_CONFIG = encode({
-  type: 'DEVICE_CONFIG',
-  seq: 1,
-  ack: 1,
-  token: 1,
-  info: { uid: 'BENCH-0000', type: 'CT60', ver: '1.0', cols: 20, rows: 16, kbd: true, enc: [0, 1, 2] },
-});
+/** The datagrams a device sends in steps 6–8, encoded once (the bare exchange replays them). */
+const deviceConfig = (offer: boolean) =>
+  encode({
+    type: 'DEVICE_CONFIG',
+    seq: 1,
+    ack: 1,
+    token: 1,
+    info: { uid: 'BENCH-0000', type: 'CT60', ver: '1.0', cols: 20, rows: 16, kbd: true, enc: offer ? [0, 1, 2] : [0] },
+  });
+const DEVICE_CONFIG = { offer: deviceConfig(true), plain: deviceConfig(false) };
 const ACK2 = encode({ type: 'ACK', seq: 0, ack: 2, token: 1 });
 const ACK3 = encode({ type: 'ACK', seq: 0, ack: 3, token: 1 });
+/** A CLIENT_KEY's 32 bytes for the bare devices that offer encryption: the same datagram size, no key made. */
+const BARE_KEY = new Uint8Array(32).fill(9);
 
-async function bareSession(port: number, i: number): Promise<Socket> {
+async function bareSession(port: number, i: number, offer: boolean): Promise<Socket> {
   const s = createSocket('udp4');
   s.bind(0, '127.0.0.1');
   await once(s, 'listening');
@@ -45,7 +50,9 @@ async function bareSession(port: number, i: number): Promise<Socket> {
     clientVersion: '1.0',
     sessionIndex: 0,
     clientNonce: nonce,
+    ...(offer ? { clientKey: BARE_KEY } : {}),
   });
+  const config = offer ? DEVICE_CONFIG.offer : DEVICE_CONFIG.plain;
   // Like the real client, a lost datagram is sent again (every 500 ms, the link's initial RTO): loopback drops too
   // when a thousand devices start at once.
   return new Promise((resolve) => {
@@ -61,7 +68,7 @@ async function bareSession(port: number, i: number): Promise<Socket> {
       if (type === 0x02 && sessionPort === 0) {
         sessionPort = (decode(new Uint8Array(data)) as { port: number }).port;
         put(encode({ type: 'REGISTER_REQUEST', seq: 0, token: 1 }), sessionPort);
-      } else if (type === 0x05) put(DEVICE_CONFIG, sessionPort);
+      } else if (type === 0x05) put(config, sessionPort);
       else if (type === 0x07) put(ACK2, sessionPort);
       else if (type === 0x08) {
         s.send(ACK3, sessionPort, '127.0.0.1');
@@ -81,7 +88,7 @@ async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
     return (c.user + c.system) / 1000;
   };
   if (m.mode === 'bare') {
-    bareOpen = await Promise.all(Array.from({ length: m.count }, (_, i) => bareSession(m.port, i)));
+    bareOpen = await Promise.all(Array.from({ length: m.count }, (_, i) => bareSession(m.port, i, m.offer)));
     reply({ type: 'done', ms: performance.now() - start, cpuMs: cpuMs() });
     return;
   }
@@ -96,6 +103,8 @@ async function run(m: Extract<Msg, { type: 'run' }>): Promise<void> {
         connectTries: 20,
         registerTries: 20,
         deviceInfo: { cols: 20, rows: 16, kbd: true },
+        // Devices that do not offer encryption send no CLIENT_KEY and make no X25519 key (B.6).
+        ...(m.offer ? {} : { encryptionLevels: [0] }),
       }),
     ),
   );
