@@ -9,6 +9,7 @@ import {
   extendCounter,
   formatEsp,
   type Packet,
+  type PacketHeaderFields,
   openSync,
   type PreparedPayload,
   preparePayload,
@@ -570,20 +571,26 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
   private firstTransmission(p: DataPacket<LinkPayload>): Uint8Array {
     this.counters.PSNT++;
     if (p.payload.type === 'DATA') this.counters.bytesSent += p.payload.data.length;
-    // The ack goes into the literal (not added after it): one shape per payload type, no transition per datagram.
-    const packet = (
-      p.ack === undefined
-        ? { ...p.payload, seq: p.seq, token: this.token }
-        : { ...p.payload, seq: p.seq, token: this.token, ack: p.ack }
-    ) as Packet;
     // B.6: sealed under its extended sequence number, once, and kept: retransmissions never re-seal (nonce reuse).
     const prepared = this.prepared?.packet === p.payload ? this.prepared.payload : undefined;
-    const bytes =
-      this.keys && this.sealAbove !== undefined && p.ext > this.sealAbove
-        ? sealSync(this.keys, packet, p.ext, sharedSlab.allocate)
-        : prepared
-          ? encodePrepared(packet, prepared, sharedSlab.allocate)
-          : encode(packet, sharedSlab.allocate);
+    const sealed = this.keys !== undefined && this.sealAbove !== undefined && p.ext > this.sealAbove;
+    let bytes: Uint8Array;
+    if (prepared && !sealed) {
+      // The payload is encoded already: only the header fields are needed (no copy of the payload's object, whose
+      // shape differs per packet type and made the copy a slow generic one on every datagram).
+      const header: PacketHeaderFields =
+        p.ack === undefined ? { seq: p.seq, token: this.token } : { seq: p.seq, ack: p.ack, token: this.token };
+      bytes = encodePrepared(header, prepared, sharedSlab.allocate);
+    } else {
+      const packet = (
+        p.ack === undefined
+          ? { ...p.payload, seq: p.seq, token: this.token }
+          : { ...p.payload, seq: p.seq, token: this.token, ack: p.ack }
+      ) as Packet;
+      bytes = sealed
+        ? sealSync(this.keys as SyncLinkKeys, packet, p.ext, sharedSlab.allocate)
+        : encode(packet, sharedSlab.allocate);
+    }
     this.sentBytes[p.ext - this.outstandingBase] = bytes;
     // B.6: the server seals every packet it sends after SET_DEVICE_CONFIG (seq greater than its seq).
     const level = sealingLevelOf(p.payload);
