@@ -116,15 +116,30 @@ function isEmptyPayload(p: Packet): boolean {
   }
 }
 
-/** The cleartext payload of a packet, without header (DATA: its bytes as they are). */
-export function encodePayloadBytes(p: Packet): Uint8Array {
+/**
+ * One writer for the payloads this module encodes, rewound for each: encoding is synchronous and never re-enters, and
+ * a fresh writer per packet cost a buffer, a DataView and usually a regrowth (each an external allocation).
+ */
+const scratch = new ByteWriter({ littleEndian: false, capacity: 1_280 });
+
+/**
+ * The cleartext payload of a packet as a view of the shared writer, valid only until the next payload is encoded
+ * (DATA: its bytes as they are; an empty payload: a shared empty array). For framing at once.
+ */
+function payloadView(p: Packet): Uint8Array {
   if (p.type === 'DATA') return p.data;
   // The commonest packets carry no payload at all (a plain ACK, SYNC, GET_DEVICE_CONFIG, a new session's REGISTER_*):
   // no writer for them (issue 14 bench: a writer and its buffer per ACK were a visible share of the allocations).
   if (isEmptyPayload(p)) return EMPTY;
-  const w = new ByteWriter({ littleEndian: false, capacity: 64 });
-  encodePayload(w, p);
-  return w.finish();
+  scratch.pos = 0;
+  encodePayload(scratch, p);
+  return scratch.peek();
+}
+
+/** The cleartext payload of a packet, without header (DATA: its bytes as they are); other payloads are a copy. */
+export function encodePayloadBytes(p: Packet): Uint8Array {
+  const view = payloadView(p);
+  return view === EMPTY || p.type === 'DATA' ? view : view.slice();
 }
 
 /**
@@ -139,7 +154,7 @@ export function encode(packet: SmartTeDatagram, allocate: DatagramAllocator = ne
   }
   // typeCode first: encodePayload trusts the type.
   const code = typeCode(packet.type);
-  return frame(code, false, packet, encodePayloadBytes(packet), allocate);
+  return frame(code, false, packet, payloadView(packet), allocate);
 }
 
 /**

@@ -24,6 +24,26 @@ describe('preparePayload / encodePrepared: a payload encoded once, at queueing, 
     }
   });
 
+  it('payloads share one scratch writer, yet every result is its own: prepared bytes and datagrams stay intact', () => {
+    // Prepare them all first, then encode every packet (and a large one) in between: nothing written later shows up.
+    const prepared = bodies.map((b) => preparePayload(b));
+    const datagrams = bodies.map((b) => encode({ ...b, ...header } as Packet));
+    const before = datagrams.map((d) => d.slice());
+    encode({
+      type: 'HOST_MENU',
+      seq: 1,
+      token: 1,
+      hosts: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `h${i}` })),
+    });
+    bodies.forEach((b, i) => {
+      expect(encodePrepared(header, prepared[i]!)).toEqual(encode({ ...b, ...header } as Packet));
+      expect(datagrams[i]).toEqual(before[i]);
+    });
+    // A failed encode (a field out of range) leaves the next one whole.
+    expect(() => encode({ type: 'SET_TIME', seq: 1, token: 1, timeMs: -1, utcOffsetMin: 0 })).toThrow();
+    expect(encode({ ...bodies[3]!, ...header } as Packet)).toEqual(datagrams[3]);
+  });
+
   it('refuses at preparation what encode refuses: a field out of range, a datagram over 1,200 bytes', () => {
     expect(() => preparePayload({ type: 'SET_TIME', timeMs: -1, utcOffsetMin: 0 })).toThrow(
       expect.objectContaining({ code: expect.any(String) }),
