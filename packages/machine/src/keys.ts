@@ -50,11 +50,21 @@ export function nodeX25519(rawPrivateKey?: Uint8Array): NodeX25519 {
  */
 export function nodeX25519Async(): Promise<NodeX25519> {
   return new Promise((resolve) => {
-    generateKeyPair('x25519', undefined, (error, publicKey, privateKey) =>
-      resolve(error ? nodeX25519() : x25519Of(privateKey, publicKey.export({ format: 'jwk' }).x ?? '')),
+    // The public key comes back already as JWK (encoded on the pool thread): no KeyObject and export call for it here.
+    (generateKeyPair as unknown as JwkKeyPairGen)(
+      'x25519',
+      { publicKeyEncoding: { format: 'jwk' } },
+      (error, publicKey, privateKey) => resolve(error ? nodeX25519() : x25519Of(privateKey, publicKey.x ?? '')),
     );
   });
 }
+
+/** generateKeyPair with a JWK-encoded public key and the private key as a KeyObject (Node's typings lack this form). */
+type JwkKeyPairGen = (
+  type: 'x25519',
+  options: { publicKeyEncoding: { format: 'jwk' } },
+  callback: (error: Error | null, publicKey: { x?: string }, privateKey: KeyObject) => void,
+) => void;
 
 /** A NodeX25519 from a private KeyObject and its public key's JWK `x`. */
 function x25519Of(privateKey: KeyObject, x: string): NodeX25519 {
