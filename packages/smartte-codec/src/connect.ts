@@ -121,16 +121,20 @@ function checkUnknown(unknown: readonly Tlv[] | undefined, known: ReadonlySet<nu
 export function encodeConnectRequest(w: ByteWriter, p: ConnectRequest): void {
   const at = w.length;
   checkUnknown(p.unknown, REQUEST_TAGS, at);
+  // Listed in tag order (writeTlvs then needs no sort).
   const tlvs: Tlv[] = [
     { tag: Tag.UID, value: encodeText(p.uid) },
     { tag: Tag.DEVICE_TYPE, value: encodeText(p.deviceType) },
     { tag: Tag.CLIENT_VERSION, value: encodeText(p.clientVersion) },
-    { tag: Tag.CLIENT_NONCE, value: bytesOf('CLIENT_NONCE', p.clientNonce, SMARTTE_LIMITS.clientNonceSize, at) },
   ];
   // B.4: "Encoders omit a tag whose value equals its default."
   if (checkInt('SESSION_INDEX', p.sessionIndex, 0, 0xff, at) !== 0) {
     tlvs.push({ tag: Tag.SESSION_INDEX, value: Uint8Array.of(p.sessionIndex) });
   }
+  tlvs.push({
+    tag: Tag.CLIENT_NONCE,
+    value: bytesOf('CLIENT_NONCE', p.clientNonce, SMARTTE_LIMITS.clientNonceSize, at),
+  });
   if (p.clientKey !== undefined) {
     tlvs.push({ tag: Tag.CLIENT_KEY, value: bytesOf('CLIENT_KEY', p.clientKey, SMARTTE_LIMITS.publicKeySize, at) });
   }
@@ -147,9 +151,10 @@ export function encodeConnectAccept(w: ByteWriter, p: ConnectAccept): void {
   const at = w.length;
   checkUnknown(p.unknown, ACCEPT_TAGS, at);
   const port = checkInt('PORT', p.port, 0, 0xffff, at);
+  // Listed in tag order (writeTlvs then needs no sort).
   const tlvs: Tlv[] = [
-    { tag: Tag.PORT, value: Uint8Array.of(port >>> 8, port & 0xff) },
     { tag: Tag.CLIENT_NONCE, value: bytesOf('CLIENT_NONCE', p.clientNonce, SMARTTE_LIMITS.clientNonceSize, at) },
+    { tag: Tag.PORT, value: Uint8Array.of(port >>> 8, port & 0xff) },
   ];
   if (p.resumed) tlvs.push({ tag: Tag.RESUMED, value: Uint8Array.of(1) });
   if (p.serverKey !== undefined) {

@@ -88,7 +88,7 @@ export function missingTlv(name: string, tag: number, offset: number): Malformed
 export function unknownTlvs(entries: Map<number, TlvEntry>, isKnown: (tag: number) => boolean): Tlv[] {
   const out: Tlv[] = [];
   for (const [tag, e] of entries) if (!isKnown(tag)) out.push({ tag, value: e.value });
-  return out.sort((a, b) => a.tag - b.tag);
+  return out.length > 1 ? out.sort((a, b) => a.tag - b.tag) : out;
 }
 
 /** Writes `known` and `unknown` TLVs in ascending tag order; a repeated tag or a value over 255 bytes is an error. */
