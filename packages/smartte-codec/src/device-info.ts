@@ -104,12 +104,7 @@ export function parseDeviceInfo(input: Uint8Array | string, base = 0): DeviceInf
       if (eq <= 0) throw bad(base + start, 'key=value with a non-empty key', eq < 0 ? 'no "="' : 'an empty key');
       const key = percentDecode(seg.subarray(0, eq), base + start);
       const value = percentDecode(seg.subarray(eq + 1), base + start + eq + 1);
-      if (isKnownKey(key)) setKnown(info, key, value, base + start + eq + 1);
-      else {
-        unknown ??= new Map();
-        unknown.delete(key);
-        unknown.set(key, value);
-      }
+      unknown = setPair(info, unknown, key, value, base + start + eq + 1);
     }
     start = end + 1;
   }
@@ -140,19 +135,33 @@ function parsePlain(text: string, base: number): DeviceInfo {
       if (eq <= start) {
         throw bad(base + start, 'key=value with a non-empty key', eq < 0 ? 'no "="' : 'an empty key');
       }
-      const key = text.slice(start, eq);
-      const value = text.slice(eq + 1, end);
-      if (isKnownKey(key)) setKnown(info, key, value, base + eq + 1);
-      else {
-        unknown ??= new Map();
-        unknown.delete(key);
-        unknown.set(key, value);
-      }
+      unknown = setPair(info, unknown, text.slice(start, eq), text.slice(eq + 1, end), base + eq + 1);
     }
     start = end + 1;
   }
   if (unknown !== undefined) info.unknown = [...unknown];
   return info;
+}
+
+/**
+ * One key=value pair: a known key is set on `info` (checked, `offset` for its error), an unknown one is kept in order,
+ * the last of duplicates winning. Returns the unknown keys so far (made on the first one).
+ */
+function setPair(
+  info: DeviceInfo,
+  unknown: Map<string, string> | undefined,
+  key: string,
+  value: string,
+  offset: number,
+): Map<string, string> | undefined {
+  if (isKnownKey(key)) {
+    setKnown(info, key, value, offset);
+    return unknown;
+  }
+  const map = unknown ?? new Map<string, string>();
+  map.delete(key);
+  map.set(key, value);
+  return map;
 }
 
 function setKnown(info: DeviceInfo, key: DeviceInfoKey, value: string, offset: number): void {
