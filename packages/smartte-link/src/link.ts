@@ -625,10 +625,9 @@ export class SmartTeLink implements Machine<Input<Uint8Array, LinkCommand>, Uint
 
   /** A pure ACK; with B.9 agreed and blocks to report, its payload holds them (flag ACK clear before any delivery). */
   private ackDatagram(ack: number | undefined, sack: readonly SackBlock[] | undefined): Uint8Array {
-    const packet: Ack =
-      ack === undefined ? { type: 'ACK', seq: 0, token: this.token } : { type: 'ACK', seq: 0, ack, token: this.token };
+    const packet: Ack = { type: 'ACK', seq: 0, token: this.token };
     if (sack?.length && this.selectiveAck) packet.sack = sack.slice();
-    return this.unreliable(packet, undefined);
+    return this.unreliable(packet, ack);
   }
 }
 

@@ -109,11 +109,9 @@ export class SmartTeServer extends EventEmitter<EventMapOf<ServerEvent>> {
     else if (e.type === 'close-port') {
       const s = this.sockets.get(e.port);
       this.sockets.delete(e.port);
-      // The port's last datagrams (a DISCONNECT, an ERROR) were handed over in this same turn and reach the socket
-      // after Node's address lookup, a nextTick: the socket closes after those, not before (a close in the same turn
-      // drops them). A promise per datagram to know when each left cost a completion callback from native code for
-      // every send of every session (issue 14 bench).
-      if (s) setImmediate(() => void s.close());
+      // The port's last datagrams (a DISCONNECT, an ERROR) came earlier in this action list; a UdpEndpoint hands a
+      // datagram to an IP address to the system inside `sendNow`, so they have left and the port closes at once.
+      if (s) void s.close();
     }
     (this as EventEmitter).emit(e.type, e);
     this.bridge.onEvent(e);

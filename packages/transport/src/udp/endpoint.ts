@@ -135,8 +135,8 @@ export class UdpEndpoint extends EventEmitter<UdpEndpointEvents> {
 
   /**
    * Fixes the endpoint on one peer (a connected UDP socket, `connect(2)`): for an endpoint that talks to a single peer,
-   * such as a device's link to its session port. Sends to that peer then skip Node's per-send address lookup (a
-   * `process.nextTick` each), datagrams from anyone else are dropped by the kernel, and an ICMP "port unreachable" for
+   * such as a device's link to its session port. Sends to that peer then skip the per-send address lookup entirely,
+   * datagrams from anyone else are dropped by the kernel, and an ICMP "port unreachable" for
    * the peer surfaces as an `error` event (`ECONNREFUSED`). A server with many peers stays unconnected. Once connected,
    * `send`/`sendNow` still take the peer's port and host (same call sites either way); another destination fails
    * with `TRANSPORT_NOT_PEER`. Rejects with `TRANSPORT_CONNECT_FAILED` (bad address, already connected) or
